@@ -1,0 +1,109 @@
+// Error types. One RegistryError carries what the registry said (its
+// `errors[]` body, OCI distribution spec "Error Codes"), the status, the
+// method and a redacted URL; subclasses exist for what callers branch on.
+
+import { redactUrl } from "./redact";
+
+/** One entry of the registry's `{"errors":[...]}` body. */
+export interface RegistryErrorDetail {
+  code: string;
+  message?: string;
+  detail?: unknown;
+}
+
+export interface RegistryErrorInit {
+  statusCode?: number;
+  method?: string;
+  url?: string;
+  /** What the library was doing, e.g. "delete manifest". */
+  operation?: string;
+  errors?: RegistryErrorDetail[];
+  cause?: unknown;
+}
+
+/** The registry answered with an error, or could not be reached. */
+export class RegistryError extends Error {
+  override name = "RegistryError";
+  readonly statusCode?: number;
+  readonly method?: string;
+  /** The request URL with secrets (query values such as `_state`, signatures) removed. */
+  readonly url?: string;
+  readonly operation?: string;
+  /** The registry's own error list; `code` is the first entry's code. */
+  readonly errors: RegistryErrorDetail[];
+
+  constructor(message: string, init: RegistryErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.statusCode = init.statusCode;
+    this.method = init.method;
+    this.url = init.url === undefined ? undefined : redactUrl(init.url);
+    this.operation = init.operation;
+    this.errors = init.errors ?? [];
+  }
+
+  /** The first registry error code, e.g. `MANIFEST_UNKNOWN`. */
+  get code(): string | undefined {
+    return this.errors[0]?.code;
+  }
+}
+
+/** 401: credentials missing, wrong or expired. */
+export class RegistryAuthenticationError extends RegistryError {
+  override name = "RegistryAuthenticationError";
+}
+
+/** 403 or `DENIED`: the credentials are valid but lack the permission (or the item is locked). */
+export class RegistryPermissionError extends RegistryError {
+  override name = "RegistryPermissionError";
+}
+
+/** 404: the repository, manifest, tag or blob does not exist. */
+export class RegistryNotFoundError extends RegistryError {
+  override name = "RegistryNotFoundError";
+}
+
+/** The registry has deletion turned off (distribution answers 405, or `UNSUPPORTED`). */
+export class RegistryDeleteDisabledError extends RegistryError {
+  override name = "RegistryDeleteDisabledError";
+}
+
+/** A response was larger than the library accepts (a manifest over 4 MiB, an endless error body). */
+export class ResponseTooLargeError extends RegistryError {
+  override name = "ResponseTooLargeError";
+}
+
+/** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
+export class NotSupportedByRegistryError extends Error {
+  override name = "NotSupportedByRegistryError";
+  constructor(
+    readonly operation: string,
+    readonly registry: string,
+    reason: string,
+  ) {
+    super(`${registry} does not support ${operation}: ${reason}`);
+  }
+}
+
+/** Bytes did not match the digest they were asked for or announced with. */
+export class DigestValidationError extends Error {
+  override name = "DigestValidationError";
+  constructor(
+    readonly expectedDigest: string,
+    readonly actualDigest: string,
+    what = "content",
+  ) {
+    super(`The ${what} does not match its digest: expected ${expectedDigest}, got ${actualDigest}`);
+  }
+}
+
+/** A name, tag, digest, reference or endpoint was rejected before any request was sent. */
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+  constructor(
+    readonly field: string,
+    readonly value: string,
+    reason: string,
+  ) {
+    super(`Invalid ${field} ${JSON.stringify(value.length > 200 ? value.slice(0, 200) + "…" : value)}: ${reason}`);
+  }
+}
