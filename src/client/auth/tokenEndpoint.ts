@@ -1,0 +1,70 @@
+// Sends requests to token endpoints (a distribution token service realm, ACR's
+// /oauth2/exchange and /oauth2/token). These go through a pipeline without the
+// challenge policy, and their answers are small JSON documents.
+
+import { createPipelineRequest, HttpClient, Pipeline } from "@azure/core-rest-pipeline";
+import type { AbortSignalLike } from "@azure/abort-controller";
+import { RegistryAuthenticationError } from "../errors";
+import { redactUrl } from "../redact";
+import { parseErrorBody } from "../http/errorResponse";
+import { readBodyCapped } from "../http/readBody";
+
+const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+
+export interface TokenEndpointRequest {
+  method: "GET" | "POST";
+  url: string;
+  authorization?: string;
+  form?: Record<string, string>;
+  abortSignal?: AbortSignalLike;
+  /** For messages: "get a registry token". */
+  operation: string;
+}
+
+export interface TokenEndpointResponse {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+export class TokenEndpointClient {
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly httpClient: HttpClient,
+    private readonly registry: string,
+  ) {}
+
+  async send(request: TokenEndpointRequest): Promise<TokenEndpointResponse> {
+    const pipelineRequest = createPipelineRequest({
+      url: request.url,
+      method: request.method,
+      abortSignal: request.abortSignal,
+      streamResponseStatusCodes: new Set(Array.from({ length: 500 }, (_, i) => i + 100)),
+      allowInsecureConnection: true, // realms are checked by validateRealm before we get here
+    });
+    if (request.authorization) {
+      pipelineRequest.headers.set("Authorization", request.authorization);
+    }
+    if (request.form) {
+      pipelineRequest.headers.set("Content-Type", "application/x-www-form-urlencoded");
+      pipelineRequest.body = new URLSearchParams(request.form).toString();
+    }
+    const response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
+    const bytes = await readBodyCapped(response.readableStreamBody, MAX_TOKEN_RESPONSE_BYTES, "token response");
+    const text = bytes.toString("utf8");
+    if (response.status >= 400) {
+      const said = parseErrorBody(text)[0];
+      throw new RegistryAuthenticationError(
+        `Could not ${request.operation} for ${this.registry}: ${response.status}${said ? ` ${said.code}${said.message ? `: ${said.message}` : ""}` : ""} (${request.method} ${redactUrl(request.url)})`,
+        { statusCode: response.status, method: request.method, url: request.url, operation: request.operation },
+      );
+    }
+    try {
+      return { status: response.status, json: JSON.parse(text) as Record<string, unknown> };
+    } catch {
+      throw new RegistryAuthenticationError(
+        `Could not ${request.operation} for ${this.registry}: the token endpoint did not answer with JSON`,
+        { statusCode: response.status, method: request.method, url: request.url, operation: request.operation },
+      );
+    }
+  }
+}

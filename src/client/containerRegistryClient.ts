@@ -1,0 +1,259 @@
+// The client: one per registry, the repository passed to each call (as in the
+// Python client), with the names and types of the JS client
+// `@azure/container-registry`. It validates input before any request, picks
+// the dialect (ACR's metadata API or plain OCI), and delegates.
+
+import type { TokenCredential } from "@azure/core-auth";
+import type { Readable } from "node:stream";
+import { isTokenCredential, isUsernamePassword, RegistryCredential } from "./auth/credentials";
+import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuthenticator";
+import { TokenEndpointClient } from "./auth/tokenEndpoint";
+import { createDialect, detectRegistryKind, RegistryKind } from "./dialect/detectDialect";
+import type { MetadataDialect } from "./dialect/metadataDialect";
+import { parseEndpoint, RegistryEndpoint } from "./endpoint";
+import { InvalidInputError } from "./errors";
+import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./http/createRegistryPipeline";
+import { RegistryHttp } from "./http/registryHttp";
+import { sha256Digest } from "./digest";
+import { deleteManifestByDigest, getManifest, putManifest, resolveDigest } from "./manifests";
+import { OCI_MANIFEST } from "./mediaTypes";
+import type {
+  ArtifactManifestProperties,
+  ArtifactTagProperties,
+  DeleteRepositoryResult,
+  DownloadBlobOptions,
+  DownloadBlobResult,
+  GetManifestResult,
+  ListManifestPropertiesOptions,
+  ListTagPropertiesOptions,
+  OperationOptions,
+  RegistryCapabilities,
+  RepositoryProperties,
+  SetManifestOptions,
+  SetManifestResult,
+  UpdatePropertiesOptions,
+  UploadBlobOptions,
+  UploadBlobResult,
+  UsernamePasswordCredential,
+} from "./models";
+import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
+import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
+import { blobExists, deleteBlob } from "./transfer/blobPaths";
+import { downloadBlob } from "./transfer/downloadBlob";
+import { uploadBlob } from "./transfer/uploadBlob";
+
+export interface ContainerRegistryClientOptions extends TransportOptions {
+  /** Entra audience for ACR's token exchange. The default value is `https://containerregistry.azure.net`. */
+  audience?: string;
+  /** Permit `http://` to a host that is not loopback. The default value is false. */
+  allowInsecureHttp?: boolean;
+  /** Skip detection: `"acr"` for ACR's metadata API, `"oci"` for the plain /v2 API. */
+  registryKind?: RegistryKind;
+}
+
+export class ContainerRegistryClient {
+  /** `https://host[:port]`. */
+  readonly endpoint: string;
+  /** `host[:port]`, as used in image references. */
+  readonly loginServer: string;
+  private readonly http: RegistryHttp;
+  private readonly parsedEndpoint: RegistryEndpoint;
+  private dialect?: Promise<MetadataDialect>;
+
+  constructor(
+    endpoint: string,
+    credential?: TokenCredential | UsernamePasswordCredential,
+    private readonly options: ContainerRegistryClientOptions = {},
+  ) {
+    this.parsedEndpoint = parseEndpoint(endpoint, options.allowInsecureHttp);
+    if (credential !== undefined && !isTokenCredential(credential) && !isUsernamePassword(credential)) {
+      throw new InvalidInputError("credential", typeof credential, "pass a TokenCredential or { username, password }");
+    }
+    this.endpoint = this.parsedEndpoint.origin;
+    this.loginServer = this.parsedEndpoint.loginServer;
+    const httpClient = createHttpClient(options);
+    const tokens = new TokenEndpointClient(createTokenPipeline(options), httpClient, this.loginServer);
+    const authenticator = new RegistryAuthenticator(
+      credential as RegistryCredential | undefined,
+      this.endpoint,
+      tokens,
+      options.audience ?? DEFAULT_ACR_AUDIENCE,
+    );
+    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient);
+  }
+
+  /** What this registry can do beyond the OCI API; probed on first use and cached. */
+  async getCapabilities(options: OperationOptions = {}): Promise<RegistryCapabilities> {
+    return (await this.metadata(options)).capabilities;
+  }
+
+  listRepositoryNames(options: OperationOptions = {}): PagedAsyncIterableIterator<string> {
+    return createPagedIterator(
+      async (url, maxPageSize) =>
+        (await this.metadata(options)).listRepositoryNames({ url, maxPageSize, abortSignal: options.abortSignal }),
+      this.loginServer,
+    );
+  }
+
+  async getRepositoryProperties(repository: string, options: OperationOptions = {}): Promise<RepositoryProperties> {
+    validateRepositoryName(repository);
+    return (await this.metadata(options)).getRepositoryProperties(repository, options.abortSignal);
+  }
+
+  async updateRepositoryProperties(repository: string, options: UpdatePropertiesOptions): Promise<RepositoryProperties> {
+    validateRepositoryName(repository);
+    return (await this.metadata(options)).updateRepositoryProperties(repository, options, options.abortSignal);
+  }
+
+  /** Deletes the repository with all its manifests and tags; returns what the registry reports deleted. */
+  async deleteRepository(repository: string, options: OperationOptions = {}): Promise<DeleteRepositoryResult> {
+    validateRepositoryName(repository);
+    return (await this.metadata(options)).deleteRepository(repository, options.abortSignal);
+  }
+
+  listManifestProperties(repository: string, options: ListManifestPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactManifestProperties> {
+    validateRepositoryName(repository);
+    return createPagedIterator(
+      async (url, maxPageSize) =>
+        (await this.metadata(options)).listManifestProperties(repository, options.order, {
+          url,
+          maxPageSize,
+          abortSignal: options.abortSignal,
+        }),
+      this.loginServer,
+    );
+  }
+
+  async getManifestProperties(repository: string, tagOrDigest: string, options: OperationOptions = {}): Promise<ArtifactManifestProperties> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    const digest = await this.digestOf(repository, tagOrDigest, options);
+    return (await this.metadata(options)).getManifestProperties(repository, digest, options.abortSignal);
+  }
+
+  async updateManifestProperties(
+    repository: string,
+    tagOrDigest: string,
+    options: UpdatePropertiesOptions,
+  ): Promise<ArtifactManifestProperties> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    const dialect = await this.metadata(options);
+    const digest = await this.digestOf(repository, tagOrDigest, options);
+    return dialect.updateManifestProperties(repository, digest, options, options.abortSignal);
+  }
+
+  listTagProperties(repository: string, options: ListTagPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactTagProperties> {
+    validateRepositoryName(repository);
+    if (options.digest !== undefined) {
+      validateDigest(options.digest);
+    }
+    return createPagedIterator(
+      async (url, maxPageSize) =>
+        (await this.metadata(options)).listTagProperties(
+          repository,
+          { order: options.order, digest: options.digest },
+          { url, maxPageSize, abortSignal: options.abortSignal },
+        ),
+      this.loginServer,
+    );
+  }
+
+  async getTagProperties(repository: string, tag: string, options: OperationOptions = {}): Promise<ArtifactTagProperties> {
+    validateRepositoryName(repository);
+    validateTag(tag);
+    return (await this.metadata(options)).getTagProperties(repository, tag, options.abortSignal);
+  }
+
+  async updateTagProperties(repository: string, tag: string, options: UpdatePropertiesOptions): Promise<ArtifactTagProperties> {
+    validateRepositoryName(repository);
+    validateTag(tag);
+    return (await this.metadata(options)).updateTagProperties(repository, tag, options, options.abortSignal);
+  }
+
+  /** Deletes one tag; the manifest it points at stays. */
+  async deleteTag(repository: string, tag: string, options: OperationOptions = {}): Promise<void> {
+    validateRepositoryName(repository);
+    validateTag(tag);
+    await (await this.metadata(options)).deleteTag(repository, tag, options.abortSignal);
+  }
+
+  /** Deletes a manifest (by digest, or the one a tag points at) and with it every tag pointing at it. */
+  async deleteManifest(repository: string, tagOrDigest: string, options: OperationOptions = {}): Promise<void> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    const digest = await this.digestOf(repository, tagOrDigest, options);
+    await deleteManifestByDigest(this.http, repository, digest, options.abortSignal);
+  }
+
+  /** Deletes a blob; a blob that does not exist is not an error. */
+  async deleteBlob(repository: string, digest: string, options: OperationOptions = {}): Promise<void> {
+    validateRepositoryName(repository);
+    validateDigest(digest);
+    await deleteBlob(this.http, repository, digest, options.abortSignal);
+  }
+
+  /** Whether the repository has this blob (HEAD). */
+  async blobExists(repository: string, digest: string, options: OperationOptions = {}): Promise<boolean> {
+    validateRepositoryName(repository);
+    validateDigest(digest);
+    return blobExists(this.http, repository, digest, options.abortSignal);
+  }
+
+  /** Uploads bytes or a stream as a blob, hashing on the fly; resolves to its digest and size. */
+  async uploadBlob(repository: string, data: Readable | NodeJS.ReadableStream | Uint8Array, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
+    validateRepositoryName(repository);
+    return uploadBlob(this.http, repository, data, options);
+  }
+
+  /** Streams a blob; `content` errors with DigestValidationError if the bytes do not match. */
+  async downloadBlob(repository: string, digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
+    validateRepositoryName(repository);
+    validateDigest(digest);
+    return downloadBlob(this.http, repository, digest, options);
+  }
+
+  /** Uploads a manifest (an object is serialised as JSON), optionally under a tag. */
+  async setManifest(repository: string, manifest: object | Uint8Array, options: SetManifestOptions = {}): Promise<SetManifestResult> {
+    validateRepositoryName(repository);
+    if (options.tag !== undefined) {
+      validateTag(options.tag);
+    }
+    const content = manifest instanceof Uint8Array ? manifest : Buffer.from(JSON.stringify(manifest));
+    const mediaType = options.mediaType ?? declaredMediaType(manifest, content) ?? OCI_MANIFEST;
+    const digest = await putManifest(this.http, repository, options.tag ?? sha256Digest(content), content, mediaType, options.abortSignal);
+    return { digest };
+  }
+
+  /** Downloads a manifest, checked against the digest asked for and `Docker-Content-Digest`. */
+  async getManifest(repository: string, tagOrDigest: string, options: OperationOptions = {}): Promise<GetManifestResult> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    return getManifest(this.http, repository, tagOrDigest, options.abortSignal);
+  }
+
+  private metadata(options: OperationOptions): Promise<MetadataDialect> {
+    if (!this.dialect) {
+      const kind = this.options.registryKind;
+      this.dialect = (kind ? Promise.resolve(kind) : detectRegistryKind(this.http, this.parsedEndpoint.hostname, options.abortSignal)).then(
+        (detected) => createDialect(detected, this.http),
+      );
+      // A cancelled or failed probe is not remembered: the next call probes again.
+      this.dialect.catch(() => (this.dialect = undefined));
+    }
+    return this.dialect;
+  }
+
+  private async digestOf(repository: string, tagOrDigest: string, options: OperationOptions): Promise<string> {
+    return resolveDigest(this.http, repository, tagOrDigest, options.abortSignal);
+  }
+}
+
+function declaredMediaType(manifest: object | Uint8Array, content: Uint8Array): string | undefined {
+  try {
+    const parsed = (manifest instanceof Uint8Array ? JSON.parse(Buffer.from(content).toString("utf8")) : manifest) as { mediaType?: unknown };
+    return typeof parsed.mediaType === "string" ? parsed.mediaType : undefined;
+  } catch {
+    return undefined;
+  }
+}

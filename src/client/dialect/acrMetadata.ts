@@ -1,0 +1,210 @@
+// ACR's /acr/v1 metadata API (registry-protocols.md "Azure Container Registry"):
+// properties with times and permissions, server-side ordering, tag deletion.
+
+import type { AbortSignalLike } from "@azure/abort-controller";
+import { RegistryHttp } from "../http/registryHttp";
+import type {
+  ArtifactManifestOrder,
+  ArtifactManifestProperties,
+  ArtifactPermissions,
+  ArtifactTagProperties,
+  DeleteRepositoryResult,
+  RegistryCapabilities,
+  RepositoryProperties,
+} from "../models";
+import { FetchedPage, nextPageUrl, withPageSize } from "../paging";
+import {
+  AcrCatalog,
+  AcrManifest,
+  AcrManifestList,
+  AcrRepository,
+  AcrTag,
+  AcrTagList,
+  toChangeableAttributes,
+  toManifestProperties,
+  toRepositoryProperties,
+  toTagProperties,
+} from "./acrModels";
+import type { MetadataDialect, PageRequest } from "./metadataDialect";
+
+/** Property, update and delete calls carry this (registry-protocols.md). */
+const API_VERSION = "2021-07-01";
+
+export class AcrMetadata implements MetadataDialect {
+  readonly capabilities: RegistryCapabilities = { kind: "acr", properties: true, ordering: true, deleteTagDirectly: true };
+
+  constructor(private readonly http: RegistryHttp) {}
+
+  async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
+    const { items, nextUrl } = await this.listPage<AcrCatalog>("/acr/v1/_catalog", {}, page, "list repositories");
+    return { items: items.repositories ?? [], nextUrl };
+  }
+
+  async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
+    const repo = await this.getJson<AcrRepository>(this.path(repository), "get repository properties", abortSignal);
+    return toRepositoryProperties(repo, this.http.loginServer);
+  }
+
+  async updateRepositoryProperties(repository: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
+    const repo = await this.patchJson<AcrRepository>(this.path(repository), changes, "update repository properties", abortSignal);
+    return toRepositoryProperties(repo, this.http.loginServer);
+  }
+
+  async deleteRepository(repository: string, abortSignal?: AbortSignalLike): Promise<DeleteRepositoryResult> {
+    const { json } = await this.http.sendForJson<{ manifestsDeleted?: string[]; tagsDeleted?: string[] }>({
+      method: "DELETE",
+      url: withApiVersion(this.path(repository)),
+      operation: "delete repository",
+      expectedStatus: [200, 202],
+      abortSignal,
+    });
+    return { deletedManifests: json.manifestsDeleted ?? [], deletedTags: json.tagsDeleted ?? [] };
+  }
+
+  async listManifestProperties(
+    repository: string,
+    order: ArtifactManifestOrder | undefined,
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactManifestProperties>> {
+    const { items, nextUrl } = await this.listPage<AcrManifestList>(
+      this.path(repository, "_manifests"),
+      { orderby: orderBy(order) },
+      page,
+      "list manifests",
+    );
+    return {
+      items: (items.manifests ?? []).map((m) => toManifestProperties(m, repository, this.http.loginServer)),
+      nextUrl,
+    };
+  }
+
+  async getManifestProperties(repository: string, digest: string, abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
+    const body = await this.getJson<{ manifest: AcrManifest }>(
+      this.path(repository, "_manifests", digest),
+      "get manifest properties",
+      abortSignal,
+    );
+    return toManifestProperties(body.manifest, repository, this.http.loginServer);
+  }
+
+  async updateManifestProperties(
+    repository: string,
+    digest: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<ArtifactManifestProperties> {
+    const body = await this.patchJson<{ manifest: AcrManifest }>(
+      this.path(repository, "_manifests", digest),
+      changes,
+      "update manifest properties",
+      abortSignal,
+    );
+    return toManifestProperties(body.manifest, repository, this.http.loginServer);
+  }
+
+  async listTagProperties(
+    repository: string,
+    filter: { order?: ArtifactManifestOrder; digest?: string },
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactTagProperties>> {
+    const { items, nextUrl } = await this.listPage<AcrTagList>(
+      this.path(repository, "_tags"),
+      { orderby: orderBy(filter.order), digest: filter.digest },
+      page,
+      "list tags",
+    );
+    return { items: (items.tags ?? []).map((t) => toTagProperties(t, repository, this.http.loginServer)), nextUrl };
+  }
+
+  async getTagProperties(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties> {
+    const body = await this.getJson<{ tag: AcrTag }>(this.path(repository, "_tags", tag), "get tag properties", abortSignal);
+    return toTagProperties(body.tag, repository, this.http.loginServer);
+  }
+
+  async updateTagProperties(
+    repository: string,
+    tag: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<ArtifactTagProperties> {
+    const body = await this.patchJson<{ tag: AcrTag }>(this.path(repository, "_tags", tag), changes, "update tag properties", abortSignal);
+    return toTagProperties(body.tag, repository, this.http.loginServer);
+  }
+
+  async deleteTag(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<void> {
+    await this.http.sendAndDiscard({
+      method: "DELETE",
+      url: withApiVersion(this.path(repository, "_tags", tag)),
+      operation: "delete tag",
+      expectedStatus: [200, 202, 204],
+      abortSignal,
+    });
+  }
+
+  private path(repository: string, ...rest: string[]): string {
+    return ["/acr/v1", repository, ...rest].join("/");
+  }
+
+  private async getJson<T>(path: string, operation: string, abortSignal?: AbortSignalLike): Promise<T> {
+    const { json } = await this.http.sendForJson<T>({
+      method: "GET",
+      url: withApiVersion(path),
+      operation,
+      expectedStatus: [200],
+      abortSignal,
+    });
+    return json;
+  }
+
+  private async patchJson<T>(path: string, changes: ArtifactPermissions, operation: string, abortSignal?: AbortSignalLike): Promise<T> {
+    const { json } = await this.http.sendForJson<T>({
+      method: "PATCH",
+      url: withApiVersion(path),
+      operation,
+      expectedStatus: [200],
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(toChangeableAttributes(changes)),
+      abortSignal,
+    });
+    return json;
+  }
+
+  private async listPage<T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    page: PageRequest,
+    operation: string,
+  ): Promise<{ items: T; nextUrl?: string }> {
+    let url: string;
+    if (page.url) {
+      url = page.url;
+    } else {
+      const first = withPageSize(new URL(path, this.http.origin), page.maxPageSize);
+      for (const [key, value] of Object.entries(query)) {
+        if (value !== undefined) {
+          first.searchParams.set(key, value);
+        }
+      }
+      url = first.toString();
+    }
+    const { response, json } = await this.http.sendForJson<T>({
+      method: "GET",
+      url,
+      operation,
+      expectedStatus: [200],
+      abortSignal: page.abortSignal,
+    });
+    return {
+      items: json,
+      nextUrl: nextPageUrl(response.headers.get("link"), response.url, this.http.origin, this.http.loginServer),
+    };
+  }
+}
+
+function withApiVersion(path: string): string {
+  return `${path}?api-version=${API_VERSION}`;
+}
+
+function orderBy(order: ArtifactManifestOrder | undefined): string | undefined {
+  return order === "LastUpdatedOnDescending" ? "timedesc" : order === "LastUpdatedOnAscending" ? "timeasc" : undefined;
+}

@@ -1,0 +1,193 @@
+// Any OCI / Docker v2 registry, with only the distribution API. What it cannot
+// do (properties, permissions, server-side ordering) is reported through
+// `capabilities` and NotSupportedByRegistryError; what can be derived is:
+// - tag properties from tags/list plus a HEAD per tag (for the digest);
+// - manifest properties from the manifest and its config, listed page by page
+//   from the tags (a digest is listed once, where its first tag appears);
+// - tag deletion, where the registry refuses `DELETE /manifests/<tag>`
+//   (distribution 2.8 answers 400 DIGEST_INVALID), by re-pointing the tag at a
+//   throwaway manifest and deleting that by digest, as regctl does.
+
+import type { AbortSignalLike } from "@azure/abort-controller";
+import { randomUUID } from "node:crypto";
+import { NotSupportedByRegistryError, RegistryError } from "../errors";
+import { RegistryHttp } from "../http/registryHttp";
+import { deleteManifestByDigest, getManifest, manifestPath, putManifest, resolveDigest } from "../manifests";
+import { OCI_EMPTY, OCI_EMPTY_DIGEST, OCI_MANIFEST } from "../mediaTypes";
+import type {
+  ArtifactManifestOrder,
+  ArtifactManifestProperties,
+  ArtifactTagProperties,
+  DeleteRepositoryResult,
+  RegistryCapabilities,
+  RepositoryProperties,
+} from "../models";
+import { FetchedPage, nextPageUrl, withPageSize } from "../paging";
+import { uploadBlob } from "../transfer/uploadBlob";
+import { mapWithConcurrency } from "./concurrency";
+import type { MetadataDialect, PageRequest } from "./metadataDialect";
+import { describeManifest } from "./describeManifest";
+
+/** HEAD/GET requests in flight at once when a page needs one per item. */
+const LOOKUP_CONCURRENCY = 8;
+/** Marks the throwaway manifests made to delete a tag, should one ever be left behind. */
+const DELETED_TAG_ARTIFACT_TYPE = "application/vnd.container-registry-explorer.deleted-tag";
+
+export class OciMetadata implements MetadataDialect {
+  readonly capabilities: RegistryCapabilities = { kind: "oci", properties: false, ordering: false, deleteTagDirectly: false };
+
+  constructor(private readonly http: RegistryHttp) {}
+
+  async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
+    const { json, nextUrl } = await this.listPage<{ repositories?: string[] }>("/v2/_catalog", page, "list repositories");
+    return { items: json.repositories ?? [], nextUrl };
+  }
+
+  async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
+    // Existence is all the /v2 API tells: a 404 NAME_UNKNOWN surfaces as RegistryNotFoundError.
+    await this.listPage<unknown>(`/v2/${repository}/tags/list`, { maxPageSize: 1, abortSignal }, "get repository properties");
+    return { registryLoginServer: this.http.loginServer, name: repository };
+  }
+
+  updateRepositoryProperties(): Promise<RepositoryProperties> {
+    throw this.notSupported("updating repository properties");
+  }
+
+  async deleteRepository(repository: string, abortSignal?: AbortSignalLike): Promise<DeleteRepositoryResult> {
+    // The /v2 API has no repository deletion: delete every manifest a tag points at.
+    const tags = await this.allTags(repository, abortSignal);
+    const deletedTags: string[] = [];
+    const deletedManifests: string[] = [];
+    const digests = new Map<string, string[]>();
+    for (const tag of tags) {
+      digests.set(tag.digest, [...(digests.get(tag.digest) ?? []), tag.name]);
+    }
+    for (const [digest, names] of digests) {
+      await deleteManifestByDigest(this.http, repository, digest, abortSignal);
+      deletedManifests.push(digest);
+      deletedTags.push(...names);
+    }
+    return { deletedManifests, deletedTags };
+  }
+
+  async listManifestProperties(
+    repository: string,
+    order: ArtifactManifestOrder | undefined,
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactManifestProperties>> {
+    if (order) {
+      throw this.notSupported("ordering manifests by time");
+    }
+    const tags = await this.listTagProperties(repository, {}, page);
+    const byDigest = new Map<string, string[]>();
+    for (const tag of tags.items) {
+      byDigest.set(tag.digest, [...(byDigest.get(tag.digest) ?? []), tag.name]);
+    }
+    const items = await mapWithConcurrency([...byDigest], LOOKUP_CONCURRENCY, ([digest, names]) =>
+      this.describe(repository, digest, names, page.abortSignal),
+    );
+    return { items, nextUrl: tags.nextUrl };
+  }
+
+  async getManifestProperties(repository: string, digest: string, abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
+    const tags = (await this.allTags(repository, abortSignal)).filter((t) => t.digest === digest).map((t) => t.name);
+    return this.describe(repository, digest, tags, abortSignal);
+  }
+
+  updateManifestProperties(): Promise<ArtifactManifestProperties> {
+    throw this.notSupported("updating manifest properties");
+  }
+
+  async listTagProperties(
+    repository: string,
+    filter: { order?: ArtifactManifestOrder; digest?: string },
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactTagProperties>> {
+    if (filter.order) {
+      throw this.notSupported("ordering tags by time");
+    }
+    const { json, nextUrl } = await this.listPage<{ tags?: string[] | null }>(`/v2/${repository}/tags/list`, page, "list tags");
+    const tags = await mapWithConcurrency(json.tags ?? [], LOOKUP_CONCURRENCY, (tag) =>
+      this.getTagProperties(repository, tag, page.abortSignal),
+    );
+    return { items: filter.digest ? tags.filter((t) => t.digest === filter.digest) : tags, nextUrl };
+  }
+
+  async getTagProperties(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties> {
+    const digest = await resolveDigest(this.http, repository, tag, abortSignal);
+    return { registryLoginServer: this.http.loginServer, repositoryName: repository, name: tag, digest };
+  }
+
+  updateTagProperties(): Promise<ArtifactTagProperties> {
+    throw this.notSupported("updating tag properties");
+  }
+
+  async deleteTag(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<void> {
+    // Make sure the tag exists before anything is changed (404 -> RegistryNotFoundError).
+    await resolveDigest(this.http, repository, tag, abortSignal);
+    try {
+      await this.http.sendAndDiscard({
+        method: "DELETE",
+        url: manifestPath(repository, tag),
+        operation: "delete tag",
+        expectedStatus: [202, 200, 204],
+        abortSignal,
+      });
+      return;
+    } catch (error) {
+      // Only a registry that cannot parse a tag here gets the emulation; a 405
+      // (deletion disabled) must not leave the tag re-pointed at a throwaway.
+      if (!(error instanceof RegistryError && error.statusCode === 400 && error.code === "DIGEST_INVALID")) {
+        throw error;
+      }
+    }
+    await uploadBlob(this.http, repository, Buffer.from("{}"), { abortSignal });
+    const placeholder = {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: DELETED_TAG_ARTIFACT_TYPE,
+      config: { mediaType: OCI_EMPTY, digest: OCI_EMPTY_DIGEST, size: 2 },
+      layers: [{ mediaType: OCI_EMPTY, digest: OCI_EMPTY_DIGEST, size: 2 }],
+      annotations: { "org.opencontainers.image.created": new Date().toISOString(), "vnd.container-registry-explorer.nonce": randomUUID() },
+    };
+    const digest = await putManifest(this.http, repository, tag, Buffer.from(JSON.stringify(placeholder)), OCI_MANIFEST, abortSignal);
+    await deleteManifestByDigest(this.http, repository, digest, abortSignal);
+  }
+
+  private async describe(repository: string, digest: string, tags: string[], abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
+    const manifest = await getManifest(this.http, repository, digest, abortSignal);
+    const description = await describeManifest(this.http, repository, manifest, abortSignal);
+    return { registryLoginServer: this.http.loginServer, repositoryName: repository, digest, tags, ...description };
+  }
+
+  private async allTags(repository: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties[]> {
+    const tags: ArtifactTagProperties[] = [];
+    let url: string | undefined;
+    do {
+      const page = await this.listTagProperties(repository, {}, { url, abortSignal });
+      tags.push(...page.items);
+      url = page.nextUrl;
+    } while (url);
+    return tags;
+  }
+
+  private async listPage<T>(path: string, page: PageRequest, operation: string): Promise<{ json: T; nextUrl?: string }> {
+    const url = page.url ?? withPageSize(new URL(path, this.http.origin), page.maxPageSize).toString();
+    const { response, json } = await this.http.sendForJson<T>({
+      method: "GET",
+      url,
+      operation,
+      expectedStatus: [200],
+      abortSignal: page.abortSignal,
+    });
+    return { json, nextUrl: nextPageUrl(response.headers.get("link"), response.url, this.http.origin, this.http.loginServer) };
+  }
+
+  private notSupported(operation: string): NotSupportedByRegistryError {
+    return new NotSupportedByRegistryError(
+      operation,
+      this.http.loginServer,
+      "it offers only the OCI distribution API, which has no properties, permissions or ordering",
+    );
+  }
+}

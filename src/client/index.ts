@@ -1,0 +1,36 @@
+// The public surface of the client library, and the only door the extension
+// uses. Nothing here (or below) imports `vscode`.
+
+export { ContainerRegistryClient } from "./containerRegistryClient";
+export type { ContainerRegistryClientOptions } from "./containerRegistryClient";
+export type { RegistryKind } from "./dialect/detectDialect";
+export type { RetryOptions } from "./http/retryPolicy";
+export type { RequestLogger } from "./http/requestLogPolicy";
+export * from "./models";
+export {
+  RegistryError,
+  RegistryAuthenticationError,
+  RegistryPermissionError,
+  RegistryNotFoundError,
+  RegistryDeleteDisabledError,
+  ResponseTooLargeError,
+  NotSupportedByRegistryError,
+  DigestValidationError,
+  InvalidInputError,
+} from "./errors";
+export type { RegistryErrorDetail } from "./errors";
+export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";
+export {
+  validateRepositoryName,
+  validateTag,
+  validateDigest,
+  validateTagOrDigest,
+  isDigest,
+  parseReference,
+  formatReference,
+} from "./reference";
+export type { ArtifactReference } from "./reference";
+export { parseEndpoint, isLoopbackHost } from "./endpoint";
+export { sha256Digest, HashingStream } from "./digest";
+export { redactUrl } from "./redact";
+export * as MediaTypes from "./mediaTypes";
