@@ -16,6 +16,7 @@ import { basicAuthorization, isTokenCredential, isUsernamePassword, RegistryCred
 import { TokenCache, tokenExpiryMs } from "./tokenCache";
 import { TokenEndpointClient } from "./tokenEndpoint";
 import { validateRealm } from "./realm";
+import { isLoopbackHost } from "../endpoint";
 
 /** ACR's data-plane API version for the token endpoints. */
 const ACR_API_VERSION = "2021-07-01";
@@ -203,12 +204,14 @@ function isAcrStyleRealm(realm: URL, registryOrigin: string): boolean {
 }
 
 /**
- * Basic credentials go to the realm only over https, or to the registry's own
- * origin: a challenge may name any realm, and sending a password in clear to a
- * host the user never named is how credentials leak.
+ * Basic credentials go to the realm only over https, to the registry's own
+ * origin, or from a loopback registry to a loopback realm (the bytes never
+ * leave the machine): a challenge may name any realm, and sending a password
+ * in clear over a network to a host the user never named is how credentials leak.
  */
 function credentialsForRealm(credential: UsernamePasswordCredential, realm: URL, registryOrigin: string): string {
-  if (realm.protocol !== "https:" && realm.origin !== registryOrigin) {
+  const bothLoopback = isLoopbackHost(realm.hostname) && isLoopbackHost(new URL(registryOrigin).hostname);
+  if (realm.protocol !== "https:" && realm.origin !== registryOrigin && !bothLoopback) {
     throw new RegistryAuthenticationError(
       `Refusing to send credentials for ${new URL(registryOrigin).host} to ${realm.origin} over plain http`,
     );
