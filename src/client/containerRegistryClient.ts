@@ -24,6 +24,8 @@ import type {
   DownloadBlobOptions,
   DownloadBlobResult,
   GetManifestResult,
+  OciDescriptor,
+  OciManifestLike,
   ListManifestPropertiesOptions,
   ListTagPropertiesOptions,
   OperationOptions,
@@ -36,6 +38,7 @@ import type {
   UploadBlobResult,
   UsernamePasswordCredential,
 } from "./models";
+import { addToFallbackIndex, listReferrers, ListReferrersOptions } from "./referrers";
 import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
 import { blobExists, deleteBlob } from "./transfer/blobPaths";
@@ -221,8 +224,35 @@ export class ContainerRegistryClient {
     }
     const content = manifest instanceof Uint8Array ? manifest : Buffer.from(JSON.stringify(manifest));
     const mediaType = options.mediaType ?? declaredMediaType(manifest, content) ?? OCI_MANIFEST;
-    const digest = await putManifest(this.http, repository, options.tag ?? sha256Digest(content), content, mediaType, options.abortSignal);
+    const { digest, ociSubject } = await putManifest(
+      this.http,
+      repository,
+      options.tag ?? sha256Digest(content),
+      content,
+      mediaType,
+      options.abortSignal,
+    );
+    const parsed = parsedManifest(manifest, content);
+    if (parsed?.subject && !ociSubject) {
+      await addToFallbackIndex(
+        this.http,
+        repository,
+        parsed.subject.digest,
+        { mediaType, digest, size: content.byteLength, artifactType: parsed.artifactType ?? parsed.config?.mediaType, annotations: parsed.annotations },
+        options.abortSignal,
+      );
+    }
     return { digest };
+  }
+
+  /**
+   * Artifacts that refer to this manifest through their `subject` (signatures,
+   * SBOMs): the referrers API where the registry has it, else the fallback tag.
+   */
+  async listReferrers(repository: string, digest: string, options: ListReferrersOptions = {}): Promise<OciDescriptor[]> {
+    validateRepositoryName(repository);
+    validateDigest(digest);
+    return listReferrers(this.http, repository, digest, options);
   }
 
   /** Downloads a manifest, checked against the digest asked for and `Docker-Content-Digest`. */
@@ -249,11 +279,16 @@ export class ContainerRegistryClient {
   }
 }
 
-function declaredMediaType(manifest: object | Uint8Array, content: Uint8Array): string | undefined {
+function parsedManifest(manifest: object | Uint8Array, content: Uint8Array): OciManifestLike | undefined {
   try {
-    const parsed = (manifest instanceof Uint8Array ? JSON.parse(Buffer.from(content).toString("utf8")) : manifest) as { mediaType?: unknown };
-    return typeof parsed.mediaType === "string" ? parsed.mediaType : undefined;
+    const parsed = manifest instanceof Uint8Array ? (JSON.parse(Buffer.from(content).toString("utf8")) as unknown) : manifest;
+    return typeof parsed === "object" && parsed !== null ? (parsed as OciManifestLike) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function declaredMediaType(manifest: object | Uint8Array, content: Uint8Array): string | undefined {
+  const mediaType = parsedManifest(manifest, content)?.mediaType;
+  return typeof mediaType === "string" ? mediaType : undefined;
 }

@@ -87,7 +87,7 @@ export async function putManifest(
   content: Uint8Array,
   mediaType: string,
   abortSignal?: AbortSignalLike,
-): Promise<string> {
+): Promise<PutManifestResult> {
   const digest = sha256Digest(content);
   const response = await http.sendAndDiscard({
     method: "PUT",
@@ -102,7 +102,13 @@ export async function putManifest(
   if (reported && reported !== digest) {
     throw new DigestValidationError(digest, reported, "manifest the registry stored");
   }
-  return digest;
+  return { digest, ociSubject: response.headers.get("oci-subject") };
+}
+
+export interface PutManifestResult {
+  digest: string;
+  /** `OCI-Subject`: set by registries that keep referrers themselves (spec v1.1 "Pushing Manifests with Subject"). */
+  ociSubject?: string;
 }
 
 /** The digest a tag points at, from a HEAD request. */

@@ -248,3 +248,38 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe("referrers on a registry without the referrers API (distribution 2.8)", function () {
+  let registry: RunningRegistry;
+
+  before(async function () {
+    registry = await startRegistry({ auth: "anonymous" });
+  });
+
+  after(async function () {
+    await registry?.stop();
+  });
+
+  it("keeps and reads the fallback referrers index (spec v1.1 Referrers Tag Schema)", async function () {
+    const client = clientFor(registry);
+    const image = await pushImage(client, "refs/app", "v1");
+    const signature = {
+      schemaVersion: 2,
+      mediaType: MediaTypes.OCI_MANIFEST,
+      artifactType: "application/vnd.example.signature",
+      config: { mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2 },
+      layers: [{ mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2 }],
+      subject: { mediaType: MediaTypes.OCI_MANIFEST, digest: image.digest, size: Buffer.byteLength(JSON.stringify(image.manifest)) },
+    };
+    await client.uploadBlob("refs/app", Buffer.from("{}"));
+    const { digest: signatureDigest } = await client.setManifest("refs/app", signature);
+    const sbom = { ...signature, artifactType: "application/spdx+json" };
+    const { digest: sbomDigest } = await client.setManifest("refs/app", sbom);
+
+    const referrers = await client.listReferrers("refs/app", image.digest);
+    assert.deepEqual(referrers.map((r) => r.digest).sort(), [signatureDigest, sbomDigest].sort());
+    const signatures = await client.listReferrers("refs/app", image.digest, { artifactType: "application/vnd.example.signature" });
+    assert.deepEqual(signatures.map((r) => r.digest), [signatureDigest]);
+    assert.deepEqual(await client.listReferrers("refs/app", signatureDigest), []);
+  });
+});

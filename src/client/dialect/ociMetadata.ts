@@ -150,7 +150,7 @@ export class OciMetadata implements MetadataDialect {
       layers: [{ mediaType: OCI_EMPTY, digest: OCI_EMPTY_DIGEST, size: 2 }],
       annotations: { "org.opencontainers.image.created": new Date().toISOString(), "vnd.container-registry-explorer.nonce": randomUUID() },
     };
-    const digest = await putManifest(this.http, repository, tag, Buffer.from(JSON.stringify(placeholder)), OCI_MANIFEST, abortSignal);
+    const { digest } = await putManifest(this.http, repository, tag, Buffer.from(JSON.stringify(placeholder)), OCI_MANIFEST, abortSignal);
     await deleteManifestByDigest(this.http, repository, digest, abortSignal);
   }
 
