@@ -1,0 +1,281 @@
+// Runs the extension's mocha suite (suite/index.ts) inside a real VS Code on
+// a machine that reaches only the npm registry: VS Code's server from the
+// code-server npm package, and its web workbench in headless Chromium. The
+// recipe and its reasons are in shared docs "testing-in-real-vscode.md".
+//
+// Environment: the extension host is a child process of the VS Code server,
+// and the server builds its environment from its own process.env. This
+// driver starts the server with its own environment plus RESULTS_FILE_ENV and
+// HARNESS_ENV, so any variable set when running `npm run test:vscode` (a
+// registry URL, credentials for a test) is visible to the tests as
+// process.env.NAME inside the extension host.
+//
+// Tunables: CRE_VSCODE_TEST_TIMEOUT_MS (default 15 min overall),
+// CRE_VSCODE_VERBOSE=1 (also mirror the server's own log).
+import * as cp from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { chromium, Browser, Page } from "playwright-core";
+import { ensureCodeServer } from "./ensureCodeServer";
+import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, printSummary } from "./results";
+
+const repoRoot = path.resolve(__dirname, "..", "..", "..");
+const artifactsDir = path.join(repoRoot, ".test-artifacts");
+const testsEntry = path.join(repoRoot, "out", "test", "vscode", "suite", "index.js");
+const timeoutMs = Number(process.env.CRE_VSCODE_TEST_TIMEOUT_MS) || 15 * 60_000;
+const verbose = process.env.CRE_VSCODE_VERBOSE === "1";
+const started = Date.now();
+
+function elapsed(): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+function log(message: string): void {
+  console.log(`[real-vscode ${elapsed()}] ${message}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+interface Server {
+  process: cp.ChildProcess;
+  logFile: string;
+}
+
+function startServer(node: string, serverMain: string, port: number, tmp: string, env: NodeJS.ProcessEnv): Promise<Server> {
+  const logFile = path.join(artifactsDir, "vscode-server.log");
+  const logStream = fs.createWriteStream(logFile);
+  const args = [
+    serverMain,
+    "--host", "127.0.0.1",
+    "--port", String(port),
+    "--without-connection-token",
+    "--accept-server-license-terms",
+    "--disable-telemetry",
+    // Otherwise the folder opens in Restricted Mode and the extension, which
+    // does not declare untrustedWorkspaces support, stays disabled.
+    "--disable-workspace-trust",
+    // Without it the payload's extensionDevelopmentPath/extensionTestsPath are
+    // silently ignored.
+    "--enable-smoke-test-driver",
+    "--user-data-dir", path.join(tmp, "user-data"),
+    "--server-data-dir", path.join(tmp, "server-data"),
+    "--extensions-dir", path.join(tmp, "extensions"),
+  ];
+  // detached: its own process group, so the extension host and other
+  // children die with it when we kill the group.
+  const child = cp.spawn(node, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    const timer = setTimeout(() => reject(new Error(`server not ready after 60 s; see ${logFile}`)), 60_000);
+    const onData = (chunk: Buffer): void => {
+      logStream.write(chunk);
+      if (verbose) {
+        process.stdout.write(`[server] ${chunk.toString()}`);
+      }
+      if (!ready && chunk.toString().includes(`Extension host agent listening on ${port}`)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve({ process: child, logFile });
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("exit", (code, signal) => {
+      logStream.end();
+      if (!ready) {
+        clearTimeout(timer);
+        reject(new Error(`server exited early (${code ?? signal}); see ${logFile}`));
+      }
+    });
+  });
+}
+
+function killGroup(child: cp.ChildProcess | undefined): void {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) {
+    return;
+  }
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
+function workbenchUrl(port: number, workspace: string): string {
+  const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ["extensionDevelopmentPath", remote(repoRoot)],
+    ["extensionTestsPath", remote(testsEntry)],
+    ["skipWelcome", "true"],
+  ];
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` +
+    `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+interface LogFile {
+  relativePath: string;
+  contents: string;
+}
+
+// Resolves with the exit code VS Code reports when the suite's run() settles.
+async function runSuite(page: Page, url: string, workbenchLog: fs.WriteStream): Promise<number> {
+  let finished = false;
+  let exited: (code: number) => void = () => undefined;
+  const exitCode = new Promise<number>((resolve) => (exited = resolve));
+  // Everything the workbench says goes to a file; only the suite's own lines
+  // (marked by suite/index.ts) go to stdout, since the rest is mostly offline
+  // noise (gallery, GitHub sign-in, service worker) that would bury results.
+  const record = (source: string, text: string): void => {
+    workbenchLog.write(`[${source}] ${text}\n`);
+    const at = text.indexOf(OUTPUT_MARKER);
+    if (at >= 0 && !finished) {
+      console.log(text.slice(at + OUTPUT_MARKER.length));
+    } else if (verbose && !finished) {
+      console.log(`[${source}] ${text}`);
+    }
+  };
+  // The workbench calls these if the page defines them; exposeFunction must
+  // come before goto so they exist when the workbench starts.
+  await page.exposeFunction("codeAutomationLog", (level: string, message: string) => {
+    workbenchLog.write(`[log ${level}] ${message}\n`);
+  });
+  await page.exposeFunction("codeAutomationExit", (code: number, logs?: LogFile[]) => {
+    finished = true;
+    saveWorkbenchLogs(logs);
+    exited(code);
+  });
+  // The extension host's console is forwarded to the page console.
+  page.on("console", (message) => record(`console ${message.type()}`, message.text()));
+  page.on("pageerror", (error) => record("page error", error.stack ?? error.message));
+  await page.goto(url);
+  log("workbench loaded, waiting for the suite");
+  return exitCode;
+}
+
+function saveWorkbenchLogs(logs: LogFile[] | undefined): void {
+  for (const entry of logs ?? []) {
+    const file = path.join(artifactsDir, "vscode-logs", entry.relativePath);
+    if (!file.startsWith(artifactsDir)) {
+      continue;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, entry.contents);
+  }
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(testsEntry)) {
+    throw new Error(`${testsEntry} is missing: run \`npx tsc -p .\` first`);
+  }
+  if (!fs.existsSync(path.join(repoRoot, "dist", "extension.js"))) {
+    throw new Error("dist/extension.js is missing: run `npm run build` first");
+  }
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  // Logs VS Code hands over at exit; stale ones from a previous run mislead.
+  fs.rmSync(path.join(artifactsDir, "vscode-logs"), { recursive: true, force: true });
+  const { node, serverMain } = ensureCodeServer(repoRoot);
+  log(`code-server ready (${node})`);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cre-vscode-"));
+  const workspace = path.join(tmp, "workspace");
+  fs.mkdirSync(workspace);
+  const resultsFile = path.join(tmp, "results.json");
+  const env: NodeJS.ProcessEnv = { ...process.env, [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "code-server" };
+  // Variables of an enclosing VS Code (when run from its terminal) would make
+  // the server talk to that instance instead of being self-contained.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("VSCODE_") || key === "ELECTRON_RUN_AS_NODE") {
+      delete env[key];
+    }
+  }
+
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const cleanup = (): void => {
+    killGroup(server?.process);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  // Ctrl-C or a CI kill must not leave a server and an extension host behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanup();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  let timer: NodeJS.Timeout | undefined;
+  let code = 1;
+  const workbenchLogFile = path.join(artifactsDir, "vscode-workbench.log");
+  const workbenchLog = fs.createWriteStream(workbenchLogFile);
+  try {
+    const port = await freePort();
+    server = await startServer(node, serverMain, port, tmp, env);
+    log(`server listening on 127.0.0.1:${port}`);
+    browser = await chromium.launch({
+      executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        console.error(`Timed out after ${timeoutMs / 1000} s waiting for the suite`);
+        resolve(124);
+      }, timeoutMs);
+    });
+    // A crashed server would otherwise leave us waiting for the timeout.
+    const serverDied = new Promise<number>((resolve) =>
+      server?.process.once("exit", (exitCode, signal) => {
+        console.error(`The VS Code server exited (${exitCode ?? signal}) before the suite finished`);
+        resolve(1);
+      }));
+    code = await Promise.race([runSuite(page, workbenchUrl(port, workspace), workbenchLog), timeout, serverDied]);
+    log(`suite finished with exit code ${code}`);
+  } catch (error) {
+    console.error(`Harness error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    code = 1;
+  } finally {
+    clearTimeout(timer);
+    if (page) {
+      const shot = path.join(artifactsDir, "real-vscode-final.png");
+      await page.screenshot({ path: shot }).then(
+        () => log(`screenshot: ${path.relative(repoRoot, shot)}`),
+        (error: Error) => log(`no screenshot: ${error.message}`),
+      );
+    }
+    await browser?.close().catch(() => undefined);
+    workbenchLog.end();
+  }
+  if (code !== 0) {
+    log(`diagnostics: ${path.relative(repoRoot, artifactsDir)}/ (vscode-server.log, vscode-workbench.log, vscode-logs/)`);
+  }
+  // Read before cleanup removes tmp; printed last so it closes the output.
+  const summarized = printSummary(resultsFile);
+  cleanup();
+  return code === 0 && summarized ? 0 : code || 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  },
+);
