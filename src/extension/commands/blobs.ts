@@ -1,0 +1,112 @@
+// Single blobs: upload a workspace file as a blob (its digest shown, with a
+// copy action), and download a blob by digest to a file (temporary name,
+// renamed after the digest was verified).
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { UploadBlobResult, validateDigest } from "../../client/index";
+import { digestFileName, downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
+import { withTransferProgress } from "../progress";
+import type { TreeNode } from "../tree/treeNode";
+import { pickFiles, regularFileSize } from "./push";
+import { CommandOptions, Services, toUri } from "./services";
+import { resolveRepository } from "./targets";
+
+export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
+  const file = (await pickFiles(options, false, "Upload as Blob"))?.[0];
+  if (!file) {
+    return undefined;
+  }
+  const size = await regularFileSize(file);
+  const where = await resolveRepository(services, node, options, true);
+  if (!where) {
+    return undefined;
+  }
+  const client = await services.connections.getClient(where.registry);
+  const result = await withTransferProgress(
+    { title: `Uploading ${path.basename(file)} to ${where.registry.loginServer}/${where.repository}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    (progress) =>
+      client.uploadBlob(where.repository, fs.createReadStream(file), {
+        sizeInBytes: size,
+        abortSignal: progress.signal,
+        onProgress: (p) => progress.report(p.transferredBytes, size),
+      }),
+  );
+  services.log.info(`Uploaded ${file} to ${where.registry.loginServer}/${where.repository} as ${result.digest}`);
+  if (!options.files) {
+    const copy = "Copy Digest";
+    void vscode.window.showInformationMessage(`Uploaded ${path.basename(file)} as blob ${result.digest}`, copy).then((choice) => {
+      if (choice === copy) {
+        void vscode.env.clipboard.writeText(result.digest);
+      }
+    });
+  }
+  return result;
+}
+
+export async function downloadBlob(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<{ digest: string; path: string; sizeInBytes: number } | undefined> {
+  const where = await resolveRepository(services, node, options);
+  if (!where) {
+    return undefined;
+  }
+  const digest =
+    options.digest ??
+    (await vscode.window.showInputBox({
+      title: `Download a blob from ${where.repository}`,
+      prompt: "Digest of the blob",
+      placeHolder: "sha256:…",
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        try {
+          validateDigest(value.trim());
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    }))?.trim();
+  if (!digest) {
+    return undefined;
+  }
+  validateDigest(digest);
+  let destination: string | undefined;
+  if (options.destination !== undefined) {
+    destination = toUri(options.destination).fsPath;
+    if (!options.overwrite && (await fs.promises.lstat(destination).then(() => true, () => false))) {
+      throw new Error(`${destination} already exists`);
+    }
+  } else {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const picked = await vscode.window.showSaveDialog({
+      title: `Save blob ${digest}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, digestFileName(digest)) : undefined,
+      saveLabel: "Download",
+    });
+    destination = picked?.fsPath;
+  }
+  if (!destination) {
+    return undefined;
+  }
+  const client = await services.connections.getClient(where.registry);
+  const folder = path.dirname(destination);
+  const tmp = temporaryPath(folder, path.basename(destination));
+  try {
+    const sizeInBytes = await withTransferProgress(
+      { title: `Downloading ${digest}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+      (progress) => downloadBlobToFile(client, where.repository, digest, tmp, { abortSignal: progress.signal, onBytes: progress.report }),
+    );
+    await fs.promises.rename(tmp, destination);
+    services.log.info(`Downloaded ${digest} from ${where.registry.loginServer}/${where.repository} to ${destination}`);
+    if (options.destination === undefined) {
+      void vscode.window.showInformationMessage(`Downloaded ${digest} to ${destination}.`);
+    }
+    return { digest, path: destination, sizeInBytes };
+  } finally {
+    await removeQuietly([tmp]);
+  }
+}

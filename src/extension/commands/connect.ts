@@ -1,0 +1,228 @@
+// Connect Registry, Disconnect, Re-enter Credentials.
+//
+// Programmatic callers (tests) pass
+//   { endpoint, username?, password?, anonymous?, auth?, allowInsecureHttp?, caCertificatePath?, tenantId? }
+// and get the saved registry back, without any prompt.
+
+import * as vscode from "vscode";
+import { isLoopbackHost, parseEndpoint, RegistryAuthenticationError } from "../../client/index";
+import { isAzureContainerRegistryHost } from "../azureAuth";
+import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
+import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
+import { ErrorNode } from "../tree/pagingNodes";
+import type { TreeNode } from "../tree/treeNode";
+import { firstPage } from "../tree/treeNode";
+import type { CommandOptions, Services } from "./services";
+import { resolveRegistry } from "./targets";
+
+export interface ConnectArgs {
+  endpoint: string;
+  auth?: AuthKind;
+  username?: string;
+  password?: string;
+  anonymous?: boolean;
+  allowInsecureHttp?: boolean;
+  caCertificatePath?: string;
+  tenantId?: string;
+  /** Save even when the check of the credentials fails with an authentication error. */
+  skipVerification?: boolean;
+}
+
+export async function connect(services: Services, args: ConnectArgs | undefined): Promise<SavedRegistry | undefined> {
+  const request = args ? await requestFromArgs(args) : await askConnectRequest(services);
+  if (!request) {
+    return undefined;
+  }
+  if (!args?.skipVerification) {
+    await verify(services, request);
+  }
+  const registry = await services.connections.add(request);
+  services.tree.refresh(services.tree.getRegistryNode(registry.id));
+  if (!args) {
+    void vscode.window.showInformationMessage(`Connected ${registry.loginServer}.`);
+  }
+  return registry;
+}
+
+export async function disconnect(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<void> {
+  const registry = await resolveRegistry(services, node, options);
+  if (registry) {
+    await services.connections.remove(registry.id);
+  }
+}
+
+/** New credentials for a registry whose sign-in failed (from the error node, the registry node, or the palette). */
+export async function reenterCredentials(services: Services, node: TreeNode | undefined, args: Partial<ConnectArgs> & CommandOptions): Promise<SavedRegistry | undefined> {
+  const registryNode = node instanceof ErrorNode ? node.parent : node;
+  const registry = await resolveRegistry(services, registryNode, args);
+  if (!registry) {
+    return undefined;
+  }
+  const base = { endpoint: registry.endpoint, allowInsecureHttp: registry.allowInsecureHttp, caCertificatePath: registry.caCertificatePath };
+  const programmatic = args.auth !== undefined || args.username !== undefined || args.anonymous !== undefined;
+  const request = programmatic ? await requestFromArgs({ ...base, ...args }) : await askCredentials(registry.loginServer, base);
+  if (!request) {
+    return undefined;
+  }
+  await verify(services, request);
+  const saved = await services.connections.add(request);
+  services.tree.refresh(services.tree.getRegistryNode(saved.id));
+  return saved;
+}
+
+async function requestFromArgs(args: ConnectArgs): Promise<ConnectRequest> {
+  const { loginServer } = parseEndpoint(args.endpoint, args.allowInsecureHttp);
+  let auth = args.auth;
+  if (!auth) {
+    if (args.username !== undefined) {
+      auth = "password";
+    } else if (args.anonymous) {
+      auth = "anonymous";
+    } else {
+      auth = (await getDockerCredential(loginServer, await readDockerConfig())) ? "dockerConfig" : "anonymous";
+    }
+  }
+  return { ...args, auth };
+}
+
+/** Tries the credentials with one small request, so a typo is caught before anything is saved. */
+async function verify(services: Services, request: ConnectRequest): Promise<void> {
+  const parsed = parseEndpoint(request.endpoint, request.allowInsecureHttp);
+  const probe: SavedRegistry = {
+    id: "verify",
+    endpoint: parsed.origin,
+    loginServer: parsed.loginServer,
+    auth: request.auth,
+    username: request.username,
+    tenantId: request.tenantId,
+    allowInsecureHttp: request.allowInsecureHttp,
+    caCertificatePath: request.caCertificatePath,
+  };
+  const client = await services.connections.createClient(probe, request.password);
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Connecting to ${parsed.loginServer}…`, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      try {
+        await firstPage(client.listRepositoryNames({ abortSignal: controller.signal }).byPage({ maxPageSize: 1 }));
+      } catch (error) {
+        if (error instanceof RegistryAuthenticationError || controller.signal.aborted) {
+          throw error;
+        }
+        // Listing may be forbidden (a repository-scoped token) or unsupported; the registry is still worth saving.
+        services.log.warn(`Connected to ${parsed.loginServer}, but listing repositories failed: ${(error as Error).message}`);
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+}
+
+interface EndpointPick extends vscode.QuickPickItem {
+  host?: string;
+}
+
+async function askConnectRequest(services: Services): Promise<ConnectRequest | undefined> {
+  const dockerEntries = listDockerConfigEntries(await readDockerConfig());
+  const known = new Set(services.connections.list().map((r) => r.loginServer));
+  const items: EndpointPick[] = [{ label: "$(edit) Enter a registry address…", alwaysShow: true }];
+  for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
+    items.push({
+      label: entry.host,
+      description: `credentials in Docker config (${entry.source}${entry.helper ? `: ${entry.helper}` : ""})`,
+      host: entry.host,
+    });
+  }
+  let endpoint: string | undefined;
+  if (items.length > 1) {
+    const picked = await vscode.window.showQuickPick(items, { title: "Connect Registry", placeHolder: "Pick a registry from your Docker config, or enter an address" });
+    if (!picked) {
+      return undefined;
+    }
+    endpoint = picked.host;
+  }
+  endpoint ??= await vscode.window.showInputBox({
+    title: "Connect Registry",
+    prompt: "Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)",
+    placeHolder: "myregistry.azurecr.io",
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      try {
+        parseEndpoint(value, true);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  if (!endpoint) {
+    return undefined;
+  }
+  const parsed = parseEndpoint(endpoint, true);
+  let allowInsecureHttp = false;
+  if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
+    const allow = "Use Plain HTTP";
+    const choice = await vscode.window.showWarningMessage(
+      `${parsed.loginServer} would be reached over plain HTTP: credentials and content travel unencrypted.`,
+      { modal: true },
+      allow,
+    );
+    if (choice !== allow) {
+      return undefined;
+    }
+    allowInsecureHttp = true;
+  }
+  return askCredentials(parsed.loginServer, { endpoint: parsed.origin, allowInsecureHttp });
+}
+
+interface AuthPick extends vscode.QuickPickItem {
+  auth: AuthKind;
+}
+
+async function askCredentials(
+  loginServer: string,
+  base: { endpoint: string; allowInsecureHttp?: boolean; caCertificatePath?: string },
+): Promise<ConnectRequest | undefined> {
+  const acr = isAzureContainerRegistryHost(loginServer);
+  const docker = await getDockerCredential(loginServer, await readDockerConfig()).catch(() => undefined);
+  const items: AuthPick[] = [];
+  if (docker) {
+    items.push({ label: "$(key) Docker config", description: `use the credentials Docker has for ${loginServer}`, auth: "dockerConfig" });
+  }
+  const azure: AuthPick[] = [
+    { label: "$(account) Microsoft account", description: "sign in with VS Code's Microsoft authentication", auth: "microsoft" },
+    { label: "$(azure) Azure identity", description: "environment, managed identity, Azure CLI (az login)", auth: "azureIdentity" },
+  ];
+  const generic: AuthPick[] = [
+    { label: "$(lock) Username and password or token", description: "kept in VS Code's secret storage", auth: "password" },
+    { label: "$(globe) Anonymous", description: "public content only", auth: "anonymous" },
+  ];
+  items.push(...(acr ? [...azure, ...generic] : [...generic, ...azure]));
+  const picked = await vscode.window.showQuickPick(items, { title: `Sign in to ${loginServer}`, placeHolder: "How to sign in" });
+  if (!picked) {
+    return undefined;
+  }
+  if (picked.auth !== "password") {
+    return { ...base, auth: picked.auth };
+  }
+  const username = await vscode.window.showInputBox({
+    title: `Sign in to ${loginServer}`,
+    prompt: "Username (for an ACR token or admin user: its name)",
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : "A username is needed"),
+  });
+  if (username === undefined) {
+    return undefined;
+  }
+  const password = await vscode.window.showInputBox({
+    title: `Sign in to ${loginServer} as ${username}`,
+    prompt: "Password or token",
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (password === undefined) {
+    return undefined;
+  }
+  return { ...base, auth: "password", username: username.trim(), password };
+}

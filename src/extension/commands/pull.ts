@@ -1,0 +1,200 @@
+// Pull: a manifest (or the one a tag points at; for an index, one platform's)
+// with its config and layers into a folder. Every file is downloaded to a
+// temporary name first; only when all digests were verified are they renamed,
+// so a failed or cancelled pull leaves nothing behind.
+//
+// Files: manifest.json (the exact bytes), config.json, and one file per layer,
+// named from its `org.opencontainers.image.title` annotation where that is a
+// safe single file name inside the folder, else by digest (sha256-<hex>).
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { ContainerRegistryClient, formatReference, GetManifestResult, MediaTypes, OciDescriptor } from "../../client/index";
+import { digestFileName, downloadBlobToFile, isSafeFileName, removeQuietly, temporaryPath } from "../files";
+import { formatBytes, withTransferProgress } from "../progress";
+import type { TreeNode } from "../tree/treeNode";
+import { CommandOptions, Services, toUri } from "./services";
+import { resolveTarget } from "./targets";
+
+export const TITLE_ANNOTATION = "org.opencontainers.image.title";
+
+export interface PulledFile {
+  name: string;
+  path: string;
+  digest: string;
+  size: number;
+  kind: "manifest" | "config" | "layer";
+}
+
+export interface PullResult {
+  reference: string;
+  digest: string;
+  folder: string;
+  files: PulledFile[];
+}
+
+interface PlannedFile {
+  name: string;
+  kind: PulledFile["kind"];
+  descriptor: { digest: string; size: number };
+}
+
+export async function pull(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<PullResult | undefined> {
+  const target = await resolveTarget(services, node, options, ["manifest", "tag"]);
+  if (!target?.reference) {
+    return undefined;
+  }
+  const client = await services.connections.getClient(target.registry);
+  let manifest = await client.getManifest(target.repository, target.reference);
+  if (MediaTypes.isIndexMediaType(manifest.mediaType) || Array.isArray(manifest.manifest.manifests)) {
+    const platform = await pickPlatform(manifest, options);
+    if (!platform) {
+      return undefined;
+    }
+    manifest = await client.getManifest(target.repository, platform);
+  }
+  const folder = await pickFolder(options);
+  if (!folder) {
+    return undefined;
+  }
+  await fs.promises.mkdir(folder, { recursive: true });
+  const plan = planFiles(manifest, folder);
+  if (!(await mayReplace(plan.map((p) => path.join(folder, p.name)), options))) {
+    return undefined;
+  }
+  const reference = formatReference(target.registry.loginServer, target.repository, target.reference);
+  const result = await withTransferProgress(
+    { title: `Pulling ${reference}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    (progress) => downloadAll(client, target.repository, manifest, folder, plan, progress),
+  );
+  services.log.info(`Pulled ${reference} (${manifest.digest}) into ${folder}: ${result.map((f) => f.name).join(", ")}`);
+  if (!options.destination) {
+    void vscode.window.showInformationMessage(`Pulled ${reference} into ${folder} (${result.length} files).`);
+  }
+  return { reference, digest: manifest.digest, folder, files: result };
+}
+
+async function pickPlatform(index: GetManifestResult, options: CommandOptions): Promise<string | undefined> {
+  const entries = (index.manifest.manifests ?? []) as OciDescriptor[];
+  const describe = (e: OciDescriptor): string => (e.platform ? `${e.platform.os}/${e.platform.architecture}${e.platform.variant ? `/${e.platform.variant}` : ""}` : "unknown platform");
+  if (options.platform !== undefined) {
+    const wanted = options.platform;
+    const found = entries.find((e) => e.digest === wanted || describe(e) === wanted);
+    if (!found) {
+      throw new Error(`The index has no platform ${wanted}; it has ${entries.map(describe).join(", ")}`);
+    }
+    return found.digest;
+  }
+  const picked = await vscode.window.showQuickPick(
+    entries.map((e) => ({ label: describe(e), description: e.digest, digest: e.digest })),
+    { title: "This is a multi-platform index", placeHolder: "Pick the platform to pull" },
+  );
+  return picked?.digest;
+}
+
+async function pickFolder(options: CommandOptions): Promise<string | undefined> {
+  if (options.destination !== undefined) {
+    return toUri(options.destination).fsPath;
+  }
+  const folders = vscode.workspace.workspaceFolders;
+  const picked = await vscode.window.showOpenDialog({
+    title: "Pull into folder",
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: "Pull Here",
+    defaultUri: folders?.[0]?.uri,
+  });
+  return picked?.[0]?.fsPath;
+}
+
+/** Names the files; titles only where safe and unique, everything else by digest. */
+export function planFiles(manifest: GetManifestResult, folder: string): PlannedFile[] {
+  const plan: PlannedFile[] = [];
+  const taken = new Set(["manifest.json"]);
+  const config = manifest.manifest.config;
+  if (config) {
+    plan.push({ name: "config.json", kind: "config", descriptor: config });
+    taken.add("config.json");
+  }
+  for (const layer of manifest.manifest.layers ?? []) {
+    const title = layer.annotations?.[TITLE_ANNOTATION];
+    let name = isSafeFileName(title, folder) && !taken.has(title.toLowerCase()) ? title : digestFileName(layer.digest);
+    if (taken.has(name.toLowerCase())) {
+      // The same blob twice (or a title equal to another's digest name): one file is enough.
+      if (plan.some((p) => p.name === name && p.descriptor.digest === layer.digest)) {
+        continue;
+      }
+      name = `${digestFileName(layer.digest)}-${plan.length}`;
+    }
+    taken.add(name.toLowerCase());
+    plan.push({ name, kind: "layer", descriptor: layer });
+  }
+  return plan;
+}
+
+async function mayReplace(paths: string[], options: CommandOptions): Promise<boolean> {
+  const existing: string[] = [];
+  for (const file of [...paths]) {
+    if (await fs.promises.lstat(file).then(() => true, () => false)) {
+      existing.push(path.basename(file));
+    }
+  }
+  if (existing.length === 0 || options.overwrite) {
+    return true;
+  }
+  if (options.destination !== undefined) {
+    throw new Error(`These files already exist in the destination: ${existing.join(", ")}`);
+  }
+  const replace = "Replace";
+  const choice = await vscode.window.showWarningMessage(
+    `${existing.length} file(s) already exist in the folder and would be replaced.`,
+    { modal: true, detail: existing.join("\n") },
+    replace,
+  );
+  return choice === replace;
+}
+
+async function downloadAll(
+  client: ContainerRegistryClient,
+  repository: string,
+  manifest: GetManifestResult,
+  folder: string,
+  plan: PlannedFile[],
+  progress: import("../progress").TransferContext,
+): Promise<PulledFile[]> {
+  const total = plan.reduce((sum, p) => sum + p.descriptor.size, 0);
+  const temporary = new Map<string, string>();
+  let done = 0;
+  try {
+    for (const file of plan) {
+      const tmp = temporaryPath(folder, file.name);
+      temporary.set(file.name, tmp);
+      progress.setStep(`${file.name} (${formatBytes(file.descriptor.size)})`);
+      await downloadBlobToFile(client, repository, file.descriptor.digest, tmp, {
+        abortSignal: progress.signal,
+        expectedSize: file.descriptor.size,
+        onBytes: (bytes) => progress.report(done + bytes, total),
+      });
+      done += file.descriptor.size;
+    }
+    const manifestTmp = temporaryPath(folder, "manifest.json");
+    temporary.set("manifest.json", manifestTmp);
+    await fs.promises.writeFile(manifestTmp, manifest.content, { flag: "wx" });
+    if (progress.signal.aborted) {
+      throw Object.assign(new Error("The pull was cancelled"), { name: "AbortError" });
+    }
+    // Everything is verified: now the files get their names.
+    const pulled: PulledFile[] = [];
+    for (const file of [{ name: "manifest.json", kind: "manifest" as const, descriptor: { digest: manifest.digest, size: manifest.content.byteLength } }, ...plan]) {
+      const target = path.join(folder, file.name);
+      await fs.promises.rename(temporary.get(file.name)!, target);
+      temporary.delete(file.name);
+      pulled.push({ name: file.name, path: target, digest: file.descriptor.digest, size: file.descriptor.size, kind: file.kind });
+    }
+    return pulled;
+  } finally {
+    await removeQuietly(temporary.values());
+  }
+}

@@ -1,0 +1,88 @@
+// Every command, registered in one place. Each handler gets the tree node it
+// was invoked on (undefined from the palette, where it asks with quick picks)
+// and the options of a programmatic caller (see services.ts).
+//
+// Errors: from the UI, a notification with the registry's message and
+// "Open Log"; cancelling is quiet. A programmatic caller (one that passed an
+// options object) gets the error, or vscode.CancellationError, as a rejection.
+
+import * as vscode from "vscode";
+import { showError } from "../notify";
+import { isCancellation } from "../progress";
+import { TreeNode } from "../tree/treeNode";
+import { downloadBlob, uploadBlob } from "./blobs";
+import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
+import { copyDigest, copyReference, loadMore, openManifest, refresh, retry } from "./copyOpen";
+import { deleteManifest, deleteRepository, deleteTag } from "./delete";
+import { setPermission, PROPERTY_TOGGLES } from "./properties";
+import { pull } from "./pull";
+import { push } from "./push";
+import { CommandOptions, isPlainObject, Services } from "./services";
+
+type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
+
+const COMMAND_TITLES: Record<string, string> = {
+  "containerRegistryExplorer.connect": "Connect registry",
+  "containerRegistryExplorer.disconnect": "Disconnect",
+  "containerRegistryExplorer.reenterCredentials": "Re-enter credentials",
+  "containerRegistryExplorer.deleteRepository": "Delete repository",
+  "containerRegistryExplorer.deleteManifest": "Delete manifest",
+  "containerRegistryExplorer.deleteTag": "Delete tag",
+  "containerRegistryExplorer.pull": "Pull",
+  "containerRegistryExplorer.push": "Push",
+  "containerRegistryExplorer.uploadBlob": "Upload blob",
+  "containerRegistryExplorer.downloadBlob": "Download blob",
+  "containerRegistryExplorer.copyReference": "Copy reference",
+  "containerRegistryExplorer.copyDigest": "Copy digest",
+  "containerRegistryExplorer.openManifest": "Open manifest",
+  ...Object.fromEntries(PROPERTY_TOGGLES.map((t) => [t.command, `Turning ${t.permission} ${t.value ? "on" : "off"}`])),
+};
+
+export function registerCommands(services: Services): vscode.Disposable[] {
+  const handlers: Record<string, Handler> = {
+    "containerRegistryExplorer.connect": (_node, options) => connect(services, isPlainObject(options) && "endpoint" in options ? (options as unknown as ConnectArgs) : undefined),
+    "containerRegistryExplorer.disconnect": (node, options) => disconnect(services, node, options),
+    "containerRegistryExplorer.reenterCredentials": (node, options) => reenterCredentials(services, node, options),
+    "containerRegistryExplorer.refresh": (node) => refresh(services, node),
+    "containerRegistryExplorer.loadMore": (node) => loadMore(services, node),
+    "containerRegistryExplorer.retry": (node) => retry(services, node),
+    "containerRegistryExplorer.openLog": async () => services.log.show(),
+    "containerRegistryExplorer.deleteRepository": (node, options) => deleteRepository(services, node, options),
+    "containerRegistryExplorer.deleteManifest": (node, options) => deleteManifest(services, node, options),
+    "containerRegistryExplorer.deleteTag": (node, options) => deleteTag(services, node, options),
+    "containerRegistryExplorer.pull": (node, options) => pull(services, node, options),
+    "containerRegistryExplorer.push": (node, options) => push(services, node, options),
+    "containerRegistryExplorer.uploadBlob": (node, options) => uploadBlob(services, node, options),
+    "containerRegistryExplorer.downloadBlob": (node, options) => downloadBlob(services, node, options),
+    "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
+    "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
+    "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+  };
+  for (const toggle of PROPERTY_TOGGLES) {
+    handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);
+  }
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      const node = args[0] instanceof TreeNode ? args[0] : undefined;
+      // (options), (node, options), or the tree's (node, selectedNodes[]) / the palette's ().
+      const options = [args[1], node ? undefined : args[0]].find(isPlainObject) as CommandOptions | undefined;
+      try {
+        return await handler(node, options ?? {});
+      } catch (error) {
+        if (isCancellation(error)) {
+          services.log.info(`${COMMAND_TITLES[id] ?? id}: cancelled`);
+          if (options) {
+            throw error instanceof vscode.CancellationError ? error : new vscode.CancellationError();
+          }
+          return undefined;
+        }
+        if (options) {
+          services.log.error(`${COMMAND_TITLES[id] ?? id} failed`, error);
+          throw error;
+        }
+        showError(services.log, COMMAND_TITLES[id] ?? id, error);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,138 @@
+// What a command acts on: taken from the tree node it was invoked on, or asked
+// for with quick picks (palette), or read from a programmatic caller's options.
+
+import * as vscode from "vscode";
+import { isDigest } from "../../client/index";
+import type { SavedRegistry } from "../connections";
+import { pickManifest, pickRegistry, pickRepository, pickTag } from "../pickers";
+import { ManifestNode, PlatformNode } from "../tree/manifestNode";
+import { RegistryNode } from "../tree/registryNode";
+import { RepositoryNode } from "../tree/repositoryNode";
+import { TagNode } from "../tree/tagNode";
+import type { TreeNode } from "../tree/treeNode";
+import type { CommandOptions, Services } from "./services";
+
+export type TargetKind = "repository" | "manifest" | "tag";
+
+export interface ItemTarget {
+  registry: SavedRegistry;
+  repository: string;
+  kind: TargetKind;
+  /** A manifest's digest (or a tag a user typed), or a tag's name; absent for a repository. */
+  reference?: string;
+  /** The node it came from, if any. */
+  node?: TreeNode;
+}
+
+/** The registry of a node, or asked for. */
+export async function resolveRegistry(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+  filter?: (r: SavedRegistry) => Promise<boolean>,
+): Promise<SavedRegistry | undefined> {
+  for (let n: TreeNode | undefined = node; n; n = n.parent) {
+    if (n instanceof RegistryNode) {
+      return n.registry;
+    }
+  }
+  return pickRegistry(services, options, filter);
+}
+
+/** The repository a node is in, or asked for. */
+export async function resolveRepository(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+  allowNew = false,
+): Promise<{ registry: SavedRegistry; repository: string } | undefined> {
+  for (let n: TreeNode | undefined = node; n; n = n.parent) {
+    if (n instanceof RepositoryNode) {
+      return { registry: n.registry, repository: n.name };
+    }
+  }
+  const registry = await resolveRegistry(services, node, options);
+  if (!registry) {
+    return undefined;
+  }
+  const repository = await pickRepository(services, registry, options, allowNew);
+  return repository === undefined ? undefined : { registry, repository };
+}
+
+export function targetFromNode(node: TreeNode | undefined): ItemTarget | undefined {
+  if (node instanceof RepositoryNode) {
+    return { registry: node.registry, repository: node.name, kind: "repository", node };
+  }
+  if (node instanceof ManifestNode || node instanceof PlatformNode) {
+    return { registry: node.registry, repository: node.repository, kind: "manifest", reference: node.digest, node };
+  }
+  if (node instanceof TagNode) {
+    return { registry: node.registry, repository: node.repository, kind: "tag", reference: node.name, node };
+  }
+  return undefined;
+}
+
+/** The item a command acts on, from the node or asked for; `kinds` are the kinds the command accepts. */
+export async function resolveTarget(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+  kinds: TargetKind[],
+  filter?: (r: SavedRegistry) => Promise<boolean>,
+): Promise<ItemTarget | undefined> {
+  const fromNode = targetFromNode(node);
+  if (fromNode && kinds.includes(fromNode.kind)) {
+    return fromNode;
+  }
+  if (fromNode) {
+    throw new Error(`This command does not work on a ${fromNode.kind}`);
+  }
+  const registry = await resolveRegistry(services, node, options, filter);
+  if (!registry) {
+    return undefined;
+  }
+  const repository = await pickRepository(services, registry, options);
+  if (repository === undefined) {
+    return undefined;
+  }
+  let kind: TargetKind | undefined = options.target ?? (kinds.length === 1 ? kinds[0] : undefined);
+  if (!kind && options.reference !== undefined) {
+    kind = isDigest(options.reference) || !kinds.includes("tag") ? "manifest" : "tag";
+  }
+  if (!kind) {
+    const labels: Record<TargetKind, string> = { repository: `The repository ${repository}`, manifest: "A manifest…", tag: "A tag…" };
+    const picked = await vscode.window.showQuickPick(
+      kinds.map((k) => ({ label: labels[k], targetKind: k })),
+      { title: "Which item?", placeHolder: `In ${registry.loginServer}/${repository}` },
+    );
+    kind = picked?.targetKind;
+  }
+  if (!kind || !kinds.includes(kind)) {
+    return undefined;
+  }
+  if (kind === "repository") {
+    return { registry, repository, kind };
+  }
+  const reference = kind === "manifest" ? await pickManifest(services, registry, repository, options) : await pickTag(services, registry, repository, options);
+  return reference === undefined ? undefined : { registry, repository, kind, reference };
+}
+
+/** The tree's node for a target picked from the palette, if it is loaded. */
+export function findNode(services: Services, target: ItemTarget, digest?: string): TreeNode | undefined {
+  if (target.node) {
+    return target.node;
+  }
+  const repositoryId = `registry:${target.registry.id}/repository:${target.repository}`;
+  if (target.kind === "repository") {
+    return services.tree.findLoaded(repositoryId);
+  }
+  if (target.kind === "manifest") {
+    return services.tree.findLoaded(`${repositoryId}/manifest:${digest ?? target.reference}`);
+  }
+  return digest ? services.tree.findLoaded(`${repositoryId}/manifest:${digest}/tag:${target.reference}`) : undefined;
+}
+
+/** The repository node of a target, if loaded (to refresh after a change it cannot patch in place). */
+export function findRepositoryNode(services: Services, target: { registry: SavedRegistry; repository: string }): TreeNode | undefined {
+  return services.tree.findLoaded(`registry:${target.registry.id}/repository:${target.repository}`);
+}

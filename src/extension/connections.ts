@@ -1,0 +1,194 @@
+// The registries the user connected: their list (no secrets) in global state,
+// passwords and tokens only in SecretStorage, and one client per registry,
+// created on first use and dropped on disconnect or new credentials.
+
+import type { TokenCredential } from "@azure/core-auth";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as vscode from "vscode";
+import { ContainerRegistryClient, parseEndpoint, RegistryCapabilities, UsernamePasswordCredential } from "../client/index";
+import { createAzureIdentityCredential, VsCodeMicrosoftCredential } from "./azureAuth";
+import { getDockerCredential, readDockerConfig } from "./dockerConfig";
+import type { Log } from "./log";
+
+export type AuthKind =
+  /** No credentials; anonymous pull (and whatever else the registry allows). */
+  | "anonymous"
+  /** Username and password or token, kept in SecretStorage. */
+  | "password"
+  /** The user's Microsoft account through VS Code's authentication API (ACR). */
+  | "microsoft"
+  /** @azure/identity's DefaultAzureCredential (ACR). */
+  | "azureIdentity"
+  /** Whatever ~/.docker/config.json has for the host, read each time. */
+  | "dockerConfig";
+
+/** What is saved about a registry in global state. Never a secret. */
+export interface SavedRegistry {
+  id: string;
+  /** `https://host[:port]` (or `http://` for loopback / when allowed). */
+  endpoint: string;
+  loginServer: string;
+  auth: AuthKind;
+  username?: string;
+  tenantId?: string;
+  allowInsecureHttp?: boolean;
+  /** A PEM file with extra trusted CA certificates. */
+  caCertificatePath?: string;
+}
+
+export interface ConnectRequest {
+  endpoint: string;
+  auth: AuthKind;
+  username?: string;
+  password?: string;
+  tenantId?: string;
+  allowInsecureHttp?: boolean;
+  caCertificatePath?: string;
+}
+
+const STATE_KEY = "containerRegistryExplorer.registries";
+const SECRET_PREFIX = "containerRegistryExplorer.secret.";
+
+export class Connections implements vscode.Disposable {
+  private readonly clients = new Map<string, ContainerRegistryClient>();
+  private readonly capabilities = new Map<string, Promise<RegistryCapabilities>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a registry is added, removed or its credentials change. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {}
+
+  list(): SavedRegistry[] {
+    return this.context.globalState.get<SavedRegistry[]>(STATE_KEY, []);
+  }
+
+  get(id: string): SavedRegistry | undefined {
+    return this.list().find((r) => r.id === id);
+  }
+
+  /** Checks the endpoint, saves the registry and its secret; replaces an earlier entry for the same endpoint. */
+  async add(request: ConnectRequest): Promise<SavedRegistry> {
+    const parsed = parseEndpoint(request.endpoint, request.allowInsecureHttp);
+    const existing = this.list().find((r) => r.endpoint === parsed.origin);
+    const registry: SavedRegistry = {
+      id: existing?.id ?? randomUUID(),
+      endpoint: parsed.origin,
+      loginServer: parsed.loginServer,
+      auth: request.auth,
+      username: request.auth === "password" ? request.username : undefined,
+      tenantId: request.tenantId,
+      allowInsecureHttp: request.allowInsecureHttp || undefined,
+      caCertificatePath: request.caCertificatePath,
+    };
+    if (request.auth === "password") {
+      if (!request.username || request.password === undefined) {
+        throw new Error("A username and a password or token are needed");
+      }
+      await this.context.secrets.store(SECRET_PREFIX + registry.id, request.password);
+    } else {
+      await this.context.secrets.delete(SECRET_PREFIX + registry.id);
+    }
+    const others = this.list().filter((r) => r.id !== registry.id);
+    await this.context.globalState.update(STATE_KEY, [...others, registry]);
+    this.forgetClient(registry.id);
+    this.log.info(`Saved registry ${registry.loginServer} (${registry.auth})`);
+    this.changed.fire();
+    return registry;
+  }
+
+  /** Forgets the registry and its secret. */
+  async remove(id: string): Promise<void> {
+    const registry = this.get(id);
+    await this.context.secrets.delete(SECRET_PREFIX + id);
+    await this.context.globalState.update(
+      STATE_KEY,
+      this.list().filter((r) => r.id !== id),
+    );
+    this.forgetClient(id);
+    if (registry) {
+      this.log.info(`Disconnected ${registry.loginServer}`);
+    }
+    this.changed.fire();
+  }
+
+  /** The client for a saved registry, created on first use. */
+  async getClient(registry: SavedRegistry): Promise<ContainerRegistryClient> {
+    const cached = this.clients.get(registry.id);
+    if (cached) {
+      return cached;
+    }
+    const client = await this.createClient(registry);
+    this.clients.set(registry.id, client);
+    return client;
+  }
+
+  /** The registry's capabilities, probed once per client. */
+  getCapabilities(registry: SavedRegistry): Promise<RegistryCapabilities> {
+    let capabilities = this.capabilities.get(registry.id);
+    if (!capabilities) {
+      capabilities = this.getClient(registry).then((client) => client.getCapabilities());
+      capabilities.catch(() => this.capabilities.delete(registry.id));
+      this.capabilities.set(registry.id, capabilities);
+    }
+    return capabilities;
+  }
+
+  /** Drops the cached client so the next use reads credentials again. */
+  forgetClient(id: string): void {
+    this.clients.delete(id);
+    this.capabilities.delete(id);
+  }
+
+  /** A client for a registry that is not saved (yet), e.g. to check credentials before saving. */
+  async createClient(registry: SavedRegistry, password?: string): Promise<ContainerRegistryClient> {
+    const credential = await this.credentialFor(registry, password);
+    const caCertificates = registry.caCertificatePath ? await fs.readFile(registry.caCertificatePath, "utf8") : undefined;
+    return new ContainerRegistryClient(registry.endpoint, credential, {
+      allowInsecureHttp: registry.allowInsecureHttp,
+      caCertificates,
+      logRequest: this.log.request,
+      userAgentPrefix: "vscode-container-registry-explorer",
+    });
+  }
+
+  private async credentialFor(registry: SavedRegistry, password?: string): Promise<TokenCredential | UsernamePasswordCredential | undefined> {
+    switch (registry.auth) {
+      case "anonymous":
+        return undefined;
+      case "password": {
+        const secret = password ?? (await this.context.secrets.get(SECRET_PREFIX + registry.id));
+        if (secret === undefined || registry.username === undefined) {
+          throw new MissingCredentialsError(registry.loginServer);
+        }
+        return { username: registry.username, password: secret };
+      }
+      case "microsoft":
+        return new VsCodeMicrosoftCredential(registry.tenantId);
+      case "azureIdentity":
+        return createAzureIdentityCredential(registry.tenantId);
+      case "dockerConfig": {
+        const credential = await getDockerCredential(registry.loginServer, await readDockerConfig());
+        if (!credential) {
+          throw new MissingCredentialsError(registry.loginServer, "Docker's config has no credentials for it any more");
+        }
+        return credential;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** The saved secret is gone (another machine, a cleared keychain) or the Docker config lost the host. */
+export class MissingCredentialsError extends Error {
+  override name = "MissingCredentialsError";
+  constructor(loginServer: string, reason = "its saved credentials were not found") {
+    super(`Cannot sign in to ${loginServer}: ${reason}. Re-enter the credentials.`);
+  }
+}

@@ -1,0 +1,48 @@
+// Activation: wires the pieces together and nothing else.
+
+import * as vscode from "vscode";
+import { registerCommands } from "./commands/registerCommands";
+import type { Services } from "./commands/services";
+import { Connections } from "./connections";
+import { Log } from "./log";
+import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
+import { RegistryTreeDataProvider } from "./tree/registryTreeDataProvider";
+
+export const VIEW_ID = "containerRegistryExplorer.registries";
+
+/**
+ * What `activate` returns, for tests and other extensions: the tree (call
+ * `getChildren()` / `getTreeItem()` on it) and the saved registries.
+ */
+export interface ContainerRegistryExplorerApi {
+  readonly tree: RegistryTreeDataProvider;
+  readonly connections: Connections;
+  readonly treeView: vscode.TreeView<unknown>;
+  readonly log: Log;
+}
+
+export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
+  const log = new Log();
+  const connections = new Connections(context, log);
+  const tree = new RegistryTreeDataProvider(connections, log);
+  const manifests = new ManifestDocuments(connections);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const services: Services = { context, connections, tree, log, manifests };
+  context.subscriptions.push(
+    log,
+    connections,
+    tree,
+    treeView,
+    vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("containerRegistryExplorer.pageSize")) {
+        tree.refresh();
+      }
+    }),
+    ...registerCommands(services),
+  );
+  log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
+  return { tree, connections, treeView, log };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,189 @@
+// Quick picks that stand in for a tree node when a command runs from the
+// palette: registry, repository, manifest, tag. Lists come a page at a time,
+// with a "Load more…" entry, like the tree.
+
+import * as vscode from "vscode";
+import type { ContinuablePage, PageSettings } from "../client/index";
+import type { CommandOptions, Services } from "./commands/services";
+import type { SavedRegistry } from "./connections";
+import { PAGE_SIZE_SETTING } from "./tree/registryTreeDataProvider";
+import { firstPage, shortDigest } from "./tree/treeNode";
+
+interface PagedPickItem<T> extends vscode.QuickPickItem {
+  value?: T;
+  loadMore?: boolean;
+  custom?: string;
+}
+
+function pageSize(): number {
+  const value = vscode.workspace.getConfiguration().get<number>(PAGE_SIZE_SETTING, 100);
+  return Number.isInteger(value) && value > 0 ? value : 100;
+}
+
+/**
+ * A quick pick over a paged list. With `custom`, the user may also type a
+ * value that is not listed (a repository not in the catalog, a tag to create).
+ */
+export function pickFromPages<T>(
+  title: string,
+  placeholder: string,
+  fetch: (settings: PageSettings) => Promise<ContinuablePage<T>>,
+  toItem: (value: T) => vscode.QuickPickItem,
+  custom?: { parse: (typed: string) => T; label: (typed: string) => string },
+): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve, reject) => {
+    const quickPick = vscode.window.createQuickPick<PagedPickItem<T>>();
+    quickPick.title = title;
+    quickPick.placeholder = placeholder;
+    quickPick.matchOnDescription = true;
+    let listed: PagedPickItem<T>[] = [];
+    let continuationToken: string | undefined;
+    let settled = false;
+    const finish = (value: T | undefined, error?: unknown): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      quickPick.dispose();
+      if (error !== undefined) {
+        reject(error);
+      } else {
+        resolve(value);
+      }
+    };
+    const render = (): void => {
+      const items = [...listed];
+      if (continuationToken) {
+        items.push({ label: "$(ellipsis) Load more…", loadMore: true, alwaysShow: true });
+      }
+      const typed = quickPick.value.trim();
+      if (custom && typed && !listed.some((i) => i.label === typed)) {
+        items.unshift({ label: custom.label(typed), custom: typed, alwaysShow: true });
+      }
+      quickPick.items = items;
+    };
+    const load = async (): Promise<void> => {
+      quickPick.busy = true;
+      try {
+        const page = await fetch({ maxPageSize: pageSize(), continuationToken });
+        listed = [...listed, ...page.map((value) => ({ ...toItem(value), value }))];
+        continuationToken = page.continuationToken;
+        render();
+      } catch (error) {
+        finish(undefined, error);
+      } finally {
+        quickPick.busy = false;
+      }
+    };
+    quickPick.onDidChangeValue(() => render());
+    quickPick.onDidAccept(() => {
+      const selected = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      if (!selected) {
+        return;
+      }
+      if (selected.loadMore) {
+        void load();
+      } else if (selected.custom !== undefined && custom) {
+        try {
+          finish(custom.parse(selected.custom));
+        } catch (error) {
+          void vscode.window.showWarningMessage((error as Error).message);
+        }
+      } else {
+        finish(selected.value);
+      }
+    });
+    quickPick.onDidHide(() => finish(undefined));
+    quickPick.show();
+    void load();
+  });
+}
+
+/** The registry named in the options, the only one connected, or the user's pick. */
+export async function pickRegistry(services: Services, options: CommandOptions, filter?: (r: SavedRegistry) => Promise<boolean>): Promise<SavedRegistry | undefined> {
+  const registries = services.connections.list();
+  if (options.registry !== undefined) {
+    const wanted = options.registry;
+    const found = registries.find((r) => r.id === wanted || r.loginServer === wanted || r.endpoint === wanted);
+    if (!found) {
+      throw new Error(`No connected registry ${wanted}`);
+    }
+    return found;
+  }
+  const candidates: SavedRegistry[] = [];
+  for (const registry of registries) {
+    if (!filter || (await filter(registry))) {
+      candidates.push(registry);
+    }
+  }
+  if (candidates.length === 0) {
+    const connect = "Connect Registry";
+    const choice = await vscode.window.showInformationMessage(
+      registries.length ? "No connected registry can do this." : "No registry is connected yet.",
+      connect,
+    );
+    if (choice === connect) {
+      await vscode.commands.executeCommand("containerRegistryExplorer.connect");
+    }
+    return undefined;
+  }
+  if (candidates.length === 1) {
+    return candidates[0];
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((r) => ({ label: r.loginServer, description: r.endpoint, registry: r })),
+    { title: "Registry", placeHolder: "Pick a registry" },
+  );
+  return picked?.registry;
+}
+
+export async function pickRepository(services: Services, registry: SavedRegistry, options: CommandOptions, allowNew = false): Promise<string | undefined> {
+  if (options.repository !== undefined) {
+    return options.repository;
+  }
+  const client = await services.connections.getClient(registry);
+  return pickFromPages<string>(
+    `Repository in ${registry.loginServer}`,
+    allowNew ? "Pick a repository, or type the name of a new one" : "Pick a repository",
+    (settings) => firstPage(client.listRepositoryNames().byPage(settings)),
+    (name) => ({ label: name }),
+    allowNew ? { parse: (typed) => typed, label: (typed) => `$(add) ${typed}` } : undefined,
+  );
+}
+
+/** A manifest's digest (or a tag, when typed). */
+export async function pickManifest(services: Services, registry: SavedRegistry, repository: string, options: CommandOptions): Promise<string | undefined> {
+  if (options.reference !== undefined) {
+    return options.reference;
+  }
+  const client = await services.connections.getClient(registry);
+  const capabilities = await services.connections.getCapabilities(registry);
+  const picked = await pickFromPages(
+    `Manifest in ${registry.loginServer}/${repository}`,
+    "Pick a manifest",
+    (settings) =>
+      firstPage(client.listManifestProperties(repository, { order: capabilities.ordering ? "LastUpdatedOnDescending" : undefined }).byPage(settings)),
+    (m) => ({
+      label: shortDigest(m.digest),
+      description: m.tags.join(", ") || "untagged",
+      detail: [m.operatingSystem && `${m.operatingSystem}/${m.architecture ?? "?"}`, m.artifactType, m.lastUpdatedOn?.toISOString()]
+        .filter(Boolean)
+        .join(" · "),
+    }),
+  );
+  return picked?.digest;
+}
+
+export async function pickTag(services: Services, registry: SavedRegistry, repository: string, options: CommandOptions): Promise<string | undefined> {
+  if (options.reference !== undefined) {
+    return options.reference;
+  }
+  const client = await services.connections.getClient(registry);
+  const picked = await pickFromPages(
+    `Tag in ${registry.loginServer}/${repository}`,
+    "Pick a tag",
+    (settings) => firstPage(client.listTagProperties(repository).byPage(settings)),
+    (t) => ({ label: t.name, description: shortDigest(t.digest) }),
+  );
+  return picked?.name;
+}

@@ -1,0 +1,81 @@
+// The two nodes that are not registry items: "Load more…" at the end of a
+// list with more pages, and an error node where a list could not be read
+// (with retry, or re-enter credentials when signing in failed).
+
+import * as vscode from "vscode";
+import { RegistryAuthenticationError } from "../../client/index";
+import { MissingCredentialsError } from "../connections";
+import { PagedChildren, TreeNode } from "./treeNode";
+
+/** A node whose list can be retried or extended. */
+export interface RetryableParent extends TreeNode {
+  /** Fetches the next page (Load more…). */
+  loadMore(): Promise<void>;
+  /** Clears the failure and reads again. */
+  retry(): Promise<void>;
+  /** The registry node above (for re-entering credentials). */
+  readonly registryId: string;
+}
+
+export class LoadMoreNode extends TreeNode {
+  readonly id: string;
+
+  constructor(readonly parent: RetryableParent) {
+    super();
+    this.id = `${parent.id}/loadMore`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem("Load more…", vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = "loadMore";
+    item.iconPath = new vscode.ThemeIcon("ellipsis");
+    item.tooltip = "Fetch the next page";
+    item.command = { command: "containerRegistryExplorer.loadMore", title: "Load More", arguments: [this] };
+    return item;
+  }
+}
+
+export class ErrorNode extends TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: RetryableParent,
+    readonly error: unknown,
+  ) {
+    super();
+    this.id = `${parent.id}/error`;
+  }
+
+  /** Signing in failed: the fix is new credentials, not a retry. */
+  get isAuthenticationFailure(): boolean {
+    return this.error instanceof RegistryAuthenticationError || this.error instanceof MissingCredentialsError;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const message = this.error instanceof Error ? this.error.message : String(this.error);
+    const auth = this.isAuthenticationFailure;
+    const item = new vscode.TreeItem(auth ? "Sign-in failed — re-enter credentials" : "Could not load — retry", vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = message;
+    item.tooltip = new vscode.MarkdownString().appendText(message);
+    item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
+    item.contextValue = auth ? "error;auth" : "error;retry";
+    item.command = auth
+      ? { command: "containerRegistryExplorer.reenterCredentials", title: "Re-enter Credentials", arguments: [this] }
+      : { command: "containerRegistryExplorer.retry", title: "Retry", arguments: [this] };
+    return item;
+  }
+}
+
+/** The loaded children, then "Load more…" when there is a next page, or the error node. */
+export async function pagedChildren(owner: RetryableParent, paged: PagedChildren<TreeNode>): Promise<TreeNode[]> {
+  await paged.ensureLoaded();
+  const children: TreeNode[] = [...paged.items];
+  if (paged.error !== undefined) {
+    children.push(new ErrorNode(owner, paged.error));
+  } else if (paged.hasMore) {
+    children.push(new LoadMoreNode(owner));
+  }
+  return children;
+}

@@ -1,0 +1,97 @@
+// A repository; its children are its manifests, newest first where the
+// registry can order them, a page at a time.
+
+import * as vscode from "vscode";
+import type { RegistryCapabilities, RepositoryProperties } from "../../client/index";
+import type { SavedRegistry } from "../connections";
+import { ManifestNode } from "./manifestNode";
+import { pagedChildren, RetryableParent } from "./pagingNodes";
+import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
+import type { RegistryNode } from "./registryNode";
+import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
+
+export class RepositoryNode extends TreeNode implements RetryableParent {
+  readonly id: string;
+  readonly paged: PagedChildren<TreeNode>;
+  /** Read where the registry has properties (ACR); undefined elsewhere. */
+  properties?: RepositoryProperties;
+
+  constructor(
+    readonly parent: RegistryNode,
+    readonly name: string,
+    readonly capabilities: RegistryCapabilities,
+    private readonly ctx: TreeContext,
+  ) {
+    super();
+    this.id = `${parent.id}/repository:${name}`;
+    this.paged = new PagedChildren<TreeNode>(async (settings) => {
+      const client = await ctx.connections.getClient(this.registry);
+      const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
+      const page = await firstPage(client.listManifestProperties(name, { order }).byPage(settings));
+      return Object.assign(
+        page.map((properties) => new ManifestNode(this, properties, ctx)),
+        { continuationToken: page.continuationToken },
+      );
+    }, ctx.pageSize);
+  }
+
+  get registry(): SavedRegistry {
+    return this.parent.registry;
+  }
+
+  get registryId(): string {
+    return this.registry.id;
+  }
+
+  /** Reads the repository's properties (times, counts, permissions); a failure only loses the decoration. */
+  async loadProperties(): Promise<void> {
+    try {
+      const client = await this.ctx.connections.getClient(this.registry);
+      this.properties = await client.getRepositoryProperties(this.name);
+    } catch (error) {
+      this.ctx.log.warn(`Could not read the properties of ${this.name}: ${(error as Error).message}`);
+    }
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const p = this.properties;
+    const counts = p?.tagCount !== undefined || p?.manifestCount !== undefined ? [`${p?.manifestCount ?? "?"} manifests`, `${p?.tagCount ?? "?"} tags`] : [];
+    item.description = [...counts, ...permissionBadges(p)].join(" · ") || undefined;
+    item.iconPath = iconFor(p, "repo");
+    item.contextValue = `repository${this.capabilities.properties ? ";props" : ""}${permissionTokens(p)}`;
+    const tooltip = new vscode.MarkdownString(`**${this.registry.loginServer}/${this.name}**`);
+    if (counts.length) {
+      tooltip.appendMarkdown(`\n\n${counts.join(", ")}`);
+    }
+    appendDates(tooltip, p?.createdOn, p?.lastUpdatedOn);
+    appendPermissions(tooltip, p);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  override getChildren(): Promise<TreeNode[]> {
+    return pagedChildren(this, this.paged);
+  }
+
+  loadMore(): Promise<void> {
+    return this.paged.loadMore();
+  }
+
+  retry(): Promise<void> {
+    return this.paged.retry();
+  }
+
+  override reset(): void {
+    this.paged.reset();
+  }
+
+  override loadedChildren(): readonly TreeNode[] {
+    return this.paged.items;
+  }
+
+  override removeChild(child: TreeNode): boolean {
+    return this.paged.remove(child);
+  }
+}

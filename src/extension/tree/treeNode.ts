@@ -1,0 +1,162 @@
+// The base of every node in the registries tree, and the paging helper the
+// nodes with long child lists share. Nodes are small classes that keep their
+// children (so expansion and in-place updates find the same object) and
+// build their TreeItem on request.
+
+import * as vscode from "vscode";
+import type { ContinuablePage, PageSettings } from "../../client/index";
+import type { Connections } from "../connections";
+import type { Log } from "../log";
+
+/** What nodes need from the outside. */
+export interface TreeContext {
+  readonly connections: Connections;
+  readonly log: Log;
+  /** The `containerRegistryExplorer.pageSize` setting. */
+  pageSize(): number;
+  /** Tells the view that this node (or the whole tree) changed. */
+  changed(node?: TreeNode): void;
+}
+
+export abstract class TreeNode {
+  /** Stable across refreshes: derived from the registry id and the item's name or digest. */
+  abstract readonly id: string;
+  abstract readonly parent: TreeNode | undefined;
+  abstract getTreeItem(): vscode.TreeItem;
+
+  getChildren(): Promise<TreeNode[]> {
+    return Promise.resolve([]);
+  }
+
+  /** Forgets cached children so the next getChildren reads them again. */
+  reset(): void {}
+
+  /** The children read so far, without fetching anything. */
+  loadedChildren(): readonly TreeNode[] {
+    return [];
+  }
+
+  /** Removes a child after it was deleted; false when this node does not hold it. */
+  removeChild(_child: TreeNode): boolean {
+    return false;
+  }
+}
+
+/** A node whose children come a page at a time from a client list. */
+export interface PagedParent extends TreeNode {
+  readonly paged: PagedChildren<TreeNode>;
+}
+
+/**
+ * Children fetched one page per request (`byPage({ maxPageSize, continuationToken })`).
+ * Nothing beyond the first page is fetched until `loadMore` is called (the
+ * "Load more…" node). A failure is kept, shown as an error node, and cleared by `retry`.
+ */
+export class PagedChildren<T extends TreeNode> {
+  private nodes: T[] = [];
+  private continuationToken?: string;
+  private firstPageLoaded = false;
+  private loading?: Promise<void>;
+  error?: unknown;
+
+  constructor(
+    private readonly fetchPage: (settings: PageSettings) => Promise<ContinuablePage<T>>,
+    private readonly pageSize: () => number,
+  ) {}
+
+  get items(): readonly T[] {
+    return this.nodes;
+  }
+
+  get hasMore(): boolean {
+    return this.firstPageLoaded && this.continuationToken !== undefined;
+  }
+
+  get loaded(): boolean {
+    return this.firstPageLoaded;
+  }
+
+  /** Loads the first page once (no-op after that, or while a failure is shown). */
+  async ensureLoaded(): Promise<void> {
+    if (!this.firstPageLoaded && this.error === undefined) {
+      await this.load();
+    }
+  }
+
+  /** Appends the next page. */
+  async loadMore(): Promise<void> {
+    if (this.hasMore) {
+      await this.load();
+    }
+  }
+
+  retry(): Promise<void> {
+    this.error = undefined;
+    return this.firstPageLoaded ? this.loadMore() : this.ensureLoaded();
+  }
+
+  reset(): void {
+    this.nodes = [];
+    this.continuationToken = undefined;
+    this.firstPageLoaded = false;
+    this.error = undefined;
+    this.loading = undefined;
+  }
+
+  remove(node: TreeNode): boolean {
+    const before = this.nodes.length;
+    this.nodes = this.nodes.filter((n) => n !== node && n.id !== node.id);
+    return this.nodes.length !== before;
+  }
+
+  private load(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const page = await this.fetchPage({ maxPageSize: this.pageSize(), continuationToken: this.continuationToken });
+        // A registry may repeat an item across pages (distribution lists a digest once per tag page); keep ids unique.
+        const known = new Set(this.nodes.map((n) => n.id));
+        this.nodes = [...this.nodes, ...page.filter((n) => !known.has(n.id))];
+        this.continuationToken = page.continuationToken;
+        this.firstPageLoaded = true;
+        this.error = undefined;
+      } catch (error) {
+        this.error = error;
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
+  }
+}
+
+/** The first page of a client's paged list. */
+export async function firstPage<T>(pages: AsyncIterableIterator<ContinuablePage<T>>): Promise<ContinuablePage<T>> {
+  const result = await pages.next();
+  const page = (result.done ? [] : result.value) as ContinuablePage<T>;
+  // Close the generator: the next page is fetched by a new call with the continuation token.
+  await pages.return?.();
+  return page;
+}
+
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(":");
+  return colon < 0 ? digest.slice(0, 12) : `${digest.slice(0, colon)}:${digest.slice(colon + 1, colon + 13)}`;
+}
+
+export function relativeTime(date: Date, now = Date.now()): string {
+  const seconds = Math.round((now - date.getTime()) / 1000);
+  const units: [number, string][] = [
+    [60 * 60 * 24 * 365, "year"],
+    [60 * 60 * 24 * 30, "month"],
+    [60 * 60 * 24, "day"],
+    [60 * 60, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, name] of units) {
+    if (Math.abs(seconds) >= size) {
+      const count = Math.floor(Math.abs(seconds) / size);
+      return `${count} ${name}${count === 1 ? "" : "s"} ago`;
+    }
+  }
+  return "just now";
+}
