@@ -7,6 +7,7 @@
 #   chromium         headless browser that drives the real VS Code (code-server)
 #   libkrb5-dev      headers code-server's native modules build against
 #   skopeo           a peer in the benchmark
+#   time             /usr/bin/time, the benchmark's peak-RSS meter
 set -euo pipefail
 need=()
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
@@ -15,6 +16,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "Installing Debian packages: ${need[*]}"
 SUDO=""

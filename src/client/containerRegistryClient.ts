@@ -44,6 +44,8 @@ import { validateDigest, validateRepositoryName, validateTag, validateTagOrDiges
 import { blobExists, deleteBlob } from "./transfer/blobPaths";
 import { downloadBlob } from "./transfer/downloadBlob";
 import { uploadBlob } from "./transfer/uploadBlob";
+import type { ImageSource } from "./transfer/imageLayout";
+import { ManifestAccess, pullImage, PullImageOptions, PullImageResult, pushImage, PushImageOptions, PushImageResult } from "./transfer/imageTransfer";
 
 export interface ContainerRegistryClientOptions extends TransportOptions {
   /** Entra audience for ACR's token exchange. The default value is `https://containerregistry.azure.net`. */
@@ -260,6 +262,42 @@ export class ContainerRegistryClient {
     validateRepositoryName(repository);
     validateTagOrDigest(tagOrDigest);
     return getManifest(this.http, repository, tagOrDigest, options.abortSignal);
+  }
+
+  // --- Whole-image transfer (transfer/imageTransfer.ts) ---------------------
+
+  /**
+   * Pushes an image from an OCI layout directory (or a manifest and its blob
+   * files): blobs several at a time (skipped when present, mounted from
+   * `mountFrom` or a repository this client pushed to before, else uploaded
+   * in one streaming request each), then the manifest.
+   */
+  async pushImage(repository: string, source: string | ImageSource, options: PushImageOptions = {}): Promise<PushImageResult> {
+    validateRepositoryName(repository);
+    if (options.tag !== undefined) {
+      validateTag(options.tag);
+    }
+    const mountFrom = options.mountFrom ?? this.pushedRepositories.filter((name) => name !== repository);
+    const result = await pushImage(this.http, this.manifestAccess(repository, options), repository, source, { ...options, mountFrom });
+    this.pushedRepositories = [repository, ...this.pushedRepositories.filter((name) => name !== repository)].slice(0, 8);
+    return result;
+  }
+
+  /** Pulls an image into an OCI layout directory; each blob appears there only once its digest checks out. */
+  async pullImage(repository: string, tagOrDigest: string, layoutDir: string, options: PullImageOptions = {}): Promise<PullImageResult> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    return pullImage(this.http, this.manifestAccess(repository, options), repository, tagOrDigest, layoutDir, options);
+  }
+
+  private pushedRepositories: string[] = [];
+
+  private manifestAccess(repository: string, options: OperationOptions): ManifestAccess {
+    return {
+      putManifest: async (content, mediaType, tag) =>
+        (await this.setManifest(repository, content, { tag, mediaType, abortSignal: options.abortSignal })).digest,
+      getManifest: (tagOrDigest) => this.getManifest(repository, tagOrDigest, { abortSignal: options.abortSignal }),
+    };
   }
 
   private metadata(options: OperationOptions): Promise<MetadataDialect> {

@@ -35,3 +35,19 @@ export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export * as MediaTypes from "./mediaTypes";
+export { DEFAULT_TRANSFER_CONCURRENCY } from "./transfer/imageTransfer";
+export type {
+  BlobPushOutcome,
+  BlobTransferEvent,
+  ImageTransferOptions,
+  PushBlobsOptions,
+  PushBlobsResult,
+  PullBlobsOptions,
+  PullBlobsResult,
+  PushImageOptions,
+  PushImageResult,
+  PullImageOptions,
+  PullImageResult,
+} from "./transfer/imageTransfer";
+export { readImageLayout, layoutBlobPath } from "./transfer/imageLayout";
+export type { ImageSource, LocalBlob } from "./transfer/imageLayout";

@@ -1,0 +1,38 @@
+// One push or pull with this library, as its own process, so that the
+// benchmark measures its wall time and peak RSS exactly as it does skopeo's.
+//   node out/bench/ourClient.js push <registry-url> <repo:tag> <layout-dir> [concurrency]
+//   node out/bench/ourClient.js pull <registry-url> <repo:tag> <out-dir> [concurrency]
+// The registry's CA comes from NODE_EXTRA_CA_CERTS (as for the Azure client).
+
+import * as fs from "node:fs";
+import { ContainerRegistryClient } from "../src/client";
+
+async function main(): Promise<void> {
+  const [command, url, reference, dir, concurrencyArg] = process.argv.slice(2);
+  const [repository, tag] = reference.split(":");
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  const client = new ContainerRegistryClient(url, undefined, {
+    registryKind: "oci",
+    caCertificates: ca ? fs.readFileSync(ca, "utf8") : undefined,
+  });
+  const concurrency = concurrencyArg ? Number(concurrencyArg) : undefined;
+  const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
+  if (command === "push") {
+    const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom });
+    const outcomes: Record<string, number> = {};
+    for (const blob of result.blobs) {
+      outcomes[blob.outcome] = (outcomes[blob.outcome] ?? 0) + 1;
+    }
+    process.stdout.write(JSON.stringify({ digest: result.digest, uploadedBytes: result.uploadedBytes, outcomes }) + "\n");
+  } else if (command === "pull") {
+    const result = await client.pullImage(repository, tag, dir, { concurrency });
+    process.stdout.write(JSON.stringify({ digest: result.digest, downloadedBytes: result.downloadedBytes }) + "\n");
+  } else {
+    throw new Error(`unknown command ${command}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

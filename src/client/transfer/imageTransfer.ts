@@ -1,0 +1,335 @@
+// Whole-image transfer: the blobs of an image moved several at a time.
+//
+// Push, per blob (OCI distribution spec "Pushing blobs"):
+//   HEAD /v2/<name>/blobs/<digest>          200: the repository has it, nothing moves
+//   POST .../uploads/?mount=<d>&from=<repo>  201: mounted from a repository of the
+//                                            same registry, nothing moves; 202: the
+//                                            registry opened an upload session instead
+//   POST .../uploads/                        202 + Location (when there is nothing to mount)
+//   PUT  <Location>&digest=<d>               the whole file as one streaming body
+// The digest is known from the manifest, so a blob goes up as one monolithic
+// PUT (spec "Pushing a blob monolithically", the POST-then-PUT form): one
+// request, with Content-Length, no chunking. The registry hashes every byte
+// and refuses a mismatch (400 DIGEST_INVALID), so the client does not hash
+// the file a second time unless asked to (`verifyLocalDigests`).
+//
+// Pull, per blob: one GET streamed straight to a temporary file in the target
+// directory, hashed as it arrives; renamed to its final name only after the
+// digest and size check out, so a file under its final name is always whole.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { AbortSignalLike } from "@azure/abort-controller";
+import { DigestValidationError, InvalidInputError } from "../errors";
+import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
+import { isIndexMediaType } from "../mediaTypes";
+import type { OciManifestLike, TransferProgress } from "../models";
+import { isDigest, validateDigest } from "../reference";
+import { blobExists, blobPath, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
+import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
+import { hashFile, writeVerifiedFile } from "./verifiedFile";
+
+/** How many blobs move at once. The default value is 4 (skopeo moves up to 6, go-containerregistry 4, oras 3). */
+export const DEFAULT_TRANSFER_CONCURRENCY = 4;
+
+/** What happened to one blob of a push. */
+export type BlobPushOutcome = "existing" | "mounted" | "uploaded";
+
+export interface BlobTransferEvent {
+  digest: string;
+  size: number;
+  outcome: BlobPushOutcome | "downloaded";
+}
+
+export interface ImageTransferOptions {
+  abortSignal?: AbortSignalLike;
+  /** Blobs in flight at once, 1 to 32. The default value is 4. */
+  concurrency?: number;
+  /** Bytes moved so far over all blobs; `totalBytes` is the sum of the sizes of the blobs that move. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Called when a blob is done, with what happened to it. */
+  onBlob?: (event: BlobTransferEvent) => void;
+}
+
+export interface PushBlobsOptions extends ImageTransferOptions {
+  /**
+   * Repositories of the same registry that may hold the blobs; each missing
+   * blob is first offered as a cross-repository mount from the first of them.
+   */
+  mountFrom?: string[];
+  /** Hash each file before sending it and refuse one that does not match its digest. The default value is false. */
+  verifyLocalDigests?: boolean;
+  /** Read buffer per file. The default value is 1 MiB. */
+  readBufferBytes?: number;
+}
+
+export interface PushBlobsResult {
+  blobs: BlobTransferEvent[];
+  /** Bytes sent as blob bodies (0 when everything existed or was mounted). */
+  uploadedBytes: number;
+}
+
+export interface PullBlobsResult {
+  blobs: BlobTransferEvent[];
+  downloadedBytes: number;
+}
+
+export function checkConcurrency(concurrency: number | undefined): number {
+  const value = concurrency ?? DEFAULT_TRANSFER_CONCURRENCY;
+  if (!Number.isInteger(value) || value < 1 || value > 32) {
+    throw new RangeError(`concurrency must be an integer from 1 to 32, not ${value}`);
+  }
+  return value;
+}
+
+/** Runs `fn` over the items with at most `limit` in flight; the first failure aborts the others' start. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  async function lane(): Promise<void> {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  }
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, lane);
+  const results = await Promise.allSettled(lanes);
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected) {
+    throw rejected.reason;
+  }
+}
+
+function progressReporter(total: number, onProgress?: (progress: TransferProgress) => void): (delta: number) => void {
+  let transferred = 0;
+  return (delta) => {
+    transferred += delta;
+    onProgress?.({ transferredBytes: transferred, totalBytes: total });
+  };
+}
+
+/** Pushes local blobs to a repository: skipped when present, mounted when possible, else uploaded. */
+export async function pushBlobs(
+  http: RegistryHttp,
+  repository: string,
+  blobs: readonly LocalBlob[],
+  options: PushBlobsOptions = {},
+): Promise<PushBlobsResult> {
+  const concurrency = checkConcurrency(options.concurrency);
+  const unique = dedupe([...blobs]);
+  const events: BlobTransferEvent[] = [];
+  const total = unique.reduce((sum, blob) => sum + blob.size, 0);
+  const report = progressReporter(total, options.onProgress);
+  let uploadedBytes = 0;
+  // Large blobs first, so the last lane does not start a big one alone.
+  const ordered = [...unique].sort((a, b) => b.size - a.size);
+  await forEachLimited(ordered, concurrency, async (blob) => {
+    const outcome = await pushBlob(http, repository, blob, options, (delta) => {
+      uploadedBytes += delta;
+      report(delta);
+    });
+    if (outcome !== "uploaded") {
+      report(blob.size);
+    }
+    const event = { digest: blob.digest, size: blob.size, outcome };
+    events.push(event);
+    options.onBlob?.(event);
+  });
+  return { blobs: events, uploadedBytes };
+}
+
+async function pushBlob(
+  http: RegistryHttp,
+  repository: string,
+  blob: LocalBlob,
+  options: PushBlobsOptions,
+  onBytes: (delta: number) => void,
+): Promise<BlobPushOutcome> {
+  const abortSignal = options.abortSignal;
+  if (await blobExists(http, repository, blob.digest, abortSignal)) {
+    return "existing";
+  }
+  if (options.verifyLocalDigests) {
+    const actual = await hashFile(blob.path, blob.digest);
+    if (actual !== blob.digest) {
+      throw new DigestValidationError(blob.digest, actual, `local file ${blob.path}`);
+    }
+  }
+  const from = options.mountFrom?.find((candidate) => candidate !== repository);
+  const started = await http.sendAndDiscard({
+    method: "POST",
+    url: from ? `${uploadsPath(repository)}?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from)}` : uploadsPath(repository),
+    operation: from ? "mount blob" : "upload blob",
+    // 201: mounted. 202: no mount (the source lacks it, or the registry does not
+    // mount), and the answer is an ordinary upload session to use instead.
+    expectedStatus: from ? [201, 202] : [202],
+    abortSignal,
+  });
+  if (started.status === 201) {
+    return "mounted";
+  }
+  const location = resolveLocation(http, started.headers.get("location"), started.url, "upload blob");
+  try {
+    const finished = await http.sendAndDiscard({
+      method: "PUT",
+      url: withDigest(location, blob.digest),
+      operation: "upload blob",
+      expectedStatus: [201],
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(blob.size) },
+      // A factory, so that the body can be read again if the request is replayed.
+      body: () => countBytes(fs.createReadStream(blob.path, { highWaterMark: options.readBufferBytes ?? 1024 * 1024 }), onBytes),
+      abortSignal,
+    });
+    checkReportedDigest(finished, blob.digest);
+  } catch (error) {
+    await cancelUpload(http, location);
+    throw error;
+  }
+  return "uploaded";
+}
+
+function countBytes(stream: fs.ReadStream, onBytes: (delta: number) => void): fs.ReadStream {
+  stream.on("data", (chunk: Buffer | string) => onBytes(chunk.length));
+  return stream;
+}
+
+function checkReportedDigest(response: RegistryResponse, digest: string): void {
+  const reported = response.headers.get("docker-content-digest");
+  if (reported && reported !== digest) {
+    throw new DigestValidationError(digest, reported, "blob the registry stored");
+  }
+}
+
+/** A blob to download and where it goes. */
+export interface BlobToPull {
+  digest: string;
+  size: number;
+}
+
+export interface PullBlobsOptions extends ImageTransferOptions {
+  /** Bytes written to disk per write call at most. The default value is 1 MiB. */
+  writeBufferBytes?: number;
+}
+
+/** Downloads blobs into `layoutDir/blobs/<alg>/<hex>`, each verified before it appears under that name. */
+export async function pullBlobs(
+  http: RegistryHttp,
+  repository: string,
+  blobs: readonly BlobToPull[],
+  layoutDir: string,
+  options: PullBlobsOptions = {},
+): Promise<PullBlobsResult> {
+  const concurrency = checkConcurrency(options.concurrency);
+  const unique = dedupe([...blobs]);
+  const total = unique.reduce((sum, blob) => sum + blob.size, 0);
+  const report = progressReporter(total, options.onProgress);
+  const events: BlobTransferEvent[] = [];
+  let downloadedBytes = 0;
+  const ordered = [...unique].sort((a, b) => b.size - a.size);
+  await forEachLimited(ordered, concurrency, async (blob) => {
+    const target = layoutBlobPath(layoutDir, blob.digest);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const response = await http.send({
+      method: "GET",
+      url: blobPath(repository, blob.digest),
+      operation: "download blob",
+      expectedStatus: [200],
+      abortSignal: options.abortSignal,
+    });
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString("hex")}.partial`);
+    const written = await writeVerifiedFile(response.body, temp, target, blob.digest, blob.size, {
+      abortSignal: options.abortSignal,
+      writeBufferBytes: options.writeBufferBytes,
+      onBytes: (delta) => {
+        downloadedBytes += delta;
+        report(delta);
+      },
+    });
+    const event = { digest: blob.digest, size: written, outcome: "downloaded" as const };
+    events.push(event);
+    options.onBlob?.(event);
+  });
+  return { blobs: events, downloadedBytes };
+}
+
+// ---------------------------------------------------------------------------
+// Whole images: blobs, then the manifest (push); the manifest, then blobs (pull).
+
+export interface PushImageOptions extends PushBlobsOptions {
+  /** Tag for the pushed manifest; without one it is pushed by digest. */
+  tag?: string;
+  /** Which manifest of the layout's index.json to push (its `org.opencontainers.image.ref.name`); needed when there are several. */
+  refName?: string;
+}
+
+export interface PushImageResult extends PushBlobsResult {
+  /** The manifest's digest. */
+  digest: string;
+}
+
+export interface PullImageOptions extends PullBlobsOptions {
+  /** Name recorded in the layout's index.json. The default value is the tag pulled, if any. */
+  refName?: string;
+}
+
+export interface PullImageResult extends PullBlobsResult {
+  digest: string;
+  mediaType: string;
+  layoutDir: string;
+}
+
+/** What whole-image transfer needs from the client besides raw HTTP: its manifest calls. */
+export interface ManifestAccess {
+  putManifest(content: Uint8Array, mediaType: string, tag: string | undefined): Promise<string>;
+  getManifest(tagOrDigest: string): Promise<{ digest: string; mediaType: string; manifest: OciManifestLike; content: Uint8Array }>;
+}
+
+export async function pushImage(
+  http: RegistryHttp,
+  manifests: ManifestAccess,
+  repository: string,
+  source: string | ImageSource,
+  options: PushImageOptions = {},
+): Promise<PushImageResult> {
+  const image = typeof source === "string" ? await readImageLayout(source, options.refName) : source;
+  const pushed = await pushBlobs(http, repository, image.blobs, options);
+  // The manifest goes last: the registry refuses one whose blobs it lacks (MANIFEST_BLOB_UNKNOWN).
+  const digest = await manifests.putManifest(image.manifest, image.mediaType, options.tag);
+  return { ...pushed, digest };
+}
+
+export async function pullImage(
+  http: RegistryHttp,
+  manifests: ManifestAccess,
+  repository: string,
+  tagOrDigest: string,
+  layoutDir: string,
+  options: PullImageOptions = {},
+): Promise<PullImageResult> {
+  const { digest, mediaType, manifest, content } = await manifests.getManifest(tagOrDigest);
+  if (isIndexMediaType(mediaType)) {
+    throw new InvalidInputError("tagOrDigest", tagOrDigest, "names an index (multi-platform image); pull one platform's manifest by digest");
+  }
+  await ensureLayout(layoutDir);
+  const blobs = [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])].map((d) => {
+    validateDigest(d.digest);
+    return { digest: d.digest, size: d.size };
+  });
+  const pulled = await pullBlobs(http, repository, blobs, layoutDir, options);
+  // The manifest was checked against its digest by getManifest; written last, so
+  // a layout whose index names it has every blob.
+  const manifestPath = layoutBlobPath(layoutDir, digest);
+  await fs.promises.mkdir(path.dirname(manifestPath), { recursive: true });
+  const temp = `${manifestPath}.${randomBytes(4).toString("hex")}.partial`;
+  await fs.promises.writeFile(temp, content);
+  await fs.promises.rename(temp, manifestPath);
+  const refName = options.refName ?? (isDigest(tagOrDigest) ? undefined : tagOrDigest);
+  await addToLayoutIndex(layoutDir, { mediaType, digest, size: content.byteLength }, refName);
+  return { ...pulled, digest, mediaType, layoutDir };
+}

@@ -1,0 +1,224 @@
+// Whole-image push and pull against a real CNCF distribution registry over
+// TLS: several blobs in flight, byte-for-byte round trip, HEAD skips what the
+// repository has, cross-repository mounts, and pulled files that appear under
+// their final name only after their digest checked out.
+
+import * as assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
+import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
+import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { blobDataPath, clientFor, sha256 } from "./helpers";
+
+interface Layout {
+  dir: string;
+  manifestDigest: string;
+  blobs: { digest: string; bytes: Buffer }[];
+}
+
+/** An OCI image layout of a config and `sizes.length` random layers. */
+function writeLayout(dir: string, sizes: number[], tag = "v1"): Layout {
+  fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  const put = (bytes: Buffer): string => {
+    const digest = sha256(bytes);
+    fs.writeFileSync(path.join(dir, "blobs", "sha256", digest.slice(7)), bytes);
+    return digest;
+  };
+  const layers = sizes.map((size) => crypto.randomBytes(size));
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaTypes.OCI_MANIFEST,
+      config: { mediaType: MediaTypes.OCI_IMAGE_CONFIG, digest: put(config), size: config.length },
+      layers: layers.map((bytes) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: put(bytes), size: bytes.length })),
+    }),
+  );
+  const manifestDigest = put(manifest);
+  fs.writeFileSync(
+    path.join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        { mediaType: MediaTypes.OCI_MANIFEST, digest: manifestDigest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": tag } },
+      ],
+    }),
+  );
+  return {
+    dir,
+    manifestDigest,
+    blobs: [config, ...layers].map((bytes) => ({ digest: sha256(bytes), bytes })),
+  };
+}
+
+/** Wraps the default HTTP client to see how many blob bodies are moving at once. */
+function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: number; uploadBodies: number } {
+  const base = createDefaultHttpClient();
+  let uploads = 0;
+  let downloads = 0;
+  const watcher = {
+    maxUploads: 0,
+    maxDownloads: 0,
+    uploadBodies: 0,
+    async sendRequest(request: PipelineRequest) {
+      const isUpload = (request.method === "PUT" || request.method === "PATCH") && request.url.includes("/blobs/uploads/");
+      if (isUpload && request.body) {
+        watcher.uploadBodies++;
+        watcher.maxUploads = Math.max(watcher.maxUploads, ++uploads);
+      }
+      try {
+        const response = await base.sendRequest(request);
+        if (request.method === "GET" && /\/blobs\/sha256:/.test(request.url) && response.readableStreamBody) {
+          watcher.maxDownloads = Math.max(watcher.maxDownloads, ++downloads);
+          response.readableStreamBody.once("close", () => downloads--);
+        }
+        return response;
+      } finally {
+        if (isUpload && request.body) {
+          uploads--;
+        }
+      }
+    },
+  };
+  return watcher;
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+describe("whole-image push and pull (distribution over TLS)", function () {
+  let registry: RunningRegistry;
+  let work: string;
+  let image: Layout;
+
+  before(async function () {
+    registry = await startRegistry({ tls: true });
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "image-transfer-"));
+    // Sizes not multiples of any buffer size, and one tiny layer.
+    image = writeLayout(path.join(work, "image"), [3 * 1024 * 1024 + 17, 2 * 1024 * 1024 + 5, 1024 * 1024 + 3, 11]);
+  });
+
+  after(async function () {
+    await registry?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("pushes the blobs in parallel and pulls them back byte for byte", async function () {
+    const http = watchingHttpClient();
+    const log: string[] = [];
+    const client = clientFor(registry, { httpClient: http, logRequest: (line) => log.push(line) });
+    const events: string[] = [];
+    const pushed = await client.pushImage("parallel/app", image.dir, { tag: "v1", concurrency: 4, onBlob: (e) => events.push(e.outcome) });
+    assert.equal(pushed.digest, image.manifestDigest);
+    assert.deepEqual(events, ["uploaded", "uploaded", "uploaded", "uploaded", "uploaded"]);
+    assert.equal(pushed.uploadedBytes, image.blobs.reduce((sum, b) => sum + b.bytes.length, 0));
+    assert.ok(http.maxUploads > 1, `at most ${http.maxUploads} upload in flight`);
+    // One streaming request per blob: POST then one PUT with the whole body, no PATCH.
+    assert.equal(http.uploadBodies, image.blobs.length);
+    assert.equal(log.filter((l) => l.startsWith("PATCH")).length, 0);
+
+    const out = path.join(work, "pulled");
+    const progress: number[] = [];
+    const pulled = await client.pullImage("parallel/app", "v1", out, { concurrency: 4, onProgress: (p) => progress.push(p.transferredBytes) });
+    assert.equal(pulled.digest, image.manifestDigest);
+    assert.ok(http.maxDownloads > 1, `at most ${http.maxDownloads} download in flight`);
+    assert.equal(progress.at(-1), pulled.downloadedBytes);
+    for (const blob of image.blobs) {
+      assert.ok(fs.readFileSync(path.join(out, "blobs", "sha256", blob.digest.slice(7))).equals(blob.bytes), blob.digest);
+    }
+    // The pulled directory is an OCI layout that reads back as the same image.
+    const again = await readImageLayout(out, "v1");
+    assert.equal(sha256(Buffer.from(again.manifest)), image.manifestDigest);
+    assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial")), []);
+  });
+
+  it("sends no layer bytes when the repository already has every blob", async function () {
+    await clientFor(registry).pushImage("again/app", image.dir, { tag: "v1" });
+    const http = watchingHttpClient();
+    const log: string[] = [];
+    const client = clientFor(registry, { httpClient: http, logRequest: (line) => log.push(line) });
+    const events: string[] = [];
+    const second = await client.pushImage("again/app", image.dir, { tag: "v1", onBlob: (e) => events.push(e.outcome) });
+    assert.equal(second.uploadedBytes, 0);
+    assert.equal(http.uploadBodies, 0);
+    assert.deepEqual(events, Array(image.blobs.length).fill("existing"));
+    // HEAD per blob, then the manifest; no upload session was even opened.
+    assert.equal(log.filter((l) => l.startsWith("HEAD") && l.includes("/blobs/")).length, image.blobs.length);
+    assert.equal(log.filter((l) => l.startsWith("POST")).length, 0);
+  });
+
+  it("mounts blobs from another repository of the same registry instead of uploading them", async function () {
+    const client = clientFor(registry);
+    await client.pushImage("mount/source", image.dir, { tag: "v1" });
+    const http = watchingHttpClient();
+    const log: string[] = [];
+    const watched = clientFor(registry, { httpClient: http, logRequest: (line) => log.push(line) });
+    const events: string[] = [];
+    const result = await watched.pushImage("mount/target", image.dir, { tag: "v1", mountFrom: ["mount/source"], onBlob: (e) => events.push(e.outcome) });
+    assert.deepEqual(events, Array(image.blobs.length).fill("mounted"));
+    assert.equal(result.uploadedBytes, 0);
+    assert.equal(http.uploadBodies, 0);
+    assert.equal(log.filter((l) => /^POST .*mount=sha256/.test(l) && l.includes("-> 201")).length, image.blobs.length);
+    for (const blob of image.blobs) {
+      assert.ok(await client.blobExists("mount/target", blob.digest), blob.digest);
+    }
+    // The registry's own log: no blob upload was completed into the target repository.
+    const registryLog = fs.readFileSync(registry.logPath, "utf8");
+    assert.doesNotMatch(registryLog, /method=PUT[^\n]*mount\/target\/blobs\/uploads/);
+  });
+
+  it("mounts on its own from a repository the same client pushed to, and uploads when the mount is refused", async function () {
+    const client = clientFor(registry);
+    await client.pushImage("auto/source", image.dir, { tag: "v1" });
+    const events: string[] = [];
+    await client.pushImage("auto/target", image.dir, { tag: "v1", onBlob: (e) => events.push(e.outcome) });
+    assert.deepEqual(events, Array(image.blobs.length).fill("mounted"));
+
+    // A source without the blobs: distribution answers 202 and an upload session, which is used.
+    const other = writeLayout(path.join(work, "other"), [64 * 1024]);
+    const fallback: string[] = [];
+    const result = await client.pushImage("auto/fallback", other.dir, { mountFrom: ["auto/source"], onBlob: (e) => fallback.push(e.outcome) });
+    // The config is the same JSON as the source image's (mounted); the new layer is not there (uploaded).
+    assert.deepEqual(fallback.sort(), ["mounted", "uploaded"]);
+    assert.equal(result.digest, other.manifestDigest);
+  });
+
+  it("writes a pulled blob under its name only after its digest checked out", async function () {
+    const client = clientFor(registry);
+    await client.pushImage("tampered/app", image.dir, { tag: "v1" });
+    // Same size, other bytes: only the digest check can tell.
+    const victim = image.blobs[1];
+    fs.writeFileSync(blobDataPath(registry, victim.digest), crypto.randomBytes(victim.bytes.length));
+    const out = path.join(work, "tampered-pull");
+    const seen = new Set<string>();
+    fs.mkdirSync(path.join(out, "blobs", "sha256"), { recursive: true });
+    const watcher = fs.watch(path.join(out, "blobs", "sha256"), (_event, name) => name && seen.add(name.toString()));
+    try {
+      await assert.rejects(client.pullImage("tampered/app", "v1", out, { concurrency: 4 }), DigestValidationError);
+    } finally {
+      watcher.close();
+    }
+    const left = fs.readdirSync(path.join(out, "blobs", "sha256"));
+    assert.ok(!left.includes(victim.digest.slice(7)), "the bad blob appeared under its final name");
+    assert.deepEqual(left.filter((f) => f.includes("partial")), [], "a temporary file was left behind");
+    assert.ok(!seen.has(victim.digest.slice(7)), "the bad blob was visible under its final name at some point");
+    assert.ok([...seen].some((name) => name.endsWith(".partial")), "bytes were written to a temporary name first");
+    // No index.json: the layout does not claim an image it does not hold.
+    assert.equal(fs.existsSync(path.join(out, "index.json")), false);
+  });
+
+  it("refuses a concurrency outside 1..32 before sending anything", async function () {
+    const log: string[] = [];
+    const client = clientFor(registry, { logRequest: (line) => log.push(line) });
+    await assert.rejects(client.pushImage("bad/app", image.dir, { concurrency: 0 }), RangeError);
+    assert.deepEqual(log, []);
+  });
+});
+
+// Keeps the type import used when the suite is compiled alone.
+export type { ContainerRegistryClient };
