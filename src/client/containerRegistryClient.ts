@@ -4,7 +4,6 @@
 // the dialect (ACR's metadata API or plain OCI), and delegates.
 
 import type { TokenCredential } from "@azure/core-auth";
-import type { Readable } from "node:stream";
 import { isTokenCredential, isUsernamePassword, RegistryCredential } from "./auth/credentials";
 import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuthenticator";
 import { TokenEndpointClient } from "./auth/tokenEndpoint";
@@ -44,6 +43,7 @@ import { validateDigest, validateRepositoryName, validateTag, validateTagOrDiges
 import { blobExists, deleteBlob } from "./transfer/blobPaths";
 import { downloadBlob } from "./transfer/downloadBlob";
 import { uploadBlob } from "./transfer/uploadBlob";
+import type { UploadBlobData } from "./transfer/blobSource";
 import type { ImageSource } from "./transfer/imageLayout";
 import { ManifestAccess, pullImage, PullImageOptions, PullImageResult, pushImage, PushImageOptions, PushImageResult } from "./transfer/imageTransfer";
 
@@ -205,8 +205,13 @@ export class ContainerRegistryClient {
     return blobExists(this.http, repository, digest, options.abortSignal);
   }
 
-  /** Uploads bytes or a stream as a blob, hashing on the fly; resolves to its digest and size. */
-  async uploadBlob(repository: string, data: Readable | NodeJS.ReadableStream | Uint8Array, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
+  /**
+   * Uploads bytes, a reopenable source (`{ sizeInBytes, open(offset) }`, e.g.
+   * `fileBlobSource(path)`) or a one-shot stream as a blob, hashing on the fly;
+   * resolves to its digest and size. Bytes and reopenable sources resume or
+   * restart after a broken connection; a one-shot stream cannot.
+   */
+  async uploadBlob(repository: string, data: UploadBlobData, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
     validateRepositoryName(repository);
     return uploadBlob(this.http, repository, data, options);
   }

@@ -72,6 +72,21 @@ export class ResponseTooLargeError extends RegistryError {
   override name = "ResponseTooLargeError";
 }
 
+/**
+ * A connection went quiet: no response headers, no body bytes or no upload
+ * progress for `timeoutMs` (after the retries, when the request could be retried).
+ */
+export class RegistryTimeoutError extends RegistryError {
+  override name = "RegistryTimeoutError";
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+    init: RegistryErrorInit = {},
+  ) {
+    super(message, init);
+  }
+}
+
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
 export class NotSupportedByRegistryError extends Error {
   override name = "NotSupportedByRegistryError";

@@ -15,6 +15,7 @@ export {
   RegistryNotFoundError,
   RegistryDeleteDisabledError,
   ResponseTooLargeError,
+  RegistryTimeoutError,
   NotSupportedByRegistryError,
   DigestValidationError,
   InvalidInputError,
@@ -34,6 +35,8 @@ export type { ArtifactReference } from "./reference";
 export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
+export { fileBlobSource } from "./transfer/blobSource";
+export type { ReopenableBlobSource, UploadBlobData } from "./transfer/blobSource";
 export * as MediaTypes from "./mediaTypes";
 export { DEFAULT_TRANSFER_CONCURRENCY } from "./transfer/imageTransfer";
 export type {

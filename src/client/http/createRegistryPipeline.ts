@@ -1,6 +1,6 @@
 // Assembles the core-rest-pipeline stacks the client sends through, one
 // concern per policy (outermost first):
-//   retry -> redirect -> challenge auth -> request log -> HTTP client
+//   retry -> redirect -> challenge auth -> request log -> idle timeout -> HTTP client
 // Redirects are followed across origins (ACR answers blob GETs with a 307 to
 // storage on another host); core's redirect policy drops Authorization on
 // every hop, and the challenge policy only signs the registry's own origin.
@@ -16,6 +16,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
 import { challengeAuthPolicy } from "./challengeAuthPolicy";
+import { idleTimeoutPolicy } from "./idleTimeoutPolicy";
 import { RequestLogger, requestLogPolicy } from "./requestLogPolicy";
 import { RetryOptions, retryPolicy } from "./retryPolicy";
 
@@ -28,6 +29,12 @@ export interface TransportOptions {
   /** Replaces the HTTP client (tests, custom agents). */
   httpClient?: HttpClient;
   userAgentPrefix?: string;
+  /**
+   * Milliseconds a request may go without a byte either way (no response
+   * headers, no body bytes, no upload progress) before it fails with
+   * RegistryTimeoutError and is retried; 0 turns it off. The default value is 60000.
+   */
+  timeoutMs?: number;
 }
 
 const USER_AGENT = "container-registry-explorer/0.1";
@@ -53,6 +60,7 @@ export function createRegistryPipeline(
   if (options.logRequest) {
     pipeline.addPolicy(requestLogPolicy(options.logRequest));
   }
+  pipeline.addPolicy(idleTimeoutPolicy(options.timeoutMs));
   return pipeline;
 }
 
@@ -62,6 +70,7 @@ export function createTokenPipeline(options: TransportOptions): Pipeline {
   if (options.logRequest) {
     pipeline.addPolicy(requestLogPolicy(options.logRequest));
   }
+  pipeline.addPolicy(idleTimeoutPolicy(options.timeoutMs));
   return pipeline;
 }
 

@@ -1,6 +1,9 @@
 // The one place requests are sent from. Every response body is streamed (no
 // status is buffered by the pipeline), so each caller decides how much of it
-// to read; unexpected statuses become typed RegistryErrors.
+// to read; unexpected statuses become typed RegistryErrors that name the
+// registry, the operation, the status and how many attempts were made.
+// Every error leaving here is scrubbed of the Authorization value the request
+// carried (a hostile registry may echo it back in its error body).
 
 import {
   createPipelineRequest,
@@ -9,13 +12,16 @@ import {
   HttpMethods,
   isRestError,
   Pipeline,
+  PipelineRequest,
   RequestBodyType,
 } from "@azure/core-rest-pipeline";
+import * as http from "node:http";
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { RegistryError } from "../errors";
-import { redactUrl } from "../redact";
+import { RegistryError, RegistryTimeoutError, ResponseTooLargeError } from "../errors";
+import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { registryErrorFromResponse } from "./errorResponse";
 import { destroyBody, readBodyCapped } from "./readBody";
+import { requestContext } from "./requestContext";
 
 /** Every status, so that core-rest-pipeline never buffers a body on its own. */
 const ALL_STATUSES = new Set(Array.from({ length: 500 }, (_, i) => i + 100));
@@ -30,8 +36,14 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   body?: RequestBodyType;
   abortSignal?: AbortSignalLike;
-  /** Milliseconds without progress before the request fails; 0 for none. */
+  /** Milliseconds without progress before the request fails, overriding the client's idle timeout; 0 for none. */
   timeoutMs?: number;
+  /**
+   * False when the pipeline must not replay the request after a dropped
+   * connection or a 5xx (writes into an upload session: the caller recovers
+   * from the upload status instead). The default value is true.
+   */
+  retry?: boolean;
 }
 
 export interface RegistryResponse {
@@ -63,17 +75,21 @@ export class RegistryHttp {
       body: request.body,
       abortSignal: request.abortSignal,
       streamResponseStatusCodes: ALL_STATUSES,
-      timeout: request.timeoutMs ?? 0,
       allowInsecureConnection: true, // the http:// rule is enforced once, in parseEndpoint
     });
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       pipelineRequest.headers.set(name, value);
     }
+    const context = requestContext(pipelineRequest);
+    context.operation = request.operation;
+    context.registry = this.loginServer;
+    context.retry = request.retry;
+    context.timeoutMs = request.timeoutMs;
     let response;
     try {
       response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
     } catch (error) {
-      throw this.transportError(error, request, url);
+      throw scrubError(this.transportError(error, request, url, pipelineRequest), secretsOfAuthorization(pipelineRequest.headers.get("authorization")));
     }
     const result: RegistryResponse = {
       status: response.status,
@@ -82,7 +98,7 @@ export class RegistryHttp {
       body: response.readableStreamBody,
     };
     if (!request.expectedStatus.includes(response.status)) {
-      throw await registryErrorFromResponse({
+      const error = await registryErrorFromResponse({
         status: response.status,
         method: request.method,
         url: response.request.url,
@@ -90,6 +106,8 @@ export class RegistryHttp {
         registry: this.loginServer,
         body: response.readableStreamBody,
       });
+      error.message += attemptsNote(pipelineRequest);
+      throw scrubError(error, secretsOfAuthorization(pipelineRequest.headers.get("authorization")));
     }
     return result;
   }
@@ -123,22 +141,52 @@ export class RegistryHttp {
     return response;
   }
 
-  private transportError(error: unknown, request: RegistryRequest, url: string): Error {
+  private transportError(error: unknown, request: RegistryRequest, url: string, pipelineRequest: PipelineRequest): Error {
+    const where = `(${request.method} ${redactUrl(url)})`;
+    const init = { method: request.method, url, operation: request.operation, cause: error };
+    if (error instanceof RegistryTimeoutError) {
+      return new RegistryTimeoutError(error.message + attemptsNote(pipelineRequest), error.timeoutMs, { ...init, url: error.url ?? url });
+    }
     if (error instanceof RegistryError) {
       return error;
     }
-    if (isRestError(error) && error.code === "REQUEST_SEND_ERROR" && /abort/i.test(error.message)) {
-      return error;
-    }
-    if ((error as { name?: string }).name === "AbortError") {
+    if ((error as { name?: string }).name === "AbortError" || (isRestError(error) && error.code === "REQUEST_SEND_ERROR" && /abort/i.test(error.message))) {
       return error as Error;
+    }
+    const code = (error as { code?: string }).code;
+    if (code === "HPE_HEADER_OVERFLOW") {
+      // Node's HTTP parser refuses response headers over --max-http-header-size (16 KiB by default).
+      return new ResponseTooLargeError(
+        `${capitalize(request.operation)} failed on ${this.loginServer}: the response headers are larger than Node's limit of ${http.maxHeaderSize} bytes ${where}`,
+        init,
+      );
+    }
+    if (typeof code === "string" && code.startsWith("HPE_")) {
+      return new RegistryError(`${capitalize(request.operation)} failed on ${this.loginServer}: the response is not valid HTTP (${code}) ${where}`, init);
     }
     const reason = error instanceof Error ? error.message : String(error);
     return new RegistryError(
-      `${request.operation} failed: could not reach ${this.loginServer} (${request.method} ${redactUrl(url)}): ${reason}`,
-      { method: request.method, url, operation: request.operation, cause: error },
+      `${capitalize(request.operation)} failed: could not reach ${this.loginServer} ${where}: ${reason}${attemptsNote(pipelineRequest)}`,
+      init,
     );
   }
+}
+
+/** " (gave up after 4 attempts)" when the retry policy tried more than once, and why it stopped early. */
+function attemptsNote(request: PipelineRequest): string {
+  const context = requestContext(request);
+  const notes: string[] = [];
+  if ((context.attempts ?? 1) > 1) {
+    notes.push(`gave up after ${context.attempts} attempts`);
+  }
+  if (context.gaveUp) {
+    notes.push(`not retried: ${context.gaveUp}`);
+  }
+  return notes.length > 0 ? ` (${notes.join("; ")})` : "";
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function discardBody(response: RegistryResponse): void {

@@ -1,10 +1,20 @@
-// Pipeline policy: retries throttling (429), 5xx answers (500, 502, 503, 504)
-// and dropped connections with exponential backoff, honouring `Retry-After`
-// (RFC 9110 section 10.2.3) up to a bound. Requests whose body is a stream are
-// not retried here: their bytes are gone (uploads resume at a higher level).
+// Pipeline policy: retries throttling (429), 5xx answers (500, 502, 503, 504),
+// dropped connections and idle timeouts with exponential backoff, honouring
+// `Retry-After` (RFC 9110 section 10.2.3) up to a bound. Not retried here:
+// - requests whose body is a stream: their bytes are gone (uploads resume at a
+//   higher level, from the registry's upload status);
+// - requests RegistryHttp marked `retry: false` (writes into an upload session,
+//   where a blind replay after a partial write breaks the session);
+// - a `Retry-After` longer than `maxDelayMs`: the registry asked us to stay
+//   away longer than we wait, so the answer goes back to the caller at once
+//   instead of hammering it early.
+// The number of attempts is recorded so the final error can say it gave up.
 
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
+import { AbortError } from "@azure/abort-controller";
+import { RegistryTimeoutError } from "../errors";
 import { destroyBody } from "./readBody";
+import { requestContext } from "./requestContext";
 
 export interface RetryOptions {
   /** How many times a request is retried. The default value is 3. */
@@ -16,7 +26,17 @@ export interface RetryOptions {
 }
 
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
-const RETRIED_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+const RETRIED_ERROR_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
 
 export const retryPolicyName = "registryRetry";
 
@@ -27,8 +47,10 @@ export function retryPolicy(options: RetryOptions = {}): PipelinePolicy {
   return {
     name: retryPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      const context = requestContext(request);
       for (let attempt = 0; ; attempt++) {
-        const canRetry = attempt < maxRetries && isReplayable(request) && !request.abortSignal?.aborted;
+        context.attempts = attempt + 1;
+        const canRetry = attempt < maxRetries && context.retry !== false && isReplayable(request) && !request.abortSignal?.aborted;
         let response: PipelineResponse;
         try {
           response = await next(request);
@@ -43,8 +65,12 @@ export function retryPolicy(options: RetryOptions = {}): PipelinePolicy {
           return response;
         }
         const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+        if (retryAfter !== undefined && retryAfter > maxDelayMs) {
+          context.gaveUp = `the registry asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.round(maxDelayMs / 1000)} s this client waits`;
+          return response;
+        }
         destroyBody(response.readableStreamBody);
-        await sleep(Math.min(retryAfter ?? backoff(attempt, initialDelayMs, maxDelayMs), maxDelayMs), request);
+        await sleep(retryAfter ?? backoff(attempt, initialDelayMs, maxDelayMs), request);
       }
     },
   };
@@ -55,21 +81,25 @@ function backoff(attempt: number, initialDelayMs: number, maxDelayMs: number): n
   return Math.min(maxDelayMs, exponential * (0.8 + Math.random() * 0.4));
 }
 
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 section 10.2.3), in milliseconds. */
 export function retryAfterMs(header: string | undefined): number | undefined {
   if (!header) {
     return undefined;
   }
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) {
-    return seconds * 1000;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) {
+    return Number(trimmed) * 1000;
   }
-  const date = Date.parse(header);
+  const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function isTransientError(error: unknown): boolean {
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof RegistryTimeoutError) {
+    return true;
+  }
   const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-  return code !== undefined && RETRIED_ERROR_CODES.has(code);
+  return typeof code === "string" && RETRIED_ERROR_CODES.has(code);
 }
 
 function isReplayable(request: PipelineRequest): boolean {
@@ -80,15 +110,17 @@ function isReplayable(request: PipelineRequest): boolean {
 function sleep(ms: number, request: PipelineRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const signal = request.abortSignal;
+    if (signal?.aborted) {
+      reject(new AbortError("The operation was aborted."));
+      return;
+    }
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      const error = new Error("The operation was aborted.");
-      error.name = "AbortError";
-      reject(error);
+      reject(new AbortError("The operation was aborted."));
     };
     signal?.addEventListener("abort", onAbort);
   });
