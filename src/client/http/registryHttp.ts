@@ -176,7 +176,7 @@ export class RegistryHttp {
 function attemptsNote(request: PipelineRequest): string {
   const context = requestContext(request);
   const notes: string[] = [];
-  if ((context.attempts ?? 1) > 1) {
+  if (context.exhausted) {
     notes.push(`gave up after ${context.attempts} attempts`);
   }
   if (context.gaveUp) {

@@ -21,6 +21,8 @@ export interface RequestContext {
   timeoutMs?: number;
   /** How many times the request was sent (set by the retry policy). */
   attempts?: number;
+  /** The last answer was still a retryable failure when the retries ran out. */
+  exhausted?: boolean;
   /** Why the retry policy stopped early, e.g. a `Retry-After` beyond its bound. */
   gaveUp?: string;
 }

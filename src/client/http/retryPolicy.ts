@@ -56,12 +56,14 @@ export function retryPolicy(options: RetryOptions = {}): PipelinePolicy {
           response = await next(request);
         } catch (error) {
           if (!canRetry || !isTransientError(error)) {
+            context.exhausted = attempt > 0 && isTransientError(error);
             throw error;
           }
           await sleep(backoff(attempt, initialDelayMs, maxDelayMs), request);
           continue;
         }
         if (!canRetry || !RETRIED_STATUSES.has(response.status)) {
+          context.exhausted = attempt > 0 && RETRIED_STATUSES.has(response.status);
           return response;
         }
         const retryAfter = retryAfterMs(response.headers.get("retry-after"));
