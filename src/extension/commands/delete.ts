@@ -3,7 +3,7 @@
 
 import * as vscode from "vscode";
 import { formatReference } from "../../client/index";
-import { ManifestNode } from "../tree/manifestNode";
+import { ManifestNode, sortedTags } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./services";
@@ -68,7 +68,7 @@ export async function deleteManifest(services: Services, node: TreeNode | undefi
   const digest = properties.digest;
   const reference = formatReference(target.registry.loginServer, target.repository, digest);
   const detail = properties.tags.length
-    ? `Its ${properties.tags.length === 1 ? "tag goes" : `${properties.tags.length} tags go`} with it:\n${list(properties.tags)}\n\nThis cannot be undone.`
+    ? `Its ${properties.tags.length === 1 ? "tag goes" : `${properties.tags.length} tags go`} with it:\n${list(sortedTags(properties.tags))}\n\nThis cannot be undone.`
     : "It has no tags. This cannot be undone.";
   const ok = await confirmDeletion(options, `Delete the manifest ${reference}?`, detail);
   if (!ok) {

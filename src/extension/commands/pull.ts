@@ -60,7 +60,7 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
   }
   await fs.promises.mkdir(folder, { recursive: true });
   const plan = planFiles(manifest, folder);
-  if (!(await mayReplace(plan.map((p) => path.join(folder, p.name)), options))) {
+  if (!(await mayReplace(["manifest.json", ...plan.map((p) => p.name)].map((name) => path.join(folder, name)), options))) {
     return undefined;
   }
   const reference = formatReference(target.registry.loginServer, target.repository, target.reference);

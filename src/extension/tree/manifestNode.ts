@@ -67,7 +67,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
         ? `${p.operatingSystem ?? "?"}/${p.architecture ?? "?"}`
         : p.artifactType;
     item.description = [
-      p.tags.length ? p.tags.join(", ") : "untagged",
+      p.tags.length ? sortedTags(p.tags).join(", ") : "untagged",
       platform,
       p.sizeInBytes !== undefined ? formatBytes(p.sizeInBytes) : undefined,
       p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
@@ -84,7 +84,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       tooltip.appendMarkdown("\n\n**Artifact type:** ").appendText(p.artifactType);
     }
     if (p.tags.length) {
-      tooltip.appendMarkdown("\n\n**Tags:** ").appendText(p.tags.join(", "));
+      tooltip.appendMarkdown("\n\n**Tags:** ").appendText(sortedTags(p.tags).join(", "));
     }
     if (p.sizeInBytes !== undefined) {
       tooltip.appendMarkdown(`\n\n**Size:** ${formatBytes(p.sizeInBytes)} (${p.sizeInBytes} bytes)`);
@@ -101,7 +101,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       return [...platforms, ...(await pagedChildren(this, this.pagedTags))];
     }
     // Without a tag list filtered by digest (plain OCI), the tags the manifest listing found are all there is.
-    this.tagNodes ??= this.properties.tags.map(
+    this.tagNodes ??= sortedTags(this.properties.tags).map(
       (name) =>
         new TagNode(this, {
           registryLoginServer: this.properties.registryLoginServer,
@@ -175,4 +175,9 @@ export class PlatformNode extends TreeNode {
     item.tooltip = new vscode.MarkdownString("**Platform manifest**\n\n**Digest:** ").appendCodeblock(this.platform.digest, "text");
     return item;
   }
+}
+
+/** Tags in a stable, human order (the registry's order is arbitrary): v2 before v10. */
+export function sortedTags(tags: string[]): string[] {
+  return [...tags].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }

@@ -1,0 +1,289 @@
+// Push, pull and single-blob transfers through the commands, against a real
+// registry, checked byte for byte; safe layer file names; cancellation that
+// leaves no partial file; a tampered blob that leaves no file at all.
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as vscode from "vscode";
+import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
+import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
+
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const TITLE = "org.opencontainers.image.title";
+
+interface PullResult {
+  digest: string;
+  folder: string;
+  files: { name: string; path: string; digest: string; size: number; kind: string }[];
+}
+
+async function getManifestBytes(registry: RunningRegistry, repository: string, reference: string): Promise<Buffer> {
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, { headers: { Accept: `${OCI_MANIFEST}, ${OCI_INDEX}` } });
+  assert.strictEqual(response.status, 200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+async function getBlob(registry: RunningRegistry, repository: string, digest: string): Promise<Buffer> {
+  const response = await fetch(`${registry.url}/v2/${repository}/blobs/${digest}`);
+  assert.strictEqual(response.status, 200, `GET blob ${digest}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+function listDir(dir: string): string[] {
+  return fs.readdirSync(dir).sort();
+}
+
+describe("push, pull and blob transfers", function () {
+  this.timeout(180_000);
+  let registry: RunningRegistry;
+  let registryId: string;
+  let work: string;
+  const files: Record<string, Buffer> = {
+    "model.bin": randomBytes(3 * 1024 * 1024 + 17, 1),
+    "README.txt": Buffer.from("a small text file\n"),
+    "weights.dat": randomBytes(1024 * 1024, 2),
+  };
+
+  before(async () => {
+    const api = await getApi();
+    await disconnectAll(api);
+    registry = await startRegistry();
+    registryId = await connect(registry);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "cre-transfer-"));
+    fs.mkdirSync(path.join(work, "src"));
+    for (const [name, bytes] of Object.entries(files)) {
+      fs.writeFileSync(path.join(work, "src", name), bytes);
+    }
+  });
+
+  after(async () => {
+    await disconnectAll(await getApi());
+    await registry?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("pushes files as an OCI artifact: one titled blob per file, the empty config, a manifest, a tag", async () => {
+    const reports: [number, number | undefined][] = [];
+    const names = Object.keys(files);
+    const result = await command<{ reference: string; digest: string }>("push", {
+      registry: registryId,
+      repository: "artifacts/files",
+      tag: "v1",
+      files: names.map((n) => path.join(work, "src", n)),
+      onProgress: (done: number, total?: number) => reports.push([done, total]),
+    });
+    assert.strictEqual(result.reference, `${registry.host}/artifacts/files:v1`);
+    const manifestBytes = await getManifestBytes(registry, "artifacts/files", "v1");
+    assert.strictEqual(sha256Digest(manifestBytes), result.digest);
+    const manifest = JSON.parse(manifestBytes.toString("utf8"));
+    assert.strictEqual(manifest.mediaType, OCI_MANIFEST);
+    assert.strictEqual(manifest.artifactType, "application/vnd.unknown.artifact.v1");
+    assert.deepStrictEqual(
+      { mediaType: manifest.config.mediaType, digest: manifest.config.digest, size: manifest.config.size },
+      { mediaType: "application/vnd.oci.empty.v1+json", digest: sha256Digest("{}"), size: 2 },
+    );
+    assert.deepStrictEqual(await getBlob(registry, "artifacts/files", manifest.config.digest), Buffer.from("{}"));
+    assert.deepStrictEqual(
+      manifest.layers.map((l: { annotations: Record<string, string> }) => l.annotations[TITLE]),
+      names,
+    );
+    for (const [i, layer] of manifest.layers.entries()) {
+      const original = files[names[i]];
+      assert.strictEqual(layer.size, original.length);
+      assert.strictEqual(layer.digest, sha256Digest(original));
+      assert.ok((await getBlob(registry, "artifacts/files", layer.digest)).equals(original), `${names[i]} byte for byte`);
+    }
+    const total = Object.values(files).reduce((sum, b) => sum + b.length, 0);
+    assert.deepStrictEqual(reports[reports.length - 1], [total, total], "progress ends at the total");
+    assert.ok(reports.every(([, t]) => t === total));
+  });
+
+  it("pulls the artifact from its tag node: files named by title, identical bytes, verified manifest", async () => {
+    const api = await getApi();
+    const repo = await child(api, await registryNode(api, registry), "artifacts/files");
+    const tag = await child(api, await manifestWithTag(api, repo, "v1"), "v1");
+    const destination = path.join(work, "pulled");
+    const result = await command<PullResult>("pull", tag, { destination });
+    assert.deepStrictEqual(listDir(destination), ["README.txt", "config.json", "manifest.json", "model.bin", "weights.dat"]);
+    for (const [name, bytes] of Object.entries(files)) {
+      assert.ok(fs.readFileSync(path.join(destination, name)).equals(bytes), `${name} byte for byte`);
+    }
+    const manifestBytes = await getManifestBytes(registry, "artifacts/files", "v1");
+    assert.ok(fs.readFileSync(path.join(destination, "manifest.json")).equals(manifestBytes));
+    assert.strictEqual(result.digest, sha256Digest(manifestBytes));
+    assert.strictEqual(fs.readFileSync(path.join(destination, "config.json"), "utf8"), "{}");
+  });
+
+  it("refuses to replace existing files unless asked to", async () => {
+    const destination = path.join(work, "pulled");
+    await assert.rejects(
+      command("pull", { registry: registryId, repository: "artifacts/files", reference: "v1", destination }),
+      /already exist in the destination: .*manifest\.json/,
+    );
+    fs.writeFileSync(path.join(destination, "model.bin"), "overwritten");
+    await command("pull", { registry: registryId, repository: "artifacts/files", reference: "v1", destination, overwrite: true });
+    assert.ok(fs.readFileSync(path.join(destination, "model.bin")).equals(files["model.bin"]));
+  });
+
+  it("pulls a multi-layer image: layers without titles are named by digest", async () => {
+    const layers = [randomBytes(200_000, 3), randomBytes(300_000, 4), Buffer.from("third layer")];
+    const image = await pushImage(registry, "images/app", "1.0", { layers });
+    const destination = path.join(work, "image");
+    const result = await command<PullResult>("pull", { registry: registryId, repository: "images/app", reference: "1.0", destination });
+    const expectedNames = image.layerDigests.map((d) => d.replace(":", "-"));
+    assert.deepStrictEqual(listDir(destination), ["config.json", "manifest.json", ...expectedNames].sort());
+    layers.forEach((bytes, i) => assert.ok(fs.readFileSync(path.join(destination, expectedNames[i])).equals(bytes), `layer ${i}`));
+    assert.strictEqual(sha256Digest(fs.readFileSync(path.join(destination, "config.json"))), image.configDigest);
+    assert.ok(fs.readFileSync(path.join(destination, "manifest.json")).equals(Buffer.from(image.manifestBytes)));
+    assert.deepStrictEqual(
+      result.files.map((f) => f.kind),
+      ["manifest", "config", "layer", "layer", "layer"],
+    );
+  });
+
+  it("never writes outside the chosen folder, whatever the titles say", async () => {
+    const titles = ["../escape.txt", "sub/dir.txt", "ok.txt", "CON", "..", "C:evil", "trailing.", "/abs.txt"];
+    const layers = titles.map((t, i) => Buffer.from(`content ${i} ${t}`));
+    const descriptors = [];
+    for (const [i, bytes] of layers.entries()) {
+      descriptors.push({ mediaType: OCI_LAYER, digest: await pushBlob(registry, "unsafe/titles", bytes), size: bytes.length, annotations: { [TITLE]: titles[i] } });
+    }
+    const config = Buffer.from("{}");
+    await pushBlob(registry, "unsafe/titles", config);
+    await pushManifest(
+      registry,
+      "unsafe/titles",
+      "1",
+      { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: "application/x-test", config: { mediaType: "application/vnd.oci.empty.v1+json", digest: sha256Digest(config), size: 2 }, layers: descriptors },
+      OCI_MANIFEST,
+    );
+    const parent = path.join(work, "unsafe-parent");
+    const destination = path.join(parent, "into");
+    fs.mkdirSync(parent);
+    await command("pull", { registry: registryId, repository: "unsafe/titles", reference: "1", destination });
+    assert.deepStrictEqual(listDir(parent), ["into"], "nothing next to the folder");
+    const expected = titles.map((t, i) => (t === "ok.txt" ? "ok.txt" : sha256Digest(layers[i]).replace(":", "-")));
+    assert.deepStrictEqual(listDir(destination), ["config.json", "manifest.json", ...expected].sort());
+    titles.forEach((_, i) => assert.ok(fs.readFileSync(path.join(destination, expected[i])).equals(layers[i])));
+  });
+
+  it("pulls one platform of an index", async () => {
+    const amd = await pushImage(registry, "multi/app", "amd", { layers: [Buffer.from("amd64 layer")], architecture: "amd64" });
+    const arm = await pushImage(registry, "multi/app", "arm", { layers: [Buffer.from("arm64 layer")], architecture: "arm64" });
+    await pushManifest(
+      registry,
+      "multi/app",
+      "latest",
+      {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [
+          { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
+          { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+        ],
+      },
+      OCI_INDEX,
+    );
+    const destination = path.join(work, "arm");
+    const result = await command<PullResult>("pull", { registry: registryId, repository: "multi/app", reference: "latest", platform: "linux/arm64", destination });
+    assert.strictEqual(result.digest, arm.manifestDigest);
+    assert.ok(fs.readFileSync(path.join(destination, arm.layerDigests[0].replace(":", "-"))).equals(Buffer.from("arm64 layer")));
+  });
+
+  it("uploads a file as a blob and downloads it back by digest", async () => {
+    const source = path.join(work, "src", "model.bin");
+    const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", { registry: registryId, repository: "blobs/only", files: [source] });
+    assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
+    assert.strictEqual(uploaded.sizeInBytes, files["model.bin"].length);
+    assert.ok((await getBlob(registry, "blobs/only", uploaded.digest)).equals(files["model.bin"]));
+    const destination = path.join(work, "downloaded.bin");
+    const downloaded = await command<{ path: string }>("downloadBlob", { registry: registryId, repository: "blobs/only", digest: uploaded.digest, destination });
+    assert.strictEqual(downloaded.path, destination);
+    assert.ok(fs.readFileSync(destination).equals(files["model.bin"]));
+  });
+
+  it("cancelling a pull stops it and leaves no file, partial or complete", async () => {
+    await pushImage(registry, "big/image", "1", { layers: [Buffer.from("small first"), randomBytes(48 * 1024 * 1024, 5)] });
+    const destination = path.join(work, "cancelled-pull");
+    fs.mkdirSync(destination);
+    const source = new vscode.CancellationTokenSource();
+    let reports = 0;
+    await assert.rejects(
+      command("pull", {
+        registry: registryId,
+        repository: "big/image",
+        reference: "1",
+        destination,
+        cancellationToken: source.token,
+        onProgress: (done: number) => {
+          reports++;
+          // Cancel in the middle of the big layer.
+          if (done > 1024 * 1024) {
+            source.cancel();
+          }
+        },
+      }),
+      (error: Error) => error instanceof vscode.CancellationError || error.name === "Canceled",
+    );
+    assert.ok(reports > 0);
+    assert.deepStrictEqual(listDir(destination), []);
+  });
+
+  it("cancelling a blob download leaves no file", async () => {
+    const big = randomBytes(32 * 1024 * 1024, 6);
+    const digest = await pushBlob(registry, "big/blob", big);
+    const folder = path.join(work, "cancelled-blob");
+    fs.mkdirSync(folder);
+    const source = new vscode.CancellationTokenSource();
+    await assert.rejects(
+      command("downloadBlob", {
+        registry: registryId,
+        repository: "big/blob",
+        digest,
+        destination: path.join(folder, "blob.bin"),
+        cancellationToken: source.token,
+        onProgress: (done: number) => done > 1024 * 1024 && source.cancel(),
+      }),
+      (error: Error) => error.name === "Canceled",
+    );
+    assert.deepStrictEqual(listDir(folder), []);
+  });
+
+  it("keeps no file when a blob does not match its digest", async () => {
+    const bytes = randomBytes(100_000, 7);
+    const digest = await pushBlob(registry, "tampered/blob", bytes);
+    const hex = digest.slice("sha256:".length);
+    const stored = path.join(registry.storageDir, "docker", "registry", "v2", "blobs", "sha256", hex.slice(0, 2), hex, "data");
+    const tampered = Buffer.from(bytes);
+    tampered[500] ^= 0xff;
+    fs.writeFileSync(stored, tampered);
+    const folder = path.join(work, "tampered");
+    fs.mkdirSync(folder);
+    await assert.rejects(
+      command("downloadBlob", { registry: registryId, repository: "tampered/blob", digest, destination: path.join(folder, "blob.bin") }),
+      (error: Error) => error.name === "DigestValidationError",
+    );
+    assert.deepStrictEqual(listDir(folder), []);
+  });
+
+  it("opens a manifest as a read-only JSON document and copies references", async () => {
+    const api = await getApi();
+    const repo = await child(api, await registryNode(api, registry), "artifacts/files");
+    const manifest = await manifestWithTag(api, repo, "v1");
+    const document = await command<vscode.TextDocument>("openManifest", manifest);
+    assert.strictEqual(document.uri.scheme, "container-registry-manifest");
+    assert.strictEqual(document.languageId, "json");
+    const served = JSON.parse((await getManifestBytes(registry, "artifacts/files", "v1")).toString("utf8"));
+    assert.deepStrictEqual(JSON.parse(document.getText()), served);
+    const digest = sha256Digest(await getManifestBytes(registry, "artifacts/files", "v1"));
+    assert.strictEqual(await command("copyReference", manifest), `${registry.host}/artifacts/files@${digest}`);
+    const [tag] = await children(api, manifest);
+    assert.strictEqual(item(api, tag).label, "v1");
+    assert.strictEqual(await command("copyReference", tag), `${registry.host}/artifacts/files:v1`);
+    assert.strictEqual(await command("copyDigest", tag), digest);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+});
