@@ -6,7 +6,7 @@ import { ArtifactManifestProperties, ArtifactTagProperties, MediaTypes } from ".
 import type { SavedRegistry } from "../connections";
 import { formatBytes } from "../progress";
 import { pagedChildren, RetryableParent } from "./pagingNodes";
-import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
+import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
 import type { RepositoryNode } from "./repositoryNode";
 import { TagNode } from "./tagNode";
 import { firstPage, PagedChildren, relativeTime, shortDigest, TreeContext, TreeNode } from "./treeNode";
@@ -79,9 +79,9 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     item.contextValue = `manifest${this.parent.capabilities.properties ? ";props" : ""}${this.isIndex ? ";index" : ""}${permissionTokens(p)}`;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown("**Digest:** ").appendCodeblock(p.digest, "text");
-    tooltip.appendMarkdown("**Media type:** ").appendText(p.mediaType ?? "unknown");
+    tooltip.appendMarkdown(`**Media type:** ${inlineCode(p.mediaType ?? "unknown")}`);
     if (p.artifactType) {
-      tooltip.appendMarkdown("\n\n**Artifact type:** ").appendText(p.artifactType);
+      tooltip.appendMarkdown(`\n\n**Artifact type:** ${inlineCode(p.artifactType)}`);
     }
     if (p.tags.length) {
       tooltip.appendMarkdown("\n\n**Tags:** ").appendText(sortedTags(p.tags).join(", "));

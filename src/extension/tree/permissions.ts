@@ -74,3 +74,8 @@ export function appendDates(markdown: vscode.MarkdownString, created?: Date, upd
     markdown.appendMarkdown(`\n\n**Last updated:** ${updated.toISOString()}`);
   }
 }
+
+/** A registry-supplied value as Markdown inline code (backticks removed, so it cannot break out). */
+export function inlineCode(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, "")}\``;
+}

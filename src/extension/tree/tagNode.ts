@@ -4,7 +4,7 @@ import * as vscode from "vscode";
 import type { ArtifactTagProperties } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import type { ManifestNode } from "./manifestNode";
-import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
+import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
 import { shortDigest, TreeNode } from "./treeNode";
 
 export class TagNode extends TreeNode {
@@ -45,7 +45,7 @@ export class TagNode extends TreeNode {
     tooltip.appendMarkdown("**Tag:** ").appendText(`${p.registryLoginServer}/${p.repositoryName}:${p.name}`);
     tooltip.appendMarkdown("\n\n**Digest:** ").appendCodeblock(p.digest, "text");
     if (this.parent.properties.mediaType) {
-      tooltip.appendMarkdown("**Media type:** ").appendText(this.parent.properties.mediaType);
+      tooltip.appendMarkdown(`**Media type:** ${inlineCode(this.parent.properties.mediaType)}`);
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
     appendPermissions(tooltip, p);

@@ -166,6 +166,19 @@ describe("registries tree", function () {
     );
   });
 
+  it("lives in its own view container, and reveals a tag node (expanding its parents)", async () => {
+    const api = await getApi();
+    await vscode.commands.executeCommand("containerRegistryExplorer.registries.focus");
+    const beta = await child(api, await registryNode(api, registry), "beta");
+    const tag = await child(api, await manifestWithTag(api, beta, "multi"), "multi");
+    await api.treeView.reveal(tag, { select: true, focus: false, expand: true });
+    assert.strictEqual(api.treeView.visible, true);
+    assert.deepStrictEqual(
+      api.treeView.selection.map((n) => item(api, n as typeof tag).id),
+      [item(api, tag).id],
+    );
+  });
+
   it("keeps every id stable (and unique) across a refresh", async () => {
     const api = await getApi();
     const before = await allIds(api, await registryNode(api, registry));
