@@ -34,7 +34,11 @@ export class RegistryNode extends TreeNode implements RetryableParent {
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
       const client = await ctx.connections.getClient(registry);
       const capabilities = await ctx.connections.getCapabilities(registry);
-      this.capabilities = capabilities;
+      if (!this.capabilities) {
+        this.capabilities = capabilities;
+        // The icon and tooltip say what kind of registry this is, known only now.
+        setTimeout(() => ctx.changed(this), 0);
+      }
       const names = await firstPage(client.listRepositoryNames().byPage(settings));
       const nodes = names.map((name) => new RepositoryNode(this, name, capabilities, ctx));
       if (capabilities.properties) {
