@@ -70,7 +70,9 @@ export function createRegistryError(info: ErrorResponseInfo, errors: RegistryErr
   if (info.status === 401) {
     return new RegistryAuthenticationError(message, init);
   }
-  if (info.method === "DELETE" && (info.status === 405 || codes.has("UNSUPPORTED"))) {
+  // Distribution with `storage.delete.enabled: false` answers 405 UNSUPPORTED; ACR
+  // answers 405 DENIED for an item whose deleteEnabled is off (a lock, not a setting).
+  if (info.method === "DELETE" && (codes.has("UNSUPPORTED") || (info.status === 405 && !codes.has("DENIED")))) {
     return new RegistryDeleteDisabledError(message, init);
   }
   if (info.status === 403 || codes.has("DENIED") || info.status === 405) {
