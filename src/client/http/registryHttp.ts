@@ -125,7 +125,7 @@ export class RegistryHttp {
     try {
       return { response, json: JSON.parse(bytes.toString("utf8")) as T };
     } catch {
-      throw new RegistryError(`${request.operation} failed on ${this.loginServer}: the response is not valid JSON`, {
+      throw new RegistryError(`${capitalize(request.operation)} failed on ${this.loginServer}: the response is not valid JSON`, {
         statusCode: response.status,
         method: request.method,
         url: response.url,

@@ -1,7 +1,10 @@
 // Blob URLs of the OCI distribution API and small blob operations.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
+import { isLoopbackHost } from "../endpoint";
+import { RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
+import { redactUrl } from "../redact";
 
 export function blobPath(repository: string, digest: string): string {
   return `/v2/${repository}/blobs/${digest}`;
@@ -11,12 +14,37 @@ export function uploadsPath(repository: string): string {
   return `/v2/${repository}/blobs/uploads/`;
 }
 
-/** The URL of an upload's next step: the latest `Location`, resolved against the URL that sent it, as given. */
+/**
+ * The URL of an upload's next step: the latest `Location`, resolved against
+ * the URL that sent it, used as given (spec: "the Location ... MUST be used";
+ * it may carry `_state`). A Location on another host is followed (some
+ * registries send uploads to storage), but the pipeline never sends
+ * Authorization there, and it is refused unless it is https (or plain http on
+ * loopback): blob bytes are not sent in clear to a host the user never named.
+ * Only http(s) is accepted at all.
+ */
 export function resolveLocation(http: RegistryHttp, location: string | undefined, answeredUrl: string, operation: string): string {
   if (!location) {
-    throw new Error(`${operation}: ${http.loginServer} answered without a Location header`);
+    throw new RegistryError(`${capitalize(operation)} failed on ${http.loginServer}: the registry answered without a Location header`, { operation });
   }
-  return http.resolveUrl(location, answeredUrl);
+  let url: URL;
+  try {
+    url = new URL(http.resolveUrl(location, answeredUrl));
+  } catch {
+    throw new RegistryError(`${capitalize(operation)} failed on ${http.loginServer}: the registry sent an invalid Location`, { operation });
+  }
+  const sameOrigin = url.origin === http.origin;
+  if (!sameOrigin && !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
+    throw new RegistryError(
+      `${capitalize(operation)} failed on ${http.loginServer}: the registry sent an upload Location on another host over ${url.protocol}// (${redactUrl(url.toString())}); refusing to send blob data there`,
+      { operation },
+    );
+  }
+  return url.toString();
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `PUT <location>&digest=<digest>`: adds the digest to whatever query the location carries (`_state`). */
