@@ -6,7 +6,8 @@
 
 import * as assert from "assert";
 import * as vscode from "vscode";
-import { AcrStandIn, API_VERSION, startAcrStandIn } from "../../fixtures/acrStandIn";
+import { AcrStandIn, API_VERSION, fakeEntraEnv, startAcrStandIn } from "../../fixtures/acrStandIn";
+import { setEnv } from "../../fixtures/acr/entra";
 import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag } from "./extensionTestHelpers";
@@ -131,6 +132,25 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
       assert.strictEqual(standIn.storage.sawAuthorization, false, "no Authorization header went to storage");
     } finally {
       fs.rmSync(destination, { recursive: true, force: true });
+    }
+  });
+
+  it("connects with an Azure identity (DefaultAzureCredential, here a managed identity) through ACR's token exchange", async () => {
+    const api = await getApi();
+    const other = await startAcrStandIn({ upstream: upstream.url });
+    // The extension's bundled @azure/identity reads these when it first asks for a token.
+    const restore = setEnv(fakeEntraEnv(other.entra));
+    try {
+      const id = await command<{ id: string; auth: string }>("connect", { endpoint: other.url, auth: "azureIdentity" });
+      assert.strictEqual(id.auth, "azureIdentity");
+      const registryItem = await child(api, undefined, other.host);
+      assert.deepStrictEqual((await children(api, registryItem)).map((n) => item(api, n).label), [REPO]);
+      assert.ok(other.exchangeCount >= 1, "an Entra token was exchanged for an ACR refresh token");
+      assert.strictEqual(item(api, registryItem).description, "Azure identity");
+      await command("disconnect", { registry: id.id });
+    } finally {
+      restore();
+      await other.stop();
     }
   });
 
