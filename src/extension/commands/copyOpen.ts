@@ -5,6 +5,7 @@ import * as vscode from "vscode";
 import { formatReference, isDigest } from "../../client/index";
 import { ManifestDocuments } from "../manifestDocuments";
 import { ErrorNode, LoadMoreNode } from "../tree/pagingNodes";
+import { RegistryNode } from "../tree/registryNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import { TagNode } from "../tree/tagNode";
 import type { TreeNode } from "../tree/treeNode";
@@ -61,6 +62,10 @@ export async function openManifest(services: Services, node: TreeNode | undefine
 }
 
 export async function refresh(services: Services, node: TreeNode | undefined): Promise<void> {
+  if (node instanceof RegistryNode) {
+    // Refreshing a registry also reads its credentials again (a new sign-in, an edited Docker config).
+    services.connections.forgetClient(node.registry.id);
+  }
   if (node instanceof RepositoryNode && node.capabilities.properties) {
     await node.loadProperties();
   }
