@@ -48,24 +48,24 @@ export function isSecretHeader(name: string): boolean {
 // (`Basic <base64>`, `Bearer <token>`), a JWT anywhere, and `password=`,
 // `token=` style pairs in query strings, forms and JSON.
 const SECRET_PATTERNS: RegExp[] = [
-  /\b(Basic|Bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi,
+  /\b(Basic|Bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi,
   /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
-  /((?:password|passwd|secret|client_secret|token|access_token|refresh_token|identitytoken)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+  /((?:password|passwd|secret|client_secret|token|access_token|refresh_token|identitytoken)"?\s*[:=]\s*"?)[^"&\s,;)}]+/gi,
 ];
 
 /** Removes anything shaped like a credential from free text. */
 export function redactText(text: string, knownSecrets: readonly string[] = []): string {
   let result = text;
+  for (const pattern of SECRET_PATTERNS) {
+    result = result.replace(pattern, (match, prefix: string) =>
+      pattern === SECRET_PATTERNS[2] ? `${prefix}${REDACTED}` : pattern === SECRET_PATTERNS[0] ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED,
+    );
+  }
   for (const secret of knownSecrets) {
     // Short values (an empty password, "x") would shred ordinary words.
     if (secret.length >= 4) {
       result = result.split(secret).join(REDACTED);
     }
-  }
-  for (const pattern of SECRET_PATTERNS) {
-    result = result.replace(pattern, (match, prefix: string) =>
-      pattern === SECRET_PATTERNS[2] ? `${prefix}${REDACTED}` : pattern === SECRET_PATTERNS[0] ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED,
-    );
   }
   return result;
 }

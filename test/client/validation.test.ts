@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,
   InvalidInputError,
@@ -41,6 +42,31 @@ const BAD_INPUT: { what: string; check: () => unknown; message: RegExp }[] = [
   { what: "reference without host", check: () => parseReference("app:1.0"), message: /needs a registry host/ },
   { what: "reference with bad digest", check: () => parseReference("example.com/app@sha256:xyz"), message: /64 lowercase hex/ },
   { what: "reference host that is not a host", check: () => parseReference("team/app:1"), message: /is not a registry host/ },
+  // Gaps checked for issue 4: control characters, traversal, odd encodings, schemes, look-alike loopback hosts, non-strings.
+  { what: "digest with a trailing newline", check: () => validateDigest(`sha256:${HEX64}\n`), message: /Invalid digest/ },
+  { what: "digest with a leading space", check: () => validateDigest(` sha256:${HEX64}`), message: /Invalid digest/ },
+  { what: "sha512 digest of sha256 length", check: () => validateDigest(`sha512:${HEX64}`), message: /sha512/ },
+  { what: "tag with a NUL byte", check: () => validateTag("v1\u0000"), message: /tags start with/ },
+  { what: "tag with a newline", check: () => validateTag("v1\n"), message: /tags start with/ },
+  { what: "tag with non-ASCII letters", check: () => validateTag("vé"), message: /tags start with/ },
+  { what: "repository with non-ASCII letters", check: () => validateRepositoryName("café"), message: /lowercase letters, digits/ },
+  { what: "repository with an encoded slash", check: () => validateRepositoryName("a%2fb"), message: /lowercase letters, digits/ },
+  { what: "repository with a .. component", check: () => validateRepositoryName("a/../b"), message: /lowercase letters, digits/ },
+  { what: "repository with a . component", check: () => validateRepositoryName("a/./b"), message: /lowercase letters, digits/ },
+  { what: "repository with a backslash", check: () => validateRepositoryName("a\\b"), message: /lowercase letters, digits/ },
+  { what: "repository with a trailing newline", check: () => validateRepositoryName("app\n"), message: /lowercase letters, digits/ },
+  { what: "repository that is not a string", check: () => validateRepositoryName(undefined as unknown as string), message: /it is empty/ },
+  { what: "endpoint with a query", check: () => parseEndpoint("registry.example.com?x=1"), message: /without a path or query/ },
+  { what: "endpoint with a fragment", check: () => parseEndpoint("registry.example.com#x"), message: /without a path or query/ },
+  { what: "javascript: endpoint", check: () => parseEndpoint("javascript:alert(1)"), message: /not a valid host or URL/ },
+  { what: "file: endpoint", check: () => parseEndpoint("file:///etc/passwd"), message: /scheme must be https/ },
+  { what: "endpoint with a space", check: () => parseEndpoint("regi stry.example.com"), message: /not a valid host or URL/ },
+  { what: "endpoint port out of range", check: () => parseEndpoint("registry.example.com:99999"), message: /not a valid host or URL/ },
+  { what: "endpoint with a newline and a path", check: () => parseEndpoint("registry.example.com\n/evil"), message: /without a path/ },
+  { what: "plain http to a host that only starts like localhost", check: () => parseEndpoint("http://localhost.evil.example"), message: /only used for loopback/ },
+  { what: "plain http to 0.0.0.0", check: () => parseEndpoint("http://0.0.0.0:5000"), message: /only used for loopback/ },
+  { what: "reference with a space", check: () => parseReference("example.com/app :v1"), message: /Invalid repository name/ },
+  { what: "empty reference", check: () => parseReference(""), message: /reference "": it is empty/ },
 ];
 
 describe("input validation", function () {
@@ -100,6 +126,10 @@ describe("input validation", function () {
       ["updateTagProperties with a bad repository", (c) => c.updateTagProperties("UPPER", "v1", { canWrite: false })],
       ["listTagProperties filtered by a bad digest", async (c) => c.listTagProperties("app", { digest: "sha1:00" })],
       ["getRepositoryProperties with an empty name", (c) => c.getRepositoryProperties("")],
+      ["uploadBlob of a source with a negative size", (c) => c.uploadBlob("app", { sizeInBytes: -1, open: () => Readable.from([]) })],
+      ["uploadBlob of a source with a fractional size", (c) => c.uploadBlob("app", { sizeInBytes: 1.5, open: () => Readable.from([]) })],
+      ["downloadBlob with a digest that has a newline", (c) => c.downloadBlob("app", `sha256:${HEX64}\n`)],
+      ["getManifest with a traversal repository", (c) => c.getManifest("a/../../v2", "v1")],
     ];
     for (const [what, call] of calls) {
       it(`refuses ${what} before sending`, async function () {

@@ -5,7 +5,7 @@
 import { createPipelineRequest, HttpClient, Pipeline } from "@azure/core-rest-pipeline";
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { RegistryAuthenticationError } from "../errors";
-import { redactUrl } from "../redact";
+import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { parseErrorBody } from "../http/errorResponse";
 import { readBodyCapped } from "../http/readBody";
 
@@ -34,6 +34,15 @@ export class TokenEndpointClient {
   ) {}
 
   async send(request: TokenEndpointRequest): Promise<TokenEndpointResponse> {
+    try {
+      return await this.sendUnscrubbed(request);
+    } catch (error) {
+      // A token service may echo the credentials it was sent (even decoded) in its error message.
+      throw scrubError(error, secretsOfAuthorization(request.authorization));
+    }
+  }
+
+  private async sendUnscrubbed(request: TokenEndpointRequest): Promise<TokenEndpointResponse> {
     const pipelineRequest = createPipelineRequest({
       url: request.url,
       method: request.method,

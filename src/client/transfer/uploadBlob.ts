@@ -25,7 +25,7 @@
 import { Readable, Transform, TransformCallback } from "node:stream";
 import { createHash, Hash } from "node:crypto";
 import { AbortError } from "@azure/abort-controller";
-import { DigestValidationError, RegistryError } from "../errors";
+import { DigestValidationError, InvalidInputError, RegistryError } from "../errors";
 import { HashingStream, sha256Digest } from "../digest";
 import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { isTransientError } from "../http/retryPolicy";
@@ -55,7 +55,7 @@ export async function uploadBlob(
   }
   if (isReopenableSource(data)) {
     if (!Number.isSafeInteger(data.sizeInBytes) || data.sizeInBytes < 0) {
-      throw new RangeError(`sizeInBytes must be a whole number of bytes, not ${data.sizeInBytes}`);
+      throw new InvalidInputError("upload size", String(data.sizeInBytes), "sizeInBytes must be a whole number of bytes, 0 or more");
     }
     if (data.digest && (await blobExists(http, repository, data.digest, options.abortSignal))) {
       options.onProgress?.({ transferredBytes: data.sizeInBytes, totalBytes: data.sizeInBytes });
