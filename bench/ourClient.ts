@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     registryKind: "oci",
     caCertificates: ca ? fs.readFileSync(ca, "utf8") : undefined,
   });
-  const concurrency = concurrencyArg ? Number(concurrencyArg) : undefined;
+  const concurrency = concurrencyArg ? Number(concurrencyArg) : process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
   if (command === "push") {
     const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom });
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     }
     process.stdout.write(JSON.stringify({ digest: result.digest, uploadedBytes: result.uploadedBytes, outcomes }) + "\n");
   } else if (command === "pull") {
-    const result = await client.pullImage(repository, tag, dir, { concurrency });
+    const writeBufferBytes = process.env.BENCH_WRITE_BUFFER ? Number(process.env.BENCH_WRITE_BUFFER) : undefined;
+    const hashWorkers = process.env.BENCH_HASH_WORKERS ? Number(process.env.BENCH_HASH_WORKERS) : undefined;
+    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers });
     process.stdout.write(JSON.stringify({ digest: result.digest, downloadedBytes: result.downloadedBytes }) + "\n");
   } else {
     throw new Error(`unknown command ${command}`);

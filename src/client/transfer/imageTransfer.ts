@@ -28,7 +28,8 @@ import type { OciManifestLike, TransferProgress } from "../models";
 import { isDigest, validateDigest } from "../reference";
 import { blobExists, blobPath, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
 import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
-import { hashFile, writeVerifiedFile } from "./verifiedFile";
+import { HashingWriterPool } from "./hashingWriterPool";
+import { hashFile, writeVerifiedFile, writeVerifiedFileWithPool } from "./verifiedFile";
 
 /** How many blobs move at once. The default value is 4 (skopeo moves up to 6, go-containerregistry 4, oras 3). */
 export const DEFAULT_TRANSFER_CONCURRENCY = 4;
@@ -213,8 +214,15 @@ export interface BlobToPull {
 }
 
 export interface PullBlobsOptions extends ImageTransferOptions {
-  /** Bytes written to disk per write call at most. The default value is 1 MiB. */
+  /** Bytes gathered per write to disk. The default value is 256 KiB. */
   writeBufferBytes?: number;
+  /**
+   * Worker threads that hash and write what arrives, so that the main thread
+   * only receives (see hashingWriterPool.ts); 0 does both on the main thread.
+   * The default value is 1: on two cores a second worker measured no faster
+   * and costs about 8 MB.
+   */
+  hashWorkers?: number;
 }
 
 /** Downloads blobs into `layoutDir/blobs/<alg>/<hex>`, each verified before it appears under that name. */
@@ -232,6 +240,17 @@ export async function pullBlobs(
   const events: BlobTransferEvent[] = [];
   let downloadedBytes = 0;
   const ordered = [...unique].sort((a, b) => b.size - a.size);
+  const workers = options.hashWorkers ?? 1;
+  // Small blobs (a config, a manifest) are not worth a thread.
+  const pool = workers > 0 && total >= 4 * 1024 * 1024 ? new HashingWriterPool(Math.min(workers, unique.length)) : undefined;
+  try {
+    await pullEach(ordered);
+  } finally {
+    await pool?.close();
+  }
+  return { blobs: events, downloadedBytes };
+
+  async function pullEach(ordered: BlobToPull[]): Promise<void> {
   await forEachLimited(ordered, concurrency, async (blob) => {
     const target = layoutBlobPath(layoutDir, blob.digest);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -243,19 +262,22 @@ export async function pullBlobs(
       abortSignal: options.abortSignal,
     });
     const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString("hex")}.partial`);
-    const written = await writeVerifiedFile(response.body, temp, target, blob.digest, blob.size, {
+    const writeOptions = {
       abortSignal: options.abortSignal,
       writeBufferBytes: options.writeBufferBytes,
-      onBytes: (delta) => {
+      onBytes: (delta: number) => {
         downloadedBytes += delta;
         report(delta);
       },
-    });
+    };
+    const written = pool
+      ? await writeVerifiedFileWithPool(response.body, pool, temp, target, blob.digest, blob.size, writeOptions)
+      : await writeVerifiedFile(response.body, temp, target, blob.digest, blob.size, writeOptions);
     const event = { digest: blob.digest, size: written, outcome: "downloaded" as const };
     events.push(event);
     options.onBlob?.(event);
   });
-  return { blobs: events, downloadedBytes };
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { DigestValidationError } from "../errors";
 import { splitDigest } from "../reference";
+import type { HashingWriterPool } from "./hashingWriterPool";
 
 export interface WriteVerifiedOptions {
   abortSignal?: AbortSignalLike;
@@ -82,6 +83,88 @@ export async function writeVerifiedFile(
       (body as { destroy?: () => void } | undefined)?.destroy?.();
       await fs.promises.rm(tempPath, { force: true });
     }
+  }
+  await fs.promises.rename(tempPath, finalPath);
+  return written;
+}
+
+export interface PooledWriteOptions extends WriteVerifiedOptions {
+  /** Batches handed to the worker and not yet written, per file. The default value is 4. */
+  maxBatchesInFlight?: number;
+}
+
+/**
+ * As writeVerifiedFile, with the hashing and the writes done by a worker of
+ * `pool` (hashingWriterPool.ts), so that the main thread only receives.
+ */
+export async function writeVerifiedFileWithPool(
+  body: NodeJS.ReadableStream | undefined,
+  pool: HashingWriterPool,
+  tempPath: string,
+  finalPath: string,
+  digest: string,
+  size: number | undefined,
+  options: PooledWriteOptions = {},
+): Promise<number> {
+  const [algorithm] = splitDigest(digest);
+  const writer = pool.open(tempPath, algorithm, {
+    batchBytes: options.writeBufferBytes ?? 256 * 1024,
+    maxBatchesInFlight: options.maxBatchesInFlight ?? 4,
+  });
+  let written = 0;
+  try {
+    if (body) {
+      await new Promise<void>((resolve, reject) => {
+        const stream = body as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
+        const fail = (error: Error): void => {
+          stream.removeListener("data", onData);
+          stream.destroy?.();
+          reject(error);
+        };
+        const onAbort = (): void => fail(abortError());
+        options.abortSignal?.addEventListener("abort", onAbort);
+        // 'data' events with pause/resume rather than for-await: one promise per
+        // 16 KiB TLS record adds up over a gigabyte.
+        const onData = (raw: Buffer | string): void => {
+          const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+          written += chunk.length;
+          if (size !== undefined && written > size) {
+            fail(new DigestValidationError(digest, `more than ${size} bytes`, "blob"));
+            return;
+          }
+          try {
+            writer.write(chunk);
+          } catch (error) {
+            fail(error as Error);
+            return;
+          }
+          options.onBytes?.(chunk.length);
+          if (writer.saturated) {
+            stream.pause();
+            writer.whenReady().then(() => stream.resume());
+          }
+        };
+        stream.on("data", onData);
+        stream.once("error", (error: Error) => fail(error));
+        stream.once("end", () => {
+          options.abortSignal?.removeEventListener("abort", onAbort);
+          resolve();
+        });
+      });
+    }
+    const actual = `${algorithm}:${await writer.finish()}`;
+    if (actual !== digest) {
+      await fs.promises.rm(tempPath, { force: true });
+      throw new DigestValidationError(digest, actual, "blob");
+    }
+    if (size !== undefined && written !== size) {
+      await fs.promises.rm(tempPath, { force: true });
+      throw new DigestValidationError(digest, `${written} bytes instead of ${size}`, "blob");
+    }
+  } catch (error) {
+    await writer.abort().catch(() => undefined);
+    await fs.promises.rm(tempPath, { force: true });
+    throw error;
   }
   await fs.promises.rename(tempPath, finalPath);
   return written;
