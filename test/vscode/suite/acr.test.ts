@@ -10,7 +10,7 @@ import { AcrStandIn, API_VERSION, fakeEntraEnv, startAcrStandIn } from "../../fi
 import { setEnv } from "../../fixtures/acr/entra";
 import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
-import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag } from "./extensionTestHelpers";
+import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, setPageSize } from "./extensionTestHelpers";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
 
 const ADMIN = { username: "acradmin", password: "acr-admin-pass" };
@@ -116,6 +116,25 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
       });
     }
   }
+
+  it("pages manifests too (ACR honours n and answers with a relative Link)", async () => {
+    const api = await getApi();
+    await setPageSize(1);
+    try {
+      const repository = await child(api, await child(api, undefined, standIn.host), REPO);
+      assert.deepStrictEqual(
+        (await children(api, repository)).map((n) => item(api, n).id),
+        [`${item(api, repository).id}/manifest:${digests.new}`, `${item(api, repository).id}/loadMore`],
+      );
+      await command("loadMore", (await children(api, repository))[1]);
+      assert.deepStrictEqual(
+        (await children(api, repository)).map((n) => item(api, n).id),
+        [digests.new, digests.old].map((d) => `${item(api, repository).id}/manifest:${d}`),
+      );
+    } finally {
+      await setPageSize(undefined);
+    }
+  });
 
   it("pulls from ACR, whose blob GETs redirect to storage on another origin, byte for byte", async () => {
     const fs = await import("fs");
