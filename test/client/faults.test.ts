@@ -58,6 +58,8 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
   });
 
   after(async function () {
+    // For the README's count: faults this file injected between the client and the registry.
+    console.log(`      (fault proxy: ${proxy?.injected ?? 0} faults injected)`);
     await proxy?.close();
     await registry?.stop();
   });

@@ -62,6 +62,11 @@ describe("hostile and broken registries", function () {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
+  after(function () {
+    // For the README's count: responses written by hand by the hostile servers.
+    console.log(`      (hostile servers: ${hostileCounts.responses} crafted responses)`);
+  });
+
   describe("bodies that are too large, endless or not what they claim", function () {
     it("refuses a manifest whose Content-Length is over 4 MiB before reading it", async function () {
       const server = await serve((_req, res) => {
