@@ -12,7 +12,8 @@ import type {
   RegistryCapabilities,
   RepositoryProperties,
 } from "../models";
-import { FetchedPage, nextPageUrl, withPageSize } from "../paging";
+import type { FetchedPage } from "../paging";
+import { fetchListPage } from "./listPage";
 import {
   AcrCatalog,
   AcrManifest,
@@ -36,8 +37,8 @@ export class AcrMetadata implements MetadataDialect {
   constructor(private readonly http: RegistryHttp) {}
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
-    const { items, nextUrl } = await this.listPage<AcrCatalog>("/acr/v1/_catalog", {}, page, "list repositories");
-    return { items: items.repositories ?? [], nextUrl };
+    const { json, nextUrl } = await fetchListPage<AcrCatalog>(this.http, "/acr/v1/_catalog", page, "list repositories");
+    return { items: json.repositories ?? [], nextUrl };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
@@ -66,14 +67,11 @@ export class AcrMetadata implements MetadataDialect {
     order: ArtifactManifestOrder | undefined,
     page: PageRequest,
   ): Promise<FetchedPage<ArtifactManifestProperties>> {
-    const { items, nextUrl } = await this.listPage<AcrManifestList>(
-      this.path(repository, "_manifests"),
-      { orderby: orderBy(order) },
-      page,
-      "list manifests",
-    );
+    const { json, nextUrl } = await fetchListPage<AcrManifestList>(this.http, this.path(repository, "_manifests"), page, "list manifests", {
+      orderby: orderBy(order),
+    });
     return {
-      items: (items.manifests ?? []).map((m) => toManifestProperties(m, repository, this.http.loginServer)),
+      items: (json.manifests ?? []).map((m) => toManifestProperties(m, repository, this.http.loginServer)),
       nextUrl,
     };
   }
@@ -107,13 +105,11 @@ export class AcrMetadata implements MetadataDialect {
     filter: { order?: ArtifactManifestOrder; digest?: string },
     page: PageRequest,
   ): Promise<FetchedPage<ArtifactTagProperties>> {
-    const { items, nextUrl } = await this.listPage<AcrTagList>(
-      this.path(repository, "_tags"),
-      { orderby: orderBy(filter.order), digest: filter.digest },
-      page,
-      "list tags",
-    );
-    return { items: (items.tags ?? []).map((t) => toTagProperties(t, repository, this.http.loginServer)), nextUrl };
+    const { json, nextUrl } = await fetchListPage<AcrTagList>(this.http, this.path(repository, "_tags"), page, "list tags", {
+      orderby: orderBy(filter.order),
+      digest: filter.digest,
+    });
+    return { items: (json.tags ?? []).map((t) => toTagProperties(t, repository, this.http.loginServer)), nextUrl };
   }
 
   async getTagProperties(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties> {
@@ -167,37 +163,6 @@ export class AcrMetadata implements MetadataDialect {
       abortSignal,
     });
     return json;
-  }
-
-  private async listPage<T>(
-    path: string,
-    query: Record<string, string | undefined>,
-    page: PageRequest,
-    operation: string,
-  ): Promise<{ items: T; nextUrl?: string }> {
-    let url: string;
-    if (page.url) {
-      url = page.url;
-    } else {
-      const first = withPageSize(new URL(path, this.http.origin), page.maxPageSize);
-      for (const [key, value] of Object.entries(query)) {
-        if (value !== undefined) {
-          first.searchParams.set(key, value);
-        }
-      }
-      url = first.toString();
-    }
-    const { response, json } = await this.http.sendForJson<T>({
-      method: "GET",
-      url,
-      operation,
-      expectedStatus: [200],
-      abortSignal: page.abortSignal,
-    });
-    return {
-      items: json,
-      nextUrl: nextPageUrl(response.headers.get("link"), response.url, this.http.origin, this.http.loginServer),
-    };
   }
 }
 

@@ -22,7 +22,8 @@ import type {
   RegistryCapabilities,
   RepositoryProperties,
 } from "../models";
-import { FetchedPage, nextPageUrl, withPageSize } from "../paging";
+import type { FetchedPage } from "../paging";
+import { fetchListPage } from "./listPage";
 import { uploadBlob } from "../transfer/uploadBlob";
 import { mapWithConcurrency } from "./concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
@@ -39,13 +40,13 @@ export class OciMetadata implements MetadataDialect {
   constructor(private readonly http: RegistryHttp) {}
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
-    const { json, nextUrl } = await this.listPage<{ repositories?: string[] }>("/v2/_catalog", page, "list repositories");
+    const { json, nextUrl } = await fetchListPage<{ repositories?: string[] }>(this.http, "/v2/_catalog", page, "list repositories");
     return { items: json.repositories ?? [], nextUrl };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
     // Existence is all the /v2 API tells: a 404 NAME_UNKNOWN surfaces as RegistryNotFoundError.
-    await this.listPage<unknown>(`/v2/${repository}/tags/list`, { maxPageSize: 1, abortSignal }, "get repository properties");
+    await fetchListPage<unknown>(this.http, `/v2/${repository}/tags/list`, { maxPageSize: 1, abortSignal }, "get repository properties");
     return { registryLoginServer: this.http.loginServer, name: repository };
   }
 
@@ -106,7 +107,7 @@ export class OciMetadata implements MetadataDialect {
     if (filter.order) {
       throw this.notSupported("ordering tags by time");
     }
-    const { json, nextUrl } = await this.listPage<{ tags?: string[] | null }>(`/v2/${repository}/tags/list`, page, "list tags");
+    const { json, nextUrl } = await fetchListPage<{ tags?: string[] | null }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
     const tags = await mapWithConcurrency(json.tags ?? [], LOOKUP_CONCURRENCY, (tag) =>
       this.getTagProperties(repository, tag, page.abortSignal),
     );
@@ -169,18 +170,6 @@ export class OciMetadata implements MetadataDialect {
       url = page.nextUrl;
     } while (url);
     return tags;
-  }
-
-  private async listPage<T>(path: string, page: PageRequest, operation: string): Promise<{ json: T; nextUrl?: string }> {
-    const url = page.url ?? withPageSize(new URL(path, this.http.origin), page.maxPageSize).toString();
-    const { response, json } = await this.http.sendForJson<T>({
-      method: "GET",
-      url,
-      operation,
-      expectedStatus: [200],
-      abortSignal: page.abortSignal,
-    });
-    return { json, nextUrl: nextPageUrl(response.headers.get("link"), response.url, this.http.origin, this.http.loginServer) };
   }
 
   private notSupported(operation: string): NotSupportedByRegistryError {
