@@ -87,6 +87,11 @@ export class RegistryTimeoutError extends RegistryError {
   }
 }
 
+/** The TLS connection failed (an untrusted, expired or mismatched certificate); the message says how to fix it. */
+export class RegistryTlsError extends RegistryError {
+  override name = "RegistryTlsError";
+}
+
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
 export class NotSupportedByRegistryError extends Error {
   override name = "NotSupportedByRegistryError";

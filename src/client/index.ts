@@ -15,6 +15,7 @@ export {
   RegistryNotFoundError,
   RegistryDeleteDisabledError,
   ResponseTooLargeError,
+  RegistryTlsError,
   RegistryTimeoutError,
   NotSupportedByRegistryError,
   DigestValidationError,

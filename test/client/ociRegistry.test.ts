@@ -8,6 +8,7 @@ import {
   MediaTypes,
   NotSupportedByRegistryError,
   RegistryNotFoundError,
+  RegistryTlsError,
 } from "../../src/client";
 import { RegistryOptions, RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect, randomBytes, readAll, sha256, streamOf } from "./helpers";
@@ -281,5 +282,29 @@ describe("referrers on a registry without the referrers API (distribution 2.8)",
     const signatures = await client.listReferrers("refs/app", image.digest, { artifactType: "application/vnd.example.signature" });
     assert.deepEqual(signatures.map((r) => r.digest), [signatureDigest]);
     assert.deepEqual(await client.listReferrers("refs/app", signatureDigest), []);
+  });
+});
+
+describe("TLS with a certificate the client does not trust", function () {
+  let registry: RunningRegistry;
+
+  before(async function () {
+    registry = await startRegistry({ auth: "anonymous", tls: true });
+  });
+
+  after(async function () {
+    await registry?.stop();
+  });
+
+  it("explains how to trust the registry's CA, and works once it is given", async function () {
+    const untrusting = new ContainerRegistryClient(registry.url);
+    await assert.rejects(collect(untrusting.listRepositoryNames()), (error: unknown) => {
+      assert.ok(error instanceof RegistryTlsError, String(error));
+      assert.match(error.message, /not trusted/);
+      assert.match(error.message, /caCertificateFile/);
+      assert.ok(error.message.includes(registry.host));
+      return true;
+    });
+    assert.deepEqual(await collect(clientFor(registry).listRepositoryNames()), []);
   });
 });

@@ -17,8 +17,9 @@ import {
 } from "@azure/core-rest-pipeline";
 import * as http from "node:http";
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { RegistryError, RegistryTimeoutError, ResponseTooLargeError } from "../errors";
+import { RegistryError, RegistryTimeoutError, RegistryTlsError, ResponseTooLargeError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
+import { explainTlsError } from "./tlsErrors";
 import { registryErrorFromResponse } from "./errorResponse";
 import { destroyBody, readBodyCapped } from "./readBody";
 import { requestContext } from "./requestContext";
@@ -163,6 +164,10 @@ export class RegistryHttp {
     }
     if (typeof code === "string" && code.startsWith("HPE_")) {
       return new RegistryError(`${capitalize(request.operation)} failed on ${this.loginServer}: the response is not valid HTTP (${code}) ${where}`, init);
+    }
+    const tls = explainTlsError(code ?? (error as { cause?: { code?: string } }).cause?.code);
+    if (tls) {
+      return new RegistryTlsError(`${capitalize(request.operation)} failed: could not connect securely to ${this.loginServer}: ${tls} ${where}`, init);
     }
     const reason = error instanceof Error ? error.message : String(error);
     return new RegistryError(
