@@ -1,6 +1,6 @@
 // Listing at scale: a registry of 10,000 repositories and a repository of
 // 10,000 tags. Seeded fast by writing distribution's filesystem layout
-// directly (docs/storage-drivers: the catalog is a walk for `_manifests`
+// directly (distribution 2.8's catalog is a walk for `_layers`
 // directories; a tag is `_manifests/tags/<tag>/current/link`), after one
 // real push that the seeded entries point at. Lists run in a child process
 // (listClient.ts) so their memory is their own.
@@ -40,7 +40,9 @@ function seedRepositories(registry: RunningRegistry, from: number, to: number): 
   for (let i = from; i < to; i++) {
     // Two levels, as real registries have (team/app); 100 teams.
     const name = `team${String(i % 100).padStart(3, "0")}/app${String(i).padStart(5, "0")}`;
+    // Distribution 2.8's catalog walk takes a directory holding `_layers` for a repository.
     fs.mkdirSync(path.join(root, name, "_manifests", "tags"), { recursive: true });
+    fs.mkdirSync(path.join(root, name, "_layers"), { recursive: true });
   }
 }
 
@@ -89,6 +91,7 @@ export async function runListingBench(): Promise<ListingResults> {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     rows.push({ what: "repositories (10,000), default page", ...(await list(registry, ["repositories", registry.url])) });
     rows.push({ what: "repositories (10,000), n=1000", ...(await list(registry, ["repositories", registry.url, "1000"])) });
+    rows.push({ what: "tags (10,000), n=100", ...(await list(registry, ["tags", registry.url, "bench/tags", "100"])) });
     rows.push({ what: "tags (10,000), default page", ...(await list(registry, ["tags", registry.url, "bench/tags"])) });
     notes.push(
       "The count of repositories includes bench/tags. Requests include the one-time probe for ACR's metadata API (GET /acr/v1/_catalog?n=1, 404 here).",

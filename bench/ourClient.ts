@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const concurrency = concurrencyArg ? Number(concurrencyArg) : process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
   if (command === "push") {
-    const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom });
+    const readBufferBytes = process.env.BENCH_READ_BUFFER ? Number(process.env.BENCH_READ_BUFFER) : undefined;
+    const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom, readBufferBytes });
     const outcomes: Record<string, number> = {};
     for (const blob of result.blobs) {
       outcomes[blob.outcome] = (outcomes[blob.outcome] ?? 0) + 1;

@@ -61,7 +61,10 @@ export interface PushBlobsOptions extends ImageTransferOptions {
   mountFrom?: string[];
   /** Hash each file before sending it and refuse one that does not match its digest. The default value is false. */
   verifyLocalDigests?: boolean;
-  /** Read buffer per file. The default value is 1 MiB. */
+  /**
+   * Read buffer per file. The default value is 64 KiB: 256 KiB and 1 MiB
+   * measured no faster here and raised peak RSS by 15 and 26 MB (4 blobs in flight).
+   */
   readBufferBytes?: number;
 }
 
@@ -184,7 +187,7 @@ async function pushBlob(
       expectedStatus: [201],
       headers: { "Content-Type": "application/octet-stream", "Content-Length": String(blob.size) },
       // A factory, so that the body can be read again if the request is replayed.
-      body: () => countBytes(fs.createReadStream(blob.path, { highWaterMark: options.readBufferBytes ?? 1024 * 1024 }), onBytes),
+      body: () => countBytes(fs.createReadStream(blob.path, { highWaterMark: options.readBufferBytes ?? 64 * 1024 }), onBytes),
       abortSignal,
     });
     checkReportedDigest(finished, blob.digest);
