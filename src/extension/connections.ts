@@ -4,8 +4,8 @@
 
 import type { TokenCredential } from "@azure/core-auth";
 import { randomUUID } from "node:crypto";
-import * as fs from "node:fs/promises";
 import * as vscode from "vscode";
+import { readTrustedCertificates } from "./trustedCertificates";
 import { ContainerRegistryClient, parseEndpoint, RegistryCapabilities, UsernamePasswordCredential } from "../client/index";
 import { createAzureIdentityCredential, VsCodeMicrosoftCredential } from "./azureAuth";
 import { getDockerCredential, readDockerConfig } from "./dockerConfig";
@@ -137,6 +137,12 @@ export class Connections implements vscode.Disposable {
     return capabilities;
   }
 
+  /** Drops every cached client, e.g. after the trusted CA setting changed. */
+  forgetAllClients(): void {
+    this.clients.clear();
+    this.capabilities.clear();
+  }
+
   /** Drops the cached client so the next use reads credentials again. */
   forgetClient(id: string): void {
     this.clients.delete(id);
@@ -146,7 +152,7 @@ export class Connections implements vscode.Disposable {
   /** A client for a registry that is not saved (yet), e.g. to check credentials before saving. */
   async createClient(registry: SavedRegistry, password?: string): Promise<ContainerRegistryClient> {
     const credential = await this.credentialFor(registry, password);
-    const caCertificates = registry.caCertificatePath ? await fs.readFile(registry.caCertificatePath, "utf8") : undefined;
+    const caCertificates = await readTrustedCertificates(registry.caCertificatePath);
     return new ContainerRegistryClient(registry.endpoint, credential, {
       allowInsecureHttp: registry.allowInsecureHttp,
       caCertificates,

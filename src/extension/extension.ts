@@ -6,6 +6,8 @@ import type { Services } from "./commands/services";
 import { Connections } from "./connections";
 import { Log } from "./log";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
+import { connectPresetRegistries } from "./presets";
+import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
 import { RegistryTreeDataProvider } from "./tree/registryTreeDataProvider";
 
 export const VIEW_ID = "containerRegistryExplorer.registries";
@@ -35,13 +37,18 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration("containerRegistryExplorer.pageSize")) {
+      if (event.affectsConfiguration(CA_CERTIFICATE_SETTING)) {
+        connections.forgetAllClients();
+        tree.refresh();
+      } else if (event.affectsConfiguration("containerRegistryExplorer.pageSize")) {
         tree.refresh();
       }
     }),
     ...registerCommands(services),
   );
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
+  // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
+  void connectPresetRegistries(services);
   return { tree, connections, treeView, log };
 }
 

@@ -4,26 +4,45 @@
 
 import * as vscode from "vscode";
 
+/** Lines kept in memory for diagnostics (and for tests that check no secret is written). */
+const RECENT_LINES = 500;
+
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
+  /** The last lines written, oldest first. */
+  readonly recent: string[] = [];
 
   constructor(name = "Container Registry Explorer") {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
   }
 
   /** For the client's `logRequest` option. */
-  readonly request = (line: string): void => this.channel.debug(line);
+  readonly request = (line: string): void => {
+    this.remember(line);
+    this.channel.debug(line);
+  };
 
   info(message: string): void {
+    this.remember(message);
     this.channel.info(message);
   }
 
   warn(message: string): void {
+    this.remember(message);
     this.channel.warn(message);
   }
 
   error(message: string, error?: unknown): void {
-    this.channel.error(error === undefined ? message : `${message}: ${describeError(error)}`);
+    const line = error === undefined ? message : `${message}: ${describeError(error)}`;
+    this.remember(line);
+    this.channel.error(line);
+  }
+
+  private remember(line: string): void {
+    this.recent.push(line);
+    if (this.recent.length > RECENT_LINES) {
+      this.recent.splice(0, this.recent.length - RECENT_LINES);
+    }
   }
 
   show(): void {

@@ -5,7 +5,7 @@
 // and get the saved registry back, without any prompt.
 
 import * as vscode from "vscode";
-import { isLoopbackHost, parseEndpoint, RegistryAuthenticationError } from "../../client/index";
+import { isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
 import { isAzureContainerRegistryHost } from "../azureAuth";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
@@ -107,7 +107,7 @@ async function verify(services: Services, request: ConnectRequest): Promise<void
       try {
         await firstPage(client.listRepositoryNames({ abortSignal: controller.signal }).byPage({ maxPageSize: 1 }));
       } catch (error) {
-        if (error instanceof RegistryAuthenticationError || controller.signal.aborted) {
+        if (!listingRefused(error) || controller.signal.aborted) {
           throw error;
         }
         // Listing may be forbidden (a repository-scoped token) or unsupported; the registry is still worth saving.
@@ -116,6 +116,18 @@ async function verify(services: Services, request: ConnectRequest): Promise<void
         subscription.dispose();
       }
     },
+  );
+}
+
+/**
+ * The registry answered, but will not list repositories for these credentials
+ * (403, or no catalog: 404/405). Anything else (wrong credentials, TLS, an
+ * unreachable host) means the connection does not work.
+ */
+function listingRefused(error: unknown): boolean {
+  return (
+    error instanceof NotSupportedByRegistryError ||
+    (error instanceof RegistryError && !(error instanceof RegistryAuthenticationError) && [403, 404, 405].includes(error.statusCode ?? 0))
   );
 }
 

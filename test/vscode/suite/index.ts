@@ -39,7 +39,9 @@ function markReporterOutput(): () => void {
 export function run(): Promise<void> {
   // No colours: the output travels as console lines to the browser and then
   // the driver's stdout, where escape codes would be noise in CI logs.
-  const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec" });
+  // CRE_VSCODE_GREP runs only the tests whose title matches, while working on them.
+  const grep = process.env.CRE_VSCODE_GREP;
+  const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec", ...(grep ? { grep } : {}) });
   for (const file of findTests(__dirname)) {
     mocha.addFile(file);
   }
