@@ -3,7 +3,7 @@
 // with a "Load more…" entry, like the tree.
 
 import * as vscode from "vscode";
-import type { ContinuablePage, PageSettings } from "../client/index";
+import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
 import type { CommandOptions, Services } from "./commands/services";
 import type { SavedRegistry } from "./connections";
 import { PAGE_SIZE_SETTING } from "./tree/registryTreeDataProvider";
@@ -58,7 +58,7 @@ export function pickFromPages<T>(
       }
       const typed = quickPick.value.trim();
       if (custom && typed && !listed.some((i) => i.label === typed)) {
-        items.unshift({ label: custom.label(typed), custom: typed, alwaysShow: true });
+        items.unshift({ label: custom.label(typed), custom: typed, alwaysShow: true, detail: invalidReason(custom.parse, typed) });
       }
       quickPick.items = items;
     };
@@ -97,6 +97,15 @@ export function pickFromPages<T>(
     quickPick.show();
     void load();
   });
+}
+
+function invalidReason(parse: (typed: string) => unknown, typed: string): string | undefined {
+  try {
+    parse(typed);
+    return undefined;
+  } catch (error) {
+    return `$(error) ${(error as Error).message}`;
+  }
 }
 
 /** The registry named in the options, the only one connected, or the user's pick. */
@@ -147,7 +156,8 @@ export async function pickRepository(services: Services, registry: SavedRegistry
     allowNew ? "Pick a repository, or type the name of a new one" : "Pick a repository",
     (settings) => firstPage(client.listRepositoryNames().byPage(settings)),
     (name) => ({ label: name }),
-    allowNew ? { parse: (typed) => typed, label: (typed) => `$(add) ${typed}` } : undefined,
+    // A typed name is checked as it is typed: the item says what is wrong before anything is sent.
+    allowNew ? { parse: (typed) => validateRepositoryName(typed), label: (typed) => `$(add) ${typed}` } : undefined,
   );
 }
 

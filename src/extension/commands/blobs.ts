@@ -11,9 +11,10 @@ import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { pickFiles, regularFileSize } from "./push";
 import { CommandOptions, Services, toUri } from "./services";
-import { resolveRepository } from "./targets";
+import { resolveRepository, validateGivenNames } from "./targets";
 
 export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
+  validateGivenNames(options);
   const file = (await pickFiles(options, false, "Upload as Blob"))?.[0];
   if (!file) {
     return undefined;
@@ -50,6 +51,7 @@ export async function downloadBlob(
   node: TreeNode | undefined,
   options: CommandOptions,
 ): Promise<{ digest: string; path: string; sizeInBytes: number } | undefined> {
+  validateGivenNames(options);
   const where = await resolveRepository(services, node, options);
   if (!where) {
     return undefined;

@@ -11,7 +11,7 @@ import { formatReference, MediaTypes, OciDescriptor, validateTag } from "../../c
 import { formatBytes, withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { CommandOptions, Services, toUri } from "./services";
-import { findRepositoryNode, resolveRepository } from "./targets";
+import { findRepositoryNode, resolveRepository, validateGivenNames } from "./targets";
 import { TITLE_ANNOTATION } from "./pull";
 
 /** What ORAS uses for files, and for an artifact without a type of its own. */
@@ -25,6 +25,7 @@ export interface PushResult {
 }
 
 export async function push(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<PushResult | undefined> {
+  validateGivenNames(options);
   const files = await pickFiles(options, true, "Push as Artifact");
   if (!files?.length) {
     return undefined;

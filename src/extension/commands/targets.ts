@@ -2,7 +2,7 @@
 // for with quick picks (palette), or read from a programmatic caller's options.
 
 import * as vscode from "vscode";
-import { isDigest } from "../../client/index";
+import { isDigest, validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import { pickManifest, pickRegistry, pickRepository, pickTag } from "../pickers";
 import { ManifestNode, PlatformNode } from "../tree/manifestNode";
@@ -73,6 +73,22 @@ export function targetFromNode(node: TreeNode | undefined): ItemTarget | undefin
 }
 
 /** The item a command acts on, from the node or asked for; `kinds` are the kinds the command accepts. */
+/** Names given as options are checked before anything is looked up or sent. */
+export function validateGivenNames(options: CommandOptions): void {
+  if (options.repository !== undefined) {
+    validateRepositoryName(options.repository);
+  }
+  if (options.reference !== undefined) {
+    validateTagOrDigest(options.reference);
+  }
+  if (options.tag !== undefined) {
+    validateTag(options.tag);
+  }
+  if (options.digest !== undefined) {
+    validateDigest(options.digest);
+  }
+}
+
 export async function resolveTarget(
   services: Services,
   node: TreeNode | undefined,
@@ -87,6 +103,7 @@ export async function resolveTarget(
   if (fromNode) {
     throw new Error(`This command does not work on a ${fromNode.kind}`);
   }
+  validateGivenNames(options);
   const registry = await resolveRegistry(services, node, options, filter);
   if (!registry) {
     return undefined;
