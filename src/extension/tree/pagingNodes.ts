@@ -79,3 +79,33 @@ export async function pagedChildren(owner: RetryableParent, paged: PagedChildren
   }
   return children;
 }
+
+/** A node whose children are one paged list (registry: repositories; repository: manifests). */
+export abstract class PagedListNode extends TreeNode implements RetryableParent {
+  abstract readonly paged: PagedChildren<TreeNode>;
+  abstract readonly registryId: string;
+
+  override getChildren(): Promise<TreeNode[]> {
+    return pagedChildren(this, this.paged);
+  }
+
+  loadMore(): Promise<void> {
+    return this.paged.loadMore();
+  }
+
+  retry(): Promise<void> {
+    return this.paged.retry();
+  }
+
+  override reset(): void {
+    this.paged.reset();
+  }
+
+  override loadedChildren(): readonly TreeNode[] {
+    return this.paged.items;
+  }
+
+  override removeChild(child: TreeNode): boolean {
+    return this.paged.remove(child);
+  }
+}

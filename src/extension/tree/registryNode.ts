@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { RegistryCapabilities } from "../../client/index";
 import type { SavedRegistry } from "../connections";
-import { pagedChildren, RetryableParent } from "./pagingNodes";
+import { PagedListNode } from "./pagingNodes";
 import { RepositoryNode } from "./repositoryNode";
 import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
 
@@ -18,7 +18,7 @@ const AUTH_DESCRIPTIONS: Record<SavedRegistry["auth"], (r: SavedRegistry) => str
   dockerConfig: () => "Docker config",
 };
 
-export class RegistryNode extends TreeNode implements RetryableParent {
+export class RegistryNode extends PagedListNode {
   readonly id: string;
   readonly parent = undefined;
   readonly paged: PagedChildren<TreeNode>;
@@ -71,30 +71,6 @@ export class RegistryNode extends TreeNode implements RetryableParent {
     }
     item.tooltip = tooltip;
     return item;
-  }
-
-  override getChildren(): Promise<TreeNode[]> {
-    return pagedChildren(this, this.paged);
-  }
-
-  loadMore(): Promise<void> {
-    return this.paged.loadMore();
-  }
-
-  retry(): Promise<void> {
-    return this.paged.retry();
-  }
-
-  override reset(): void {
-    this.paged.reset();
-  }
-
-  override loadedChildren(): readonly TreeNode[] {
-    return this.paged.items;
-  }
-
-  override removeChild(child: TreeNode): boolean {
-    return this.paged.remove(child);
   }
 }
 

@@ -5,12 +5,12 @@ import * as vscode from "vscode";
 import type { RegistryCapabilities, RepositoryProperties } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import { ManifestNode } from "./manifestNode";
-import { pagedChildren, RetryableParent } from "./pagingNodes";
+import { PagedListNode } from "./pagingNodes";
 import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
 import type { RegistryNode } from "./registryNode";
 import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
 
-export class RepositoryNode extends TreeNode implements RetryableParent {
+export class RepositoryNode extends PagedListNode {
   readonly id: string;
   readonly paged: PagedChildren<TreeNode>;
   /** Read where the registry has properties (ACR); undefined elsewhere. */
@@ -69,29 +69,5 @@ export class RepositoryNode extends TreeNode implements RetryableParent {
     appendPermissions(tooltip, p);
     item.tooltip = tooltip;
     return item;
-  }
-
-  override getChildren(): Promise<TreeNode[]> {
-    return pagedChildren(this, this.paged);
-  }
-
-  loadMore(): Promise<void> {
-    return this.paged.loadMore();
-  }
-
-  retry(): Promise<void> {
-    return this.paged.retry();
-  }
-
-  override reset(): void {
-    this.paged.reset();
-  }
-
-  override loadedChildren(): readonly TreeNode[] {
-    return this.paged.items;
-  }
-
-  override removeChild(child: TreeNode): boolean {
-    return this.paged.remove(child);
   }
 }
