@@ -308,3 +308,36 @@ describe("TLS with a certificate the client does not trust", function () {
     assert.deepEqual(await collect(clientFor(registry).listRepositoryNames()), []);
   });
 });
+
+describe("tag paging where the registry ignores n (distribution 2.8 tags/list)", function () {
+  let registry: RunningRegistry;
+
+  before(async function () {
+    registry = await startRegistry({ auth: "anonymous" });
+  });
+
+  after(async function () {
+    await registry?.stop();
+  });
+
+  it("pages tags and manifests on the client, resolving only the page's tags", async function () {
+    const client = clientFor(registry);
+    const image = await pushImage(client, "many/tags", "t0");
+    const names = ["t0"];
+    for (let i = 1; i < 7; i++) {
+      await client.setManifest("many/tags", image.manifest, { tag: `t${i}` });
+      names.push(`t${i}`);
+    }
+    const pages = await collect(client.listTagProperties("many/tags").byPage({ maxPageSize: 3 }));
+    assert.deepEqual(pages.map((p) => p.map((t) => t.name)), [["t0", "t1", "t2"], ["t3", "t4", "t5"], ["t6"]]);
+    assert.ok(pages.every((p) => p.every((t) => t.digest === image.digest)));
+    assert.ok(pages[0].continuationToken && pages[1].continuationToken && !pages[2].continuationToken);
+
+    const resumed = await collect(client.listTagProperties("many/tags").byPage({ continuationToken: pages[0].continuationToken }));
+    assert.deepEqual(resumed.flat().map((t) => t.name), names.slice(3));
+
+    const manifestPages = await collect(client.listManifestProperties("many/tags").byPage({ maxPageSize: 3 }));
+    assert.equal(manifestPages.length, 3);
+    assert.deepEqual(manifestPages[0][0].tags, ["t0", "t1", "t2"]);
+  });
+});

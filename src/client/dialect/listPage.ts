@@ -11,7 +11,7 @@ export async function fetchListPage<T>(
   page: PageRequest,
   operation: string,
   query: Record<string, string | undefined> = {},
-): Promise<{ json: T; nextUrl?: string }> {
+): Promise<{ json: T; url: string; nextUrl?: string }> {
   let url = page.url;
   if (url === undefined) {
     const first = withPageSize(new URL(path, http.origin), page.maxPageSize);
@@ -29,5 +29,26 @@ export async function fetchListPage<T>(
     expectedStatus: [200],
     abortSignal: page.abortSignal,
   });
-  return { json, nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer) };
+  return { json, url, nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer) };
+}
+
+/**
+ * Pages a list of names on the client when the registry did not: distribution
+ * 2.8 ignores `n` (and `last`) on tags/list and answers every tag at once, and
+ * not in lexical order as the spec asks ("Listing Tags"). So the names are
+ * sorted, the window is the names after `last`, at most `n`, and the next page
+ * is the spec's own `?n=&last=` form, which a registry that pages honours too.
+ */
+export function windowNames(names: string[], requestUrl: string, nextUrl: string | undefined): { names: string[]; nextUrl?: string } {
+  const url = new URL(requestUrl);
+  const n = Number(url.searchParams.get("n")) || undefined;
+  const last = url.searchParams.get("last");
+  const sorted = [...names].sort();
+  const after = last ? sorted.filter((name) => name > last) : sorted;
+  if (n !== undefined && after.length > n) {
+    const next = new URL(url);
+    next.searchParams.set("last", after[n - 1]);
+    return { names: after.slice(0, n), nextUrl: next.toString() };
+  }
+  return { names: after, nextUrl };
 }

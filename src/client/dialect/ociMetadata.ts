@@ -23,7 +23,7 @@ import type {
   RepositoryProperties,
 } from "../models";
 import type { FetchedPage } from "../paging";
-import { fetchListPage } from "./listPage";
+import { fetchListPage, windowNames } from "./listPage";
 import { uploadBlob } from "../transfer/uploadBlob";
 import { mapWithConcurrency } from "./concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
@@ -40,8 +40,9 @@ export class OciMetadata implements MetadataDialect {
   constructor(private readonly http: RegistryHttp) {}
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
-    const { json, nextUrl } = await fetchListPage<{ repositories?: string[] }>(this.http, "/v2/_catalog", page, "list repositories");
-    return { items: json.repositories ?? [], nextUrl };
+    const listed = await fetchListPage<{ repositories?: string[] }>(this.http, "/v2/_catalog", page, "list repositories");
+    const { names, nextUrl } = windowNames(listed.json.repositories ?? [], listed.url, listed.nextUrl);
+    return { items: names, nextUrl };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
@@ -107,8 +108,10 @@ export class OciMetadata implements MetadataDialect {
     if (filter.order) {
       throw this.notSupported("ordering tags by time");
     }
-    const { json, nextUrl } = await fetchListPage<{ tags?: string[] | null }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
-    const tags = await mapWithConcurrency(json.tags ?? [], LOOKUP_CONCURRENCY, (tag) =>
+    const listed = await fetchListPage<{ tags?: string[] | null }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
+    // One HEAD per tag of this page only, however many the registry sent.
+    const { names, nextUrl } = windowNames(listed.json.tags ?? [], listed.url, listed.nextUrl);
+    const tags = await mapWithConcurrency(names, LOOKUP_CONCURRENCY, (tag) =>
       this.getTagProperties(repository, tag, page.abortSignal),
     );
     return { items: filter.digest ? tags.filter((t) => t.digest === filter.digest) : tags, nextUrl };
