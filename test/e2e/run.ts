@@ -1,0 +1,578 @@
+// End-to-end UI tests: the packaged .vsix installed into a real VS Code (the
+// VS Code server from code-server's npm package, see
+// test/vscode/ensureCodeServer.ts), its web workbench opened in headless
+// Chromium, and Playwright doing with mouse and keyboard what a user does.
+// Every step asserts what the screen shows (tree rows, notifications,
+// dialogs, editors) and, where the registry or the disk changes, checks that
+// too. A screenshot of each step goes to .test-artifacts/e2e/; with
+// `--update-screenshots` the screenshots of a fully passing run are copied to
+// media/screenshots/ for the README.
+//
+// Registries: a CNCF distribution registry (anonymous) and the ACR stand-in
+// (admin user) in front of a second one, seeded by scripts/start/sampleContent.ts.
+// The user settings.json sets containerRegistryExplorer.pageSize to 5, so
+// lists against the stand-in (which pages) show "Load more…".
+//
+// Environment: CRE_E2E_VERBOSE=1 mirrors the server and browser logs;
+// CRE_E2E_HEADED=1 shows the browser (where there is a display).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Browser, chromium, Locator, Page } from "playwright-core";
+import { formatSize, packageExtension, repoRoot } from "../../scripts/package";
+import { seedAcr, seedDistribution } from "../../scripts/start/sampleContent";
+import { installVsix, serverEnv, startVsCodeServer, VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
+import { AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
+import { getFreePort } from "../fixtures/freePort";
+import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { ensureCodeServer } from "../vscode/ensureCodeServer";
+
+const ADMIN = { username: "acradmin", password: "e2e-admin-pass" };
+const PAGE_SIZE = 5;
+const ACR_MANIFESTS = 8;
+const BIG_LAYER = 96 * 1024 * 1024;
+const artifactsDir = path.join(repoRoot, ".test-artifacts", "e2e");
+const screenshotsDir = path.join(repoRoot, "media", "screenshots");
+const verbose = process.env.CRE_E2E_VERBOSE === "1";
+const updateScreenshots = process.argv.includes("--update-screenshots");
+const started = Date.now();
+/** Most waits; the first workbench load gets more. */
+const TIMEOUT = 30_000;
+
+function log(message: string): void {
+  console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
+}
+
+interface Context {
+  page: Page;
+  local: RunningRegistry;
+  standIn: AcrStandIn;
+  workspace: string;
+  server: VsCodeServer;
+}
+
+interface Step {
+  name: string;
+  /** Screenshot file stem; also the name under media/screenshots/. */
+  shot: string;
+  run(ctx: Context): Promise<void>;
+}
+
+// ---- what a user sees: locators for the parts of the workbench -------------
+
+/** A row of the Container Registries tree, by its label (exact) and depth. */
+function treeRow(page: Page, label: string | RegExp, level?: number): Locator {
+  const exact = typeof label === "string" ? new RegExp(`^${escapeRegExp(label)}$`) : label;
+  return page
+    .locator(`.part.sidebar .monaco-list-row${level ? `[aria-level="${level}"]` : ""}`)
+    .filter({ has: page.locator(".label-name", { hasText: exact }) });
+}
+
+function quickInput(page: Page): Locator {
+  return page.locator(".quick-input-widget");
+}
+
+function quickInputRow(page: Page, text: string | RegExp): Locator {
+  return quickInput(page).locator(".quick-input-list .monaco-list-row").filter({ hasText: text });
+}
+
+function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator(".notifications-toasts .notification-toast").filter({ hasText: text });
+}
+
+function menuItem(page: Page, text: string): Locator {
+  return page.locator(".monaco-menu .action-item .action-label").filter({ hasText: new RegExp(`^${escapeRegExp(text)}$`) });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+async function visible(locator: Locator, timeout = TIMEOUT): Promise<Locator> {
+  const waited = Date.now();
+  await locator.first().waitFor({ state: "visible", timeout });
+  if (Date.now() - waited > 5000) {
+    log(`    (waited ${((Date.now() - waited) / 1000).toFixed(1)} s for ${locator.toString()})`);
+  }
+  return locator.first();
+}
+
+async function gone(locator: Locator, timeout = TIMEOUT): Promise<void> {
+  await locator.first().waitFor({ state: "detached", timeout });
+}
+
+/** Answers the quick input's text box and presses Enter. */
+async function typeIntoQuickInput(page: Page, text: string): Promise<void> {
+  const input = await visible(quickInput(page).locator(".quick-input-box input"));
+  await input.fill(text);
+  await page.keyboard.press("Enter");
+}
+
+async function expand(page: Page, label: string, level: number): Promise<void> {
+  const row = await visible(treeRow(page, label, level));
+  if ((await row.getAttribute("aria-expanded")) !== "true") {
+    await row.click();
+  }
+  await page.waitForFunction(
+    ([text, lvl]) =>
+      Array.from(document.querySelectorAll(`.part.sidebar .monaco-list-row[aria-level="${lvl}"]`)).some(
+        (r) => r.querySelector(".label-name")?.textContent?.trim() === text && r.getAttribute("aria-expanded") === "true",
+      ),
+    [label, String(level)] as const,
+    { timeout: TIMEOUT },
+  );
+}
+
+async function collapse(page: Page, label: string, level: number): Promise<void> {
+  const row = treeRow(page, label, level).first();
+  if ((await row.count()) && (await row.getAttribute("aria-expanded")) === "true") {
+    await row.click();
+  }
+}
+
+/** Labels of the rows under a row, down to its next sibling (the tree is a flat list with levels). */
+async function rowLabelsAt(page: Page, level: number): Promise<string[]> {
+  return page.locator(`.part.sidebar .monaco-list-row[aria-level="${level}"] .label-name`).allTextContents();
+}
+
+/** Opens the row's context menu and clicks the item; the menu must close (the command ran). */
+async function rightClickAndChoose(page: Page, row: Locator, item: string): Promise<void> {
+  await row.click({ button: "right" });
+  const entry = await visible(menuItem(page, item));
+  await entry.hover();
+  await entry.click();
+  await gone(page.locator(".monaco-menu"), 5000).catch(async () => {
+    // A menu re-rendered under the pointer (the tree updated) can swallow the click; the item is focused, so Enter runs it.
+    await entry.hover();
+    await page.keyboard.press("Enter");
+    await gone(page.locator(".monaco-menu"), 5000);
+  });
+}
+
+/** Drags the sash between the side bar and the editor, so tree rows show their descriptions. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await (await visible(page.locator(".part.sidebar"))).boundingBox();
+  if (!box || box.width >= width) {
+    return;
+  }
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width + 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** The manifest row (level 3) whose description lists a tag. */
+function manifestRowWithTag(page: Page, tag: string): Locator {
+  return page
+    .locator('.part.sidebar .monaco-list-row[aria-level="3"]')
+    .filter({ has: page.locator(".label-description", { hasText: new RegExp(`(^|, )${escapeRegExp(tag)}(,| ·|$)`) }) });
+}
+
+async function registryTags(registry: { url: string }, repository: string): Promise<string[]> {
+  const response = await fetch(`${registry.url}/v2/${repository}/tags/list`);
+  const body = (await response.json()) as { tags?: string[] };
+  return body.tags ?? [];
+}
+
+// ---- the steps ----------------------------------------------------------------
+
+const steps: Step[] = [
+  {
+    name: "opens the Container Registries view from the activity bar",
+    shot: "01-view-welcome",
+    async run({ page }) {
+      const icon = await visible(page.locator('.part.activitybar .action-label[aria-label^="Container Registries"]'), 90_000);
+      await icon.click();
+      await visible(page.locator(".part.sidebar .welcome-view-content", { hasText: "No registry is connected." }));
+      await widenSideBar(page, 560);
+      await visible(page.locator(".part.sidebar .welcome-view-content .monaco-button", { hasText: "Connect Registry" }));
+    },
+  },
+  {
+    name: "connects a registry through the dialog (address, then Anonymous)",
+    shot: "02-connect-dialog",
+    async run({ page, local }) {
+      await page.locator(".part.sidebar .welcome-view-content .monaco-button", { hasText: "Connect Registry" }).click();
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Connect Registry" }));
+      await typeIntoQuickInput(page, local.url);
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `Sign in to ${local.host}` }));
+      await visible(quickInputRow(page, "Anonymous"));
+      await page.screenshot({ path: shotPath(this.shot) });
+      await quickInputRow(page, "Anonymous").click();
+      await expectNotification(page, `Connected ${local.host}.`);
+      const row = await visible(treeRow(page, local.host, 1));
+      assertIncludes(await row.locator(".label-description").textContent(), "anonymous");
+    },
+  },
+  {
+    name: "connects the ACR stand-in with a username and password from the view's title bar",
+    shot: "03-connected",
+    async run({ page, standIn }) {
+      await dismissNotifications(page);
+      await page.locator(".part.sidebar").hover();
+      await (await visible(page.locator('.part.sidebar .action-label[aria-label^="Connect Registry"]'))).click();
+      await typeIntoQuickInput(page, standIn.url);
+      await (await visible(quickInputRow(page, "Username and password or token"))).click();
+      await visible(quickInput(page).locator(".quick-input-message", { hasText: "Username" }));
+      await typeIntoQuickInput(page, ADMIN.username);
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `as ${ADMIN.username}` }));
+      await typeIntoQuickInput(page, ADMIN.password);
+      await expectNotification(page, `Connected ${standIn.host}.`);
+      const row = await visible(treeRow(page, standIn.host, 1));
+      assertIncludes(await row.locator(".label-description").textContent(), ADMIN.username);
+    },
+  },
+  {
+    name: "expands registry → repository → manifest → tags",
+    shot: "04-tree-expanded",
+    async run({ page, local }) {
+      await dismissNotifications(page);
+      await expand(page, local.host, 1);
+      for (const repo of ["samples/hello", "samples/multiarch", "samples/notes", "samples/many-tags"]) {
+        await visible(treeRow(page, repo, 2));
+      }
+      await expand(page, "samples/multiarch", 2);
+      const index = await visible(manifestRowWithTag(page, "1.0"));
+      assertIncludes(await index.locator(".label-description").textContent(), "2 platforms");
+      await index.click();
+      await visible(treeRow(page, "linux/amd64", 4));
+      await visible(treeRow(page, "linux/arm64", 4));
+      await expand(page, "samples/hello", 2);
+      const hello = await visible(manifestRowWithTag(page, "latest"));
+      await hello.click();
+      await visible(treeRow(page, "1.0", 4));
+      await visible(treeRow(page, "latest", 4));
+    },
+  },
+  {
+    name: "deletes a tag through the modal confirmation",
+    shot: "05-delete-tag-confirmation",
+    async run({ page, local }) {
+      const tag = await visible(treeRow(page, "latest", 4));
+      await rightClickAndChoose(page, tag, "Delete Tag…");
+      const dialog = await visible(page.locator(".monaco-dialog-box"));
+      assertIncludes(await dialog.textContent(), `Delete the tag ${local.host}/samples/hello:latest?`);
+      await page.screenshot({ path: shotPath(this.shot) });
+      await dialog.locator(".dialog-buttons .monaco-button", { hasText: /^Delete$/ }).click();
+      await gone(page.locator(".monaco-dialog-box"));
+      await gone(treeRow(page, "latest", 4));
+      await visible(treeRow(page, "1.0", 4));
+      const tags = await registryTags(local, "samples/hello");
+      if (tags.includes("latest") || !tags.includes("1.0")) {
+        throw new Error(`the registry's tags are now ${tags.join(", ")}; expected 1.0 without latest`);
+      }
+    },
+  },
+  {
+    name: "pulls a manifest into the workspace, with a progress notification",
+    shot: "06-pull-progress",
+    async run({ page, local, workspace }) {
+      const manifest = await visible(manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }));
+      await rightClickAndChoose(page, manifest, "Pull to Folder…");
+      // VS Code's own folder picker for the remote file system: a path in a quick input.
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
+      const input = await visible(quickInput(page).locator(".quick-input-box input"));
+      await input.fill(workspace + "/");
+      await page.waitForTimeout(500);
+      await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
+      const progress = await visible(notification(page, `Pulling ${local.host}/samples/hello@sha256:`), 60_000);
+      // The big layer's bytes and percentage, if the download is still running when we look (best effort: it may be done).
+      await visible(progress.filter({ hasText: /MB of 96(\.\d)? MB \(\d+%\)/ }), 5000).catch(() => undefined);
+      await page.screenshot({ path: shotPath(this.shot) });
+      assertIncludes(await progress.locator(".notification-list-item-source").textContent(), "Container Registry Explorer");
+      const done = await visible(notification(page, /Pulled .*samples\/hello.* \(\d+ files\)\./), 120_000);
+      const files = fs.readdirSync(workspace);
+      for (const expected of ["manifest.json", "config.json"]) {
+        if (!files.includes(expected)) {
+          throw new Error(`${expected} is not in the workspace: ${files.join(", ")}`);
+        }
+      }
+      const layers = files.filter((f) => f.startsWith("sha256-"));
+      if (layers.length !== 4) {
+        throw new Error(`expected 4 layer files, found ${layers.join(", ")}`);
+      }
+      const sizes = layers.map((f) => fs.statSync(path.join(workspace, f)).size);
+      if (!sizes.some((s) => s > BIG_LAYER)) {
+        throw new Error(`the big layer is missing or short: ${sizes.join(", ")}`);
+      }
+      assertIncludes(await done.textContent(), "6 files");
+      await page.screenshot({ path: shotPath("07-pull-done") });
+    },
+  },
+  {
+    name: "clicks \"Load more…\" under a repository of the ACR stand-in (page size 5)",
+    shot: "08-load-more",
+    async run({ page, local, standIn }) {
+      await dismissNotifications(page);
+      await collapse(page, local.host, 1);
+      await expand(page, standIn.host, 1);
+      await visible(treeRow(page, "demo/app", 2));
+      await expand(page, "demo/many-tags", 2);
+      const more = await visible(treeRow(page, "Load more…", 3));
+      const before = (await rowLabelsAt(page, 3)).filter((l) => l.startsWith("sha256:"));
+      if (before.length !== PAGE_SIZE) {
+        throw new Error(`expected ${PAGE_SIZE} manifests on the first page, saw ${before.length}`);
+      }
+      await page.screenshot({ path: shotPath("08-load-more-before") });
+      await more.click();
+      await gone(treeRow(page, "Load more…", 3));
+      await page.waitForFunction(
+        (count) => document.querySelectorAll('.part.sidebar .monaco-list-row[aria-level="3"]').length >= count,
+        ACR_MANIFESTS,
+        { timeout: TIMEOUT },
+      );
+      const after = (await rowLabelsAt(page, 3)).filter((l) => l.startsWith("sha256:"));
+      if (after.length !== ACR_MANIFESTS) {
+        throw new Error(`expected ${ACR_MANIFESTS} manifests after Load more…, saw ${after.length}`);
+      }
+      const descriptions = (await page.locator('.part.sidebar .monaco-list-row[aria-level="3"] .label-description').allTextContents()).join("\n");
+      for (let i = 1; i <= ACR_MANIFESTS; i++) {
+        assertIncludes(descriptions, `build-${String(i).padStart(3, "0")}`);
+      }
+    },
+  },
+  {
+    name: "locks a tag from its context menu (right-click → Lock)",
+    shot: "09-context-menu-lock",
+    async run({ page }) {
+      await collapse(page, "demo/many-tags", 2);
+      await expand(page, "demo/app", 2);
+      const manifest = await visible(manifestRowWithTag(page, "v1"));
+      await manifest.click();
+      const tag = await visible(treeRow(page, "v1", 4));
+      await tag.click({ button: "right" });
+      await visible(menuItem(page, "Lock (Disable Write)"));
+      await visible(menuItem(page, "Disable Delete"));
+      await page.screenshot({ path: shotPath(this.shot) });
+      await menuItem(page, "Lock (Disable Write)").click();
+      await page.waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row[aria-level="4"]')).some(
+            (r) => r.querySelector(".label-name")?.textContent?.trim() === "v1" && /locked/.test(r.querySelector(".label-description")?.textContent ?? ""),
+          ),
+        undefined,
+        { timeout: TIMEOUT },
+      );
+      // The menu now offers the opposite.
+      await treeRow(page, "v1", 4).click({ button: "right" });
+      await visible(menuItem(page, "Unlock (Enable Write)"));
+      await page.keyboard.press("Escape");
+      await page.screenshot({ path: shotPath("10-locked") });
+    },
+  },
+  {
+    name: "runs Open Manifest from the command palette (F1) and picks the manifest",
+    shot: "11-palette",
+    async run({ page, local }) {
+      await page.locator(".part.editor").click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+      await page.keyboard.press("F1");
+      const input = await visible(quickInput(page).locator(".quick-input-box input"));
+      await input.fill(">Container Registry: Open Manifest");
+      await visible(quickInputRow(page, "Container Registry: Open Manifest"));
+      await page.screenshot({ path: shotPath(this.shot) });
+      await page.keyboard.press("Enter");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Registry" }));
+      await (await visible(quickInputRow(page, local.host))).click();
+      await (await visible(quickInputRow(page, "samples/notes"))).click();
+      await (await visible(quickInputRow(page, "A manifest…"))).click();
+      await (await visible(quickInputRow(page, "v1"))).click();
+      const editor = await visible(page.locator(".part.editor .view-lines"));
+      await page.waitForFunction(() => /vnd\.example\.notes\.v1/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""), undefined, {
+        timeout: TIMEOUT,
+      });
+      assertIncludes(await editor.textContent(), "org.opencontainers.image.title");
+      await page.screenshot({ path: shotPath("12-manifest-editor") });
+    },
+  },
+];
+
+function assertIncludes(text: string | null, expected: string): void {
+  if (!text?.includes(expected)) {
+    throw new Error(`expected the screen to show "${expected}", it shows "${text ?? ""}"`);
+  }
+}
+
+/** Closes the notification toasts (hovering shows their close button). */
+async function dismissNotifications(page: Page): Promise<void> {
+  for (const toast of await page.locator(".notifications-toasts .notification-toast").all()) {
+    await toast.hover({ timeout: 2000 }).catch(() => undefined);
+    await toast.locator(".codicon-notifications-clear").click({ timeout: 2000 }).catch(() => undefined);
+  }
+}
+
+/**
+ * A notification the extension showed: as a toast, or else in the notification
+ * center (VS Code queues a toast behind three visible ones, progress toasts
+ * included, and may file it straight into the center).
+ */
+async function expectNotification(page: Page, text: string): Promise<void> {
+  if (await visible(notification(page, text), 10_000).then(() => true, () => false)) {
+    return;
+  }
+  await page.locator(".statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot").first().click();
+  await visible(page.locator(".notifications-center .notification-list-item-message", { hasText: text }));
+  await page.keyboard.press("Escape");
+}
+
+async function toastTexts(page: Page): Promise<string[]> {
+  return page.locator(".notification-list-item-message").allTextContents().catch(() => []);
+}
+
+function shotPath(stem: string): string {
+  return path.join(artifactsDir, `${stem}.png`);
+}
+
+// ---- set-up, run, tear-down ---------------------------------------------------
+
+async function main(): Promise<number> {
+  fs.rmSync(artifactsDir, { recursive: true, force: true });
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const { node, serverMain } = ensureCodeServer(repoRoot);
+  const packaged = packageExtension({ quiet: true });
+  log(`packaged ${path.basename(packaged.file)}: ${formatSize(packaged.bytes)}, ${packaged.files.length} files (${packaged.files.join(", ")})`);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cre-e2e-"));
+  const workspace = path.join(tmp, "workspace");
+  fs.mkdirSync(workspace);
+  const dockerConfig = path.join(tmp, "docker");
+  fs.mkdirSync(dockerConfig);
+  let local: RunningRegistry | undefined;
+  let upstream: RunningRegistry | undefined;
+  let standIn: AcrStandIn | undefined;
+  let server: VsCodeServer | undefined;
+  let browser: Browser | undefined;
+  const cleanup = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    server?.stop();
+    await standIn?.stop().catch(() => undefined);
+    await Promise.all([local?.stop(), upstream?.stop()]);
+    if (process.env.CRE_E2E_KEEP === "1") {
+      log(`kept ${tmp} (CRE_E2E_KEEP=1)`);
+    } else {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanup().then(() => process.exit(130)));
+  }
+
+  let passed = 0;
+  let failed = 0;
+  const shots: string[] = [];
+  try {
+    local = await startRegistry({ deleteEnabled: true });
+    upstream = await startRegistry({ deleteEnabled: true });
+    standIn = await startAcrStandIn({ upstream: upstream.url, adminUser: ADMIN });
+    await seedDistribution({ url: local.url }, { manyTags: 12, bigLayerBytes: BIG_LAYER });
+    await seedAcr({ url: standIn.url, ...ADMIN }, { manyTags: ACR_MANIFESTS });
+    log(`registries seeded: distribution ${local.url}, ACR stand-in ${standIn.url}`);
+
+    const dirs = { userData: path.join(tmp, "user-data"), serverData: path.join(tmp, "server-data"), extensions: path.join(tmp, "extensions") };
+    installVsix(node, serverMain, dirs, packaged.file);
+    const installed = fs.readdirSync(dirs.extensions).filter((d) => d.startsWith("container-registry-explorer."));
+    if (installed.length !== 1) {
+      throw new Error(`the .vsix did not install into ${dirs.extensions}: ${fs.readdirSync(dirs.extensions).join(", ")}`);
+    }
+    log(`installed ${installed[0]} from the .vsix`);
+    writeUserSettings(dirs, {
+      "containerRegistryExplorer.pageSize": PAGE_SIZE,
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "telemetry.telemetryLevel": "off",
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "chat.disableAIFeatures": true,
+      "workbench.secondarySideBar.defaultVisibility": "hidden",
+      "security.workspace.trust.enabled": false,
+      "window.dialogStyle": "custom",
+      // Screenshots of menus and notifications, not of their fade-in.
+      "workbench.reduceMotion": "on",
+    });
+    const port = await getFreePort();
+    server = await startVsCodeServer({
+      node,
+      serverMain,
+      host: "127.0.0.1",
+      port,
+      dirs,
+      env: serverEnv({ DOCKER_CONFIG: dockerConfig }),
+      disableWorkspaceTrust: true,
+      logFile: path.join(artifactsDir, "vscode-server.log"),
+      verbose,
+    });
+    log(`VS Code server on 127.0.0.1:${port}`);
+
+    browser = await chromium.launch({
+      executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
+      headless: process.env.CRE_E2E_HEADED !== "1",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
+    page.setDefaultTimeout(TIMEOUT);
+    const browserLog = fs.createWriteStream(path.join(artifactsDir, "browser-console.log"));
+    page.on("console", (message) => {
+      browserLog.write(`[${message.type()}] ${message.text()}\n`);
+      if (verbose) {
+        console.log(`[browser ${message.type()}] ${message.text()}`);
+      }
+    });
+    page.on("pageerror", (error) => browserLog.write(`[page error] ${error.stack ?? error.message}\n`));
+    await page.goto(server.urlFor(workspace));
+    const ctx: Context = { page, local, standIn, workspace, server };
+
+    for (const [index, step] of steps.entries()) {
+      const stepStarted = Date.now();
+      try {
+        await step.run.call(step, ctx);
+        if (!fs.existsSync(shotPath(step.shot))) {
+          await page.screenshot({ path: shotPath(step.shot) });
+        }
+        passed++;
+        console.log(`  ✓ ${index + 1}. ${step.name} (${((Date.now() - stepStarted) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        failed++;
+        const shot = shotPath(`${step.shot}-FAILED`);
+        await page.screenshot({ path: shot }).catch(() => undefined);
+        console.log(`      notifications on screen: ${JSON.stringify(await toastTexts(page))}`);
+        console.log(`  ✗ ${index + 1}. ${step.name}\n      ${(error instanceof Error ? error.message : String(error)).split("\n").join("\n      ")}\n      screenshot: ${path.relative(repoRoot, shot)}`);
+        // Whatever was open (a menu, a quick input, a dialog) must not block the next step.
+        for (let i = 0; i < 3; i++) {
+          await page.keyboard.press("Escape").catch(() => undefined);
+        }
+      }
+    }
+    shots.push(...fs.readdirSync(artifactsDir).filter((f) => f.endsWith(".png") && !f.includes("FAILED")).sort());
+    browserLog.end();
+  } catch (error) {
+    failed++;
+    console.error(`e2e set-up failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  } finally {
+    await cleanup();
+  }
+
+  log(`screenshots in ${path.relative(repoRoot, artifactsDir)}/: ${shots.join(", ")}`);
+  if (updateScreenshots) {
+    if (failed === 0) {
+      fs.rmSync(screenshotsDir, { recursive: true, force: true });
+      fs.mkdirSync(screenshotsDir, { recursive: true });
+      for (const shot of shots) {
+        fs.copyFileSync(path.join(artifactsDir, shot), path.join(screenshotsDir, shot));
+      }
+      log(`copied ${shots.length} screenshots to ${path.relative(repoRoot, screenshotsDir)}/`);
+    } else {
+      log("not updating media/screenshots/: some steps failed");
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed === steps.length ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.log(`0 passed, ${steps.length} failed`);
+    process.exit(1);
+  },
+);
