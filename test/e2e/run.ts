@@ -38,6 +38,11 @@ const updateScreenshots = process.argv.includes("--update-screenshots");
 const started = Date.now();
 /** Most waits; the first workbench load gets more. */
 const TIMEOUT = 30_000;
+/** The screenshots the README shows (copied to media/screenshots/ with --update-screenshots). */
+const README_SHOTS = [
+  "02-connect-dialog", "03-connected", "04-tree-expanded", "05-delete-tag-confirmation", "06-pull-progress",
+  "07-pull-done", "08-load-more", "09-context-menu-lock", "10-locked", "11-palette", "12-manifest-editor",
+];
 
 function log(message: string): void {
   console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`);
@@ -556,10 +561,11 @@ async function main(): Promise<number> {
     if (failed === 0) {
       fs.rmSync(screenshotsDir, { recursive: true, force: true });
       fs.mkdirSync(screenshotsDir, { recursive: true });
-      for (const shot of shots) {
+      const chosen = shots.filter((shot) => README_SHOTS.includes(shot.replace(/\.png$/, "")));
+      for (const shot of chosen) {
         fs.copyFileSync(path.join(artifactsDir, shot), path.join(screenshotsDir, shot));
       }
-      log(`copied ${shots.length} screenshots to ${path.relative(repoRoot, screenshotsDir)}/`);
+      log(`copied ${chosen.length} screenshots to ${path.relative(repoRoot, screenshotsDir)}/: ${chosen.join(", ")}`);
     } else {
       log("not updating media/screenshots/: some steps failed");
     }
