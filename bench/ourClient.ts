@@ -3,11 +3,34 @@
 //   node out/bench/ourClient.js push <registry-url> <repo:tag> <layout-dir> [concurrency]
 //   node out/bench/ourClient.js pull <registry-url> <repo:tag> <out-dir> [concurrency]
 // The registry's CA comes from NODE_EXTRA_CA_CERTS (as for the Azure client).
+// BENCH_MEMTRACE=1: samples process.memoryUsage() every 10 ms and prints, on
+// stderr, the values at the highest RSS seen (where the memory goes).
 
 import * as fs from "node:fs";
 import { ContainerRegistryClient } from "../src/client";
 
+function traceMemory(): () => void {
+  const mb = (n: number) => Math.round(n / 1e5) / 10;
+  const at = (label: string): { label: string; rss: number } & Record<string, number | string> => {
+    const usage = process.memoryUsage();
+    return { label, ...Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, mb(v)])), rss: mb(usage.rss) };
+  };
+  const start = at("start");
+  let peak = start;
+  const timer = setInterval(() => {
+    const now = at("peak");
+    if (now.rss > peak.rss) {
+      peak = now;
+    }
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    process.stderr.write(JSON.stringify({ memtrace: [start, peak, at("end")] }) + "\n");
+  };
+}
+
 async function main(): Promise<void> {
+  const stopTrace = process.env.BENCH_MEMTRACE === "1" ? traceMemory() : undefined;
   const [command, url, reference, dir, concurrencyArg] = process.argv.slice(2);
   const [repository, tag] = reference.split(":");
   const ca = process.env.NODE_EXTRA_CA_CERTS;
@@ -33,6 +56,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`unknown command ${command}`);
   }
+  stopTrace?.();
 }
 
 main().catch((error) => {

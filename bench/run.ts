@@ -4,7 +4,11 @@
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
 // BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,skopeo,azure), BENCH_SKIP_LISTING=1,
 // BENCH_SKIP_TRANSFER=1,
-// BENCH_CONCURRENCY (our blobs in flight; default the library's).
+// BENCH_CONCURRENCY (our blobs in flight; default the library's),
+// BENCH_BASE_OUT=<dir holding a saved out/> with client "base" in BENCH_CLIENTS: an
+// earlier build of this library side by side with the current one (A/B);
+// BENCH_BASE_ENV="K=V,K2=V2": extra environment for client "base" only (e.g. the same
+// build with BENCH_HASH_WORKERS=0, BENCH_BASE_OUT=out).
 
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,7 +19,7 @@ import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
 import { measureBundle, type BundleResults } from "./bundle";
 
-type ClientName = "ours" | "skopeo" | "azure";
+type ClientName = "ours" | "base" | "skopeo" | "azure";
 type Operation = "push" | "pull";
 
 interface Sample {
@@ -24,6 +28,8 @@ interface Sample {
   round: number;
   seconds: number;
   peakRssMB: number;
+  /** User + system CPU seconds of the client process (less swayed by a busy machine than wall time). */
+  cpuSeconds?: number;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -37,6 +43,7 @@ const TIME = "/usr/bin/time";
 interface Measured {
   seconds: number;
   peakRssMB: number;
+  cpuSeconds: number;
   stdout: string;
 }
 
@@ -45,7 +52,7 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(TIME, ["-f", "%M", "-o", timeFile, command, ...args], {
+    const child = spawn(TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -62,8 +69,8 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): 
         reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}\n${timeOut}`));
         return;
       }
-      const kb = Number(timeOut.trim().split("\n").pop());
-      resolve({ seconds, peakRssMB: kb / 1024, stdout });
+      const [kb, user, sys] = (timeOut.trim().split("\n").pop() ?? "").split(" ").map(Number);
+      resolve({ seconds, peakRssMB: kb / 1024, cpuSeconds: user + sys, stdout });
     });
   });
 }
@@ -85,6 +92,19 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
   switch (client) {
     case "ours":
       return [process.execPath, [path.join(ROOT, "out", "bench", "ourClient.js"), operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], nodeEnv];
+    case "base": {
+      const baseOut = process.env.BENCH_BASE_OUT;
+      if (!baseOut) {
+        throw new Error("client base needs BENCH_BASE_OUT (a copy of an earlier out/ inside this checkout, so node_modules resolve)");
+      }
+      const extra = Object.fromEntries(
+        (process.env.BENCH_BASE_ENV ?? "")
+          .split(",")
+          .filter(Boolean)
+          .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+      );
+      return [process.execPath, [path.join(path.resolve(baseOut), "bench", "ourClient.js"), operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], { ...nodeEnv, ...extra }];
+    }
     case "azure":
       return [process.execPath, [path.join(ROOT, "out", "bench", "azureClient.js"), operation, ctx.registry.url, reference, dir], nodeEnv];
     case "skopeo": {
@@ -162,15 +182,15 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
           await sync();
           const reference = `bench/${client}:r${round}`;
           const push = await measure(...clientCommand(client, "push", ctx, reference, imageDir));
-          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB });
+          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds });
           await sync();
           const pullDir = path.join(workDir, `pull-${client}-${round}`);
           const pull = await measure(...clientCommand(client, "pull", ctx, reference, pullDir));
-          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB });
+          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds });
           checkPulled(pullDir, image, client);
           fs.rmSync(pullDir, { recursive: true, force: true });
           process.stderr.write(
-            `round ${round + 1}/${ROUNDS} ${client.padEnd(6)} push ${push.seconds.toFixed(2)} s ${push.peakRssMB.toFixed(0)} MB, pull ${pull.seconds.toFixed(2)} s ${pull.peakRssMB.toFixed(0)} MB\n`,
+            `round ${round + 1}/${ROUNDS} ${client.padEnd(6)} push ${push.seconds.toFixed(2)} s (cpu ${push.cpuSeconds.toFixed(2)}) ${push.peakRssMB.toFixed(0)} MB, pull ${pull.seconds.toFixed(2)} s (cpu ${pull.cpuSeconds.toFixed(2)}) ${pull.peakRssMB.toFixed(0)} MB\n`,
           );
         }
       }
@@ -223,6 +243,8 @@ async function main(): Promise<void> {
       pullMedianSeconds: median(of("pull").map((s) => s.seconds)),
       pushPeakRssMB: Math.max(...of("push").map((s) => s.peakRssMB)),
       pullPeakRssMB: Math.max(...of("pull").map((s) => s.peakRssMB)),
+      pushMedianCpuSeconds: median(of("push").map((s) => s.cpuSeconds ?? NaN)),
+      pullMedianCpuSeconds: median(of("pull").map((s) => s.cpuSeconds ?? NaN)),
     };
   }
   const ratio = (op: "pushMedianSeconds" | "pullMedianSeconds", peer: ClientName) =>
@@ -254,6 +276,7 @@ async function main(): Promise<void> {
   lines.push("|---|---|---|---|---|---|");
   const label: Record<ClientName, string> = {
     ours: "this library",
+    base: "this library, earlier build (BENCH_BASE_OUT)",
     skopeo: `skopeo (${versions.skopeo.replace(/^skopeo version /, "")})`,
     azure: `@azure/container-registry ${versions.azure}`,
   };

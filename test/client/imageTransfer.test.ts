@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
+import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
 
@@ -217,6 +218,119 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     const client = clientFor(registry, { logRequest: (line) => log.push(line) });
     await assert.rejects(client.pushImage("bad/app", image.dir, { concurrency: 0 }), RangeError);
     assert.deepEqual(log, []);
+  });
+});
+
+// The same, with faults between client and registry (test/fixtures/faultProxy.ts,
+// plain http to a real distribution): a body cut mid-blob is resumed with
+// Range on pull, and a PUT cut mid-blob recovers (upload status, then resume
+// or a new session) on push; either way the result is byte for byte.
+describe("whole-image push and pull through faults (reset / truncated mid-blob)", function () {
+  let registry: RunningRegistry;
+  let proxy: FaultProxy;
+  let work: string;
+  let image: Layout;
+  const REPO = "faulty/app";
+
+  function client(): ContainerRegistryClient {
+    return new ContainerRegistryClient(proxy.url, undefined, { retry: { initialDelayMs: 10, maxDelayMs: 500 }, timeoutMs: 2000 });
+  }
+
+  /** The largest layer: the one the faults are aimed at. */
+  function bigLayer(): { digest: string; bytes: Buffer } {
+    return [...image.blobs].sort((a, b) => b.bytes.length - a.bytes.length)[0];
+  }
+
+  before(async function () {
+    registry = await startRegistry({ auth: "anonymous" });
+    proxy = await startFaultProxy(registry.url);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "image-transfer-faults-"));
+    image = writeLayout(path.join(work, "image"), [3 * 1024 * 1024 + 17, 2 * 1024 * 1024 + 5, 1024 * 1024 + 3, 11]);
+  });
+
+  beforeEach(function () {
+    proxy.clear();
+    proxy.requests.length = 0;
+  });
+
+  after(async function () {
+    console.log(`      (fault proxy: ${proxy?.injected ?? 0} faults injected)`);
+    await proxy?.close();
+    await registry?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("pushes an image whose largest blob's PUT is reset mid-body, and the registry holds every blob byte for byte", async function () {
+    const big = bigLayer();
+    const putOfBig = new RegExp(`^/v2/${REPO}/blobs/uploads/.*digest=sha256(%3A|:)${big.digest.slice(7)}`);
+    proxy.inject({ method: "PUT", path: putOfBig, fault: { kind: "resetRequest", afterBytes: 1_000_000 } });
+    const progress: number[] = [];
+    const total = image.blobs.reduce((sum, b) => sum + b.bytes.length, 0);
+    const pushed = await client().pushImage(REPO, image.dir, { tag: "v1", concurrency: 4, onProgress: (p) => progress.push(p.transferredBytes) });
+    assert.equal(pushed.digest, image.manifestDigest);
+    const puts = proxy.requests.filter((r) => r.method === "PUT" && putOfBig.test(r.path));
+    assert.equal(puts[0].fault, "resetRequest", "the first PUT of the big layer was cut");
+    assert.ok(puts.length >= 2 || proxy.requests.some((r) => r.method === "PATCH"), "and the blob was sent again (PUT in a new session, or PATCH from the registry's offset)");
+    assert.equal(pushed.uploadedBytes, total, "bytes counted once per blob, not per attempt");
+    assert.equal(progress.at(-1), total);
+    // What the registry stored, read straight from its storage.
+    for (const blob of image.blobs) {
+      assert.ok(fs.readFileSync(blobDataPath(registry, blob.digest)).equals(blob.bytes), blob.digest);
+    }
+    // No upload session left open but the ones that finished.
+    assert.deepEqual(await client().getManifest(REPO, "v1").then((m) => m.digest), image.manifestDigest);
+  });
+
+  for (const hashWorkers of [1, 0]) {
+    it(`pulls an image whose blobs are reset and truncated mid-body, resuming with Range, byte for byte (${hashWorkers ? "worker" : "main thread"} hashing)`, async function () {
+      await client().pushImage(REPO, image.dir, { tag: "v1" });
+      proxy.clear();
+      proxy.requests.length = 0;
+      const injectedBefore = proxy.injected;
+      const big = bigLayer();
+      const second = [...image.blobs].sort((a, b) => b.bytes.length - a.bytes.length)[1];
+      const getOf = (digest: string): RegExp => new RegExp(`^/v2/${REPO}/blobs/${digest}$`);
+      proxy.inject(
+        { method: "GET", path: getOf(big.digest), fault: { kind: "resetResponse", afterBytes: 1_000_000 } },
+        { method: "GET", path: getOf(big.digest), fault: { kind: "truncateResponse", afterBytes: 500_000 } },
+        { method: "GET", path: getOf(second.digest), fault: { kind: "truncateResponse", afterBytes: 300_000 } },
+      );
+      const out = path.join(work, `pulled-${hashWorkers}`);
+      const progress: number[] = [];
+      const pulled = await client().pullImage(REPO, "v1", out, { concurrency: 4, hashWorkers, onProgress: (p) => progress.push(p.transferredBytes) });
+      assert.equal(pulled.digest, image.manifestDigest);
+      assert.equal(proxy.injected - injectedBefore, 3, "all three faults hit");
+      for (const blob of image.blobs) {
+        assert.ok(fs.readFileSync(path.join(out, "blobs", "sha256", blob.digest.slice(7))).equals(blob.bytes), blob.digest);
+      }
+      const bigGets = proxy.requests.filter((r) => r.method === "GET" && getOf(big.digest).test(r.path));
+      assert.deepEqual(
+        bigGets.map((r) => r.fault ?? r.status),
+        ["resetResponse", "truncateResponse", 206],
+        "the big layer: cut twice, then the rest as a range",
+      );
+      const ranges = bigGets.map((r) => Number(/^bytes=(\d+)-$/.exec((r.headers.range as string) ?? "")?.[1] ?? 0));
+      assert.ok(ranges[1] > 0 && ranges[1] <= 1_000_000, `first resume at ${ranges[1]}`);
+      assert.ok(ranges[2] > ranges[1], `second resume at ${ranges[2]}, after the first (${ranges[1]})`);
+      // Each byte counted once, however often the connection broke.
+      assert.equal(pulled.downloadedBytes, image.blobs.reduce((sum, b) => sum + b.bytes.length, 0));
+      assert.equal(progress.at(-1), pulled.downloadedBytes);
+      assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]), "progress never goes back");
+      assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial")), []);
+      const again = await readImageLayout(out, "v1");
+      assert.equal(sha256(Buffer.from(again.manifest)), image.manifestDigest);
+    });
+  }
+
+  it("fails a pull whose blob breaks more often than the resume limit, and leaves no partial file", async function () {
+    await client().pushImage(REPO, image.dir, { tag: "v1" });
+    proxy.clear();
+    const big = bigLayer();
+    proxy.inject({ method: "GET", path: new RegExp(`^/v2/${REPO}/blobs/${big.digest}$`), times: Infinity, fault: { kind: "resetResponse", afterBytes: 100_000 } });
+    const out = path.join(work, "pulled-broken");
+    await assert.rejects(client().pullImage(REPO, "v1", out, { concurrency: 4 }), /after 5 resumed requests/);
+    assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial") || f.includes(big.digest.slice(7))), []);
+    assert.equal(fs.existsSync(path.join(out, "index.json")), false);
   });
 });
 

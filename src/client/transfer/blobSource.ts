@@ -30,10 +30,18 @@ export async function fileBlobSource(filePath: string, digest?: string): Promise
   if (!stats.isFile()) {
     throw new Error(`${filePath} is not a file`);
   }
+  return openFileSource(filePath, stats.size, digest);
+}
+
+/**
+ * A file of known size as a reopenable source, read `readBufferBytes` at a
+ * time (the default value is 64 KiB, fs.createReadStream's own).
+ */
+export function openFileSource(filePath: string, sizeInBytes: number, digest?: string, readBufferBytes?: number): ReopenableBlobSource {
   return {
-    sizeInBytes: stats.size,
+    sizeInBytes,
     digest,
-    open: (offset) => fs.createReadStream(filePath, { start: offset }),
+    open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBufferBytes ?? 64 * 1024 }),
   };
 }
 

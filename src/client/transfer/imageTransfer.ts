@@ -7,6 +7,8 @@
 //                                            registry opened an upload session instead
 //   POST .../uploads/                        202 + Location (when there is nothing to mount)
 //   PUT  <Location>&digest=<d>               the whole file as one streaming body
+//   (a broken PUT: upload status, then resume or a new session, as uploadBlob
+//   does for a reopenable file; see uploadBlob.ts)
 // The digest is known from the manifest, so a blob goes up as one monolithic
 // PUT (spec "Pushing a blob monolithically", the POST-then-PUT form): one
 // request, with Content-Length, no chunking. The registry hashes every byte
@@ -16,20 +18,26 @@
 // Pull, per blob: one GET streamed straight to a temporary file in the target
 // directory, hashed as it arrives; renamed to its final name only after the
 // digest and size check out, so a file under its final name is always whole.
+// A body cut short (reset, truncation, stall) is resumed with Range from the
+// byte where it stopped, as downloadBlob does (resumableDownload.ts).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { DigestValidationError, InvalidInputError } from "../errors";
-import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
+import { RegistryHttp } from "../http/registryHttp";
 import { isIndexMediaType } from "../mediaTypes";
 import type { OciManifestLike, TransferProgress } from "../models";
 import { isDigest, validateDigest } from "../reference";
-import { blobExists, blobPath, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
+import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
 import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
 import { HashingWriterPool } from "./hashingWriterPool";
-import { hashFile, writeVerifiedFile, writeVerifiedFileWithPool } from "./verifiedFile";
+import { BlobFile, hashFile, openBlobFile } from "./verifiedFile";
+import { parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
+import { openFileSource } from "./blobSource";
+import { uploadReopenable } from "./uploadBlob";
+import { destroyBody } from "../http/readBody";
 
 /** How many blobs move at once. The default value is 4 (skopeo moves up to 6, go-containerregistry 4, oras 3). */
 export const DEFAULT_TRANSFER_CONCURRENCY = 4;
@@ -179,35 +187,27 @@ async function pushBlob(
     return "mounted";
   }
   const location = resolveLocation(http, started.headers.get("location"), started.url, "upload blob");
-  try {
-    const finished = await http.sendAndDiscard({
-      method: "PUT",
-      url: withDigest(location, blob.digest),
-      operation: "upload blob",
-      expectedStatus: [201],
-      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(blob.size) },
-      // A factory, so that the body can be read again if the request is replayed.
-      body: () => countBytes(fs.createReadStream(blob.path, { highWaterMark: options.readBufferBytes ?? 64 * 1024 }), onBytes),
+  // The file is reopenable, so a broken PUT recovers as uploadBlob(fileBlobSource(...)) does
+  // (uploadBlob.ts: upload status, resume or a new session; the session opened above goes first).
+  // The digest is known: the first attempt is one monolithic PUT of the whole file.
+  let sent = 0;
+  await uploadReopenable(
+    http,
+    repository,
+    openFileSource(blob.path, blob.size, blob.digest, options.readBufferBytes),
+    {
       abortSignal,
-    });
-    checkReportedDigest(finished, blob.digest);
-  } catch (error) {
-    await cancelUpload(http, location);
-    throw error;
-  }
+      // Progress per blob is absolute and restarts after a lost session; count only new ground.
+      onProgress: ({ transferredBytes }) => {
+        if (transferredBytes > sent) {
+          onBytes(transferredBytes - sent);
+          sent = transferredBytes;
+        }
+      },
+    },
+    location,
+  );
   return "uploaded";
-}
-
-function countBytes(stream: fs.ReadStream, onBytes: (delta: number) => void): fs.ReadStream {
-  stream.on("data", (chunk: Buffer | string) => onBytes(chunk.length));
-  return stream;
-}
-
-function checkReportedDigest(response: RegistryResponse, digest: string): void {
-  const reported = response.headers.get("docker-content-digest");
-  if (reported && reported !== digest) {
-    throw new DigestValidationError(digest, reported, "blob the registry stored");
-  }
 }
 
 /** A blob to download and where it goes. */
@@ -254,33 +254,55 @@ export async function pullBlobs(
   return { blobs: events, downloadedBytes };
 
   async function pullEach(ordered: BlobToPull[]): Promise<void> {
-  await forEachLimited(ordered, concurrency, async (blob) => {
-    const target = layoutBlobPath(layoutDir, blob.digest);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    const response = await http.send({
-      method: "GET",
-      url: blobPath(repository, blob.digest),
-      operation: "download blob",
-      expectedStatus: [200],
-      abortSignal: options.abortSignal,
+    await forEachLimited(ordered, concurrency, async (blob) => {
+      const written = await pullBlob(http, repository, blob, layoutDir, pool, {
+        ...options,
+        onBytes: (delta: number) => {
+          downloadedBytes += delta;
+          report(delta);
+        },
+      });
+      const event = { digest: blob.digest, size: written, outcome: "downloaded" as const };
+      events.push(event);
+      options.onBlob?.(event);
     });
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString("hex")}.partial`);
-    const writeOptions = {
-      abortSignal: options.abortSignal,
-      writeBufferBytes: options.writeBufferBytes,
-      onBytes: (delta: number) => {
-        downloadedBytes += delta;
-        report(delta);
-      },
-    };
-    const written = pool
-      ? await writeVerifiedFileWithPool(response.body, pool, temp, target, blob.digest, blob.size, writeOptions)
-      : await writeVerifiedFile(response.body, temp, target, blob.digest, blob.size, writeOptions);
-    const event = { digest: blob.digest, size: written, outcome: "downloaded" as const };
-    events.push(event);
-    options.onBlob?.(event);
-  });
   }
+}
+
+/**
+ * One blob: GET, bytes into a temporary file (hashed on the way), resumed
+ * with Range when the connection breaks (resumableDownload.ts), renamed into
+ * place once the digest checks out.
+ */
+async function pullBlob(
+  http: RegistryHttp,
+  repository: string,
+  blob: BlobToPull,
+  layoutDir: string,
+  pool: HashingWriterPool | undefined,
+  options: PullBlobsOptions & { onBytes: (delta: number) => void },
+): Promise<number> {
+  const target = layoutBlobPath(layoutDir, blob.digest);
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  const url = blobPath(repository, blob.digest);
+  const first = await sendFirstGet(http, url, options.abortSignal);
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString("hex")}.partial`);
+  let file: BlobFile;
+  try {
+    file = await openBlobFile(pool, temp, target, blob.digest, blob.size, { writeBufferBytes: options.writeBufferBytes, onBytes: options.onBytes });
+  } catch (error) {
+    destroyBody(first.body);
+    throw error;
+  }
+  // The manifest's size is what the blob must be; a missing Content-Length does not hide a short body.
+  const size = parseLength(first.headers.get("content-length")) ?? blob.size;
+  try {
+    await new ResumableBodyReader(http, url, file, size, { abortSignal: options.abortSignal }).run(first);
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+  return file.commit();
 }
 
 // ---------------------------------------------------------------------------

@@ -8,15 +8,20 @@
 // - 200: the registry ignored Range and sent the whole blob again: its first
 //   n bytes are skipped, so the stream still continues at n.
 // - 416 with every byte already delivered: nothing was missing.
-// Each byte reaches the verifier exactly once, so the digest check (and the
+// Each byte reaches the sink exactly once, so the digest check (and the
 // size check) covers the whole blob across resumes. Resumes are bounded:
 // after MAX_RESUMES the stream errors with the last failure.
+//
+// The reading itself (ResumableBodyReader) writes into any sink: the
+// verifying stream of downloadBlob, or the hashing file writer of a
+// whole-image pull (verifiedFile.ts).
 //
 // Each resume is a fresh GET of the registry URL, so a 307 to blob storage is
 // followed again (signed storage URLs expire) and Authorization still never
 // leaves the registry's origin.
 
 import { AbortError, AbortSignalLike } from "@azure/abort-controller";
+import type { OperationOptions } from "../models";
 import { VerifyingStream } from "../digest";
 import { RegistryError } from "../errors";
 import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
@@ -39,6 +44,27 @@ export interface ResumableDownloadOptions extends DownloadBlobOptions {
 }
 
 /**
+ * Where a resumable download puts the bytes: each byte of the blob exactly
+ * once, in order, whatever resumes happened underneath.
+ */
+export interface DownloadSink {
+  /**
+   * Takes the next bytes. False asks the reader to wait for `ready()` before
+   * the next write. A throw stops the download for good (no resume): the
+   * sink's own failure (a size overflow, a disk error) is not the network's.
+   */
+  write(chunk: Buffer): boolean;
+  ready(): Promise<void>;
+  /** True once the consumer is gone (destroyed, failed): the reader stops. */
+  readonly stopped: boolean;
+}
+
+export interface ResumableReadOptions extends OperationOptions {
+  /** Upper bound on resumes. The default value is 5. */
+  maxResumes?: number;
+}
+
+/**
  * Starts the download: resolves once the registry has answered the first GET
  * (so a 404 or a 401 rejects here), with a stream that resumes on its own.
  */
@@ -49,41 +75,80 @@ export async function downloadBlobResumable(
   options: ResumableDownloadOptions = {},
 ): Promise<DownloadBlobResult> {
   const url = blobPath(repository, digest);
-  const first = await http.send({ method: "GET", url, operation: OPERATION, expectedStatus: [200], abortSignal: options.abortSignal });
+  const first = await sendFirstGet(http, url, options.abortSignal);
   const sizeInBytes = parseLength(first.headers.get("content-length"));
   const verifier = new VerifyingStream(digest, sizeInBytes, (transferredBytes) =>
     options.onProgress?.({ transferredBytes, totalBytes: sizeInBytes }),
   );
-  const download = new ResumingPump(http, url, verifier, sizeInBytes, options);
-  void download.run(first);
+  const sink: DownloadSink = {
+    write: (chunk) => verifier.write(chunk),
+    ready: () => drained(verifier),
+    get stopped() {
+      return verifier.destroyed;
+    },
+  };
+  const reader = new ResumableBodyReader(http, url, sink, sizeInBytes, options);
+  // The caller destroyed the stream (or the verifier failed): stop reading the network.
+  verifier.once("close", () => reader.stop());
+  reader.run(first).then(
+    () => {
+      if (!verifier.destroyed) {
+        verifier.end();
+      }
+    },
+    (error: Error) => {
+      if (!verifier.destroyed) {
+        verifier.destroy(error);
+      }
+    },
+  );
   return { digest, sizeInBytes, content: verifier };
 }
 
-class ResumingPump {
-  /** Bytes handed to the verifier so far: where a resume starts. */
+/** The first GET of a blob download (200 expected; errors, 401 and 404 reject). */
+export function sendFirstGet(http: RegistryHttp, url: string, abortSignal: AbortSignalLike | undefined): Promise<RegistryResponse> {
+  return http.send({ method: "GET", url, operation: OPERATION, expectedStatus: [200], abortSignal });
+}
+
+/**
+ * Reads a blob's body into a sink, from the first response (the answer to
+ * `GET url`) on, and asks again with Range after each resumable failure.
+ * `run` resolves once every byte is in the sink (checking the digest is the
+ * sink's job) and rejects with the last failure, AbortError, or what the
+ * sink threw. Whole-image pull and downloadBlob both read through it.
+ */
+export class ResumableBodyReader {
+  /** Bytes handed to the sink so far: where a resume starts. */
   private offset = 0;
   private resumes = 0;
   private currentBody?: NodeJS.ReadableStream;
+  private sinkError?: { error: unknown };
   private readonly maxResumes: number;
 
   constructor(
     private readonly http: RegistryHttp,
     private readonly url: string,
-    private readonly verifier: VerifyingStream,
-    /** The blob's size when the registry said it (first Content-Length, or a Content-Range total). */
+    private readonly sink: DownloadSink,
+    /** The blob's size when known (first Content-Length, the manifest's size, or a Content-Range total). */
     private size: number | undefined,
-    private readonly options: ResumableDownloadOptions,
+    private readonly options: ResumableReadOptions,
   ) {
     this.maxResumes = options.maxResumes ?? MAX_RESUMES;
-    // The caller destroyed the stream (or the verifier failed): stop reading the network.
-    verifier.once("close", () => destroyBody(this.currentBody));
+  }
+
+  /** Bytes delivered to the sink. */
+  get delivered(): number {
+    return this.offset;
+  }
+
+  /** Stops reading the network (the consumer went away). */
+  stop(): void {
+    destroyBody(this.currentBody);
   }
 
   async run(first: RegistryResponse): Promise<void> {
     const signal = this.options.abortSignal;
-    const onAbort = (): void => {
-      this.verifier.destroy(new AbortError("The blob download was cancelled."));
-    };
+    const onAbort = (): void => this.stop();
     signal?.addEventListener("abort", onAbort);
     try {
       let response: RegistryResponse | undefined = first;
@@ -94,7 +159,6 @@ class ResumingPump {
         try {
           await this.copy(response, skip);
           if (this.size === undefined || this.offset >= this.size) {
-            this.verifier.end();
             return;
           }
           failure = new RegistryError(
@@ -104,11 +168,14 @@ class ResumingPump {
         } catch (error) {
           failure = error;
         }
-        if (this.verifier.destroyed) {
-          return;
+        if (this.sinkError) {
+          throw this.sinkError.error;
         }
         if (signal?.aborted) {
           throw new AbortError("The blob download was cancelled.");
+        }
+        if (this.sink.stopped) {
+          throw failure;
         }
         if (!isResumable(failure) || this.resumes >= this.maxResumes) {
           throw this.resumes > 0 ? withResumeNote(failure, this.resumes) : failure;
@@ -119,53 +186,108 @@ class ResumingPump {
         }
         ({ response, skip } = await this.resume());
         if (response === undefined) {
-          this.verifier.end();
           return;
         }
       }
     } catch (error) {
-      if (!this.verifier.destroyed) {
-        this.verifier.destroy(signal?.aborted ? new AbortError("The blob download was cancelled.") : (error as Error));
-      }
+      throw signal?.aborted ? new AbortError("The blob download was cancelled.") : error;
     } finally {
       signal?.removeEventListener("abort", onAbort);
       destroyBody(this.currentBody);
     }
   }
 
-  /** Moves one response body into the verifier, dropping its first `skip` bytes, with backpressure. */
-  private async copy(response: RegistryResponse, skip: number): Promise<void> {
-    const body = response.body;
+  /**
+   * Moves one response body into the sink, dropping its first `skip` bytes,
+   * with backpressure. 'data' events with pause/resume rather than
+   * for-await: one promise per 16 KiB TLS record adds up over a gigabyte.
+   */
+  private copy(response: RegistryResponse, skip: number): Promise<void> {
+    const body = response.body as (NodeJS.ReadableStream & { destroy?(error?: Error): void }) | undefined;
     this.currentBody = body;
     if (!body) {
-      return;
+      return Promise.resolve();
     }
-    let toSkip = skip;
-    for await (const raw of body as AsyncIterable<Buffer>) {
-      let chunk = raw;
-      if (toSkip > 0) {
-        const dropped = Math.min(toSkip, chunk.length);
-        toSkip -= dropped;
-        chunk = chunk.subarray(dropped);
-        if (chunk.length === 0) {
-          continue;
+    return new Promise<void>((resolve, reject) => {
+      let toSkip = skip;
+      let settled = false;
+      const finish = (error?: unknown): void => {
+        if (settled) {
+          return;
         }
-      }
-      if (this.verifier.destroyed) {
-        return;
-      }
-      this.offset += chunk.length;
-      if (!this.verifier.write(chunk)) {
-        await drained(this.verifier);
-      }
-    }
-    if (toSkip > 0) {
-      // A 200 restart that ended before reaching where we were: count it as a short body.
-      throw new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: a restarted body ended before byte ${this.offset}`, {
-        operation: OPERATION,
-        url: response.url,
-      });
-    }
+        settled = true;
+        body.removeListener("data", onData);
+        body.removeListener("end", onEnd);
+        body.removeListener("close", onClose);
+        // Late errors of a body given up on go nowhere.
+        body.removeListener("error", finish);
+        body.on("error", () => undefined);
+        if (error !== undefined) {
+          reject(error);
+        } else {
+          resolve();
+        }
+      };
+      const onData = (raw: Buffer | string): void => {
+        let chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+        if (toSkip > 0) {
+          const dropped = Math.min(toSkip, chunk.length);
+          toSkip -= dropped;
+          chunk = chunk.subarray(dropped);
+          if (chunk.length === 0) {
+            return;
+          }
+        }
+        if (this.sink.stopped) {
+          destroyBody(body);
+          finish(new Error("The download's consumer went away."));
+          return;
+        }
+        this.offset += chunk.length;
+        let more: boolean;
+        try {
+          more = this.sink.write(chunk);
+        } catch (error) {
+          this.sinkError = { error };
+          destroyBody(body);
+          finish(error);
+          return;
+        }
+        if (!more) {
+          body.pause();
+          this.sink.ready().then(() => {
+            if (!settled) {
+              body.resume();
+            }
+          }, finish);
+        }
+      };
+      const onEnd = (): void => {
+        if (toSkip > 0) {
+          // A 200 restart that ended before reaching where we were: count it as a short body.
+          finish(
+            new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: a restarted body ended before byte ${this.offset}`, {
+              operation: OPERATION,
+              url: response.url,
+            }),
+          );
+          return;
+        }
+        finish();
+      };
+      // Closed without 'end' and without an error: destroyed under us (a reset, or stop()).
+      const onClose = (): void =>
+        finish(
+          new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: the connection closed after ${this.offset} bytes`, {
+            operation: OPERATION,
+            url: response.url,
+          }),
+        );
+      body.on("data", onData);
+      body.once("end", onEnd);
+      body.once("error", finish);
+      body.once("close", onClose);
+    });
   }
 
   /** Asks for the rest. Undefined when the registry says nothing is left (416 at the end). */
@@ -274,7 +396,7 @@ function delay(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
   });
 }
 
-function parseLength(value: string | undefined): number | undefined {
+export function parseLength(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
 

@@ -84,18 +84,24 @@ class SessionLost extends Error {
   }
 }
 
-async function uploadReopenable(
+/**
+ * Uploads a reopenable source with the recovery described above. With
+ * `openedLocation`, the first session is one the caller opened already (the
+ * 202 answer to a mount attempt, whole-image push); later sessions are new.
+ */
+export async function uploadReopenable(
   http: RegistryHttp,
   repository: string,
   source: ReopenableBlobSource,
   options: UploadBlobOptions,
+  openedLocation?: string,
 ): Promise<UploadBlobResult> {
   const size = source.sizeInBytes;
   const signal = options.abortSignal;
   let digest = source.digest;
   let resumes = 0;
   for (let session = 1; ; session++) {
-    let location = await startUpload(http, repository, options);
+    let location = session === 1 && openedLocation ? openedLocation : await startUpload(http, repository, options);
     try {
       let offset = 0;
       for (;;) {

@@ -1,173 +1,236 @@
 // Bytes from the network to a file, hashed on the way, under a temporary name
 // until the digest and size check out; then renamed into place (rename is
 // atomic within a directory), so a reader never sees a partial or wrong blob.
+// The file is a DownloadSink: a resumable download (resumableDownload.ts)
+// feeds it, resuming with Range underneath when the connection breaks.
 
 import * as fs from "node:fs";
-import { createHash } from "node:crypto";
-import type { AbortSignalLike } from "@azure/abort-controller";
+import { createHash, Hash } from "node:crypto";
 import { DigestValidationError } from "../errors";
 import { splitDigest } from "../reference";
-import type { HashingWriterPool } from "./hashingWriterPool";
+import type { HashingWriterPool, WorkerFileWriter } from "./hashingWriterPool";
+import type { DownloadSink } from "./resumableDownload";
 
-export interface WriteVerifiedOptions {
-  abortSignal?: AbortSignalLike;
-  /** Bytes gathered before one write call. The default value is 1 MiB. */
+export interface BlobFileOptions {
+  /** Bytes gathered before one write call (main thread) or one hand-over to the worker. The default value is 256 KiB. */
   writeBufferBytes?: number;
+  /** Batches handed to the worker and not yet written, per file. The default value is 4. */
+  maxBatchesInFlight?: number;
   onBytes?: (delta: number) => void;
 }
 
 /**
- * Streams `body` into `tempPath` while hashing it, then renames it to
- * `finalPath` if it matches `digest` (and `size`); otherwise removes it and
- * throws DigestValidationError. Resolves to the number of bytes written.
+ * A blob being written to a temporary file, hashed on the way: the sink of
+ * a resumable download (resumableDownload.ts), so every byte arrives once
+ * however often the connection broke. `commit` renames the file to its final
+ * name if the digest and size check out; `discard` removes it.
  */
-export async function writeVerifiedFile(
-  body: NodeJS.ReadableStream | undefined,
-  tempPath: string,
-  finalPath: string,
-  digest: string,
-  size: number | undefined,
-  options: WriteVerifiedOptions = {},
-): Promise<number> {
-  const hash = createHash(splitDigest(digest)[0]);
-  const limit = options.writeBufferBytes ?? 1024 * 1024;
-  const file = await fs.promises.open(tempPath, "wx");
-  let written = 0;
-  let ok = false;
-  try {
-    // Chunks off a TLS socket are at most 16 KiB; writing each one would be a
-    // thread-pool round trip per 16 KiB. They are gathered into one write of
-    // up to `limit` bytes instead, while the next ones keep arriving.
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let inFlight: Promise<unknown> = Promise.resolve();
-    const flush = async (): Promise<void> => {
-      const buffers = pending;
-      pending = [];
-      pendingBytes = 0;
-      await inFlight;
-      inFlight = file.writev(buffers);
-    };
-    if (body) {
-      for await (const raw of body as AsyncIterable<Buffer | string>) {
-        const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
-        if (options.abortSignal?.aborted) {
-          throw abortError();
-        }
-        written += chunk.length;
-        if (size !== undefined && written > size) {
-          throw new DigestValidationError(digest, `more than ${size} bytes`, "blob");
-        }
-        hash.update(chunk);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        options.onBytes?.(chunk.length);
-        if (pendingBytes >= limit) {
-          await flush();
-        }
-      }
-    }
-    await flush();
-    await inFlight;
-    const actual = `${splitDigest(digest)[0]}:${hash.digest("hex")}`;
-    if (actual !== digest) {
-      throw new DigestValidationError(digest, actual, "blob");
-    }
-    if (size !== undefined && written !== size) {
-      throw new DigestValidationError(digest, `${written} bytes instead of ${size}`, "blob");
-    }
-    ok = true;
-  } finally {
-    await file.close().catch(() => undefined);
-    if (!ok) {
-      (body as { destroy?: () => void } | undefined)?.destroy?.();
-      await fs.promises.rm(tempPath, { force: true });
-    }
-  }
-  await fs.promises.rename(tempPath, finalPath);
-  return written;
-}
-
-export interface PooledWriteOptions extends WriteVerifiedOptions {
-  /** Batches handed to the worker and not yet written, per file. The default value is 4. */
-  maxBatchesInFlight?: number;
+export interface BlobFile extends DownloadSink {
+  /** Checks digest and size, then renames into place. Resolves to the bytes written; on a mismatch removes the file and throws DigestValidationError. */
+  commit(): Promise<number>;
+  /** Removes the temporary file (after a failure). */
+  discard(): Promise<void>;
 }
 
 /**
- * As writeVerifiedFile, with the hashing and the writes done by a worker of
- * `pool` (hashingWriterPool.ts), so that the main thread only receives.
+ * Opens `tempPath` (which must not exist) for the blob `digest`. With a pool,
+ * a worker thread hashes and writes (hashingWriterPool.ts), so that the main
+ * thread only receives; without one, both happen here.
  */
-export async function writeVerifiedFileWithPool(
-  body: NodeJS.ReadableStream | undefined,
-  pool: HashingWriterPool,
+export async function openBlobFile(
+  pool: HashingWriterPool | undefined,
   tempPath: string,
   finalPath: string,
   digest: string,
   size: number | undefined,
-  options: PooledWriteOptions = {},
-): Promise<number> {
-  const [algorithm] = splitDigest(digest);
-  const writer = pool.open(tempPath, algorithm, {
-    batchBytes: options.writeBufferBytes ?? 256 * 1024,
-    maxBatchesInFlight: options.maxBatchesInFlight ?? 4,
-  });
-  let written = 0;
-  try {
-    if (body) {
-      await new Promise<void>((resolve, reject) => {
-        const stream = body as NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
-        const fail = (error: Error): void => {
-          stream.removeListener("data", onData);
-          stream.destroy?.();
-          reject(error);
-        };
-        const onAbort = (): void => fail(abortError());
-        options.abortSignal?.addEventListener("abort", onAbort);
-        // 'data' events with pause/resume rather than for-await: one promise per
-        // 16 KiB TLS record adds up over a gigabyte.
-        const onData = (raw: Buffer | string): void => {
-          const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
-          written += chunk.length;
-          if (size !== undefined && written > size) {
-            fail(new DigestValidationError(digest, `more than ${size} bytes`, "blob"));
-            return;
-          }
-          try {
-            writer.write(chunk);
-          } catch (error) {
-            fail(error as Error);
-            return;
-          }
-          options.onBytes?.(chunk.length);
-          if (writer.saturated) {
-            stream.pause();
-            writer.whenReady().then(() => stream.resume());
-          }
-        };
-        stream.on("data", onData);
-        stream.once("error", (error: Error) => fail(error));
-        stream.once("end", () => {
-          options.abortSignal?.removeEventListener("abort", onAbort);
-          resolve();
-        });
-      });
-    }
-    const actual = `${algorithm}:${await writer.finish()}`;
-    if (actual !== digest) {
-      await fs.promises.rm(tempPath, { force: true });
-      throw new DigestValidationError(digest, actual, "blob");
-    }
-    if (size !== undefined && written !== size) {
-      await fs.promises.rm(tempPath, { force: true });
-      throw new DigestValidationError(digest, `${written} bytes instead of ${size}`, "blob");
-    }
-  } catch (error) {
-    await writer.abort().catch(() => undefined);
-    await fs.promises.rm(tempPath, { force: true });
-    throw error;
+  options: BlobFileOptions = {},
+): Promise<BlobFile> {
+  if (pool) {
+    return new PooledBlobFile(pool, tempPath, finalPath, digest, size, options);
   }
-  await fs.promises.rename(tempPath, finalPath);
-  return written;
+  return new MainThreadBlobFile(await fs.promises.open(tempPath, "wx"), tempPath, finalPath, digest, size, options);
+}
+
+abstract class BlobFileBase {
+  protected written = 0;
+
+  constructor(
+    protected readonly tempPath: string,
+    protected readonly finalPath: string,
+    protected readonly digest: string,
+    protected readonly size: number | undefined,
+    protected readonly options: BlobFileOptions,
+  ) {}
+
+  /** Counts the chunk, refusing bytes past the blob's size. */
+  protected count(chunk: Buffer): void {
+    this.written += chunk.length;
+    if (this.size !== undefined && this.written > this.size) {
+      throw new DigestValidationError(this.digest, `more than ${this.size} bytes`, "blob");
+    }
+  }
+
+  /** Compares, then renames; the file is closed already. */
+  protected async check(hex: string): Promise<number> {
+    const actual = `${splitDigest(this.digest)[0]}:${hex}`;
+    if (actual !== this.digest) {
+      throw new DigestValidationError(this.digest, actual, "blob");
+    }
+    if (this.size !== undefined && this.written !== this.size) {
+      throw new DigestValidationError(this.digest, `${this.written} bytes instead of ${this.size}`, "blob");
+    }
+    await fs.promises.rename(this.tempPath, this.finalPath);
+    return this.written;
+  }
+}
+
+class PooledBlobFile extends BlobFileBase implements BlobFile {
+  private readonly writer: WorkerFileWriter;
+  private failed = false;
+
+  constructor(pool: HashingWriterPool, tempPath: string, finalPath: string, digest: string, size: number | undefined, options: BlobFileOptions) {
+    super(tempPath, finalPath, digest, size, options);
+    this.writer = pool.open(tempPath, splitDigest(digest)[0], {
+      batchBytes: options.writeBufferBytes ?? 256 * 1024,
+      maxBatchesInFlight: options.maxBatchesInFlight ?? 4,
+    });
+  }
+
+  get stopped(): boolean {
+    return this.failed;
+  }
+
+  write(chunk: Buffer): boolean {
+    this.count(chunk);
+    this.writer.write(chunk);
+    this.options.onBytes?.(chunk.length);
+    return !this.writer.saturated;
+  }
+
+  ready(): Promise<void> {
+    return this.writer.whenReady();
+  }
+
+  async commit(): Promise<number> {
+    try {
+      return await this.check(await this.writer.finish());
+    } catch (error) {
+      this.failed = true;
+      await fs.promises.rm(this.tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.failed = true;
+    await this.writer.abort().catch(() => undefined);
+    await fs.promises.rm(this.tempPath, { force: true });
+  }
+}
+
+class MainThreadBlobFile extends BlobFileBase implements BlobFile {
+  private readonly hash: Hash;
+  private readonly limit: number;
+  // Chunks off a TLS socket are at most 16 KiB; writing each one would be a
+  // thread-pool round trip per 16 KiB. They are gathered into one write of
+  // up to `limit` bytes instead, while the next ones keep arriving.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private waiters: (() => void)[] = [];
+  private failure?: Error;
+  private closed = false;
+
+  constructor(
+    private readonly file: fs.promises.FileHandle,
+    tempPath: string,
+    finalPath: string,
+    digest: string,
+    size: number | undefined,
+    options: BlobFileOptions,
+  ) {
+    super(tempPath, finalPath, digest, size, options);
+    this.hash = createHash(splitDigest(digest)[0]);
+    this.limit = options.writeBufferBytes ?? 256 * 1024;
+  }
+
+  get stopped(): boolean {
+    return this.failure !== undefined || this.closed;
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.failure) {
+      throw this.failure;
+    }
+    this.count(chunk);
+    this.hash.update(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    this.options.onBytes?.(chunk.length);
+    if (this.pendingBytes >= this.limit) {
+      this.flush();
+    }
+    // One batch being written and one gathering: wait past that.
+    return this.queued < 2;
+  }
+
+  ready(): Promise<void> {
+    if (this.queued < 2 || this.failure) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async commit(): Promise<number> {
+    try {
+      if (this.failure) {
+        throw this.failure;
+      }
+      this.flush();
+      await this.writing;
+      if (this.failure) {
+        throw this.failure;
+      }
+      this.closed = true;
+      await this.file.close();
+      return await this.check(this.hash.digest("hex"));
+    } catch (error) {
+      await this.discard();
+      throw error;
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.closed = true;
+    await this.writing;
+    await this.file.close().catch(() => undefined);
+    await fs.promises.rm(this.tempPath, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) {
+      return;
+    }
+    const buffers = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.queued++;
+    this.writing = this.writing.then(async () => {
+      try {
+        if (!this.failure) {
+          await this.file.writev(buffers);
+        }
+      } catch (error) {
+        this.failure = error as Error;
+      } finally {
+        this.queued--;
+        const waiters = this.waiters;
+        this.waiters = [];
+        waiters.forEach((wake) => wake());
+      }
+    });
+  }
 }
 
 /** The digest of a file, with the algorithm of `like` (`sha256:…`). */
@@ -178,10 +241,4 @@ export async function hashFile(filePath: string, like: string): Promise<string> 
     hash.update(chunk as Buffer);
   }
   return `${algorithm}:${hash.digest("hex")}`;
-}
-
-function abortError(): Error {
-  const error = new Error("The operation was aborted.");
-  error.name = "AbortError";
-  return error;
 }
