@@ -41,7 +41,7 @@ export function hintFor(error: unknown): string | undefined {
 export function errorMessage(what: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const hint = hintFor(error);
-  return `${what} failed: ${message}${hint ? ` ${hint}` : ""}`;
+  return `${vscode.l10n.t("{0} failed: {1}", what, message)}${hint ? ` ${hint}` : ""}`;
 }
 
 /** Logs the failure and shows it (not awaited: the notification stays until dismissed). */
@@ -56,8 +56,9 @@ export function showError(log: Log, what: string, error: unknown): void {
   if (!expected && error instanceof Error && error.stack) {
     log.error(error.stack);
   }
-  void vscode.window.showErrorMessage(errorMessage(what, error), "Open Log").then((choice) => {
-    if (choice === "Open Log") {
+  const openLog = vscode.l10n.t("Open Log");
+  void vscode.window.showErrorMessage(errorMessage(what, error), openLog).then((choice) => {
+    if (choice === openLog) {
       log.show();
     }
   });

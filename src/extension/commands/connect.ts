@@ -39,7 +39,7 @@ export async function connect(services: Services, args: ConnectArgs | undefined)
   const registry = await services.connections.add(request);
   services.tree.refresh(services.tree.getRegistryNode(registry.id));
   if (!args) {
-    void vscode.window.showInformationMessage(`Connected ${registry.loginServer}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("Connected {0}.", registry.loginServer));
   }
   return registry;
 }
@@ -100,7 +100,7 @@ async function verify(services: Services, request: ConnectRequest): Promise<void
   };
   const client = await services.connections.createClient(probe, request.password);
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Connecting to ${parsed.loginServer}…`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to {0}…", parsed.loginServer), cancellable: true },
     async (_progress, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
@@ -138,7 +138,7 @@ interface EndpointPick extends vscode.QuickPickItem {
 async function askConnectRequest(services: Services): Promise<ConnectRequest | undefined> {
   const dockerEntries = listDockerConfigEntries(await readDockerConfig());
   const known = new Set(services.connections.list().map((r) => r.loginServer));
-  const items: EndpointPick[] = [{ label: "$(edit) Enter a registry address…", alwaysShow: true }];
+  const items: EndpointPick[] = [{ label: `$(edit) ${vscode.l10n.t("Enter a registry address…")}`, alwaysShow: true }];
   for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
     items.push({
       label: entry.host,
@@ -148,15 +148,18 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
   }
   let endpoint: string | undefined;
   if (items.length > 1) {
-    const picked = await vscode.window.showQuickPick(items, { title: "Connect Registry", placeHolder: "Pick a registry from your Docker config, or enter an address" });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t("Connect Registry"),
+      placeHolder: vscode.l10n.t("Pick a registry from your Docker config, or enter an address"),
+    });
     if (!picked) {
       return undefined;
     }
     endpoint = picked.host;
   }
   endpoint ??= await vscode.window.showInputBox({
-    title: "Connect Registry",
-    prompt: "Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)",
+    title: vscode.l10n.t("Connect Registry"),
+    prompt: vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)"),
     placeHolder: "myregistry.azurecr.io",
     ignoreFocusOut: true,
     validateInput: (value) => {
@@ -174,9 +177,9 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
   const parsed = parseEndpoint(endpoint, true);
   let allowInsecureHttp = false;
   if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
-    const allow = "Use Plain HTTP";
+    const allow = vscode.l10n.t("Use Plain HTTP");
     const choice = await vscode.window.showWarningMessage(
-      `${parsed.loginServer} would be reached over plain HTTP: credentials and content travel unencrypted.`,
+      vscode.l10n.t("{0} would be reached over plain HTTP: credentials and content travel unencrypted.", parsed.loginServer),
       { modal: true },
       allow,
     );
@@ -200,18 +203,18 @@ async function askCredentials(
   const docker = await getDockerCredential(loginServer, await readDockerConfig()).catch(() => undefined);
   const items: AuthPick[] = [];
   if (docker) {
-    items.push({ label: "$(key) Docker config", description: `use the credentials Docker has for ${loginServer}`, auth: "dockerConfig" });
+    items.push({ label: `$(key) ${vscode.l10n.t("Docker config")}`, description: vscode.l10n.t("use the credentials Docker has for {0}", loginServer), auth: "dockerConfig" });
   }
   const azure: AuthPick[] = [
-    { label: "$(account) Microsoft account", description: "sign in with VS Code's Microsoft authentication", auth: "microsoft" },
-    { label: "$(azure) Azure identity", description: "environment, managed identity, Azure CLI (az login)", auth: "azureIdentity" },
+    { label: `$(account) ${vscode.l10n.t("Microsoft account")}`, description: vscode.l10n.t("sign in with VS Code's Microsoft authentication"), auth: "microsoft" },
+    { label: `$(azure) ${vscode.l10n.t("Azure identity")}`, description: vscode.l10n.t("environment, managed identity, Azure CLI (az login)"), auth: "azureIdentity" },
   ];
   const generic: AuthPick[] = [
-    { label: "$(lock) Username and password or token", description: "kept in VS Code's secret storage", auth: "password" },
-    { label: "$(globe) Anonymous", description: "public content only", auth: "anonymous" },
+    { label: `$(lock) ${vscode.l10n.t("Username and password or token")}`, description: vscode.l10n.t("kept in VS Code's secret storage"), auth: "password" },
+    { label: `$(globe) ${vscode.l10n.t("Anonymous")}`, description: vscode.l10n.t("public content only"), auth: "anonymous" },
   ];
   items.push(...(acr ? [...azure, ...generic] : [...generic, ...azure]));
-  const picked = await vscode.window.showQuickPick(items, { title: `Sign in to ${loginServer}`, placeHolder: "How to sign in" });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Sign in to {0}", loginServer), placeHolder: vscode.l10n.t("How to sign in") });
   if (!picked) {
     return undefined;
   }
@@ -219,17 +222,17 @@ async function askCredentials(
     return { ...base, auth: picked.auth };
   }
   const username = await vscode.window.showInputBox({
-    title: `Sign in to ${loginServer}`,
-    prompt: "Username (for an ACR token or admin user: its name)",
+    title: vscode.l10n.t("Sign in to {0}", loginServer),
+    prompt: vscode.l10n.t("Username (for an ACR token or admin user: its name)"),
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : "A username is needed"),
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t("A username is needed")),
   });
   if (username === undefined) {
     return undefined;
   }
   const password = await vscode.window.showInputBox({
-    title: `Sign in to ${loginServer} as ${username}`,
-    prompt: "Password or token",
+    title: vscode.l10n.t("Sign in to {0} as {1}", loginServer, username),
+    prompt: vscode.l10n.t("Password or token"),
     password: true,
     ignoreFocusOut: true,
   });

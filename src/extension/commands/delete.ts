@@ -23,14 +23,15 @@ export async function confirmDeletion(options: CommandOptions, message: string, 
   if (options.confirm) {
     return options.confirm(message, detail);
   }
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, "Delete");
-  return choice === "Delete";
+  const deleteButton = vscode.l10n.t("Delete");
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteButton);
+  return choice === deleteButton;
 }
 
 function list(items: string[], max = 20): string {
   const shown = items.slice(0, max).map((i) => `  • ${i}`);
   if (items.length > max) {
-    shown.push(`  • … and ${items.length - max} more`);
+    shown.push(`  • ${vscode.l10n.t("… and {0} more", items.length - max)}`);
   }
   return shown.join("\n");
 }
@@ -44,14 +45,14 @@ export async function deleteRepository(services: Services, node: TreeNode | unde
   const properties = target.node instanceof RepositoryNode ? target.node.properties : undefined;
   const counts =
     properties?.manifestCount !== undefined
-      ? `all ${properties.manifestCount} manifests and ${properties.tagCount ?? "all"} tags in it`
-      : "every manifest and tag in it";
-  const ok = await confirmDeletion(options, `Delete the repository ${name}?`, `This deletes ${counts}. It cannot be undone.`);
+      ? vscode.l10n.t("all {0} manifests and {1} tags in it", properties.manifestCount, properties.tagCount ?? vscode.l10n.t("all"))
+      : vscode.l10n.t("every manifest and tag in it");
+  const ok = await confirmDeletion(options, vscode.l10n.t("Delete the repository {0}?", name), vscode.l10n.t("This deletes {0}. It cannot be undone.", counts));
   if (!ok) {
     return undefined;
   }
   const client = await services.connections.getClient(target.registry);
-  const result = await withDeleteProgress(`Deleting ${name}`, options, (abortSignal) => client.deleteRepository(target.repository, { abortSignal }));
+  const result = await withDeleteProgress(vscode.l10n.t("Deleting {0}", name), options, (abortSignal) => client.deleteRepository(target.repository, { abortSignal }));
   services.log.info(`Deleted repository ${name}: ${result.deletedManifests.length} manifests, ${result.deletedTags.length} tags`);
   removeFromTree(services, target, findNode(services, target));
   return { deleted: name, ...result };
@@ -68,13 +69,14 @@ export async function deleteManifest(services: Services, node: TreeNode | undefi
   const digest = properties.digest;
   const reference = formatReference(target.registry.loginServer, target.repository, digest);
   const detail = properties.tags.length
-    ? `Its ${properties.tags.length === 1 ? "tag goes" : `${properties.tags.length} tags go`} with it:\n${list(sortedTags(properties.tags))}\n\nThis cannot be undone.`
-    : "It has no tags. This cannot be undone.";
-  const ok = await confirmDeletion(options, `Delete the manifest ${reference}?`, detail);
+    ? (properties.tags.length === 1 ? vscode.l10n.t("Its tag goes with it:") : vscode.l10n.t("Its {0} tags go with it:", properties.tags.length)) +
+      `\n${list(sortedTags(properties.tags))}\n\n${vscode.l10n.t("This cannot be undone.")}`
+    : vscode.l10n.t("It has no tags. This cannot be undone.");
+  const ok = await confirmDeletion(options, vscode.l10n.t("Delete the manifest {0}?", reference), detail);
   if (!ok) {
     return undefined;
   }
-  await withDeleteProgress(`Deleting ${reference}`, options, (abortSignal) => client.deleteManifest(target.repository, digest, { abortSignal }));
+  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteManifest(target.repository, digest, { abortSignal }));
   services.log.info(`Deleted manifest ${reference} and its tags ${properties.tags.join(", ") || "(none)"}`);
   removeFromTree(services, target, findNode(services, target, digest));
   return { deleted: reference, deletedManifests: [digest], deletedTags: properties.tags };
@@ -91,16 +93,16 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
   const reference = formatReference(target.registry.loginServer, target.repository, target.reference);
   const emulated = capabilities.deleteTagDirectly
     ? ""
-    : "\n\nThis registry cannot delete a tag by itself: the tag is first moved to a small placeholder manifest, which is then deleted.";
+    : "\n\n" + vscode.l10n.t("This registry cannot delete a tag by itself: the tag is first moved to a small placeholder manifest, which is then deleted.");
   const ok = await confirmDeletion(
     options,
-    `Delete the tag ${reference}?`,
-    `Only the tag goes; the manifest ${tagProperties.digest} and its other tags stay.${emulated}\n\nThis cannot be undone.`,
+    vscode.l10n.t("Delete the tag {0}?", reference),
+    vscode.l10n.t("Only the tag goes; the manifest {0} and its other tags stay.", tagProperties.digest) + `${emulated}\n\n${vscode.l10n.t("This cannot be undone.")}`,
   );
   if (!ok) {
     return undefined;
   }
-  await withDeleteProgress(`Deleting ${reference}`, options, (abortSignal) => client.deleteTag(target.repository, target.reference!, { abortSignal }));
+  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteTag(target.repository, target.reference!, { abortSignal }));
   services.log.info(`Deleted tag ${reference}`);
   removeFromTree(services, target, findNode(services, target, tagProperties.digest));
   return { deleted: reference, deletedManifests: [], deletedTags: [target.reference] };

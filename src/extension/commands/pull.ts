@@ -65,12 +65,12 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
   }
   const reference = formatReference(target.registry.loginServer, target.repository, target.reference);
   const result = await withTransferProgress(
-    { title: `Pulling ${reference}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    { title: vscode.l10n.t("Pulling {0}", reference), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
     (progress) => downloadAll(client, target.repository, manifest, folder, plan, progress),
   );
   services.log.info(`Pulled ${reference} (${manifest.digest}) into ${folder}: ${result.map((f) => f.name).join(", ")}`);
   if (!options.destination) {
-    void vscode.window.showInformationMessage(`Pulled ${reference} into ${folder} (${result.length} files).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pulled {0} into {1} ({2} files).", reference, folder, result.length));
   }
   return { reference, digest: manifest.digest, folder, files: result };
 }
@@ -88,7 +88,7 @@ async function pickPlatform(index: GetManifestResult, options: CommandOptions): 
   }
   const picked = await vscode.window.showQuickPick(
     entries.map((e) => ({ label: describe(e), description: e.digest, digest: e.digest })),
-    { title: "This is a multi-platform index", placeHolder: "Pick the platform to pull" },
+    { title: vscode.l10n.t("This is a multi-platform index"), placeHolder: vscode.l10n.t("Pick the platform to pull") },
   );
   return picked?.digest;
 }
@@ -99,11 +99,11 @@ async function pickFolder(options: CommandOptions): Promise<string | undefined> 
   }
   const folders = vscode.workspace.workspaceFolders;
   const picked = await vscode.window.showOpenDialog({
-    title: "Pull into folder",
+    title: vscode.l10n.t("Pull into folder"),
     canSelectFiles: false,
     canSelectFolders: true,
     canSelectMany: false,
-    openLabel: "Pull Here",
+    openLabel: vscode.l10n.t("Pull Here"),
     defaultUri: folders?.[0]?.uri,
   });
   return picked?.[0]?.fsPath;
@@ -147,9 +147,9 @@ async function mayReplace(paths: string[], options: CommandOptions): Promise<boo
   if (options.destination !== undefined) {
     throw new Error(`These files already exist in the destination: ${existing.join(", ")}`);
   }
-  const replace = "Replace";
+  const replace = vscode.l10n.t("Replace");
   const choice = await vscode.window.showWarningMessage(
-    `${existing.length} file(s) already exist in the folder and would be replaced.`,
+    vscode.l10n.t("{0} file(s) already exist in the folder and would be replaced.", existing.length),
     { modal: true, detail: existing.join("\n") },
     replace,
   );

@@ -26,12 +26,12 @@ export class LoadMoreNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem("Load more…", vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t("Load more…"), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = "loadMore";
     item.iconPath = new vscode.ThemeIcon("ellipsis");
-    item.tooltip = "Fetch the next page";
-    item.command = { command: "containerRegistryExplorer.loadMore", title: "Load More", arguments: [this] };
+    item.tooltip = vscode.l10n.t("Fetch the next page");
+    item.command = { command: "containerRegistryExplorer.loadMore", title: vscode.l10n.t("Load More"), arguments: [this] };
     return item;
   }
 }
@@ -55,15 +55,18 @@ export class ErrorNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const message = this.error instanceof Error ? this.error.message : String(this.error);
     const auth = this.isAuthenticationFailure;
-    const item = new vscode.TreeItem(auth ? "Sign-in failed — re-enter credentials" : "Could not load — retry", vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      auth ? vscode.l10n.t("Sign-in failed — re-enter credentials") : vscode.l10n.t("Could not load — retry"),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.description = message;
     item.tooltip = new vscode.MarkdownString().appendText(message);
     item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
     item.contextValue = auth ? "error;auth" : "error;retry";
     item.command = auth
-      ? { command: "containerRegistryExplorer.reenterCredentials", title: "Re-enter Credentials", arguments: [this] }
-      : { command: "containerRegistryExplorer.retry", title: "Retry", arguments: [this] };
+      ? { command: "containerRegistryExplorer.reenterCredentials", title: vscode.l10n.t("Re-enter Credentials"), arguments: [this] }
+      : { command: "containerRegistryExplorer.retry", title: vscode.l10n.t("Retry"), arguments: [this] };
     return item;
   }
 }
