@@ -27,6 +27,8 @@ export interface VsCodeServerOptions {
   connectionToken?: string;
   /** Skips the "Do you trust the authors" prompt on the workspace folder. */
   disableWorkspaceTrust?: boolean;
+  /** Honour the URL payload's extensionDevelopmentPath/extensionTestsPath (ignored without it). */
+  enableSmokeTestDriver?: boolean;
   logFile: string;
   /** Mirror the server's output. */
   verbose?: boolean;
@@ -86,6 +88,7 @@ export function startVsCodeServer(options: VsCodeServerOptions): Promise<VsCodeS
     "--accept-server-license-terms",
     "--disable-telemetry",
     ...(options.disableWorkspaceTrust ? ["--disable-workspace-trust"] : []),
+    ...(options.enableSmokeTestDriver ? ["--enable-smoke-test-driver"] : []),
     "--user-data-dir", dirs.userData,
     "--server-data-dir", dirs.serverData,
     "--extensions-dir", dirs.extensions,

@@ -12,12 +12,12 @@
 //
 // Tunables: CRE_VSCODE_TEST_TIMEOUT_MS (default 15 min overall),
 // CRE_VSCODE_VERBOSE=1 (also mirror the server's own log).
-import * as cp from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { chromium, Browser, Page } from "playwright-core";
+import { serverEnv, startVsCodeServer, VsCodeServer } from "../../scripts/start/vscodeServer";
 import { ensureCodeServer } from "./ensureCodeServer";
 import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, printSummary } from "./results";
 
@@ -45,75 +45,6 @@ function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
-}
-
-interface Server {
-  process: cp.ChildProcess;
-  logFile: string;
-}
-
-function startServer(node: string, serverMain: string, port: number, tmp: string, env: NodeJS.ProcessEnv): Promise<Server> {
-  const logFile = path.join(artifactsDir, "vscode-server.log");
-  const logStream = fs.createWriteStream(logFile);
-  const args = [
-    serverMain,
-    "--host", "127.0.0.1",
-    "--port", String(port),
-    "--without-connection-token",
-    "--accept-server-license-terms",
-    "--disable-telemetry",
-    // Otherwise the folder opens in Restricted Mode and the extension, which
-    // does not declare untrustedWorkspaces support, stays disabled.
-    "--disable-workspace-trust",
-    // Without it the payload's extensionDevelopmentPath/extensionTestsPath are
-    // silently ignored.
-    "--enable-smoke-test-driver",
-    "--user-data-dir", path.join(tmp, "user-data"),
-    "--server-data-dir", path.join(tmp, "server-data"),
-    "--extensions-dir", path.join(tmp, "extensions"),
-  ];
-  // detached: its own process group, so the extension host and other
-  // children die with it when we kill the group.
-  const child = cp.spawn(node, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let ready = false;
-    const timer = setTimeout(() => reject(new Error(`server not ready after 60 s; see ${logFile}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      logStream.write(chunk);
-      if (verbose) {
-        process.stdout.write(`[server] ${chunk.toString()}`);
-      }
-      if (!ready && chunk.toString().includes(`Extension host agent listening on ${port}`)) {
-        ready = true;
-        clearTimeout(timer);
-        resolve({ process: child, logFile });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("exit", (code, signal) => {
-      logStream.end();
-      if (!ready) {
-        clearTimeout(timer);
-        reject(new Error(`server exited early (${code ?? signal}); see ${logFile}`));
-      }
-    });
-  });
-}
-
-function killGroup(child: cp.ChildProcess | undefined): void {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    child.kill("SIGKILL");
-  }
 }
 
 function workbenchUrl(port: number, workspace: string): string {
@@ -195,20 +126,14 @@ async function main(): Promise<number> {
   const workspace = path.join(tmp, "workspace");
   fs.mkdirSync(workspace);
   const resultsFile = path.join(tmp, "results.json");
-  const env: NodeJS.ProcessEnv = { ...process.env, [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "code-server" };
-  // Variables of an enclosing VS Code (when run from its terminal) would make
-  // the server talk to that instance instead of being self-contained.
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("VSCODE_") || key === "ELECTRON_RUN_AS_NODE") {
-      delete env[key];
-    }
-  }
+  // Without an enclosing VS Code's variables (when run from its terminal), so the server is self-contained.
+  const env = serverEnv({ [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "code-server" });
 
-  let server: Server | undefined;
+  let server: VsCodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   const cleanup = (): void => {
-    killGroup(server?.process);
+    server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   // Ctrl-C or a CI kill must not leave a server and an extension host behind.
@@ -225,7 +150,20 @@ async function main(): Promise<number> {
   const workbenchLog = fs.createWriteStream(workbenchLogFile);
   try {
     const port = await freePort();
-    server = await startServer(node, serverMain, port, tmp, env);
+    server = await startVsCodeServer({
+      node,
+      serverMain,
+      host: "127.0.0.1",
+      port,
+      dirs: { userData: path.join(tmp, "user-data"), serverData: path.join(tmp, "server-data"), extensions: path.join(tmp, "extensions") },
+      env,
+      // Otherwise the folder opens in Restricted Mode.
+      disableWorkspaceTrust: true,
+      // Without it the payload's extensionDevelopmentPath/extensionTestsPath are silently ignored.
+      enableSmokeTestDriver: true,
+      logFile: path.join(artifactsDir, "vscode-server.log"),
+      verbose,
+    });
     log(`server listening on 127.0.0.1:${port}`);
     browser = await chromium.launch({
       executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
