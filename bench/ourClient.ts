@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   } else if (command === "pull") {
     const writeBufferBytes = process.env.BENCH_WRITE_BUFFER ? Number(process.env.BENCH_WRITE_BUFFER) : undefined;
     const hashWorkers = process.env.BENCH_HASH_WORKERS ? Number(process.env.BENCH_HASH_WORKERS) : undefined;
-    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers });
+    const releaseBuffers = process.env.BENCH_RELEASE_BUFFERS ? process.env.BENCH_RELEASE_BUFFERS === "1" : undefined;
+    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers, releaseBuffers });
     process.stdout.write(JSON.stringify({ digest: result.digest, downloadedBytes: result.downloadedBytes }) + "\n");
   } else {
     throw new Error(`unknown command ${command}`);

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
+import { BufferReleaser } from "../../src/client/http/bufferRelease";
 import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
@@ -331,6 +332,27 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
     await assert.rejects(client().pullImage(REPO, "v1", out, { concurrency: 4 }), /after 5 resumed requests/);
     assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial") || f.includes(big.digest.slice(7))), []);
     assert.equal(fs.existsSync(path.join(out, "index.json")), false);
+  });
+});
+
+describe("freeing spent buffers at once (http/bufferRelease.ts)", function () {
+  it("frees buffers a chunk spans whole, and never touches a view into a shared buffer", function () {
+    const own = Buffer.alloc(16 * 1024, 1);
+    const pooled = Buffer.from("a small chunk lives in Node's shared 8 KiB pool");
+    const shared = Buffer.alloc(1024, 2);
+    const view = shared.subarray(0, 512);
+    const releaser = new BufferReleaser();
+    releaser.release(own);
+    releaser.release(pooled);
+    releaser.release(view);
+    releaser.flush();
+    assert.equal(own.byteLength, 0, "the whole-span buffer was detached (its memory freed)");
+    assert.equal(pooled.toString(), "a small chunk lives in Node's shared 8 KiB pool");
+    assert.equal(view.byteLength, 512);
+    assert.equal(shared[1023], 2);
+    // Released twice, or already detached: no throw.
+    releaser.release(own);
+    releaser.flush();
   });
 });
 

@@ -1,6 +1,6 @@
 // Assembles the core-rest-pipeline stacks the client sends through, one
 // concern per policy (outermost first):
-//   retry -> redirect -> challenge auth -> request log -> idle timeout -> HTTP client
+//   retry -> redirect -> challenge auth -> request log -> idle timeout -> socket read release -> HTTP client
 // Redirects are followed across origins (ACR answers blob GETs with a 307 to
 // storage on another host); core's redirect policy drops Authorization on
 // every hop, and the challenge policy only signs the registry's own origin.
@@ -17,6 +17,8 @@ import {
 import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
 import { challengeAuthPolicy } from "./challengeAuthPolicy";
 import { idleTimeoutPolicy } from "./idleTimeoutPolicy";
+import { releaseSocketReads } from "./bufferRelease";
+import { requestContext } from "./requestContext";
 import { RequestLogger, requestLogPolicy } from "./requestLogPolicy";
 import { RetryOptions, retryPolicy } from "./retryPolicy";
 
@@ -61,6 +63,17 @@ export function createRegistryPipeline(
     pipeline.addPolicy(requestLogPolicy(options.logRequest));
   }
   pipeline.addPolicy(idleTimeoutPolicy(options.timeoutMs));
+  // Closest to the transport: sees node:http's own response, with its socket.
+  pipeline.addPolicy({
+    name: "registryReleaseSocketReads",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (requestContext(request).releaseSocketReads && response.readableStreamBody) {
+        releaseSocketReads(response.readableStreamBody);
+      }
+      return response;
+    },
+  });
   return pipeline;
 }
 

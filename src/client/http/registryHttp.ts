@@ -45,6 +45,12 @@ export interface RegistryRequest {
    * from the upload status instead). The default value is true.
    */
   retry?: boolean;
+  /**
+   * Free each read of the connection as soon as Node's HTTP parser has used
+   * it, rather than at the next garbage collection (bufferRelease.ts): for
+   * large bodies such as blobs. The default value is false.
+   */
+  releaseSocketReads?: boolean;
 }
 
 export interface RegistryResponse {
@@ -86,6 +92,7 @@ export class RegistryHttp {
     context.registry = this.loginServer;
     context.retry = request.retry;
     context.timeoutMs = request.timeoutMs;
+    context.releaseSocketReads = request.releaseSocketReads;
     let response;
     try {
       response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);

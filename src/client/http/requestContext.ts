@@ -19,6 +19,8 @@ export interface RequestContext {
   retry?: boolean;
   /** Idle timeout for this request in milliseconds, overriding the client's; 0 for none. */
   timeoutMs?: number;
+  /** Free the socket's reads as soon as the HTTP parser has used them (bufferRelease.ts). */
+  releaseSocketReads?: boolean;
   /** How many times the request was sent (set by the retry policy). */
   attempts?: number;
   /** The last answer was still a retryable failure when the retries ran out. */

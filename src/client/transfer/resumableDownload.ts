@@ -62,6 +62,8 @@ export interface DownloadSink {
 export interface ResumableReadOptions extends OperationOptions {
   /** Upper bound on resumes. The default value is 5. */
   maxResumes?: number;
+  /** Free the connection's reads once parsed (RegistryRequest.releaseSocketReads). The default value is false. */
+  releaseSocketReads?: boolean;
 }
 
 /**
@@ -106,8 +108,13 @@ export async function downloadBlobResumable(
 }
 
 /** The first GET of a blob download (200 expected; errors, 401 and 404 reject). */
-export function sendFirstGet(http: RegistryHttp, url: string, abortSignal: AbortSignalLike | undefined): Promise<RegistryResponse> {
-  return http.send({ method: "GET", url, operation: OPERATION, expectedStatus: [200], abortSignal });
+export function sendFirstGet(
+  http: RegistryHttp,
+  url: string,
+  abortSignal: AbortSignalLike | undefined,
+  releaseSocketReads = false,
+): Promise<RegistryResponse> {
+  return http.send({ method: "GET", url, operation: OPERATION, expectedStatus: [200], abortSignal, releaseSocketReads });
 }
 
 /**
@@ -299,6 +306,7 @@ export class ResumableBodyReader {
       expectedStatus: [200, 206, 416],
       headers: { Range: `bytes=${this.offset}-` },
       abortSignal: this.options.abortSignal,
+      releaseSocketReads: this.options.releaseSocketReads,
     });
     const where = `(GET ${redactUrl(response.url)})`;
     if (response.status === 416) {

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import { createHash, Hash } from "node:crypto";
 import { DigestValidationError } from "../errors";
+import { BufferReleaser } from "../http/bufferRelease";
 import { splitDigest } from "../reference";
 import type { HashingWriterPool, WorkerFileWriter } from "./hashingWriterPool";
 import type { DownloadSink } from "./resumableDownload";
@@ -17,6 +18,12 @@ export interface BlobFileOptions {
   /** Batches handed to the worker and not yet written, per file. The default value is 4. */
   maxBatchesInFlight?: number;
   onBytes?: (delta: number) => void;
+  /**
+   * Free each chunk's memory once it is hashed and written (http/bufferRelease.ts):
+   * only for chunks nothing else holds, such as the HTTP body's own copies.
+   * The default value is false.
+   */
+  releaseChunks?: boolean;
 }
 
 /**
@@ -86,6 +93,7 @@ abstract class BlobFileBase {
 
 class PooledBlobFile extends BlobFileBase implements BlobFile {
   private readonly writer: WorkerFileWriter;
+  private readonly released?: BufferReleaser;
   private failed = false;
 
   constructor(pool: HashingWriterPool, tempPath: string, finalPath: string, digest: string, size: number | undefined, options: BlobFileOptions) {
@@ -94,6 +102,7 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
       batchBytes: options.writeBufferBytes ?? 256 * 1024,
       maxBatchesInFlight: options.maxBatchesInFlight ?? 4,
     });
+    this.released = options.releaseChunks ? new BufferReleaser() : undefined;
   }
 
   get stopped(): boolean {
@@ -104,6 +113,8 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
     this.count(chunk);
     this.writer.write(chunk);
     this.options.onBytes?.(chunk.length);
+    // Copied into the worker's batch: the chunk itself is done with (and reads as empty from here on).
+    this.released?.release(chunk);
     return !this.writer.saturated;
   }
 
@@ -112,6 +123,7 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
   }
 
   async commit(): Promise<number> {
+    this.released?.flush();
     try {
       return await this.check(await this.writer.finish());
     } catch (error) {
@@ -141,6 +153,7 @@ class MainThreadBlobFile extends BlobFileBase implements BlobFile {
   private waiters: (() => void)[] = [];
   private failure?: Error;
   private closed = false;
+  private readonly released?: BufferReleaser;
 
   constructor(
     private readonly file: fs.promises.FileHandle,
@@ -153,6 +166,7 @@ class MainThreadBlobFile extends BlobFileBase implements BlobFile {
     super(tempPath, finalPath, digest, size, options);
     this.hash = createHash(splitDigest(digest)[0]);
     this.limit = options.writeBufferBytes ?? 256 * 1024;
+    this.released = options.releaseChunks ? new BufferReleaser() : undefined;
   }
 
   get stopped(): boolean {
@@ -220,6 +234,11 @@ class MainThreadBlobFile extends BlobFileBase implements BlobFile {
       try {
         if (!this.failure) {
           await this.file.writev(buffers);
+          // Hashed and on disk: the chunks are done with.
+          if (this.released) {
+            buffers.forEach((buffer) => this.released!.release(buffer));
+            this.released.flush();
+          }
         }
       } catch (error) {
         this.failure = error as Error;
