@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
 import { BufferReleaser } from "../../src/client/http/bufferRelease";
+import { AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
 import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
@@ -332,6 +333,39 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
     await assert.rejects(client().pullImage(REPO, "v1", out, { concurrency: 4 }), /after 5 resumed requests/);
     assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial") || f.includes(big.digest.slice(7))), []);
     assert.equal(fs.existsSync(path.join(out, "index.json")), false);
+  });
+});
+
+describe("whole-image pull through ACR's 307 to blob storage", function () {
+  let registry: RunningRegistry;
+  let acr: AcrStandIn;
+  let work: string;
+
+  before(async function () {
+    registry = await startRegistry({ auth: "anonymous" });
+    acr = await startAcrStandIn({ upstream: registry.url, anonymousPull: true });
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "image-transfer-acr-"));
+  });
+
+  after(async function () {
+    await acr?.stop();
+    await registry?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("pushes an image and pulls it back byte for byte, the blobs coming from storage (buffers released on both hosts)", async function () {
+    const image = writeLayout(path.join(work, "image"), [3 * 1024 * 1024 + 17, 1024 * 1024 + 3]);
+    const client = new ContainerRegistryClient(acr.url, await createFakeEntraCredential());
+    await client.pushImage("acr/app", image.dir, { tag: "v1" });
+    acr.storage.requests.length = 0;
+    const out = path.join(work, "pulled");
+    const pulled = await client.pullImage("acr/app", "v1", out, { concurrency: 4 });
+    assert.equal(pulled.digest, image.manifestDigest);
+    for (const blob of image.blobs) {
+      assert.ok(fs.readFileSync(path.join(out, "blobs", "sha256", blob.digest.slice(7))).equals(blob.bytes), blob.digest);
+    }
+    assert.ok(acr.storage.requests.length >= image.blobs.length, "the blobs came from the storage origin");
+    assert.equal(acr.storage.sawAuthorization, false);
   });
 });
 
