@@ -52,6 +52,8 @@ const SECRET_PREFIX = "containerRegistryExplorer.secret.";
 
 export class Connections implements vscode.Disposable {
   private readonly clients = new Map<string, ContainerRegistryClient>();
+  /** Saved registries whose probed capabilities include properties. */
+  private readonly propertyRegistries = new Set<string>();
   private readonly capabilities = new Map<string, Promise<RegistryCapabilities>>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a registry is added, removed or its credentials change. */
@@ -130,7 +132,12 @@ export class Connections implements vscode.Disposable {
   getCapabilities(registry: SavedRegistry): Promise<RegistryCapabilities> {
     let capabilities = this.capabilities.get(registry.id);
     if (!capabilities) {
-      capabilities = this.getClient(registry).then((client) => client.getCapabilities());
+      capabilities = this.getClient(registry)
+        .then((client) => client.getCapabilities())
+        .then((found) => {
+          this.notePropertySupport(registry.id, found.properties);
+          return found;
+        });
       capabilities.catch(() => this.capabilities.delete(registry.id));
       this.capabilities.set(registry.id, capabilities);
     }
@@ -141,12 +148,35 @@ export class Connections implements vscode.Disposable {
   forgetAllClients(): void {
     this.clients.clear();
     this.capabilities.clear();
+    this.propertyRegistries.clear();
+    this.publishPropertySupport();
+  }
+
+  /**
+   * The property toggles are offered in the palette only once a connected
+   * registry is known to have properties (ACR): the context key
+   * `containerRegistryExplorer.hasPropertyRegistries`.
+   */
+  private notePropertySupport(id: string, properties: boolean): void {
+    if (properties) {
+      this.propertyRegistries.add(id);
+    } else {
+      this.propertyRegistries.delete(id);
+    }
+    this.publishPropertySupport();
+  }
+
+  private publishPropertySupport(): void {
+    void vscode.commands.executeCommand("setContext", "containerRegistryExplorer.hasPropertyRegistries", this.propertyRegistries.size > 0);
   }
 
   /** Drops the cached client so the next use reads credentials again. */
   forgetClient(id: string): void {
     this.clients.delete(id);
     this.capabilities.delete(id);
+    if (this.propertyRegistries.delete(id)) {
+      this.publishPropertySupport();
+    }
   }
 
   /** A client for a registry that is not saved (yet), e.g. to check credentials before saving. */
