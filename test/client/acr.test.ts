@@ -197,3 +197,21 @@ describe("client against the ACR stand-in", function () {
     await assert.rejects(wrong.getTagProperties("admin/app", "v1"), RegistryAuthenticationError);
   });
 });
+
+describe("Microsoft Entra tokens stay with the registry that asked", function () {
+  it("refuses to exchange an Entra token with a token realm on another host", async function () {
+    const registry = await startRegistry({ auth: "token" });
+    try {
+      const client = new ContainerRegistryClient(registry.url, await createFakeEntraCredential());
+      const before = registry.tokenService!.requests.length;
+      await assert.rejects(collect(client.listRepositoryNames()), (error: unknown) => {
+        assert.ok(error instanceof RegistryAuthenticationError);
+        assert.match(error.message, /only exchanged with the registry itself/);
+        return true;
+      });
+      assert.equal(registry.tokenService!.requests.length, before, "nothing was sent to the foreign realm");
+    } finally {
+      await registry.stop();
+    }
+  });
+});

@@ -86,6 +86,15 @@ export class RegistryAuthenticator {
     credential: TokenCredential,
     abortSignal?: AbortSignalLike,
   ): Promise<string> {
+    // ACR's realm is always its own /oauth2/token. An Entra token is good for
+    // every registry the user can reach, so it goes nowhere else, whatever a
+    // challenge names (a hostile registry could name any https realm).
+    if (realm.origin !== this.registryOrigin) {
+      throw new RegistryAuthenticationError(
+        `${new URL(this.registryOrigin).host} asks for tokens from ${realm.origin}; a Microsoft Entra token is only exchanged with the registry itself (Azure Container Registry). Sign in to this registry with a username and password instead.`,
+        { statusCode: 401 },
+      );
+    }
     const service = challenge.service ?? realm.host;
     const refreshToken = await this.acrRefreshToken(realm, service, credential, abortSignal);
     const form: Record<string, string> = { grant_type: "refresh_token", service, refresh_token: refreshToken };

@@ -12,6 +12,8 @@ import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } f
 import { AuthChallenge, parseChallenge } from "../auth/challenge";
 import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
 import { destroyBody } from "./readBody";
+import { isSafeForeignUrl } from "./foreignOrigin";
+import { RegistryError } from "../errors";
 
 export const challengeAuthPolicyName = "registryChallengeAuth";
 
@@ -20,7 +22,14 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
   return {
     name: challengeAuthPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
-      if (new URL(request.url).origin !== registryOrigin) {
+      const url = new URL(request.url);
+      if (url.origin !== registryOrigin) {
+        if (!isSafeForeignUrl(url, registryOrigin)) {
+          throw new RegistryError(
+            `${new URL(registryOrigin).host} redirected to ${url.protocol}//${url.host}, another host over plain http; not followed, so no data crosses the network unencrypted`,
+            { method: request.method, url: request.url },
+          );
+        }
         request.headers.delete("Authorization");
         return next(request);
       }
@@ -39,13 +48,14 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
       if (!challenge) {
         return response;
       }
+      // The 401's body is not needed, whatever happens next (a failed sign-in must not hold the socket).
+      destroyBody(response.readableStreamBody);
       let authorization = await authenticator.authorize(challenge, request.abortSignal);
       if (authorization === sentAuthorization) {
         // The same token was just refused (revoked, or expired early): get a fresh one, once.
         authenticator.invalidate(challenge);
         authorization = await authenticator.authorize(challenge, request.abortSignal);
       }
-      destroyBody(response.readableStreamBody);
       challengesByKind.set(kind, challenge);
       request.headers.set("Authorization", authorization);
       return next(request);

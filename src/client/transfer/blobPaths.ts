@@ -1,7 +1,7 @@
 // Blob URLs of the OCI distribution API and small blob operations.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { isLoopbackHost } from "../endpoint";
+import { isSafeForeignUrl } from "../http/foreignOrigin";
 import { RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
 import { redactUrl } from "../redact";
@@ -33,8 +33,7 @@ export function resolveLocation(http: RegistryHttp, location: string | undefined
   } catch {
     throw new RegistryError(`${capitalize(operation)} failed on ${http.loginServer}: the registry sent an invalid Location`, { operation });
   }
-  const sameOrigin = url.origin === http.origin;
-  if (!sameOrigin && !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))) {
+  if (!isSafeForeignUrl(url, http.origin)) {
     throw new RegistryError(
       `${capitalize(operation)} failed on ${http.loginServer}: the registry sent an upload Location on another host over ${url.protocol}// (${redactUrl(url.toString())}); refusing to send blob data there`,
       { operation },
