@@ -13,6 +13,7 @@ import { parseEndpoint, RegistryEndpoint } from "./endpoint";
 import { InvalidInputError } from "./errors";
 import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./http/createRegistryPipeline";
 import { RegistryHttp } from "./http/registryHttp";
+import { raceAbort } from "./abort";
 import { sha256Digest } from "./digest";
 import { deleteManifestByDigest, getManifest, putManifest, resolveDigest } from "./manifests";
 import { OCI_MANIFEST } from "./mediaTypes";
@@ -308,13 +309,19 @@ export class ContainerRegistryClient {
   private metadata(options: OperationOptions): Promise<MetadataDialect> {
     if (!this.dialect) {
       const kind = this.options.registryKind;
-      this.dialect = (kind ? Promise.resolve(kind) : detectRegistryKind(this.http, this.parsedEndpoint.hostname, options.abortSignal)).then(
-        (detected) => createDialect(detected, this.http),
+      // Shared by every caller, so it runs without any one caller's abort signal.
+      const probe = (kind ? Promise.resolve(kind) : detectRegistryKind(this.http, this.parsedEndpoint.hostname)).then((detected) =>
+        createDialect(detected, this.http),
       );
-      // A cancelled or failed probe is not remembered: the next call probes again.
-      this.dialect.catch(() => (this.dialect = undefined));
+      this.dialect = probe;
+      // A failed probe is not remembered: the next call probes again.
+      probe.catch(() => {
+        if (this.dialect === probe) {
+          this.dialect = undefined;
+        }
+      });
     }
-    return this.dialect;
+    return raceAbort(this.dialect, options.abortSignal);
   }
 
   private async digestOf(repository: string, tagOrDigest: string, options: OperationOptions): Promise<string> {

@@ -23,6 +23,8 @@ export interface PagedAsyncIterableIterator<T, TPage = ContinuablePage<T>, TPage
 
 export interface FetchedPage<T> {
   items: T[];
+  /** How many entries the registry's page had before the client filtered it (the empty-page guard counts these). */
+  listed?: number;
   /** The next page's URL, absolute, or undefined on the last page. */
   nextUrl?: string;
 }
@@ -41,7 +43,7 @@ export function createPagedIterator<T>(fetchPage: PageFetcher<T>, registry: stri
     do {
       const fetched = await fetchPage(url, settings.maxPageSize);
       const page = fetched.items as ContinuablePage<T>;
-      emptyPages = page.length === 0 ? emptyPages + 1 : 0;
+      emptyPages = (fetched.listed ?? page.length) === 0 ? emptyPages + 1 : 0;
       if (fetched.nextUrl !== undefined) {
         if (seen.has(fetched.nextUrl) || fetched.nextUrl === url) {
           throw new RegistryError(`${registry} answered with a paging Link that loops back to a page already read`);

@@ -336,8 +336,14 @@ describe("tag paging where the registry ignores n (distribution 2.8 tags/list)",
     const resumed = await collect(client.listTagProperties("many/tags").byPage({ continuationToken: pages[0].continuationToken }));
     assert.deepEqual(resumed.flat().map((t) => t.name), names.slice(3));
 
+    // Filtering by digest leaves pages empty; that is not a registry looping on empty pages.
+    const other = await pushImage(client, "many/tags", "z-last");
+    const filtered = await collect(client.listTagProperties("many/tags", { digest: other.digest }).byPage({ maxPageSize: 1 }));
+    assert.deepEqual(filtered.flat().map((t) => t.name), ["z-last"]);
+
     const manifestPages = await collect(client.listManifestProperties("many/tags").byPage({ maxPageSize: 3 }));
     assert.equal(manifestPages.length, 3);
+    assert.deepEqual(manifestPages[2].map((m) => m.digest), [image.digest, other.digest]);
     assert.deepEqual(manifestPages[0][0].tags, ["t0", "t1", "t2"]);
   });
 });

@@ -52,3 +52,25 @@ describe("distribution token auth", function () {
     });
   });
 });
+
+describe("shared work and one caller's cancellation", function () {
+  let registry: RunningRegistry;
+
+  before(async function () {
+    registry = await startRegistry({ auth: "token" });
+  });
+
+  after(async function () {
+    await registry?.stop();
+  });
+
+  it("a cancelled caller stops waiting while others sharing the token fetch and probe still finish", async function () {
+    const client = clientFor(registry);
+    const controller = new AbortController();
+    const cancelled = collect(client.listRepositoryNames({ abortSignal: controller.signal }));
+    const other = collect(client.listRepositoryNames());
+    controller.abort();
+    await assert.rejects(cancelled, (error: Error) => error.name === "AbortError");
+    assert.ok(Array.isArray(await other));
+  });
+});

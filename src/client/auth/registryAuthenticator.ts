@@ -16,6 +16,7 @@ import { basicAuthorization, isTokenCredential, isUsernamePassword, RegistryCred
 import { TokenCache, tokenExpiryMs } from "./tokenCache";
 import { TokenEndpointClient } from "./tokenEndpoint";
 import { validateRealm } from "./realm";
+import { raceAbort } from "../abort";
 import { isLoopbackHost } from "../endpoint";
 
 /** ACR's data-plane API version for the token endpoints. */
@@ -53,10 +54,11 @@ export class RegistryAuthenticator {
     }
     let inFlight = this.pending.get(key);
     if (!inFlight) {
-      inFlight = this.fetchAccessToken(challenge, key, abortSignal).finally(() => this.pending.delete(key));
+      // Shared by every caller that needs this scope now, so no caller's cancellation may end it.
+      inFlight = this.fetchAccessToken(challenge, key).finally(() => this.pending.delete(key));
       this.pending.set(key, inFlight);
     }
-    return `Bearer ${await inFlight}`;
+    return `Bearer ${await raceAbort(inFlight, abortSignal)}`;
   }
 
   /** Forgets the token for this challenge (the registry rejected it). */

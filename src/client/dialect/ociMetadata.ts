@@ -114,7 +114,7 @@ export class OciMetadata implements MetadataDialect {
     const tags = await mapWithConcurrency(names, LOOKUP_CONCURRENCY, (tag) =>
       this.getTagProperties(repository, tag, page.abortSignal),
     );
-    return { items: filter.digest ? tags.filter((t) => t.digest === filter.digest) : tags, nextUrl };
+    return { items: filter.digest ? tags.filter((t) => t.digest === filter.digest) : tags, nextUrl, listed: names.length };
   }
 
   async getTagProperties(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties> {
