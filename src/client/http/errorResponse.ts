@@ -23,7 +23,6 @@ export interface ErrorResponseInfo {
   operation: string;
   registry: string;
   body?: NodeJS.ReadableStream;
-  warning?: string;
 }
 
 export async function registryErrorFromResponse(info: ErrorResponseInfo): Promise<RegistryError> {

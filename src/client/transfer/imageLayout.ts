@@ -9,6 +9,7 @@ import { InvalidInputError } from "../errors";
 import type { OciDescriptor, OciManifestLike } from "../models";
 import { isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from "../mediaTypes";
 import { splitDigest, validateDigest } from "../reference";
+import { serializeUpdates, writeFileAtomically } from "./atomicFile";
 
 /** The annotation image-spec uses for a manifest's name (tag) in `index.json`. */
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
@@ -90,20 +91,20 @@ export async function ensureLayout(layoutDir: string): Promise<void> {
  */
 export async function addToLayoutIndex(layoutDir: string, descriptor: OciDescriptor, refName?: string): Promise<void> {
   const indexPath = path.join(layoutDir, "index.json");
-  let index: OciManifestLike = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-  try {
-    index = JSON.parse(await fs.promises.readFile(indexPath, "utf8")) as OciManifestLike;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-      throw error;
+  return serializeUpdates(indexPath, async () => {
+    let index: OciManifestLike = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+    try {
+      index = JSON.parse(await fs.promises.readFile(indexPath, "utf8")) as OciManifestLike;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw error;
+      }
     }
-  }
-  const entry: OciDescriptor = refName ? { ...descriptor, annotations: { ...descriptor.annotations, [REF_NAME_ANNOTATION]: refName } } : descriptor;
-  const manifests = (index.manifests ?? []).filter((m) =>
-    refName ? m.annotations?.[REF_NAME_ANNOTATION] !== refName : m.digest !== descriptor.digest,
-  );
-  index.manifests = [...manifests, entry];
-  const temp = `${indexPath}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temp, JSON.stringify(index));
-  await fs.promises.rename(temp, indexPath);
+    const entry: OciDescriptor = refName ? { ...descriptor, annotations: { ...descriptor.annotations, [REF_NAME_ANNOTATION]: refName } } : descriptor;
+    const manifests = (index.manifests ?? []).filter((m) =>
+      refName ? m.annotations?.[REF_NAME_ANNOTATION] !== refName : m.digest !== descriptor.digest,
+    );
+    index.manifests = [...manifests, entry];
+    await writeFileAtomically(indexPath, JSON.stringify(index));
+  });
 }

@@ -34,6 +34,7 @@ import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths"
 import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
 import { HashingWriterPool } from "./hashingWriterPool";
 import { BlobFile, hashFile, openBlobFile } from "./verifiedFile";
+import { writeFileAtomically } from "./atomicFile";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 import { openFileSource } from "./blobSource";
 import { uploadReopenable } from "./uploadBlob";
@@ -387,9 +388,7 @@ export async function pullImage(
   // a layout whose index names it has every blob.
   const manifestPath = layoutBlobPath(layoutDir, digest);
   await fs.promises.mkdir(path.dirname(manifestPath), { recursive: true });
-  const temp = `${manifestPath}.${randomBytes(4).toString("hex")}.partial`;
-  await fs.promises.writeFile(temp, content);
-  await fs.promises.rename(temp, manifestPath);
+  await writeFileAtomically(manifestPath, content);
   const refName = options.refName ?? (isDigest(tagOrDigest) ? undefined : tagOrDigest);
   await addToLayoutIndex(layoutDir, { mediaType, digest, size: content.byteLength }, refName);
   return { ...pulled, digest, mediaType, layoutDir };
