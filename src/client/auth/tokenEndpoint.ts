@@ -8,6 +8,7 @@ import { RegistryAuthenticationError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { parseErrorBody } from "../http/errorResponse";
 import { readBodyCapped } from "../http/readBody";
+import { ALL_STATUSES } from "../http/requestShape";
 
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 
@@ -47,7 +48,7 @@ export class TokenEndpointClient {
       url: request.url,
       method: request.method,
       abortSignal: request.abortSignal,
-      streamResponseStatusCodes: new Set(Array.from({ length: 500 }, (_, i) => i + 100)),
+      streamResponseStatusCodes: ALL_STATUSES,
       allowInsecureConnection: true, // realms are checked by validateRealm before we get here
     });
     if (request.authorization) {

@@ -14,6 +14,7 @@ import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
 import { destroyBody } from "./readBody";
 import { isSafeForeignUrl } from "./foreignOrigin";
 import { RegistryError } from "../errors";
+import { isReplayable } from "./requestShape";
 
 export const challengeAuthPolicyName = "registryChallengeAuth";
 
@@ -85,14 +86,3 @@ export function requestKind(request: PipelineRequest): string {
   return `other ${path} ${access}`;
 }
 
-function isReplayable(request: PipelineRequest): boolean {
-  const body = request.body;
-  return (
-    body === undefined ||
-    body === null ||
-    typeof body === "string" ||
-    body instanceof Uint8Array ||
-    body instanceof ArrayBuffer ||
-    typeof body === "function"
-  );
-}

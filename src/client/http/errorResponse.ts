@@ -13,6 +13,7 @@ import {
 } from "../errors";
 import { redactUrl } from "../redact";
 import { readBodyPrefix } from "./readBody";
+import { capitalize } from "./requestShape";
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -101,6 +102,3 @@ function statusText(status: number): string {
   return texts[status] ?? "Error";
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

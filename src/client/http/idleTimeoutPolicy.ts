@@ -21,6 +21,7 @@ import { Transform, TransformCallback, pipeline } from "node:stream";
 import { RegistryTimeoutError } from "../errors";
 import { redactUrl } from "../redact";
 import { requestContext } from "./requestContext";
+import { capitalize } from "./requestShape";
 
 export const idleTimeoutPolicyName = "registryIdleTimeout";
 
@@ -130,6 +131,3 @@ function watchBody(
   return watched;
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

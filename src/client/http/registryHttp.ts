@@ -23,9 +23,8 @@ import { explainTlsError } from "./tlsErrors";
 import { registryErrorFromResponse } from "./errorResponse";
 import { destroyBody, readBodyCapped } from "./readBody";
 import { requestContext } from "./requestContext";
+import { ALL_STATUSES, capitalize } from "./requestShape";
 
-/** Every status, so that core-rest-pipeline never buffers a body on its own. */
-const ALL_STATUSES = new Set(Array.from({ length: 500 }, (_, i) => i + 100));
 
 export interface RegistryRequest {
   method: HttpMethods;
@@ -197,9 +196,6 @@ function attemptsNote(request: PipelineRequest): string {
   return notes.length > 0 ? ` (${notes.join("; ")})` : "";
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 export function discardBody(response: RegistryResponse): void {
   const body = response.body as (NodeJS.ReadableStream & { resume?: () => void }) | undefined;

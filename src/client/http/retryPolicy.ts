@@ -15,6 +15,7 @@ import { AbortError } from "@azure/abort-controller";
 import { RegistryTimeoutError } from "../errors";
 import { destroyBody } from "./readBody";
 import { requestContext } from "./requestContext";
+import { isReplayable } from "./requestShape";
 
 export interface RetryOptions {
   /** How many times a request is retried. The default value is 3. */
@@ -104,10 +105,6 @@ export function isTransientError(error: unknown): boolean {
   return typeof code === "string" && RETRIED_ERROR_CODES.has(code);
 }
 
-function isReplayable(request: PipelineRequest): boolean {
-  const body = request.body;
-  return body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || typeof body === "function";
-}
 
 function sleep(ms: number, request: PipelineRequest): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { isSafeForeignUrl } from "../http/foreignOrigin";
 import { RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
 import { redactUrl } from "../redact";
+import { capitalize } from "../http/requestShape";
 
 export function blobPath(repository: string, digest: string): string {
   return `/v2/${repository}/blobs/${digest}`;
@@ -42,9 +43,6 @@ export function resolveLocation(http: RegistryHttp, location: string | undefined
   return url.toString();
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** `PUT <location>&digest=<digest>`: adds the digest to whatever query the location carries (`_state`). */
 export function withDigest(location: string, digest: string): string {

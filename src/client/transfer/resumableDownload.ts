@@ -29,6 +29,7 @@ import { destroyBody } from "../http/readBody";
 import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { redactUrl } from "../redact";
 import { blobPath } from "./blobPaths";
+import { capitalize } from "../http/requestShape";
 
 /** Range requests after a failure, per download. */
 export const MAX_RESUMES = 5;
@@ -418,6 +419,3 @@ export function parseContentRange(value: string | undefined): { start: number; e
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
