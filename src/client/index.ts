@@ -36,6 +36,7 @@ export type { ArtifactReference } from "./reference";
 export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
+export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
 export { fileBlobSource } from "./transfer/blobSource";
 export type { ReopenableBlobSource, UploadBlobData } from "./transfer/blobSource";
 export * as MediaTypes from "./mediaTypes";

@@ -25,7 +25,7 @@ import type {
 import type { FetchedPage } from "../paging";
 import { fetchListPage, windowNames } from "./listPage";
 import { uploadBlob } from "../transfer/uploadBlob";
-import { mapWithConcurrency } from "./concurrency";
+import { mapWithConcurrency } from "../concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
 import { describeManifest } from "./describeManifest";
 

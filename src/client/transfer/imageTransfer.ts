@@ -35,6 +35,7 @@ import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, Lo
 import { HashingWriterPool } from "./hashingWriterPool";
 import { BlobFile, hashFile, openBlobFile } from "./verifiedFile";
 import { writeFileAtomically } from "./atomicFile";
+import { forEachWithConcurrency } from "../concurrency";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 import { openFileSource } from "./blobSource";
 import { uploadReopenable } from "./uploadBlob";
@@ -96,29 +97,6 @@ export function checkConcurrency(concurrency: number | undefined): number {
   return value;
 }
 
-/** Runs `fn` over the items with at most `limit` in flight; the first failure aborts the others' start. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  async function lane(): Promise<void> {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  }
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, lane);
-  const results = await Promise.allSettled(lanes);
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (rejected) {
-    throw rejected.reason;
-  }
-}
-
 function progressReporter(total: number, onProgress?: (progress: TransferProgress) => void): (delta: number) => void {
   let transferred = 0;
   return (delta) => {
@@ -142,7 +120,7 @@ export async function pushBlobs(
   let uploadedBytes = 0;
   // Large blobs first, so the last lane does not start a big one alone.
   const ordered = [...unique].sort((a, b) => b.size - a.size);
-  await forEachLimited(ordered, concurrency, async (blob) => {
+  await forEachWithConcurrency(ordered, concurrency, async (blob) => {
     const outcome = await pushBlob(http, repository, blob, options, (delta) => {
       uploadedBytes += delta;
       report(delta);
@@ -263,7 +241,7 @@ export async function pullBlobs(
   return { blobs: events, downloadedBytes };
 
   async function pullEach(ordered: BlobToPull[]): Promise<void> {
-    await forEachLimited(ordered, concurrency, async (blob) => {
+    await forEachWithConcurrency(ordered, concurrency, async (blob) => {
       const written = await pullBlob(http, repository, blob, layoutDir, pool, {
         ...options,
         onBytes: (delta: number) => {
