@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { UploadBlobResult, validateDigest } from "../../client/index";
+import { fileBlobSource, UploadBlobResult, validateDigest } from "../../client/index";
 import { digestFileName, downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
@@ -19,7 +19,7 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   if (!file) {
     return undefined;
   }
-  const size = await regularFileSize(file);
+  await regularFileSize(file);
   const where = await resolveRepository(services, node, options, true);
   if (!where) {
     return undefined;
@@ -27,12 +27,14 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   const client = await services.connections.getClient(where.registry);
   const result = await withTransferProgress(
     { title: `Uploading ${path.basename(file)} to ${where.registry.loginServer}/${where.repository}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
-    (progress) =>
-      client.uploadBlob(where.repository, fs.createReadStream(file), {
-        sizeInBytes: size,
+    async (progress) => {
+      // Reopenable, so a broken upload resumes; nothing is opened until the bytes are sent.
+      const source = await fileBlobSource(file);
+      return client.uploadBlob(where.repository, source, {
         abortSignal: progress.signal,
-        onProgress: (p) => progress.report(p.transferredBytes, size),
-      }),
+        onProgress: (p) => progress.report(p.transferredBytes, source.sizeInBytes),
+      });
+    },
   );
   services.log.info(`Uploaded ${file} to ${where.registry.loginServer}/${where.repository} as ${result.digest}`);
   if (!options.files) {

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { formatReference, MediaTypes, OciDescriptor, validateTag } from "../../client/index";
+import { fileBlobSource, formatReference, MediaTypes, OciDescriptor, validateTag } from "../../client/index";
 import { formatBytes, withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { CommandOptions, Services, toUri } from "./services";
@@ -57,15 +57,14 @@ export async function push(services: Services, node: TreeNode | undefined, optio
       let done = 0;
       for (const [i, file] of files.entries()) {
         progress.setStep(`${names[i]} (${formatBytes(sizes[i])})`);
-        const uploaded = await client.uploadBlob(where.repository, fs.createReadStream(file), {
-          sizeInBytes: sizes[i],
+        // Reopenable, so a broken upload resumes; the file is opened only when its bytes are sent,
+        // and the client refuses a file that no longer has the size read here.
+        const source = await fileBlobSource(file);
+        const uploaded = await client.uploadBlob(where.repository, source, {
           abortSignal: progress.signal,
           onProgress: (p) => progress.report(done + p.transferredBytes, total),
         });
-        if (uploaded.sizeInBytes !== sizes[i]) {
-          throw new Error(`${names[i]} changed while it was uploaded (${sizes[i]} bytes before, ${uploaded.sizeInBytes} sent)`);
-        }
-        done += sizes[i];
+        done += uploaded.sizeInBytes;
         layers.push({ mediaType: FILE_LAYER_MEDIA_TYPE, digest: uploaded.digest, size: uploaded.sizeInBytes, annotations: { [TITLE_ANNOTATION]: names[i] } });
       }
       progress.setStep("manifest");
