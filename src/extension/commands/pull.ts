@@ -1,7 +1,8 @@
 // Pull: a manifest (or the one a tag points at; for an index, one platform's)
-// with its config and layers into a folder. Every file is downloaded to a
-// temporary name first; only when all digests were verified are they renamed,
-// so a failed or cancelled pull leaves nothing behind.
+// with its config and layers into a folder. The blobs come several at a time
+// (the client's whole-image pull) into a hidden temporary folder; only when
+// all digests were verified are they renamed into place, so a failed or
+// cancelled pull leaves nothing behind.
 //
 // Files: manifest.json (the exact bytes), config.json, and one file per layer,
 // named from its `org.opencontainers.image.title` annotation where that is a
@@ -10,9 +11,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { ContainerRegistryClient, formatReference, GetManifestResult, MediaTypes, OciDescriptor } from "../../client/index";
-import { digestFileName, downloadBlobToFile, isSafeFileName, removeQuietly, temporaryPath } from "../files";
-import { formatBytes, withTransferProgress } from "../progress";
+import { ContainerRegistryClient, formatReference, GetManifestResult, layoutBlobPath, MediaTypes, OciDescriptor } from "../../client/index";
+import { digestFileName, isSafeFileName, temporaryPath } from "../files";
+import { TransferContext, withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { CommandOptions, Services, toUri } from "./services";
 import { resolveTarget } from "./targets";
@@ -156,45 +157,56 @@ async function mayReplace(paths: string[], options: CommandOptions): Promise<boo
   return choice === replace;
 }
 
+/**
+ * The client's whole-image pull (several blobs at once, each verified in a
+ * temporary file before it gets its name) into a hidden image layout inside
+ * the folder; when every blob is there, the files move out of it under their
+ * planned names. On failure or cancellation the layout goes, so nothing is left.
+ */
 async function downloadAll(
   client: ContainerRegistryClient,
   repository: string,
   manifest: GetManifestResult,
   folder: string,
   plan: PlannedFile[],
-  progress: import("../progress").TransferContext,
+  progress: TransferContext,
 ): Promise<PulledFile[]> {
-  const total = plan.reduce((sum, p) => sum + p.descriptor.size, 0);
-  const temporary = new Map<string, string>();
-  let done = 0;
+  // In the folder, so the renames stay on one file system; ".partial" is never a planned name.
+  const layout = temporaryPath(folder, "pull");
+  const blobCount = new Set(plan.map((p) => p.descriptor.digest)).size;
+  let blobsDone = 0;
+  progress.setStep(vscode.l10n.t("{0} of {1} files", 0, blobCount));
   try {
-    for (const file of plan) {
-      const tmp = temporaryPath(folder, file.name);
-      temporary.set(file.name, tmp);
-      progress.setStep(`${file.name} (${formatBytes(file.descriptor.size)})`);
-      await downloadBlobToFile(client, repository, file.descriptor.digest, tmp, {
-        abortSignal: progress.signal,
-        expectedSize: file.descriptor.size,
-        onBytes: (bytes) => progress.report(done + bytes, total),
-      });
-      done += file.descriptor.size;
-    }
-    const manifestTmp = temporaryPath(folder, "manifest.json");
-    temporary.set("manifest.json", manifestTmp);
-    await fs.promises.writeFile(manifestTmp, manifest.content, { flag: "wx" });
+    await client.pullImage(repository, manifest.digest, layout, {
+      abortSignal: progress.signal,
+      onProgress: (p) => progress.report(p.transferredBytes, p.totalBytes),
+      onBlob: () => progress.setStep(vscode.l10n.t("{0} of {1} files", ++blobsDone, blobCount)),
+    });
     if (progress.signal.aborted) {
       throw Object.assign(new Error("The pull was cancelled"), { name: "AbortError" });
     }
-    // Everything is verified: now the files get their names.
+    // Everything is verified: now the files get their names. The manifest is written from the
+    // bytes read (and checked against the digest) before; a blob two files share is copied for all but the last.
+    const manifestFile = path.join(layout, "manifest.json");
+    await fs.promises.writeFile(manifestFile, manifest.content, { flag: "wx" });
+    const files = [
+      { name: "manifest.json", kind: "manifest" as const, descriptor: { digest: manifest.digest, size: manifest.content.byteLength }, source: manifestFile },
+      ...plan.map((p) => ({ ...p, source: layoutBlobPath(layout, p.descriptor.digest) })),
+    ];
     const pulled: PulledFile[] = [];
-    for (const file of [{ name: "manifest.json", kind: "manifest" as const, descriptor: { digest: manifest.digest, size: manifest.content.byteLength } }, ...plan]) {
+    for (const [i, file] of files.entries()) {
       const target = path.join(folder, file.name);
-      await fs.promises.rename(temporary.get(file.name)!, target);
-      temporary.delete(file.name);
+      if (files.slice(i + 1).some((later) => later.source === file.source)) {
+        const copy = temporaryPath(layout, file.name);
+        await fs.promises.copyFile(file.source, copy);
+        await fs.promises.rename(copy, target);
+      } else {
+        await fs.promises.rename(file.source, target);
+      }
       pulled.push({ name: file.name, path: target, digest: file.descriptor.digest, size: file.descriptor.size, kind: file.kind });
     }
     return pulled;
   } finally {
-    await removeQuietly(temporary.values());
+    await fs.promises.rm(layout, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
+import { FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
 import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
@@ -170,6 +171,34 @@ describe("push, pull and blob transfers", function () {
     titles.forEach((_, i) => assert.ok(fs.readFileSync(path.join(destination, expected[i])).equals(layers[i])));
   });
 
+  it("pulls a blob that several files share into each of them", async () => {
+    const empty = Buffer.from("{}");
+    const digest = await pushBlob(registry, "shared/blob", empty);
+    const layer = (title: string) => ({ mediaType: OCI_LAYER, digest, size: 2, annotations: { [TITLE]: title } });
+    await pushManifest(
+      registry,
+      "shared/blob",
+      "1",
+      { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: "application/x-test", config: { mediaType: "application/vnd.oci.empty.v1+json", digest, size: 2 }, layers: [layer("a.json"), layer("b.json")] },
+      OCI_MANIFEST,
+    );
+    const destination = path.join(work, "shared");
+    const result = await command<PullResult>("pull", { registry: registryId, repository: "shared/blob", reference: "1", destination });
+    assert.deepStrictEqual(listDir(destination), ["a.json", "b.json", "config.json", "manifest.json"]);
+    for (const name of ["a.json", "b.json", "config.json"]) {
+      assert.strictEqual(fs.readFileSync(path.join(destination, name), "utf8"), "{}", name);
+    }
+    assert.deepStrictEqual(
+      result.files.map((f) => [f.name, f.kind]),
+      [
+        ["manifest.json", "manifest"],
+        ["config.json", "config"],
+        ["a.json", "layer"],
+        ["b.json", "layer"],
+      ],
+    );
+  });
+
   it("pulls one platform of an index", async () => {
     const amd = await pushImage(registry, "multi/app", "amd", { layers: [Buffer.from("amd64 layer")], architecture: "amd64" });
     const arm = await pushImage(registry, "multi/app", "arm", { layers: [Buffer.from("arm64 layer")], architecture: "arm64" });
@@ -267,6 +296,78 @@ describe("push, pull and blob transfers", function () {
       (error: Error) => error.name === "DigestValidationError",
     );
     assert.deepStrictEqual(listDir(folder), []);
+  });
+
+  describe("through a fault-injecting proxy", () => {
+    let proxy: FaultProxy;
+    let proxiedId: string;
+    const UPLOADS = /^\/v2\/resumed\/[a-z]+\/blobs\/uploads\//;
+
+    before(async () => {
+      proxy = await startFaultProxy(registry.url);
+      const saved = await command<{ id: string }>("connect", { endpoint: proxy.url, anonymous: true });
+      proxiedId = saved.id;
+    });
+
+    after(async () => {
+      if (proxiedId) {
+        await command("disconnect", { registry: proxiedId });
+      }
+      await proxy?.close();
+    });
+
+    it("resumes a blob upload and a push whose connection broke midway (the files are reopened, not one-shot streams)", async () => {
+      const model = path.join(work, "src", "model.bin");
+      proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
+      const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", { registry: proxiedId, repository: "resumed/blob", files: [model] });
+      assert.strictEqual(proxy.injected, 1, "the upload was cut");
+      assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
+      assert.ok((await getBlob(registry, "resumed/blob", uploaded.digest)).equals(files["model.bin"]));
+
+      proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
+      const names = Object.keys(files);
+      const reports: [number, number | undefined][] = [];
+      await command("push", {
+        registry: proxiedId,
+        repository: "resumed/push",
+        tag: "v1",
+        files: names.map((n) => path.join(work, "src", n)),
+        onProgress: (done: number, total?: number) => reports.push([done, total]),
+      });
+      assert.strictEqual(proxy.injected, 2, "the push was cut");
+      const manifest = JSON.parse((await getManifestBytes(registry, "resumed/push", "v1")).toString("utf8"));
+      for (const [i, layer] of manifest.layers.entries()) {
+        assert.strictEqual(layer.size, files[names[i]].length);
+        assert.ok((await getBlob(registry, "resumed/push", layer.digest)).equals(files[names[i]]), `${names[i]} byte for byte`);
+      }
+      const total = Object.values(files).reduce((sum, b) => sum + b.length, 0);
+      assert.deepStrictEqual(reports[reports.length - 1], [total, total], "progress ends at the total");
+    });
+
+    it("pulls the blobs several at a time: while one layer stalls the others arrive; cancelling then leaves nothing", async () => {
+      const small = [Buffer.from("small one"), Buffer.from("small two"), randomBytes(100_000, 8)];
+      const image = await pushImage(registry, "parallel/image", "1", { layers: [randomBytes(4 * 1024 * 1024, 9), ...small] });
+      const [stalled, ...others] = image.layerDigests;
+      proxy.inject({ method: "GET", path: new RegExp(`/blobs/${stalled}$`), times: Infinity, fault: { kind: "stallResponse", afterBytes: 64 * 1024 } });
+      const destination = path.join(work, "parallel-pull");
+      fs.mkdirSync(destination);
+      const source = new vscode.CancellationTokenSource();
+      const requested = (digest: string): boolean => proxy.requests.some((r) => r.method === "GET" && r.path.endsWith(`/blobs/${digest}`) && r.status === 200);
+      const pulling = command("pull", { registry: proxiedId, repository: "parallel/image", reference: "1", destination, cancellationToken: source.token });
+      const rejected = assert.rejects(pulling, (error: Error) => error instanceof vscode.CancellationError || error.name === "Canceled");
+      try {
+        const deadline = Date.now() + 15_000;
+        while (!(requested(stalled) && others.every(requested) && requested(image.configDigest))) {
+          assert.ok(Date.now() < deadline, `the other blobs were not fetched while ${stalled} stalled: ${proxy.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join("; ")}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        source.cancel();
+        await rejected;
+        proxy.clear();
+      }
+      assert.deepStrictEqual(listDir(destination), []);
+    });
   });
 
   it("opens a manifest as a read-only JSON document and copies references", async () => {
