@@ -56,13 +56,34 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     return MediaTypes.isIndexMediaType(this.properties.mediaType) || this.properties.relatedArtifacts.length > 0;
   }
 
+  /** The index's platform manifests, once per digest (an index may list one twice; a node id is per digest). */
+  get platforms(): ArtifactManifestProperties["relatedArtifacts"] {
+    const seen = new Set<string>();
+    return this.properties.relatedArtifacts.filter((p) => !seen.has(p.digest) && seen.add(p.digest));
+  }
+
+  /**
+   * Adds tags found for this digest on a later page of the listing (a plain
+   * registry groups tags by digest one tag page at a time). True when any were new.
+   */
+  mergeTags(tags: readonly string[]): boolean {
+    const added = tags.filter((t) => !this.properties.tags.includes(t));
+    if (added.length === 0) {
+      return false;
+    }
+    this.properties = { ...this.properties, tags: [...this.properties.tags, ...added] };
+    this.tagNodes = undefined;
+    return true;
+  }
+
   getTreeItem(): vscode.TreeItem {
     const p = this.properties;
-    const hasChildren = p.relatedArtifacts.length > 0 || p.tags.length > 0;
+    const platforms = this.platforms;
+    const hasChildren = platforms.length > 0 || p.tags.length > 0;
     const item = new vscode.TreeItem(shortDigest(p.digest), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const platform = this.isIndex
-      ? `${p.relatedArtifacts.length} platforms`
+      ? `${platforms.length} platforms`
       : p.operatingSystem || p.architecture
         ? `${p.operatingSystem ?? "?"}/${p.architecture ?? "?"}`
         : p.artifactType;
@@ -96,7 +117,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const platforms = this.properties.relatedArtifacts.map((platform) => new PlatformNode(this, platform));
+    const platforms = this.platforms.map((platform) => new PlatformNode(this, platform));
     if (this.pagedTags) {
       return [...platforms, ...(await pagedChildren(this, this.pagedTags))];
     }

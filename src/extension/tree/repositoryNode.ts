@@ -32,7 +32,13 @@ export class RepositoryNode extends PagedListNode {
         page.map((properties) => new ManifestNode(this, properties, ctx)),
         { continuationToken: page.continuationToken },
       );
-    }, ctx.pageSize);
+    }, ctx.pageSize, (existing, repeated) => {
+      // A plain registry's listing groups tags by digest a tag page at a time: a digest
+      // with tags on two pages comes once per page. Its node gets the later page's tags.
+      if (existing instanceof ManifestNode && repeated instanceof ManifestNode && existing.mergeTags(repeated.properties.tags)) {
+        ctx.changed(existing);
+      }
+    });
   }
 
   get registry(): SavedRegistry {

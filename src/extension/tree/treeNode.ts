@@ -57,11 +57,19 @@ export class PagedChildren<T extends TreeNode> {
   private continuationToken?: string;
   private firstPageLoaded = false;
   private loading?: Promise<void>;
+  /** Bumped by `reset`: a load started before it neither applies its page nor clears the newer load. */
+  private generation = 0;
   error?: unknown;
 
+  /**
+   * @param merge Called when a later page repeats an item already listed (same
+   * id), with the node kept and the repeated one: e.g. a digest whose tags
+   * span two tag pages. Without it the repeat is dropped.
+   */
   constructor(
     private readonly fetchPage: (settings: PageSettings) => Promise<ContinuablePage<T>>,
     private readonly pageSize: () => number,
+    private readonly merge?: (existing: T, repeated: T) => void,
   ) {}
 
   get items(): readonly T[] {
@@ -80,6 +88,10 @@ export class PagedChildren<T extends TreeNode> {
   async ensureLoaded(): Promise<void> {
     if (!this.firstPageLoaded && this.error === undefined) {
       await this.load();
+      // Reset while that page was read: answer with the new list rather than with nothing.
+      if (!this.firstPageLoaded && this.error === undefined) {
+        await this.load();
+      }
     }
   }
 
@@ -96,6 +108,7 @@ export class PagedChildren<T extends TreeNode> {
   }
 
   reset(): void {
+    this.generation++;
     this.nodes = [];
     this.continuationToken = undefined;
     this.firstPageLoaded = false;
@@ -110,22 +123,46 @@ export class PagedChildren<T extends TreeNode> {
   }
 
   private load(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        const page = await this.fetchPage({ maxPageSize: this.pageSize(), continuationToken: this.continuationToken });
-        // A registry may repeat an item across pages (distribution lists a digest once per tag page); keep ids unique.
-        const known = new Set(this.nodes.map((n) => n.id));
-        this.nodes = [...this.nodes, ...page.filter((n) => !known.has(n.id))];
-        this.continuationToken = page.continuationToken;
-        this.firstPageLoaded = true;
-        this.error = undefined;
-      } catch (error) {
-        this.error = error;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
+    if (!this.loading) {
+      // Reactions run asynchronously, so `loading` is assigned before the check in finally.
+      const loading: Promise<void> = this.fetchAndApply(this.generation).finally(() => {
+        if (this.loading === loading) {
+          this.loading = undefined;
+        }
+      });
+      this.loading = loading;
+    }
     return this.loading;
+  }
+
+  private async fetchAndApply(generation: number): Promise<void> {
+    try {
+      const page = await this.fetchPage({ maxPageSize: this.pageSize(), continuationToken: this.continuationToken });
+      if (generation !== this.generation) {
+        return; // reset (a refresh) while this page was read: it belongs to the list that was dropped
+      }
+      // A registry may repeat an item across pages (a plain registry lists a digest once per
+      // tag page holding one of its tags): ids stay unique, and the repeat merges into the node shown.
+      const known = new Map(this.nodes.map((n) => [n.id, n]));
+      const added: T[] = [];
+      for (const node of page) {
+        const existing = known.get(node.id);
+        if (existing) {
+          this.merge?.(existing, node);
+        } else {
+          known.set(node.id, node);
+          added.push(node);
+        }
+      }
+      this.nodes = [...this.nodes, ...added];
+      this.continuationToken = page.continuationToken;
+      this.firstPageLoaded = true;
+      this.error = undefined;
+    } catch (error) {
+      if (generation === this.generation) {
+        this.error = error;
+      }
+    }
   }
 }
 

@@ -247,3 +247,90 @@ describe("registries tree", function () {
     assert.deepStrictEqual(await children(api), []);
   });
 });
+
+describe("registries tree: a digest on two tag pages, a digest twice in an index", function () {
+  this.timeout(120_000);
+  let registry: RunningRegistry;
+  const digests: Record<string, string> = {};
+
+  before(async () => {
+    const api = await getApi();
+    await disconnectAll(api);
+    await setPageSize(2);
+    registry = await startRegistry();
+    // Tags sort a1, a2, a3; two a page: X has a1 on the first page and a3 on the second.
+    const x = await pushImage(registry, "split/tags", "a1", { layers: [Buffer.from("x")] });
+    await pushManifest(registry, "split/tags", "a3", x.manifestBytes, OCI_MANIFEST);
+    const y = await pushImage(registry, "split/tags", "a2", { layers: [Buffer.from("y")] });
+    digests.x = x.manifestDigest;
+    digests.y = y.manifestDigest;
+    const amd = await pushImage(registry, "dup/index", "amd64", { layers: [Buffer.from("amd")], architecture: "amd64" });
+    const arm = await pushImage(registry, "dup/index", "arm64", { layers: [Buffer.from("arm")], architecture: "arm64" });
+    const entry = (image: typeof amd, architecture: string) => ({
+      mediaType: OCI_MANIFEST,
+      digest: image.manifestDigest,
+      size: image.manifestBytes.length,
+      platform: { architecture, os: "linux" },
+    });
+    // The same platform manifest listed twice.
+    digests.index = await pushManifest(
+      registry,
+      "dup/index",
+      "multi",
+      { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [entry(amd, "amd64"), entry(arm, "arm64"), entry(amd, "amd64")] },
+      OCI_INDEX,
+    );
+    digests.amd = amd.manifestDigest;
+    digests.arm = arm.manifestDigest;
+    await connect(registry);
+  });
+
+  after(async () => {
+    await disconnectAll(await getApi());
+    await setPageSize(undefined);
+    await registry?.stop();
+  });
+
+  it("merges a digest's tags from a later page into the node already shown", async () => {
+    const api = await getApi();
+    const repo = await child(api, await registryNode(api, registry), "split/tags");
+    const manifestId = (digest: string): string => `${item(api, repo).id}/manifest:${digest}`;
+    const first = await children(api, repo);
+    assert.deepStrictEqual(
+      first.map((n) => item(api, n).id),
+      [manifestId(digests.x), manifestId(digests.y), `${item(api, repo).id}/loadMore`],
+    );
+    const x = first[0];
+    // Expanded while only the first page is known: its cached tag children must not stay.
+    assert.deepStrictEqual(await labels(api, x), ["a1"]);
+    await command("loadMore", first[2]);
+    const all = await allChildren(api, repo);
+    assert.deepStrictEqual(
+      all.map((n) => item(api, n).id),
+      [manifestId(digests.x), manifestId(digests.y)],
+      "one node per digest",
+    );
+    assert.strictEqual(all[0], x, "the node shown stays, with the later tags merged in");
+    assert.deepStrictEqual(await labels(api, x), ["a1", "a3"]);
+    assert.match(String(item(api, x).description), /^a1, a3 · /);
+    assert.deepStrictEqual(await labels(api, all[1]), ["a2"]);
+  });
+
+  it("shows a platform an index lists twice once (ids stay unique)", async () => {
+    const api = await getApi();
+    const repo = await child(api, await registryNode(api, registry), "dup/index");
+    const index = await manifestWithTag(api, repo, "multi");
+    assert.match(String(item(api, index).description), /^multi · 2 platforms/);
+    const platforms = await children(api, index);
+    assert.deepStrictEqual(
+      platforms.map((p) => [label(api, p), item(api, p).id]),
+      [
+        ["linux/amd64", `${item(api, index).id}/platform:${digests.amd}`],
+        ["linux/arm64", `${item(api, index).id}/platform:${digests.arm}`],
+        ["multi", `${item(api, index).id}/tag:multi`],
+      ],
+    );
+    const ids = await allIds(api, await registryNode(api, registry));
+    assert.strictEqual(new Set(ids).size, ids.length, `ids are unique: ${ids.join(", ")}`);
+  });
+});
