@@ -51,7 +51,8 @@ const STATE_KEY = "containerRegistryExplorer.registries";
 const SECRET_PREFIX = "containerRegistryExplorer.secret.";
 
 export class Connections implements vscode.Disposable {
-  private readonly clients = new Map<string, ContainerRegistryClient>();
+  /** The client being created or made, per registry id; a promise, so concurrent first uses share one. */
+  private readonly clients = new Map<string, Promise<ContainerRegistryClient>>();
   /** Saved registries whose probed capabilities include properties. */
   private readonly propertyRegistries = new Set<string>();
   private readonly capabilities = new Map<string, Promise<RegistryCapabilities>>();
@@ -118,13 +119,19 @@ export class Connections implements vscode.Disposable {
   }
 
   /** The client for a saved registry, created on first use. */
-  async getClient(registry: SavedRegistry): Promise<ContainerRegistryClient> {
-    const cached = this.clients.get(registry.id);
-    if (cached) {
-      return cached;
+  getClient(registry: SavedRegistry): Promise<ContainerRegistryClient> {
+    let client = this.clients.get(registry.id);
+    if (!client) {
+      const created = this.createClient(registry);
+      // A failure is not cached (the next use tries again), unless forgetClient already replaced the entry.
+      created.catch(() => {
+        if (this.clients.get(registry.id) === created) {
+          this.clients.delete(registry.id);
+        }
+      });
+      this.clients.set(registry.id, created);
+      client = created;
     }
-    const client = await this.createClient(registry);
-    this.clients.set(registry.id, client);
     return client;
   }
 
@@ -132,14 +139,22 @@ export class Connections implements vscode.Disposable {
   getCapabilities(registry: SavedRegistry): Promise<RegistryCapabilities> {
     let capabilities = this.capabilities.get(registry.id);
     if (!capabilities) {
-      capabilities = this.getClient(registry)
+      const probing: Promise<RegistryCapabilities> = this.getClient(registry)
         .then((client) => client.getCapabilities())
         .then((found) => {
-          this.notePropertySupport(registry.id, found.properties);
+          // Not when the client was forgotten meanwhile: the answer is about the old one.
+          if (this.capabilities.get(registry.id) === probing) {
+            this.notePropertySupport(registry.id, found.properties);
+          }
           return found;
         });
-      capabilities.catch(() => this.capabilities.delete(registry.id));
-      this.capabilities.set(registry.id, capabilities);
+      probing.catch(() => {
+        if (this.capabilities.get(registry.id) === probing) {
+          this.capabilities.delete(registry.id);
+        }
+      });
+      this.capabilities.set(registry.id, probing);
+      capabilities = probing;
     }
     return capabilities;
   }
