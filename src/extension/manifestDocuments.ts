@@ -5,6 +5,7 @@
 
 import * as vscode from "vscode";
 import type { Connections } from "./connections";
+import { abortSignalFor } from "./progress";
 
 export const MANIFEST_SCHEME = "container-registry-manifest";
 
@@ -32,15 +33,14 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider {
     const repository = pathWithoutJson.slice(0, at);
     const digest = pathWithoutJson.slice(at + 1);
     const client = await this.connections.getClient(registry);
-    const controller = new AbortController();
-    const subscription = token.onCancellationRequested(() => controller.abort());
+    const abort = abortSignalFor(token);
     try {
-      const { content } = await client.getManifest(repository, digest, { abortSignal: controller.signal });
+      const { content } = await client.getManifest(repository, digest, { abortSignal: abort.signal });
       const text = prettyJson(content);
       this.cache.set(key, text);
       return text;
     } finally {
-      subscription.dispose();
+      abort.dispose();
     }
   }
 }

@@ -6,18 +6,13 @@ import * as vscode from "vscode";
 import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
 import type { CommandOptions, Services } from "./commands/services";
 import type { SavedRegistry } from "./connections";
-import { PAGE_SIZE_SETTING } from "./tree/registryTreeDataProvider";
+import { configuredPageSize } from "./tree/registryTreeDataProvider";
 import { firstPage, shortDigest } from "./tree/treeNode";
 
 interface PagedPickItem<T> extends vscode.QuickPickItem {
   value?: T;
   loadMore?: boolean;
   custom?: string;
-}
-
-function pageSize(): number {
-  const value = vscode.workspace.getConfiguration().get<number>(PAGE_SIZE_SETTING, 100);
-  return Number.isInteger(value) && value > 0 ? value : 100;
 }
 
 /**
@@ -65,7 +60,7 @@ export function pickFromPages<T>(
     const load = async (): Promise<void> => {
       quickPick.busy = true;
       try {
-        const page = await fetch({ maxPageSize: pageSize(), continuationToken });
+        const page = await fetch({ maxPageSize: configuredPageSize(), continuationToken });
         listed = [...listed, ...page.map((value) => ({ ...toItem(value), value }))];
         continuationToken = page.continuationToken;
         render();

@@ -9,6 +9,7 @@ import { isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAut
 import { isAzureContainerRegistryHost } from "../azureAuth";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
+import { abortSignalFor } from "../progress";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
 import { firstPage } from "../tree/treeNode";
@@ -102,18 +103,17 @@ async function verify(services: Services, request: ConnectRequest): Promise<void
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to {0}…", parsed.loginServer), cancellable: true },
     async (_progress, token) => {
-      const controller = new AbortController();
-      const subscription = token.onCancellationRequested(() => controller.abort());
+      const abort = abortSignalFor(token);
       try {
-        await firstPage(client.listRepositoryNames({ abortSignal: controller.signal }).byPage({ maxPageSize: 1 }));
+        await firstPage(client.listRepositoryNames({ abortSignal: abort.signal }).byPage({ maxPageSize: 1 }));
       } catch (error) {
-        if (!listingRefused(error) || controller.signal.aborted) {
+        if (!listingRefused(error) || abort.signal.aborted) {
           throw error;
         }
         // Listing may be forbidden (a repository-scoped token) or unsupported; the registry is still worth saving.
         services.log.warn(`Connected to ${parsed.loginServer}, but listing repositories failed: ${(error as Error).message}`);
       } finally {
-        subscription.dispose();
+        abort.dispose();
       }
     },
   );

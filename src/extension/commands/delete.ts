@@ -3,6 +3,7 @@
 
 import * as vscode from "vscode";
 import { formatReference } from "../../client/index";
+import { abortSignalFor } from "../progress";
 import { ManifestNode, sortedTags } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
@@ -111,19 +112,16 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
 function withDeleteProgress<T>(title: string, options: CommandOptions, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   return Promise.resolve(
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
-      const controller = new AbortController();
-      const subscriptions = [token, options.cancellationToken]
-        .filter((t): t is vscode.CancellationToken => t !== undefined)
-        .map((t) => t.onCancellationRequested(() => controller.abort()));
+      const abort = abortSignalFor(token, options.cancellationToken);
       try {
-        return await run(controller.signal);
+        return await run(abort.signal);
       } catch (error) {
-        if (controller.signal.aborted) {
+        if (abort.signal.aborted) {
           throw new vscode.CancellationError();
         }
         throw error;
       } finally {
-        subscriptions.forEach((s) => s.dispose());
+        abort.dispose();
       }
     }),
   );

@@ -1,7 +1,7 @@
 // A connected registry; its children are its repositories, a page at a time.
 
 import * as vscode from "vscode";
-import type { RegistryCapabilities } from "../../client/index";
+import { forEachWithConcurrency, RegistryCapabilities } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import { PagedListNode } from "./pagingNodes";
 import { RepositoryNode } from "./repositoryNode";
@@ -42,7 +42,7 @@ export class RegistryNode extends PagedListNode {
       const names = await firstPage(client.listRepositoryNames().byPage(settings));
       const nodes = names.map((name) => new RepositoryNode(this, name, capabilities, ctx));
       if (capabilities.properties) {
-        await forEachLimited(nodes, PROPERTY_CONCURRENCY, (node) => node.loadProperties());
+        await forEachWithConcurrency(nodes, PROPERTY_CONCURRENCY, (node) => node.loadProperties());
       }
       return Object.assign(nodes, { continuationToken: names.continuationToken });
     }, ctx.pageSize);
@@ -72,14 +72,4 @@ export class RegistryNode extends PagedListNode {
     item.tooltip = tooltip;
     return item;
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      await run(items[next++]);
-    }
-  });
-  await Promise.all(workers);
 }

@@ -10,6 +10,12 @@ import { TreeContext, TreeNode } from "./treeNode";
 export const PAGE_SIZE_SETTING = "containerRegistryExplorer.pageSize";
 const DEFAULT_PAGE_SIZE = 100;
 
+/** Items per page in the tree and the pickers: the setting, when it is a whole number above 0. */
+export function configuredPageSize(): number {
+  const value = vscode.workspace.getConfiguration().get<number>(PAGE_SIZE_SETTING, DEFAULT_PAGE_SIZE);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
+}
+
 export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changedEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changedEmitter.event;
@@ -24,10 +30,7 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
     this.context = {
       connections,
       log,
-      pageSize: () => {
-        const value = vscode.workspace.getConfiguration().get<number>(PAGE_SIZE_SETTING, DEFAULT_PAGE_SIZE);
-        return Number.isInteger(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
-      },
+      pageSize: configuredPageSize,
       changed: (node) => this.changedEmitter.fire(node),
     };
     this.subscriptions.push(connections.onDidChange(() => this.syncRoots()));
