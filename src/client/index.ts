@@ -5,6 +5,7 @@ export { ContainerRegistryClient } from "./containerRegistryClient";
 export type { ContainerRegistryClientOptions } from "./containerRegistryClient";
 export type { ListReferrersOptions } from "./referrers";
 export type { RegistryKind } from "./dialect/detectDialect";
+export { isAzureContainerRegistryHost } from "./dialect/detectDialect";
 export type { RetryOptions } from "./http/retryPolicy";
 export type { RequestLogger } from "./http/requestLogPolicy";
 export * from "./models";

@@ -32,7 +32,3 @@ export class VsCodeMicrosoftCredential implements TokenCredential {
 export function createAzureIdentityCredential(tenantId?: string): TokenCredential {
   return new DefaultAzureCredential(tenantId ? { tenantId } : undefined);
 }
-
-export function isAzureContainerRegistryHost(loginServer: string): boolean {
-  return /\.azurecr\.(io|cn|us|de)$/i.test(loginServer.split(":")[0]);
-}

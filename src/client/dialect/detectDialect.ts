@@ -13,8 +13,13 @@ export type RegistryKind = "acr" | "oci";
 /** Public and sovereign clouds' ACR login-server suffixes. */
 const ACR_HOST = /\.azurecr\.(io|cn|us|de)$/i;
 
+/** Whether a host (`name` or `name:port`) is an Azure Container Registry by its name. */
+export function isAzureContainerRegistryHost(loginServer: string): boolean {
+  return ACR_HOST.test(loginServer.split(":")[0]);
+}
+
 export async function detectRegistryKind(http: RegistryHttp, hostname: string, abortSignal?: AbortSignalLike): Promise<RegistryKind> {
-  if (ACR_HOST.test(hostname)) {
+  if (isAzureContainerRegistryHost(hostname)) {
     return "acr";
   }
   try {

@@ -5,8 +5,7 @@
 // and get the saved registry back, without any prompt.
 
 import * as vscode from "vscode";
-import { isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
-import { isAzureContainerRegistryHost } from "../azureAuth";
+import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
 import { abortSignalFor } from "../progress";
