@@ -162,6 +162,27 @@ export async function uploadReopenable(
  * `hash` is set the digest is not known yet: the source is read from 0 so the
  * hash covers every byte, and the bytes before `offset` are hashed but not sent.
  */
+/** One streaming PATCH of `body` into the session; resolves to the session's next Location (used as given). */
+async function sendPatch(
+  http: RegistryHttp,
+  location: string,
+  body: NodeJS.ReadableStream,
+  headers: Record<string, string>,
+  options: UploadBlobOptions,
+): Promise<string> {
+  const patched = await http.sendAndDiscard({
+    method: "PATCH",
+    url: location,
+    operation: OPERATION,
+    expectedStatus: [202],
+    headers: { "Content-Type": "application/octet-stream", ...headers },
+    body,
+    retry: false,
+    abortSignal: options.abortSignal,
+  });
+  return resolveLocation(http, patched.headers.get("location") ?? location, patched.url, OPERATION);
+}
+
 async function patchFrom(
   http: RegistryHttp,
   location: string,
@@ -179,24 +200,11 @@ async function patchFrom(
   input.on("error", (error) => body.failSource(error));
   input.pipe(body);
   try {
-    const patched = await http.sendAndDiscard({
-      method: "PATCH",
-      url: location,
-      operation: OPERATION,
-      expectedStatus: [202],
-      headers: {
-        "Content-Type": "application/octet-stream",
-        "Content-Range": `${offset}-${size - 1}`,
-        "Content-Length": String(size - offset),
-      },
-      body,
-      retry: false,
-      abortSignal: options.abortSignal,
-    });
+    const next = await sendPatch(http, location, body, { "Content-Range": `${offset}-${size - 1}`, "Content-Length": String(size - offset) }, options);
     if (body.sourceError) {
       throw body.sourceError;
     }
-    return { location: resolveLocation(http, patched.headers.get("location") ?? location, patched.url, OPERATION), digest: body.digest() };
+    return { location: next, digest: body.digest() };
   } catch (error) {
     // A failure of the source itself (file gone, wrong size) is not the network's: report it as it is.
     throw body.sourceError ?? error;
@@ -317,17 +325,7 @@ async function uploadOneShot(
   source.on("error", (error) => hashing.destroy(error));
   source.pipe(hashing);
   try {
-    const patched = await http.sendAndDiscard({
-      method: "PATCH",
-      url: location,
-      operation: OPERATION,
-      expectedStatus: [202],
-      headers: { "Content-Type": "application/octet-stream" },
-      body: hashing,
-      retry: false,
-      abortSignal: options.abortSignal,
-    });
-    location = resolveLocation(http, patched.headers.get("location") ?? location, patched.url, OPERATION);
+    location = await sendPatch(http, location, hashing, {}, options);
     const digest = hashing.digest();
     await finishUpload(http, location, digest, options);
     return { digest, sizeInBytes: hashing.bytes };
