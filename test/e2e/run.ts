@@ -113,6 +113,23 @@ async function typeIntoQuickInput(page: Page, text: string): Promise<void> {
   await page.keyboard.press("Enter");
 }
 
+/**
+ * Fills an input that its owner may still rewrite: VS Code's simple folder
+ * dialog fills in its starting folder asynchronously, and text typed before
+ * that lands gets merged with it ("/ws//ws/"). Fills again until the value
+ * stays what was typed.
+ */
+async function fillSettled(page: Page, input: Locator, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await input.fill(text);
+    await page.waitForTimeout(400);
+    if ((await input.inputValue()) === text) {
+      return;
+    }
+  }
+  throw new Error(`the input would not keep ${JSON.stringify(text)}; it shows ${JSON.stringify(await input.inputValue())}`);
+}
+
 async function expand(page: Page, label: string, level: number): Promise<void> {
   const row = await visible(treeRow(page, label, level));
   if ((await row.getAttribute("aria-expanded")) !== "true") {
@@ -278,8 +295,7 @@ const steps: Step[] = [
       // VS Code's own folder picker for the remote file system: a path in a quick input.
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
       const input = await visible(quickInput(page).locator(".quick-input-box input"));
-      await input.fill(workspace + "/");
-      await page.waitForTimeout(500);
+      await fillSettled(page, input, workspace + "/");
       await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
       const progress = await visible(notification(page, `Pulling ${local.host}/samples/hello@sha256:`), 60_000);
       // The big layer's bytes and percentage, if the download is still running when we look (best effort: it may be done).
