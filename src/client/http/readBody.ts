@@ -9,40 +9,35 @@ export async function readBodyCapped(
   maxBytes: number,
   what: string,
 ): Promise<Buffer> {
-  if (!body) {
-    return Buffer.alloc(0);
+  const { bytes, overflowed } = await readUpTo(body, maxBytes);
+  if (overflowed) {
+    throw new ResponseTooLargeError(`The ${what} is larger than the ${formatLimit(maxBytes)} limit`);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    total += buffer.length;
-    if (total > maxBytes) {
-      destroyBody(body);
-      throw new ResponseTooLargeError(`The ${what} is larger than the ${formatLimit(maxBytes)} limit`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, total);
+  return bytes;
 }
 
 /** Reads up to `maxBytes` and silently drops the rest: for error bodies, where a prefix is enough. */
 export async function readBodyPrefix(body: NodeJS.ReadableStream | undefined, maxBytes: number): Promise<Buffer> {
-  if (!body) {
-    return Buffer.alloc(0);
-  }
+  return (await readUpTo(body, maxBytes)).bytes;
+}
+
+/** The first `maxBytes` of a body; a body that goes past them is destroyed, not read to its end. */
+async function readUpTo(body: NodeJS.ReadableStream | undefined, maxBytes: number): Promise<{ bytes: Buffer; overflowed: boolean }> {
   const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    chunks.push(buffer.subarray(0, Math.max(0, maxBytes - total)));
-    total += buffer.length;
-    if (total >= maxBytes) {
-      destroyBody(body);
-      break;
+  let kept = 0;
+  if (body) {
+    for await (const chunk of body as AsyncIterable<Buffer | string>) {
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      if (kept + buffer.length > maxBytes) {
+        chunks.push(buffer.subarray(0, maxBytes - kept));
+        destroyBody(body);
+        return { bytes: Buffer.concat(chunks), overflowed: true };
+      }
+      chunks.push(buffer);
+      kept += buffer.length;
     }
   }
-  return Buffer.concat(chunks);
+  return { bytes: Buffer.concat(chunks, kept), overflowed: false };
 }
 
 /** Lets go of a body nobody will read, so its connection is freed. */
