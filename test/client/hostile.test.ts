@@ -439,6 +439,22 @@ describe("hostile and broken registries", function () {
     });
   });
 
+  describe("no downgrade to plain http on another host", function () {
+    it("refuses a 307 from the registry to http:// on a non-loopback host before sending anything there", async function () {
+      // The refusal happens before the request leaves, so the foreign name is never even resolved.
+      const server = await serve((_req, res) => {
+        res.writeHead(307, { Location: "http://storage.example.invalid/blob?sig=secret-signature" }).end();
+      });
+      const digest = sha256(Buffer.from("anything"));
+      await assert.rejects(clientFor(server).downloadBlob("team/app", digest), (error: unknown) => {
+        assert.ok(error instanceof RegistryError, String(error));
+        assert.match(error.message, /another host over plain http; not followed/);
+        assert.doesNotMatch(error.message, /secret-signature/);
+        return true;
+      });
+    });
+  });
+
   describe("Authorization never goes to another host", function () {
     const USER = "alice";
     const PASSWORD = "hunter2-but-longer";
