@@ -2,9 +2,8 @@
 // registry (or a proxy that holds the socket open and sends nothing) would
 // otherwise hang an operation forever: Node has no default socket timeout.
 //
-// "Quiet" means idle, not slow: the timer restarts on every chunk of upload
-// progress and every chunk of the response body, so a large blob on a slow
-// link is fine. A response body that is not being read (the caller is slow or
+// "Quiet" means idle, not slow: any upload progress or any chunk of the
+// response body counts as activity, so a large blob on a slow link is fine. A response body that is not being read (the caller is slow or
 // paused, and the buffer is full) is not the network's fault and does not
 // time out.
 //
@@ -17,7 +16,7 @@
 // gets its own timer.
 
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
-import { Transform, TransformCallback, pipeline } from "node:stream";
+import { finished, pipeline, Readable, Transform, TransformCallback } from "node:stream";
 import { RegistryTimeoutError } from "../errors";
 import { redactUrl } from "../redact";
 import { requestContext } from "./requestContext";
@@ -42,21 +41,20 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
       const forwardAbort = (): void => controller.abort();
       outer?.addEventListener("abort", forwardAbort);
       let timedOut: RegistryTimeoutError | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const arm = (): void => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
+      const watch = new IdleWatch(
+        timeoutMs,
+        () => false,
+        () => {
           timedOut = timeoutError(request, timeoutMs, "waiting for the response");
           controller.abort();
-        }, timeoutMs);
-      };
+        },
+      );
       const callerProgress = request.onUploadProgress;
       request.onUploadProgress = (progress) => {
-        arm();
+        watch.mark();
         callerProgress?.(progress);
       };
       request.abortSignal = controller.signal;
-      arm();
       let response: PipelineResponse;
       try {
         response = await next(request);
@@ -64,7 +62,7 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
         outer?.removeEventListener("abort", forwardAbort);
         throw timedOut && !outer?.aborted ? timedOut : error;
       } finally {
-        clearTimeout(timer);
+        watch.stop();
         // The request object is reused by the retry and redirect policies: leave it as it came.
         request.abortSignal = outer;
         request.onUploadProgress = callerProgress;
@@ -93,41 +91,81 @@ function timeoutError(request: PipelineRequest, timeoutMs: number, phase: string
   );
 }
 
-/** Passes the body through, and errors it when no byte arrives for `timeoutMs` while the reader wants more. */
+/**
+ * Errors the body when no byte arrives for `timeoutMs` while the reader wants
+ * more. Activity only sets a flag, and one timer looks at it every
+ * `timeoutMs`, so a quiet spell is noticed after `timeoutMs` to twice that:
+ * a timer reset per chunk cost a timer object per 16 KiB TLS record, 65,536
+ * per GiB. A node:http body is watched through its socket's reads, with no
+ * stream in between (a pass-through stream cost every chunk another round of
+ * stream bookkeeping); a body of another HTTP client gets a pass-through.
+ */
 function watchBody(
   body: NodeJS.ReadableStream,
   timeoutMs: number,
   makeError: () => Error,
   onDone: () => void,
 ): NodeJS.ReadableStream {
-  let timer: NodeJS.Timeout | undefined;
+  const socket = (body as { socket?: NodeJS.EventEmitter | null }).socket;
+  if (socket && typeof socket.on === "function" && typeof (body as Readable).destroy === "function") {
+    const readable = body as Readable;
+    const watch = new IdleWatch(timeoutMs, () => readable.readableLength >= readable.readableHighWaterMark, () => readable.destroy(makeError()));
+    const onData = (): void => watch.mark();
+    socket.on("data", onData);
+    finished(readable, () => {
+      watch.stop();
+      socket.removeListener("data", onData);
+      onDone();
+    });
+    return body;
+  }
   const watched = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-      arm();
+      watch.mark();
       callback(null, chunk);
     },
-    flush(callback: TransformCallback): void {
-      clearTimeout(timer);
-      callback();
-    },
   });
-  const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (watched.readableLength >= watched.readableHighWaterMark) {
-        // Our buffer is full: the reader is behind, the network is not quiet.
-        arm();
-        return;
-      }
-      watched.destroy(makeError());
-    }, timeoutMs);
-    timer.unref?.();
-  };
-  arm();
+  const watch = new IdleWatch(timeoutMs, () => watched.readableLength >= watched.readableHighWaterMark, () => watched.destroy(makeError()));
   pipeline(body as NodeJS.ReadableStream & { destroy(): void }, watched, () => {
-    clearTimeout(timer);
+    watch.stop();
     onDone();
   });
   return watched;
 }
 
+/** One timer, checking every `timeoutMs` whether anything happened since the last look. */
+class IdleWatch {
+  private active = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly timeoutMs: number,
+    /** The reader is behind (its buffer is full): the network is not the one being quiet. */
+    private readonly readerBehind: () => boolean,
+    private readonly onIdle: () => void,
+  ) {
+    this.arm();
+  }
+
+  mark(): void {
+    this.active = true;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => {
+      if (this.active || this.readerBehind()) {
+        this.active = false;
+        this.arm();
+        return;
+      }
+      this.timer = undefined;
+      this.onIdle();
+    }, this.timeoutMs);
+    this.timer.unref?.();
+  }
+}
