@@ -19,9 +19,11 @@ export interface BlobFileOptions {
   maxBatchesInFlight?: number;
   onBytes?: (delta: number) => void;
   /**
-   * Free each chunk's memory once it is hashed and written (http/bufferRelease.ts):
-   * only for chunks nothing else holds, such as the HTTP body's own copies.
-   * The default value is false.
+   * The chunks written are the caller's to give away (nothing else holds
+   * them, such as the HTTP body's own copies): with a worker they move to it
+   * instead of being copied (hashingWriterPool.ts); without one they are
+   * freed once hashed and written (http/bufferRelease.ts). Either way a chunk
+   * reads as empty afterwards. The default value is false.
    */
   releaseChunks?: boolean;
 }
@@ -93,7 +95,6 @@ abstract class BlobFileBase {
 
 class PooledBlobFile extends BlobFileBase implements BlobFile {
   private readonly writer: WorkerFileWriter;
-  private readonly released?: BufferReleaser;
   private failed = false;
 
   constructor(pool: HashingWriterPool, tempPath: string, finalPath: string, digest: string, size: number | undefined, options: BlobFileOptions) {
@@ -102,7 +103,6 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
       batchBytes: options.writeBufferBytes ?? 256 * 1024,
       maxBatchesInFlight: options.maxBatchesInFlight ?? 4,
     });
-    this.released = options.releaseChunks ? new BufferReleaser() : undefined;
   }
 
   get stopped(): boolean {
@@ -111,10 +111,10 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
 
   write(chunk: Buffer): boolean {
     this.count(chunk);
-    this.writer.write(chunk);
-    this.options.onBytes?.(chunk.length);
-    // Copied into the worker's batch: the chunk itself is done with (and reads as empty from here on).
-    this.released?.release(chunk);
+    const length = chunk.length;
+    // A chunk nothing else holds moves to the worker (and reads as empty from here on); others are copied.
+    this.writer.write(chunk, this.options.releaseChunks === true);
+    this.options.onBytes?.(length);
     return !this.writer.saturated;
   }
 
@@ -123,7 +123,6 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
   }
 
   async commit(): Promise<number> {
-    this.released?.flush();
     try {
       return await this.check(await this.writer.finish());
     } catch (error) {
