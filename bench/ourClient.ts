@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const client = new ContainerRegistryClient(url, undefined, {
     registryKind: "oci",
     caCertificates: ca ? fs.readFileSync(ca, "utf8") : undefined,
+    timeoutMs: process.env.BENCH_IDLE_TIMEOUT_MS ? Number(process.env.BENCH_IDLE_TIMEOUT_MS) : undefined,
   });
   const concurrency = concurrencyArg ? Number(concurrencyArg) : process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
@@ -52,12 +53,31 @@ async function main(): Promise<void> {
     const writeBufferBytes = process.env.BENCH_WRITE_BUFFER ? Number(process.env.BENCH_WRITE_BUFFER) : undefined;
     const hashWorkers = process.env.BENCH_HASH_WORKERS ? Number(process.env.BENCH_HASH_WORKERS) : undefined;
     const releaseBuffers = process.env.BENCH_RELEASE_BUFFERS ? process.env.BENCH_RELEASE_BUFFERS === "1" : undefined;
-    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers, releaseBuffers });
+    const directWrites = process.env.BENCH_DIRECT_WRITES ? process.env.BENCH_DIRECT_WRITES === "1" : undefined;
+    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers, releaseBuffers, directWrites });
     process.stdout.write(JSON.stringify({ digest: result.digest, downloadedBytes: result.downloadedBytes }) + "\n");
   } else {
     throw new Error(`unknown command ${command}`);
   }
   stopTrace?.();
+  if (process.env.BENCH_THREAD_CPU === "1") {
+    process.stderr.write(JSON.stringify({ threadCpuSeconds: threadCpuSeconds() }) + "\n");
+  }
+}
+
+/** CPU seconds (user + system) of each thread of this process, main thread first: where the work ran. */
+function threadCpuSeconds(): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const tid of fs.readdirSync("/proc/self/task")) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    if (seconds > 0.02) {
+      result[`${tid === String(process.pid) ? "main" : name}:${tid}`] = seconds;
+    }
+  }
+  return result;
 }
 
 main().catch((error) => {

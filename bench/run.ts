@@ -18,6 +18,7 @@ import { startRegistry, type RunningRegistry } from "../test/fixtures/registrySe
 import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
 import { measureBundle, type BundleResults } from "./bundle";
+import { bundleClient } from "./clientBundles";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure";
 type Operation = "push" | "pull";
@@ -30,6 +31,8 @@ interface Sample {
   peakRssMB: number;
   /** User + system CPU seconds of the client process (less swayed by a busy machine than wall time). */
   cpuSeconds?: number;
+  /** CPU seconds the registry spent meanwhile (it shares the 2 cores with the client). */
+  registryCpuSeconds?: number;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -75,12 +78,22 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   });
 }
 
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function sync(): Promise<void> {
   // Dirty pages of the last pull are flushed outside the timed part.
   return new Promise((resolve) => spawn("sync").on("exit", () => resolve()));
 }
 
 interface Context {
+  /** The bundled script of each Node client (clientBundles.ts). */
+  scripts: Partial<Record<ClientName, string>>;
   registry: RunningRegistry;
   image: GeneratedImage;
   certDir: string;
@@ -91,22 +104,18 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
   const nodeEnv = { NODE_EXTRA_CA_CERTS: ctx.registry.caCertPath! };
   switch (client) {
     case "ours":
-      return [process.execPath, [path.join(ROOT, "out", "bench", "ourClient.js"), operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], nodeEnv];
+      return [process.execPath, [ctx.scripts.ours!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], nodeEnv];
     case "base": {
-      const baseOut = process.env.BENCH_BASE_OUT;
-      if (!baseOut) {
-        throw new Error("client base needs BENCH_BASE_OUT (a copy of an earlier out/ inside this checkout, so node_modules resolve)");
-      }
       const extra = Object.fromEntries(
         (process.env.BENCH_BASE_ENV ?? "")
           .split(",")
           .filter(Boolean)
           .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
       );
-      return [process.execPath, [path.join(path.resolve(baseOut), "bench", "ourClient.js"), operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], { ...nodeEnv, ...extra }];
+      return [process.execPath, [ctx.scripts.base!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], { ...nodeEnv, ...extra }];
     }
     case "azure":
-      return [process.execPath, [path.join(ROOT, "out", "bench", "azureClient.js"), operation, ctx.registry.url, reference, dir], nodeEnv];
+      return [process.execPath, [ctx.scripts.azure!, operation, ctx.registry.url, reference, dir], nodeEnv];
     case "skopeo": {
       const remote = `docker://${ctx.registry.host}/${reference}`;
       const local = `oci:${dir}:bench`;
@@ -117,6 +126,25 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
         : ["skopeo", ["--insecure-policy", "copy", "--quiet", "--preserve-digests", "--dest-oci-accept-uncompressed-layers", "--src-cert-dir", ctx.certDir, remote, local], {}];
     }
   }
+}
+
+/** The Node clients, each bundled into one script (clientBundles.ts). */
+async function bundleScripts(): Promise<Partial<Record<ClientName, string>>> {
+  const scripts: Partial<Record<ClientName, string>> = {};
+  if (CLIENTS.includes("ours")) {
+    scripts.ours = await bundleClient(path.join(ROOT, "bench", "ourClient.ts"), "ours");
+  }
+  if (CLIENTS.includes("azure")) {
+    scripts.azure = await bundleClient(path.join(ROOT, "bench", "azureClient.ts"), "azure");
+  }
+  if (CLIENTS.includes("base")) {
+    const baseOut = process.env.BENCH_BASE_OUT;
+    if (!baseOut) {
+      throw new Error("client base needs BENCH_BASE_OUT (a copy of an earlier out/ inside this checkout, so node_modules resolve)");
+    }
+    scripts.base = await bundleClient(path.join(path.resolve(baseOut), "bench", "ourClient.js"), "base");
+  }
+  return scripts;
 }
 
 function emptyStorage(registry: RunningRegistry): void {
@@ -172,7 +200,7 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
       const certDir = path.join(workDir, "certs");
       fs.mkdirSync(certDir);
       fs.copyFileSync(registry.caCertPath!, path.join(certDir, "ca.crt"));
-      const ctx: Context = { registry, image, certDir, workDir };
+      const ctx: Context = { scripts: await bundleScripts(), registry, image, certDir, workDir };
       const samples: Sample[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         // Rotate who goes first, so that no client always follows the same one.
@@ -181,16 +209,20 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
           emptyStorage(registry);
           await sync();
           const reference = `bench/${client}:r${round}`;
+          let registryCpu = cpuSecondsOf(registry.pid);
           const push = await measure(...clientCommand(client, "push", ctx, reference, imageDir));
-          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds });
+          const pushRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
+          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu });
           await sync();
           const pullDir = path.join(workDir, `pull-${client}-${round}`);
+          registryCpu = cpuSecondsOf(registry.pid);
           const pull = await measure(...clientCommand(client, "pull", ctx, reference, pullDir));
-          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds });
+          const pullRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
+          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu });
           checkPulled(pullDir, image, client);
           fs.rmSync(pullDir, { recursive: true, force: true });
           process.stderr.write(
-            `round ${round + 1}/${ROUNDS} ${client.padEnd(6)} push ${push.seconds.toFixed(2)} s (cpu ${push.cpuSeconds.toFixed(2)}) ${push.peakRssMB.toFixed(0)} MB, pull ${pull.seconds.toFixed(2)} s (cpu ${pull.cpuSeconds.toFixed(2)}) ${pull.peakRssMB.toFixed(0)} MB\n`,
+            `round ${round + 1}/${ROUNDS} ${client.padEnd(6)} push ${push.seconds.toFixed(2)} s (cpu ${push.cpuSeconds.toFixed(2)}, registry ${pushRegistryCpu.toFixed(2)}) ${push.peakRssMB.toFixed(0)} MB, pull ${pull.seconds.toFixed(2)} s (cpu ${pull.cpuSeconds.toFixed(2)}, registry ${pullRegistryCpu.toFixed(2)}) ${pull.peakRssMB.toFixed(0)} MB\n`,
           );
         }
       }
@@ -245,6 +277,8 @@ async function main(): Promise<void> {
       pullPeakRssMB: Math.max(...of("pull").map((s) => s.peakRssMB)),
       pushMedianCpuSeconds: median(of("push").map((s) => s.cpuSeconds ?? NaN)),
       pullMedianCpuSeconds: median(of("pull").map((s) => s.cpuSeconds ?? NaN)),
+      pushMedianRegistryCpuSeconds: median(of("push").map((s) => s.registryCpuSeconds ?? NaN)),
+      pullMedianRegistryCpuSeconds: median(of("pull").map((s) => s.registryCpuSeconds ?? NaN)),
     };
   }
   const ratio = (op: "pushMedianSeconds" | "pullMedianSeconds", peer: ClientName) =>
