@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
   if (command === "push") {
     const readBufferBytes = process.env.BENCH_READ_BUFFER ? Number(process.env.BENCH_READ_BUFFER) : undefined;
-    const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom, readBufferBytes });
+    const staggerBytes = process.env.BENCH_STAGGER_MIB ? Number(process.env.BENCH_STAGGER_MIB) * 1024 * 1024 : undefined;
+    const result = await client.pushImage(repository, dir, { tag, concurrency, mountFrom, readBufferBytes, staggerBytes });
     const outcomes: Record<string, number> = {};
     for (const blob of result.blobs) {
       outcomes[blob.outcome] = (outcomes[blob.outcome] ?? 0) + 1;

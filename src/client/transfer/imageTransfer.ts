@@ -33,6 +33,7 @@ import { isDigest, validateDigest } from "../reference";
 import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
 import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
 import { HashingWriterPool } from "./hashingWriterPool";
+import { StaggeredStart } from "./staggeredStart";
 import { BlobFile, hashFile, openBlobFile } from "./verifiedFile";
 import { writeFileAtomically } from "./atomicFile";
 import { forEachWithConcurrency } from "../concurrency";
@@ -72,10 +73,20 @@ export interface PushBlobsOptions extends ImageTransferOptions {
   /** Hash each file before sending it and refuse one that does not match its digest. The default value is false. */
   verifyLocalDigests?: boolean;
   /**
-   * Read buffer per file. The default value is 64 KiB: 256 KiB and 1 MiB
-   * measured no faster here and raised peak RSS by 15 and 26 MB (4 blobs in flight).
+   * Read buffer per file. The default value is 256 KiB: against 64 KiB it took
+   * a 1 GiB push (4 blobs in flight) from 1.7 to 1.2 CPU seconds and about
+   * 0.2 s less, at the same peak RSS (92-95 MB, bundled client); 1 MiB raised
+   * the peak to 145 MB (each read is a fresh buffer until the next collection).
    */
   readBufferBytes?: number;
+  /**
+   * Each upload starts once the one before it has sent an eighth of its
+   * blob, at most this many bytes (or ended), so that blobs finish apart and
+   * the registry's commit of one (an fsync in CNCF distribution) overlaps the
+   * others (staggeredStart.ts); 0 starts them all at once. The default value
+   * is 32 MiB.
+   */
+  staggerBytes?: number;
 }
 
 export interface PushBlobsResult {
@@ -120,8 +131,9 @@ export async function pushBlobs(
   let uploadedBytes = 0;
   // Large blobs first, so the last lane does not start a big one alone.
   const ordered = [...unique].sort((a, b) => b.size - a.size);
+  const line = new StaggeredStart(options.staggerBytes ?? 32 * 1024 * 1024);
   await forEachWithConcurrency(ordered, concurrency, async (blob) => {
-    const outcome = await pushBlob(http, repository, blob, options, (delta) => {
+    const outcome = await pushBlob(http, repository, blob, line, options, (delta) => {
       uploadedBytes += delta;
       report(delta);
     });
@@ -139,6 +151,7 @@ async function pushBlob(
   http: RegistryHttp,
   repository: string,
   blob: LocalBlob,
+  line: StaggeredStart,
   options: PushBlobsOptions,
   onBytes: (delta: number) => void,
 ): Promise<BlobPushOutcome> {
@@ -170,22 +183,28 @@ async function pushBlob(
   // (uploadBlob.ts: upload status, resume or a new session; the session opened above goes first).
   // The digest is known: the first attempt is one monolithic PUT of the whole file.
   let sent = 0;
-  await uploadReopenable(
-    http,
-    repository,
-    openFileSource(blob.path, blob.size, blob.digest, options.readBufferBytes),
-    {
-      abortSignal,
-      // Progress per blob is absolute and restarts after a lost session; count only new ground.
-      onProgress: ({ transferredBytes }) => {
-        if (transferredBytes > sent) {
-          onBytes(transferredBytes - sent);
-          sent = transferredBytes;
-        }
+  const turn = await line.turn(blob.size);
+  try {
+    await uploadReopenable(
+      http,
+      repository,
+      openFileSource(blob.path, blob.size, blob.digest, options.readBufferBytes ?? 256 * 1024),
+      {
+        abortSignal,
+        // Progress per blob is absolute and restarts after a lost session; count only new ground.
+        onProgress: ({ transferredBytes }) => {
+          if (transferredBytes > sent) {
+            onBytes(transferredBytes - sent);
+            sent = transferredBytes;
+            turn.sent(sent);
+          }
+        },
       },
-    },
-    location,
-  );
+      location,
+    );
+  } finally {
+    turn.ended();
+  }
   return "uploaded";
 }
 
