@@ -113,6 +113,28 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
       assert.equal(blobGets().length, 2);
     });
 
+    it("does not time out a body its reader is slow to read (the reader is behind, not the network)", async function () {
+      const download = await client({ timeoutMs: 150 }).downloadBlob(REPO, digest);
+      const content = download.content as NodeJS.ReadableStream & { pause(): void; resume(): void };
+      const chunks: Buffer[] = [];
+      let paused = false;
+      content.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        if (!paused) {
+          // Stop reading for four idle periods while the buffers fill up.
+          paused = true;
+          content.pause();
+          setTimeout(() => content.resume(), 600);
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        content.on("end", resolve);
+        content.on("error", reject);
+      });
+      assert.ok(Buffer.concat(chunks).equals(blob));
+      assert.equal(blobGets().length, 1, "one GET: no timeout, no resume");
+    });
+
     it("survives several faults in one download (reset, truncation, reset, Range ignored)", async function () {
       proxy.inject(
         { method: "GET", path: BLOB_PATH, fault: { kind: "resetResponse", afterBytes: 300_000 } },

@@ -3,9 +3,9 @@
 // otherwise hang an operation forever: Node has no default socket timeout.
 //
 // "Quiet" means idle, not slow: any upload progress or any chunk of the
-// response body counts as activity, so a large blob on a slow link is fine. A response body that is not being read (the caller is slow or
-// paused, and the buffer is full) is not the network's fault and does not
-// time out.
+// response body counts as activity, so a large blob on a slow link is fine.
+// A response body whose reader is behind (bytes are waiting for it, or the
+// whole message is in) is not the network's fault and does not time out.
 //
 // core-rest-pipeline's own `timeout` is a deadline for the response headers
 // only, and it reports an AbortError, which callers cannot tell from their own
@@ -93,12 +93,13 @@ function timeoutError(request: PipelineRequest, timeoutMs: number, phase: string
 
 /**
  * Errors the body when no byte arrives for `timeoutMs` while the reader wants
- * more. Activity only sets a flag, and one timer looks at it every
- * `timeoutMs`, so a quiet spell is noticed after `timeoutMs` to twice that:
+ * more. One timer looks every `timeoutMs` at whether anything arrived since
+ * its last look, so a quiet spell is noticed after `timeoutMs` to twice that:
  * a timer reset per chunk cost a timer object per 16 KiB TLS record, 65,536
- * per GiB. A node:http body is watched through its socket's reads, with no
- * stream in between (a pass-through stream cost every chunk another round of
- * stream bookkeeping); a body of another HTTP client gets a pass-through.
+ * per GiB. A node:http body is watched through its socket's byte counter,
+ * with nothing per chunk (a pass-through stream cost every chunk another
+ * round of stream bookkeeping); a body of another HTTP client gets a
+ * pass-through that counts.
  */
 function watchBody(
   body: NodeJS.ReadableStream,
@@ -106,15 +107,18 @@ function watchBody(
   makeError: () => Error,
   onDone: () => void,
 ): NodeJS.ReadableStream {
-  const socket = (body as { socket?: NodeJS.EventEmitter | null }).socket;
-  if (socket && typeof socket.on === "function" && typeof (body as Readable).destroy === "function") {
+  const socket = (body as { socket?: { bytesRead?: number } | null }).socket;
+  if (typeof socket?.bytesRead === "number" && typeof (body as Readable).destroy === "function") {
     const readable = body as Readable;
-    const watch = new IdleWatch(timeoutMs, () => readable.readableLength >= readable.readableHighWaterMark, () => readable.destroy(makeError()));
-    const onData = (): void => watch.mark();
-    socket.on("data", onData);
+    const watch = new IdleWatch(
+      timeoutMs,
+      // Bytes waiting for the reader, or the whole message in: the reader is the slow one.
+      () => readable.readableLength > 0 || (body as { complete?: boolean }).complete === true,
+      () => readable.destroy(makeError()),
+      () => socket.bytesRead ?? 0,
+    );
     finished(readable, () => {
       watch.stop();
-      socket.removeListener("data", onData);
       onDone();
     });
     return body;
@@ -124,8 +128,12 @@ function watchBody(
       watch.mark();
       callback(null, chunk);
     },
+    flush(callback: TransformCallback): void {
+      watch.stop();
+      callback();
+    },
   });
-  const watch = new IdleWatch(timeoutMs, () => watched.readableLength >= watched.readableHighWaterMark, () => watched.destroy(makeError()));
+  const watch = new IdleWatch(timeoutMs, () => watched.readableLength > 0, () => watched.destroy(makeError()));
   pipeline(body as NodeJS.ReadableStream & { destroy(): void }, watched, () => {
     watch.stop();
     onDone();
@@ -135,20 +143,24 @@ function watchBody(
 
 /** One timer, checking every `timeoutMs` whether anything happened since the last look. */
 class IdleWatch {
-  private active = false;
+  private marks = 0;
+  private lastSeen: number;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly timeoutMs: number,
-    /** The reader is behind (its buffer is full): the network is not the one being quiet. */
+    /** The reader is behind (bytes wait for it): the network is not the one being quiet. */
     private readonly readerBehind: () => boolean,
     private readonly onIdle: () => void,
+    /** A count that grows with activity; by default the calls to mark(). */
+    private readonly progress: () => number = () => this.marks,
   ) {
+    this.lastSeen = this.progress();
     this.arm();
   }
 
   mark(): void {
-    this.active = true;
+    this.marks++;
   }
 
   stop(): void {
@@ -158,8 +170,9 @@ class IdleWatch {
 
   private arm(): void {
     this.timer = setTimeout(() => {
-      if (this.active || this.readerBehind()) {
-        this.active = false;
+      const now = this.progress();
+      if (now !== this.lastSeen || this.readerBehind()) {
+        this.lastSeen = now;
         this.arm();
         return;
       }
