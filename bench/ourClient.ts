@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     registryKind: "oci",
     caCertificates: ca ? fs.readFileSync(ca, "utf8") : undefined,
     timeoutMs: process.env.BENCH_IDLE_TIMEOUT_MS ? Number(process.env.BENCH_IDLE_TIMEOUT_MS) : undefined,
+    // BENCH_TRACE=1: each request on stderr, stamped with the ms since the process started.
+    logRequest: process.env.BENCH_TRACE === "1" ? (line) => process.stderr.write(`${performance.now().toFixed(0)} ${line}\n`) : undefined,
   });
   const concurrency = concurrencyArg ? Number(concurrencyArg) : process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;

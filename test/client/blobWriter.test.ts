@@ -30,6 +30,25 @@ function takesDirectWrites(dir: string): boolean {
   }
 }
 
+/** Whether the kernel refuses, in `dir`, a direct write whose length is not a multiple of the block size (ext4 does; tmpfs takes anything). */
+function refusesMisalignedDirectWrites(dir: string): boolean {
+  const probe = path.join(dir, ".misaligned-probe");
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(probe, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_DIRECT);
+    const aligned = new Uint8Array(new WebAssembly.Memory({ initial: 1 }).buffer);
+    fs.writeSync(fd, aligned, 0, 1000, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EINVAL";
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+    }
+    fs.rmSync(probe, { force: true });
+  }
+}
+
 /** Writes `bytes` in chunks of varying size: whole fresh buffers (handed over) and views into a shared one (copied). */
 async function writeChunked(writer: WorkerFileWriter, bytes: Buffer): Promise<void> {
   let at = 0;
@@ -135,8 +154,9 @@ describe("pull writer thread: hashing and writing off the main thread", function
   });
 
   it("falls back to ordinary writes, losing nothing, when the kernel refuses a direct write (EINVAL)", async function () {
-    // Slots of 1000 bytes at offsets that are not multiples of the block size: O_DIRECT refuses
-    // them (on a file system without O_DIRECT the refusal comes at open instead).
+    // Slots of 1000 bytes, not a multiple of the block size: ext4 refuses such direct writes
+    // (a file system without O_DIRECT refuses at open instead; tmpfs takes them).
+    const refused = !takesDirectWrites(dir) || refusesMisalignedDirectWrites(dir);
     const config: BlobWriterWorkerConfig = { slotBytes: 1000, maxOpenFiles: 1, writesInFlight: 2, direct: true, align: 1 };
     const worker = new Worker(`(${blobWriterWorker.toString()})(${JSON.stringify(config)})`, { eval: true });
     try {
@@ -160,10 +180,26 @@ describe("pull writer thread: hashing and writing off the main thread", function
       worker.postMessage({ type: "end", id: 1 });
       const result = await done;
       assert.equal(result.digest, crypto.createHash("sha256").update(bytes).digest("hex"));
-      assert.equal(result.direct, false, "the refusal switched the file to ordinary writes");
+      assert.equal(result.direct, !refused, refused ? "the refusal switched the file to ordinary writes" : "nothing refused");
       assert.ok(fs.readFileSync(file).equals(bytes));
     } finally {
       await worker.terminate();
+    }
+  });
+
+  it("fails the files of a writer thread that dies, and opens no more on it", async function () {
+    const pool = new HashingWriterPool(1, { maxOpenFiles: 2, direct: true });
+    try {
+      const file = path.join(dir, "orphan");
+      const writer = pool.open(file, "sha256", { batchBytes: 4096, maxBatchesInFlight: 1 });
+      writer.write(crypto.randomBytes(10_000), true);
+      // The thread dies under the file (as an uncaught error in it would end it).
+      await (pool as unknown as { workers: Worker[] }).workers[0].terminate();
+      await writer.whenReady();
+      await assert.rejects(writer.finish(), /writer thread stopped/);
+      assert.throws(() => pool.open(path.join(dir, "next"), "sha256", { batchBytes: 4096, maxBatchesInFlight: 1 }), /writer thread stopped/);
+    } finally {
+      await pool.close();
     }
   });
 });

@@ -34,7 +34,8 @@ export interface TransportOptions {
   /**
    * Milliseconds a request may go without a byte either way (no response
    * headers, no body bytes, no upload progress) before it fails with
-   * RegistryTimeoutError and is retried; 0 turns it off. The default value is 60000.
+   * RegistryTimeoutError and is retried (noticed within 1 to 1.5 times this);
+   * 0 turns it off. The default value is 60000.
    */
   timeoutMs?: number;
 }

@@ -24,7 +24,7 @@ import { capitalize } from "./requestShape";
 
 export const idleTimeoutPolicyName = "registryIdleTimeout";
 
-/** The default idle timeout: 60 seconds without a byte either way. */
+/** The default idle timeout: 60 seconds without a byte either way (noticed within 60 to 90). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOUT_MS): PipelinePolicy {
@@ -41,14 +41,12 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
       const forwardAbort = (): void => controller.abort();
       outer?.addEventListener("abort", forwardAbort);
       let timedOut: RegistryTimeoutError | undefined;
-      const watch = new IdleWatch(
-        timeoutMs,
-        () => false,
-        () => {
+      const watch = new IdleWatch(timeoutMs, {
+        onIdle: () => {
           timedOut = timeoutError(request, timeoutMs, "waiting for the response");
           controller.abort();
         },
-      );
+      });
       const callerProgress = request.onUploadProgress;
       request.onUploadProgress = (progress) => {
         watch.mark();
@@ -93,13 +91,14 @@ function timeoutError(request: PipelineRequest, timeoutMs: number, phase: string
 
 /**
  * Errors the body when no byte arrives for `timeoutMs` while the reader wants
- * more. One timer looks every `timeoutMs` at whether anything arrived since
- * its last look, so a quiet spell is noticed after `timeoutMs` to twice that:
- * a timer reset per chunk cost a timer object per 16 KiB TLS record, 65,536
- * per GiB. A node:http body is watched through its socket's byte counter,
- * with nothing per chunk (a pass-through stream cost every chunk another
- * round of stream bookkeeping); a body of another HTTP client gets a
- * pass-through that counts.
+ * more. One timer looks twice per `timeoutMs` at whether anything arrived
+ * since its last look, and two quiet looks in a row make a timeout, so a
+ * quiet spell is noticed after `timeoutMs` to 1.5 times that: a timer reset
+ * per chunk cost a timer object per 16 KiB TLS record, 65,536 per GiB. A
+ * node:http body is watched through its socket's byte counter, with nothing
+ * per chunk (a pass-through stream cost every chunk another round of stream
+ * bookkeeping), until the whole message is in; a body of another HTTP client
+ * gets a pass-through that counts.
  */
 function watchBody(
   body: NodeJS.ReadableStream,
@@ -109,14 +108,15 @@ function watchBody(
 ): NodeJS.ReadableStream {
   const socket = (body as { socket?: { bytesRead?: number } | null }).socket;
   if (typeof socket?.bytesRead === "number" && typeof (body as Readable).destroy === "function") {
-    const readable = body as Readable;
-    const watch = new IdleWatch(
-      timeoutMs,
-      // Bytes waiting for the reader, or the whole message in: the reader is the slow one.
-      () => readable.readableLength > 0 || (body as { complete?: boolean }).complete === true,
-      () => readable.destroy(makeError()),
-      () => socket.bytesRead ?? 0,
-    );
+    const readable = body as Readable & { complete?: boolean };
+    const watch = new IdleWatch(timeoutMs, {
+      // Bytes waiting for the reader: the reader is the slow one.
+      readerBehind: () => readable.readableLength > 0,
+      // Every byte of the message is in: nothing more to wait for from the network.
+      networkDone: () => readable.complete === true,
+      onIdle: () => readable.destroy(makeError()),
+      progress: () => socket.bytesRead ?? 0,
+    });
     finished(readable, () => {
       watch.stop();
       onDone();
@@ -133,7 +133,7 @@ function watchBody(
       callback();
     },
   });
-  const watch = new IdleWatch(timeoutMs, () => watched.readableLength > 0, () => watched.destroy(makeError()));
+  const watch = new IdleWatch(timeoutMs, { readerBehind: () => watched.readableLength > 0, onIdle: () => watched.destroy(makeError()) });
   pipeline(body as NodeJS.ReadableStream & { destroy(): void }, watched, () => {
     watch.stop();
     onDone();
@@ -141,20 +141,29 @@ function watchBody(
   return watched;
 }
 
-/** One timer, checking every `timeoutMs` whether anything happened since the last look. */
+interface IdleWatchHooks {
+  /** The reader is behind (bytes wait for it): the network is not the one being quiet. */
+  readerBehind?: () => boolean;
+  /** Nothing more is due from the network: the watch ends. */
+  networkDone?: () => boolean;
+  onIdle: () => void;
+  /** A count that grows with activity; by default the calls to mark(). */
+  progress?: () => number;
+}
+
+/** One timer, looking twice per `timeoutMs` at whether anything happened since the last look. */
 class IdleWatch {
   private marks = 0;
   private lastSeen: number;
+  private quietLooks = 0;
   private timer?: NodeJS.Timeout;
+  private readonly progress: () => number;
 
   constructor(
     private readonly timeoutMs: number,
-    /** The reader is behind (bytes wait for it): the network is not the one being quiet. */
-    private readonly readerBehind: () => boolean,
-    private readonly onIdle: () => void,
-    /** A count that grows with activity; by default the calls to mark(). */
-    private readonly progress: () => number = () => this.marks,
+    private readonly hooks: IdleWatchHooks,
   ) {
+    this.progress = hooks.progress ?? (() => this.marks);
     this.lastSeen = this.progress();
     this.arm();
   }
@@ -169,16 +178,23 @@ class IdleWatch {
   }
 
   private arm(): void {
-    this.timer = setTimeout(() => {
-      const now = this.progress();
-      if (now !== this.lastSeen || this.readerBehind()) {
-        this.lastSeen = now;
-        this.arm();
-        return;
-      }
-      this.timer = undefined;
-      this.onIdle();
-    }, this.timeoutMs);
+    this.timer = setTimeout(() => this.look(), this.timeoutMs / 2);
     this.timer.unref?.();
+  }
+
+  private look(): void {
+    this.timer = undefined;
+    if (this.hooks.networkDone?.()) {
+      return;
+    }
+    const now = this.progress();
+    if (now !== this.lastSeen || this.hooks.readerBehind?.()) {
+      this.lastSeen = now;
+      this.quietLooks = 0;
+    } else if (++this.quietLooks >= 2) {
+      this.hooks.onIdle();
+      return;
+    }
+    this.arm();
   }
 }

@@ -19,9 +19,12 @@
 // the memory, the file offset and the length to be aligned to the disk's
 // logical block: slots live in WebAssembly memory (page-aligned), slot sizes
 // are multiples of `align`, so every write but a file's last is aligned, and
-// the last one's unaligned tail goes through a second, ordinary descriptor.
-// A file system that refuses O_DIRECT (EINVAL, at open or at a write) gets
-// ordinary writes for the rest of the file; nothing is lost or written twice.
+// the last one's unaligned tail goes through the file's ordinary descriptor.
+// The file is created with an ordinary descriptor first and opened a second
+// time with O_DIRECT (some file systems create the file and only then refuse
+// O_DIRECT, so creating with it would leave a file in the way). A file system
+// that refuses O_DIRECT (EINVAL, at open or at a write) gets ordinary writes
+// for the rest of the file; nothing is lost or written twice.
 //
 // This function runs in the worker from its source text (see
 // hashingWriterPool.ts), so it uses nothing from outside its own body but
@@ -33,7 +36,7 @@ export interface BlobWriterWorkerConfig {
   slotBytes: number;
   /** Files a worker may have open at once (each holds one slot being filled). */
   maxOpenFiles: number;
-  /** Slots beyond those being filled: writes in flight at most. */
+  /** Slots beyond those being filled: with every open file filling one, the writes in flight. */
   writesInFlight: number;
   /** Open files with O_DIRECT where the file system allows it. */
   direct: boolean;
@@ -53,12 +56,12 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     id: number;
     path: string;
     hash: import("node:crypto").Hash;
+    /** Without O_DIRECT: unaligned tails, and everything when there is no direct descriptor or it was refused. */
     fd: number;
-    openedDirect: boolean;
+    /** The same file opened with O_DIRECT, when the file system allows it. */
+    directFd?: number;
     /** Still writing with O_DIRECT (false after a refusal). */
     direct: boolean;
-    /** Descriptor without O_DIRECT beside a direct one, for unaligned tails and after a refusal. */
-    ordinaryFd?: number;
     /** File offset of the slot being filled. */
     position: number;
     slot?: number;
@@ -85,27 +88,16 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
   const queue: Message[] = [];
 
   function open(m: { id: number; path: string; algorithm: string }): void {
-    let fd: number | undefined;
+    const fd = fs.openSync(m.path, O_WRONLY | O_CREAT | O_EXCL, 0o666);
+    let directFd: number | undefined;
     if (config.direct && O_DIRECT) {
       try {
-        fd = fs.openSync(m.path, O_WRONLY | O_CREAT | O_EXCL | O_DIRECT, 0o666);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EINVAL") {
-          throw error;
-        }
+        directFd = fs.openSync(m.path, O_WRONLY | O_DIRECT);
+      } catch {
+        // Refused (EINVAL) or otherwise unavailable: ordinary writes only.
       }
     }
-    const openedDirect = fd !== undefined;
-    fd ??= fs.openSync(m.path, "wx");
-    files.set(m.id, { id: m.id, path: m.path, hash: crypto.createHash(m.algorithm), fd, openedDirect, direct: openedDirect, position: 0, filled: 0, writesInFlight: 0 });
-  }
-
-  function ordinaryFd(file: OpenFile): number {
-    if (!file.openedDirect) {
-      return file.fd;
-    }
-    file.ordinaryFd ??= fs.openSync(file.path, "r+");
-    return file.ordinaryFd;
+    files.set(m.id, { id: m.id, path: m.path, hash: crypto.createHash(m.algorithm), fd, directFd, direct: directFd !== undefined, position: 0, filled: 0, writesInFlight: 0 });
   }
 
   function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
@@ -128,7 +120,7 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     }
     const rest = (from: number): void => {
       if (from < bytes.length) {
-        writeAllSync(ordinaryFd(file), bytes.subarray(from), position + from);
+        writeAllSync(file.fd, bytes.subarray(from), position + from);
       }
     };
     file.writesInFlight++;
@@ -156,9 +148,9 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       drain();
     };
     if (viaDirect > 0) {
-      fs.write(file.fd, bytes, 0, viaDirect, position, done);
+      fs.write(file.directFd!, bytes, 0, viaDirect, position, done);
     } else {
-      fs.write(ordinaryFd(file), bytes, 0, bytes.length, position, done);
+      fs.write(file.fd, bytes, 0, bytes.length, position, done);
     }
   }
 
@@ -219,7 +211,7 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     }
     files.delete(file.id);
     let failure = file.failure;
-    for (const fd of [file.fd, file.ordinaryFd]) {
+    for (const fd of [file.fd, file.directFd]) {
       try {
         if (fd !== undefined) {
           fs.closeSync(fd);
@@ -233,14 +225,18 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       file.slot = undefined;
     }
     if (failure || file.ending === "abort") {
-      fs.rmSync(file.path, { force: true });
+      try {
+        fs.rmSync(file.path, { force: true });
+      } catch (error) {
+        failure ??= error as Error;
+      }
     }
     if (file.ending === "abort") {
       port.postMessage({ type: "aborted", id: file.id });
     } else if (failure && file.ending) {
       port.postMessage({ type: "error", id: file.id, message: String(failure.message), code: (failure as NodeJS.ErrnoException).code });
     } else if (!failure) {
-      port.postMessage({ type: "done", id: file.id, digest: file.hash.digest("hex"), direct: file.openedDirect && file.direct });
+      port.postMessage({ type: "done", id: file.id, digest: file.hash.digest("hex"), direct: file.direct });
     }
   }
 
@@ -255,21 +251,27 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       return true;
     }
     const file = files.get(m.id);
-    if (m.type === "data") {
-      if (file && !file.failure && !take(file, m)) {
-        return false;
-      }
-      free(m.parts);
-      port.postMessage({ type: "ack", id: m.id });
+    if (!file) {
       return true;
     }
-    if (file) {
-      file.ending = m.type;
-      if (m.type === "end" && file.slot !== undefined && file.filled > 0 && !file.failure) {
-        writeSlot(file);
+    try {
+      if (m.type === "data") {
+        if (!file.failure && !take(file, m)) {
+          return false;
+        }
+        free(m.parts);
+        port.postMessage({ type: "ack", id: m.id });
+      } else {
+        file.ending = m.type;
+        if (m.type === "end" && file.slot !== undefined && file.filled > 0 && !file.failure) {
+          writeSlot(file);
+        }
       }
-      settle(file);
+    } catch (error) {
+      // Whatever goes wrong with one file fails that file, not the thread (and its other files).
+      file.failure ??= error as Error;
     }
+    settle(file);
     return true;
   }
 

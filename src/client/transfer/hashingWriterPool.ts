@@ -40,6 +40,7 @@ export interface WorkerFileOptions {
 }
 
 interface Pending {
+  worker: Worker;
   onAck(): void;
   onDone(hexDigest: string, direct: boolean): void;
   onAborted(): void;
@@ -49,6 +50,9 @@ interface Pending {
 /** A few worker threads that hash and write files; blobs are spread over them. */
 export class HashingWriterPool {
   private readonly workers: Worker[] = [];
+  /** Workers that died (an uncaught error, or they exited): their files failed, and they get no more. */
+  private readonly dead = new Map<Worker, Error>();
+  private closing = false;
   private readonly files = new Map<number, Pending>();
   private nextId = 1;
   private nextWorker = 0;
@@ -83,26 +87,39 @@ export class HashingWriterPool {
           pending.onError(Object.assign(new Error(m.message), { code: m.code }));
         }
       });
-      worker.on("error", (error) => this.failAll(error));
+      worker.on("error", (error) => this.failWorker(worker, error));
+      worker.on("exit", (code) => this.failWorker(worker, new Error(`The pull's writer thread stopped (exit code ${code}).`)));
       this.workers.push(worker);
     }
   }
 
-  /** Opens `path` (which must not exist) on one of the workers. */
+  /** Opens `path` (which must not exist) on one of the workers; throws when none is left. */
   open(path: string, algorithm: string, options: WorkerFileOptions): WorkerFileWriter {
+    const live = this.workers.filter((worker) => !this.dead.has(worker));
+    if (live.length === 0) {
+      throw this.dead.values().next().value ?? new Error("The pull's writer threads are closed.");
+    }
     const id = this.nextId++;
-    const worker = this.workers[this.nextWorker++ % this.workers.length];
+    const worker = live[this.nextWorker++ % live.length];
     return new WorkerFileWriter(worker, id, path, algorithm, options, this.files);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
-  private failAll(error: Error): void {
+  /** A worker died: the files it had fail with the reason (the others carry on), and it gets no new ones. */
+  private failWorker(worker: Worker, error: Error): void {
+    if (this.dead.has(worker) || this.closing) {
+      return;
+    }
+    this.dead.set(worker, error);
     for (const [id, pending] of this.files) {
-      this.files.delete(id);
-      pending.onError(error);
+      if (pending.worker === worker) {
+        this.files.delete(id);
+        pending.onError(error);
+      }
     }
   }
 }
@@ -113,7 +130,8 @@ export class HashingWriterPool {
  * `write(chunk, handOver)`: with handOver, the chunk's own memory moves to the
  * worker (transferred, no copy) when the chunk spans a whole ArrayBuffer that
  * nothing else uses, such as node:http's copy of a body's bytes; the chunk
- * reads as empty afterwards. Otherwise the bytes are copied first.
+ * reads as empty once its batch is sent (at a later write, or at finish).
+ * Otherwise the bytes are copied first.
  * Moving saves the main thread a copy of every byte (6 % of its CPU in a
  * 1 GiB pull), and the memory is freed by the worker once it has hashed and
  * stored the bytes, not at the main thread's next garbage collection.
@@ -140,6 +158,7 @@ export class WorkerFileWriter {
     registry: Map<number, Pending>,
   ) {
     registry.set(id, {
+      worker,
       onAck: () => {
         this.inFlight--;
         if (this.inFlight < this.options.maxBatchesInFlight) {
@@ -220,8 +239,18 @@ export class WorkerFileWriter {
     const parts = this.parts;
     this.parts = [];
     this.partsBytes = 0;
-    // Transferred: the memory moves to the worker, which frees it once the bytes are hashed and stored.
-    this.worker.postMessage({ type: "data", id: this.id, parts }, parts);
+    try {
+      // Transferred: the memory moves to the worker, which frees it once the bytes are hashed and stored.
+      this.worker.postMessage({ type: "data", id: this.id, parts }, parts);
+    } catch (error) {
+      // A buffer that cannot move (detached elsewhere, or listed twice): its bytes cannot be
+      // vouched for, so the file fails, and the worker closes and removes it.
+      this.failure = new Error(`Could not hand received bytes to the writer thread: ${(error as Error).message}`, { cause: error });
+      this.closed = true;
+      this.worker.postMessage({ type: "abort", id: this.id });
+      this.wake();
+      throw this.failure;
+    }
     this.inFlight++;
   }
 

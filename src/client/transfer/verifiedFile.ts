@@ -23,7 +23,8 @@ export interface BlobFileOptions {
    * them, such as the HTTP body's own copies): with a worker they move to it
    * instead of being copied (hashingWriterPool.ts); without one they are
    * freed once hashed and written (http/bufferRelease.ts). Either way a chunk
-   * reads as empty afterwards. The default value is false.
+   * must not be used afterwards (it reads as empty once handed over). The
+   * default value is false.
    */
   releaseChunks?: boolean;
 }
@@ -112,7 +113,7 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
   write(chunk: Buffer): boolean {
     this.count(chunk);
     const length = chunk.length;
-    // A chunk nothing else holds moves to the worker (and reads as empty from here on); others are copied.
+    // A chunk nothing else holds moves to the worker (it reads as empty once its batch goes); others are copied.
     this.writer.write(chunk, this.options.releaseChunks === true);
     this.options.onBytes?.(length);
     return !this.writer.saturated;
