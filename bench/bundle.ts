@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
+import { bundleMinified } from "./clientBundles";
 
 export interface BundleResults {
   bytes?: number;
@@ -22,19 +23,7 @@ export async function measureBundle(): Promise<BundleResults> {
     return { activation: "not measured", error: "src/extension/extension.ts does not exist yet" };
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const esbuild = require("esbuild") as typeof import("esbuild");
-    await esbuild.build({
-      entryPoints: [entry],
-      bundle: true,
-      format: "cjs",
-      platform: "node",
-      target: "node20",
-      outfile,
-      external: ["vscode"],
-      minify: true,
-      logLevel: "silent",
-    });
+    await bundleMinified(entry, outfile, ["vscode"]);
   } catch (error) {
     return { activation: "not measured", error: `build failed: ${(error as Error).message.split("\n")[0]}` };
   }

@@ -10,9 +10,15 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Bundles `entry` (a .ts or .js file) into bench-results/clients/<name>.js and returns that path. */
 export async function bundleClient(entry: string, name: string): Promise<string> {
+  const outfile = path.join(ROOT, "bench-results", "clients", `${name}.js`);
+  await bundleMinified(entry, outfile);
+  return outfile;
+}
+
+/** One minified CommonJS file for Node 20, with the options of ../esbuild.js --production. */
+export async function bundleMinified(entry: string, outfile: string, external: string[] = []): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof import("esbuild");
-  const outfile = path.join(ROOT, "bench-results", "clients", `${name}.js`);
   await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -20,8 +26,8 @@ export async function bundleClient(entry: string, name: string): Promise<string>
     platform: "node",
     target: "node20",
     outfile,
+    external,
     minify: true,
     logLevel: "silent",
   });
-  return outfile;
 }
