@@ -230,4 +230,10 @@ describe("staggered upload starts", function () {
     first.ended();
     (await fourth).ended();
   });
+
+  it("starts every upload at once when the head start is 0", async function () {
+    const line = new StaggeredStart(0);
+    const turns = await Promise.all([line.turn(100_000), line.turn(100_000), line.turn(100_000)]);
+    assert.equal(turns.length, 3);
+  });
 });

@@ -59,19 +59,32 @@ function writeLayout(dir: string, sizes: number[], tag = "v1"): Layout {
 }
 
 /** Wraps the default HTTP client to see how many blob bodies are moving at once. */
-function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: number; uploadBodies: number } {
+function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: number; uploadBodies: number; startedBehindIdleUpload: number } {
   const base = createDefaultHttpClient();
   let uploads = 0;
   let downloads = 0;
+  /** Bytes sent so far by each upload in flight. */
+  const sentBy = new Map<PipelineRequest, number>();
   const watcher = {
     maxUploads: 0,
     maxDownloads: 0,
     uploadBodies: 0,
+    /** Uploads that started while another was in flight and had sent nothing yet (not staggered). */
+    startedBehindIdleUpload: 0,
     async sendRequest(request: PipelineRequest) {
       const isUpload = (request.method === "PUT" || request.method === "PATCH") && request.url.includes("/blobs/uploads/");
       if (isUpload && request.body) {
         watcher.uploadBodies++;
         watcher.maxUploads = Math.max(watcher.maxUploads, ++uploads);
+        if ([...sentBy.values()].some((sent) => sent === 0)) {
+          watcher.startedBehindIdleUpload++;
+        }
+        sentBy.set(request, 0);
+        const progress = request.onUploadProgress;
+        request.onUploadProgress = (p) => {
+          sentBy.set(request, p.loadedBytes);
+          progress?.(p);
+        };
       }
       try {
         const response = await base.sendRequest(request);
@@ -83,6 +96,7 @@ function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: 
       } finally {
         if (isUpload && request.body) {
           uploads--;
+          sentBy.delete(request);
         }
       }
     },
@@ -121,6 +135,8 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     assert.deepEqual(events, ["uploaded", "uploaded", "uploaded", "uploaded", "uploaded"]);
     assert.equal(pushed.uploadedBytes, image.blobs.reduce((sum, b) => sum + b.bytes.length, 0));
     assert.ok(http.maxUploads > 1, `at most ${http.maxUploads} upload in flight`);
+    // Staggered (staggeredStart.ts): each upload starts once the one before has sent its head start.
+    assert.equal(http.startedBehindIdleUpload, 0, "an upload started beside one that had sent nothing yet");
     // One streaming request per blob: POST then one PUT with the whole body, no PATCH.
     assert.equal(http.uploadBodies, image.blobs.length);
     assert.equal(log.filter((l) => l.startsWith("PATCH")).length, 0);

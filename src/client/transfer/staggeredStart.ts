@@ -31,6 +31,10 @@ export class StaggeredStart {
    * `maxHeadStartBytes`: small blobs barely wait for each other.
    */
   async turn(sizeInBytes: number): Promise<UploadTurn> {
+    if (this.maxHeadStartBytes <= 0) {
+      // No stagger: every upload starts at once.
+      return { sent: () => undefined, ended: () => undefined };
+    }
     const before = this.previous;
     let release!: () => void;
     this.previous = new Promise<void>((resolve) => (release = resolve));
