@@ -5,7 +5,8 @@
 // Each test asserts the outcome: the exact bytes, or the exact error.
 
 import * as assert from "node:assert/strict";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
+import { createDefaultHttpClient, HttpClient } from "@azure/core-rest-pipeline";
 import {
   ContainerRegistryClient,
   ContainerRegistryClientOptions,
@@ -108,6 +109,29 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
       proxy.inject({ method: "GET", path: BLOB_PATH, fault: { kind: "stallResponse", afterBytes: 500_000 } });
       const started = Date.now();
       const bytes = await readAll((await client({ timeoutMs: 300 }).downloadBlob(REPO, digest)).content);
+      assert.ok(bytes.equals(blob));
+      assert.ok(Date.now() - started >= 300, "waited for the idle timeout");
+      assert.equal(blobGets().length, 2);
+    });
+
+    it("resumes after a stall with an HTTP client whose bodies have no socket (the idle watch's pass-through)", async function () {
+      // The real client's bodies, re-streamed through a PassThrough: no socket to read a byte count from.
+      const base = createDefaultHttpClient();
+      const httpClient: HttpClient = {
+        async sendRequest(request) {
+          const response = await base.sendRequest(request);
+          const body = response.readableStreamBody;
+          if (body) {
+            const hidden = new PassThrough();
+            body.on("error", (error) => hidden.destroy(error));
+            response.readableStreamBody = body.pipe(hidden);
+          }
+          return response;
+        },
+      };
+      proxy.inject({ method: "GET", path: BLOB_PATH, fault: { kind: "stallResponse", afterBytes: 500_000 } });
+      const started = Date.now();
+      const bytes = await readAll((await client({ timeoutMs: 300, httpClient }).downloadBlob(REPO, digest)).content);
       assert.ok(bytes.equals(blob));
       assert.ok(Date.now() - started >= 300, "waited for the idle timeout");
       assert.equal(blobGets().length, 2);
