@@ -11,6 +11,15 @@ import type { ImageFileType, LayerEntry } from "./layerEntry";
 
 export type LayerChange = "added" | "changed" | "deleted";
 
+/** What one layer did to one path; a deletion carries the type and size of what it hid. */
+export interface LayerChangeRecord {
+  change: LayerChange;
+  type: ImageFileType;
+  size: number;
+}
+
+export type ChangeRecorder = Map<string, LayerChangeRecord>;
+
 export interface FileContent {
   layerIndex: number;
   dataOffset: number;
@@ -50,7 +59,7 @@ export class ImageTree {
    * Applies one entry of layer `layerIndex`. `changes`, when given, receives
    * what the entry did (the per-layer view: added, changed, deleted).
    */
-  apply(layerIndex: number, entry: LayerEntry, changes?: Map<string, LayerChange>): void {
+  apply(layerIndex: number, entry: LayerEntry, changes?: ChangeRecorder): void {
     this.entryCount++;
     const components = entry.path === "" ? [] : entry.path.split("/");
     if (entry.whiteout === "file") {
@@ -73,8 +82,9 @@ export class ImageTree {
     const parent = this.ensureDirectory(components.slice(0, -1), layerIndex, entry.mtimeMs);
     const existing = parent.children!.get(name);
     if (changes) {
-      const already = changes.get(entry.path);
-      changes.set(entry.path, already === "deleted" || (existing && existing.layerIndex < layerIndex) ? "changed" : (already ?? "added"));
+      const already = changes.get(entry.path)?.change;
+      const change = already === "deleted" || (existing && existing.layerIndex < layerIndex) ? "changed" : (already ?? "added");
+      changes.set(entry.path, { change, type: entry.type, size: entry.size });
     }
     if (entry.type === "directory" && existing?.type === "directory") {
       Object.assign(existing, { mode: entry.mode, mtimeMs: entry.mtimeMs, uid: entry.uid, gid: entry.gid, layerIndex });
@@ -120,22 +130,22 @@ export class ImageTree {
     return node;
   }
 
-  private whiteout(layerIndex: number, components: string[], changes?: Map<string, LayerChange>): void {
+  private whiteout(layerIndex: number, components: string[], changes?: ChangeRecorder): void {
     const name = components[components.length - 1];
     const parent = this.lookupLiteral(components.slice(0, -1));
     const victim = parent?.children?.get(name);
     if (victim && victim.layerIndex < layerIndex) {
       parent!.children!.delete(name);
     }
-    changes?.set(components.join("/"), "deleted");
+    changes?.set(components.join("/"), { change: "deleted", type: victim?.type ?? "other", size: victim?.size ?? 0 });
   }
 
-  private hideLower(dir: TreeNode, layerIndex: number, dirPath: string, changes?: Map<string, LayerChange>): void {
+  private hideLower(dir: TreeNode, layerIndex: number, dirPath: string, changes?: ChangeRecorder): void {
     for (const [name, child] of dir.children!) {
       const childPath = dirPath === "" ? name : `${dirPath}/${name}`;
       if (child.layerIndex < layerIndex) {
         dir.children!.delete(name);
-        changes?.set(childPath, "deleted");
+        changes?.set(childPath, { change: "deleted", type: child.type, size: child.size });
       } else if (child.children) {
         this.hideLower(child, layerIndex, childPath, changes);
       }

@@ -159,12 +159,32 @@ export class LayerCache implements ReadOnlyBlobSource {
     return fs.createReadStream(layer.tarPath, { start: offset, end: offset + length - 1 });
   }
 
+  /** A small verified blob kept whole (an image config), or undefined. */
+  async readBlob(digest: string): Promise<Buffer | undefined> {
+    if (!DIGEST_PATTERN.test(digest)) {
+      return undefined;
+    }
+    return fs.promises.readFile(this.blobPath(digest)).catch(() => undefined);
+  }
+
+  /** Keeps a small blob whose digest the caller has verified (downloadBlob's stream did). */
+  async writeBlob(digest: string, bytes: Uint8Array): Promise<void> {
+    const target = this.blobPath(digest);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    const temp = `${target}.${crypto.randomBytes(6).toString("hex")}.tmp`;
+    await fs.promises.writeFile(temp, bytes, { mode: 0o600 });
+    await fs.promises.rename(temp, target);
+  }
+
   async has(digest: string): Promise<boolean> {
-    return (await this.layerHolding(digest)) !== undefined;
+    return (await this.layerHolding(digest)) !== undefined || (await this.smallBlobExists(digest));
   }
 
   async open(digest: string, offset = 0): Promise<Readable> {
     const layer = await this.layerHolding(digest);
+    if (!layer && (await this.smallBlobExists(digest))) {
+      return fs.createReadStream(this.blobPath(digest), { start: offset });
+    }
     if (!layer) {
       throw Object.assign(new Error(`The layer cache has no content ${digest}`), { code: "ENOENT" });
     }
@@ -198,8 +218,10 @@ export class LayerCache implements ReadOnlyBlobSource {
     return (await this.listEntries()).reduce((sum, entry) => sum + entry.bytes, 0);
   }
 
-  /** Every entry not in use (the extension's Clear Image File Cache). */
+  /** Every entry not in use, and the small blobs (the extension's Clear Image File Cache). */
   async clear(): Promise<void> {
+    await fs.promises.rm(path.join(this.directory, "blobs"), { recursive: true, force: true });
+    await fs.promises.rm(path.join(this.directory, "by-content"), { recursive: true, force: true });
     for (const entry of await this.listEntries()) {
       if (!this.pins.has(entry.digest) && !this.building.has(entry.digest)) {
         await this.removeEntry(entry.digest);
@@ -358,6 +380,18 @@ export class LayerCache implements ReadOnlyBlobSource {
     }
     const [algorithm, encoded] = digest.split(":");
     return path.join(this.directory, "layers", algorithm, encoded);
+  }
+
+  private async smallBlobExists(digest: string): Promise<boolean> {
+    return DIGEST_PATTERN.test(digest) && (await fs.promises.stat(this.blobPath(digest)).then((stat) => stat.isFile(), () => false));
+  }
+
+  private blobPath(digest: string): string {
+    if (!DIGEST_PATTERN.test(digest)) {
+      throw new InvalidInputError("digest", digest, "the layer cache keeps sha256 and sha512 digests only");
+    }
+    const [algorithm, encoded] = digest.split(":");
+    return path.join(this.directory, "blobs", algorithm, encoded);
   }
 
   private aliasPath(digest: string): string {
