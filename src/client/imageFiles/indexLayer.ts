@@ -52,11 +52,19 @@ const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResult> {
   const { digest, limits } = input;
-  const decompressor = createDecompressor(input.compression);
   const content = input.content as Readable;
+  // The download is already flowing: an error (a cancel, a digest mismatch) can come before the loop below listens.
+  let contentError: unknown;
+  content.on("error", (error) => {
+    contentError ??= error;
+  });
+  const decompressor = createDecompressor(input.compression);
   const tarBytes: AsyncIterable<Buffer> = decompressor ? content.pipe(decompressor) : content;
   if (decompressor) {
     content.on("error", (error) => decompressor.destroy(error));
+    decompressor.on("error", (error) => {
+      contentError ??= error;
+    });
   }
   // For an uncompressed layer the blob digest, already verified, is the diff_id.
   const hash: Hash | undefined = input.compression === "none" ? undefined : createHash("sha256");
@@ -86,6 +94,9 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
   const file = await fs.promises.open(input.tarPath, "wx", 0o600);
   let total = 0;
   try {
+    if (contentError !== undefined) {
+      throw contentError;
+    }
     let batch: Buffer[] = [];
     let batchBytes = 0;
     const flush = async (): Promise<void> => {
@@ -113,6 +124,9 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
       if (parseError !== undefined) {
         throw parseError;
       }
+    }
+    if (contentError !== undefined) {
+      throw contentError;
     }
     await flush();
     await endExtract(extract, () => parseError);
