@@ -76,6 +76,8 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
     parseError ??= error;
   });
   extract.on("entry", (header, stream, next) => {
+    // tar-stream fails the entry's stream too when the archive fails; the archive's error is the one reported.
+    stream.on("error", () => undefined);
     try {
       const entry = toLayerEntry(header, stream as unknown as { offset: number }, digest, limits);
       if (++entryCount > limits.maxEntries) {
