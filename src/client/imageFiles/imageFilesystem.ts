@@ -14,8 +14,16 @@ import type { LayerEntry } from "./layerEntry";
 import type { ImageDirectoryEntry, ImageFileStat, ImageFilesystemProgress, ImageLayer, ImagePlatform, LayerChangeEntry, ReadFileOptions, ReadOptions } from "./models";
 import { TreeReader } from "./treeReader";
 
-/** Fetches layer `index` into the cache, calling `onEntry` for entries as they stream (or not at all if it came whole from the cache). */
-export type LayerFetcher = (index: number, onEntry: (entry: LayerEntry) => void, signal: AbortSignal) => Promise<{ layer: CachedLayer; streamed: boolean }>;
+/**
+ * Fetches layer `index` into the cache, calling `onEntry` for entries as they
+ * stream; when it did not stream (a cache hit, or another reader's download)
+ * it returns the entries, or leaves them to be read from the cache.
+ */
+export type LayerFetcher = (
+  index: number,
+  onEntry: (entry: LayerEntry) => void,
+  signal: AbortSignal,
+) => Promise<{ layer: CachedLayer; streamed: boolean; entries?: LayerEntry[] }>;
 
 export interface ImageFilesystemInit {
   repository: string;
@@ -216,10 +224,10 @@ export class ImageFilesystem {
         if (this.controller.signal.aborted) {
           throw new AbortError("The operation was aborted.");
         }
-        const { layer, streamed } = await this.init.fetchLayer(i, (entry) => this.receive(i, entry), this.controller.signal);
+        const { layer, streamed, entries } = await this.init.fetchLayer(i, (entry) => this.receive(i, entry), this.controller.signal);
         this.cached[i] = layer;
         if (!streamed) {
-          this.pending[i] = await this.cache.loadEntries(layer.digest);
+          this.pending[i] = entries ?? (await this.cache.loadEntries(layer.digest));
         }
         this.fetched[i] = true;
         this.pump();

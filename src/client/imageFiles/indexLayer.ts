@@ -135,7 +135,6 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
     if (parseError !== undefined) {
       throw parseError;
     }
-    await file.sync();
   } catch (error) {
     content.destroy();
     decompressor?.destroy();

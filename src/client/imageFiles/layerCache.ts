@@ -89,6 +89,16 @@ export class LayerCache implements ReadOnlyBlobSource {
 
   /** The entry for `digest` if it is complete, marking it used now. */
   async lookup(digest: string): Promise<CachedLayer | undefined> {
+    return (await this.lookupIndex(digest))?.layer;
+  }
+
+  /** lookup, with the entries parsed from the same read of the index. */
+  async lookupWithEntries(digest: string): Promise<{ layer: CachedLayer; entries: LayerEntry[] } | undefined> {
+    const found = await this.lookupIndex(digest);
+    return found && { layer: found.layer, entries: found.index.entries.map(deserializeEntry) };
+  }
+
+  private async lookupIndex(digest: string): Promise<{ layer: CachedLayer; index: IndexFile } | undefined> {
     const dir = this.entryDir(digest);
     let index: IndexFile;
     try {
@@ -111,7 +121,7 @@ export class LayerCache implements ReadOnlyBlobSource {
     }
     const now = new Date();
     await fs.promises.utimes(path.join(dir, INDEX_FILE), now, now).catch(() => undefined);
-    return layer;
+    return { layer, index };
   }
 
   async loadEntries(digest: string): Promise<LayerEntry[]> {
@@ -253,7 +263,7 @@ export class LayerCache implements ReadOnlyBlobSource {
         entryCount: built.entries.length,
         entries: built.entries.map(serializeEntry),
       };
-      await writeSynced(path.join(workDir, INDEX_FILE), JSON.stringify(index));
+      await writeNew(path.join(workDir, INDEX_FILE), JSON.stringify(index));
       await fs.promises.mkdir(path.dirname(finalDir), { recursive: true, mode: 0o700 });
       try {
         await fs.promises.rename(workDir, finalDir);
@@ -400,14 +410,9 @@ export class LayerCache implements ReadOnlyBlobSource {
   }
 }
 
-async function writeSynced(file: string, content: string): Promise<void> {
-  const handle = await fs.promises.open(file, "wx", 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** Written whole before the entry is renamed into place (no fsync: pulls do not either, and lookup checks the tar's size). */
+async function writeNew(file: string, content: string): Promise<void> {
+  await fs.promises.writeFile(file, content, { flag: "wx", mode: 0o600 });
 }
 
 async function readDirOrEmpty(dir: string): Promise<string[]> {

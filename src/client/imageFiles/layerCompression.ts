@@ -31,6 +31,9 @@ export function layerCompression(mediaType: string, layerDigest: string): LayerC
   return compression;
 }
 
+/** Output chunks of 128 KiB rather than zlib's 16 KiB: an eighth of the trips through the tar parser, hash and writer. */
+const GUNZIP_CHUNK_BYTES = 128 * 1024;
+
 type ZlibWithZstd = typeof zlib & { createZstdDecompress?: () => Transform };
 
 /**
@@ -43,7 +46,7 @@ export function createDecompressor(compression: LayerCompression): Transform | u
     case "none":
       return undefined;
     case "gzip":
-      return zlib.createGunzip();
+      return zlib.createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
     case "zstd": {
       const native = (zlib as ZlibWithZstd).createZstdDecompress;
       return native ? native() : new FzstdDecompressStream();

@@ -88,10 +88,10 @@ export async function openImageFilesystem(
     const layer = layers[index];
     const progress = (phase: "downloading" | "cached" | "indexed", transferredBytes: number): void =>
       onProgress?.({ layerIndex: index, layerDigest: layer.digest, phase, transferredBytes, totalBytes: layer.size, mergedLayers: fs.mergedLayers, layerCount: lastLayer + 1 });
-    const hit = cache.isBuilding(layer.digest) ? undefined : await cache.lookup(layer.digest);
+    const hit = cache.isBuilding(layer.digest) ? undefined : await cache.lookupWithEntries(layer.digest);
     if (hit) {
       progress("cached", layer.size);
-      return { layer: hit, streamed: false };
+      return { layer: hit.layer, streamed: false, entries: hit.entries };
     }
     let streamed = false;
     const combined = anySignal([signal, options.abortSignal]);
