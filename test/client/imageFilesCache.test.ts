@@ -152,6 +152,32 @@ describe("image file system: the layer cache (real registry)", function () {
     await assert.rejects(filesystem.readDirectory("/"), /closed/);
   });
 
+  it("a reader that waited on a download another reader cancelled fetches the layer itself", async function () {
+    const cacheDir = path.join(root, "shared-cancel");
+    const big = rawTar([file("big.bin", crypto.randomBytes(32 * 1024 * 1024))]);
+    const pushed = await pushLayeredImage(client, "cache/shared-cancel", "v1", [{ tar: big, compression: "none" }]);
+    const controller = new AbortController();
+    let second: Promise<Awaited<ReturnType<typeof openImageFilesystem>>> | undefined;
+    const first = await openImageFilesystem(client, "cache/shared-cancel", "v1", {
+      cacheDir,
+      abortSignal: controller.signal,
+      onProgress: (event) => {
+        if (event.phase === "downloading" && !second) {
+          // The second reader finds the layer being built and waits on it; then the first cancels.
+          second = openImageFilesystem(client, "cache/shared-cancel", "v1", { cacheDir });
+          void second.then(() => controller.abort());
+        }
+      },
+    });
+    await assert.rejects(first.ready, (error: unknown) => (error as Error).name === "AbortError");
+    const survivor = await second!;
+    await survivor.ready;
+    assert.ok((await survivor.readFile("/big.bin")).equals(big.subarray(512, 512 + 32 * 1024 * 1024)));
+    assert.ok(fs.existsSync(entryDir(cacheDir, pushed.layers[0].digest)));
+    await first.close();
+    await survivor.close();
+  });
+
   it("fetches a damaged entry again instead of serving it", async function () {
     const cacheDir = path.join(root, "damaged");
     const pushed = await pushLayeredImage(client, "cache/damaged", "v1", [{ tar: base }]);

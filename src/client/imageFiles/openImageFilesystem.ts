@@ -12,7 +12,7 @@ import { validateDigest, validateRepositoryName, validateTagOrDigest } from "../
 import { ImageContentError, NotAnImageError, PlatformNotFoundError } from "./errors";
 import { ImageFilesystem, LayerFetcher } from "./imageFilesystem";
 import { indexLayer } from "./indexLayer";
-import { DEFAULT_CACHE_MAX_BYTES, LayerCache } from "./layerCache";
+import { CachedLayer, DEFAULT_CACHE_MAX_BYTES, LayerCache } from "./layerCache";
 import { layerCompression } from "./layerCompression";
 import type { LayerEntry } from "./layerEntry";
 import type { ImageHistoryStep, ImageLayer, ImagePlatform, OpenImageFilesystemOptions } from "./models";
@@ -95,7 +95,7 @@ export async function openImageFilesystem(
     }
     let streamed = false;
     const combined = anySignal([signal, options.abortSignal]);
-    const built = await cache.build(layer.digest, layer.mediaType, async (tarPath) => {
+    const build = (): Promise<CachedLayer> => cache.build(layer.digest, layer.mediaType, async (tarPath) => {
       streamed = true;
       const download = await client.downloadBlob(repository, layer.digest, {
         abortSignal: combined,
@@ -116,6 +116,16 @@ export async function openImageFilesystem(
       });
       return { tarBytes: result.tarBytes, diffId: result.diffId, entries };
     });
+    let built: CachedLayer;
+    try {
+      built = await build();
+    } catch (error) {
+      // We waited on another reader's download and that reader cancelled it: fetch the layer ourselves.
+      if (streamed || combined.aborted || (error as Error)?.name !== "AbortError") {
+        throw error;
+      }
+      built = await build();
+    }
     progress("indexed", layer.size);
     return { layer: built, streamed };
   };
