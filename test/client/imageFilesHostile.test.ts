@@ -215,6 +215,14 @@ describe("image file system: hostile layers (real registry)", function () {
     assert.match(error.message, /diff_ids/);
   });
 
+  it("refuses a layer whose names add up to more than the limit", async function () {
+    const entries = Array.from({ length: 50 }, (_, i) => file(`${"n".repeat(3000)}/${i}`, ""));
+    const error = await failureOf(one(entries), { maxNameBytesPerLayer: 64 * 1024 });
+    assert.ok(error instanceof LayerTooLargeError, String(error));
+    assert.equal(error.limitBytes, 64 * 1024);
+    assert.match(error.message, /bytes of entry names/);
+  });
+
   it("refuses a layer with more entries than the limit", async function () {
     const entries = Array.from({ length: 300 }, (_, i) => file(`f${i}`, ""));
     const error = await failureOf(one(entries), { maxEntriesPerLayer: 200 });

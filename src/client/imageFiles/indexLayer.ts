@@ -25,6 +25,8 @@ export interface LayerLimits {
   maxLayerBytes: number;
   /** Most entries one layer may hold. */
   maxEntries: number;
+  /** Most bytes of entry names and link targets one layer may hold: the index is kept in memory while it is built. */
+  maxNameBytes: number;
 }
 
 export interface IndexLayerInput {
@@ -71,6 +73,7 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
 
   const extract = tar.extract();
   let entryCount = 0;
+  let nameBytes = 0;
   let parseError: unknown;
   extract.on("error", (error) => {
     parseError ??= error;
@@ -82,6 +85,10 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
       const entry = toLayerEntry(header, stream as unknown as { offset: number }, digest, limits);
       if (++entryCount > limits.maxEntries) {
         throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxEntries} entries`, limits.maxEntries, { layerDigest: digest });
+      }
+      nameBytes += Buffer.byteLength(entry.path) + (entry.linkTarget === undefined ? 0 : Buffer.byteLength(entry.linkTarget));
+      if (nameBytes > limits.maxNameBytes) {
+        throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxNameBytes} bytes of entry names`, limits.maxNameBytes, { layerDigest: digest });
       }
       input.onEntry(entry);
     } catch (error) {

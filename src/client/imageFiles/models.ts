@@ -102,6 +102,8 @@ export interface OpenImageFilesystemOptions {
   maxLayerBytes?: number;
   /** The most entries one layer may hold. The default value is 1,000,000. */
   maxEntriesPerLayer?: number;
+  /** The most bytes (UTF-8) of entry names and link targets one layer may hold (its index is in memory while built). The default value is 64 MiB. */
+  maxNameBytesPerLayer?: number;
   /** Layers downloaded at once. The default value is 3. */
   concurrency?: number;
   onProgress?: (progress: ImageFilesystemProgress) => void;

@@ -25,6 +25,8 @@ export interface ImageFilesystemClient {
 
 export const DEFAULT_MAX_LAYER_BYTES = 16 * 1024 * 1024 * 1024;
 export const DEFAULT_MAX_ENTRIES_PER_LAYER = 1_000_000;
+/** A million entries of 64-character paths; a hostile layer of 4 KiB names stops here, not at gigabytes of memory. */
+export const DEFAULT_MAX_NAME_BYTES_PER_LAYER = 64 * 1024 * 1024;
 export const DEFAULT_LAYER_CONCURRENCY = 3;
 /** Image configs are small JSON; the cap bounds memory against a hostile one. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
@@ -40,6 +42,7 @@ export async function openImageFilesystem(
   const limits = {
     maxLayerBytes: positiveInteger("maxLayerBytes", options.maxLayerBytes, DEFAULT_MAX_LAYER_BYTES),
     maxEntries: positiveInteger("maxEntriesPerLayer", options.maxEntriesPerLayer, DEFAULT_MAX_ENTRIES_PER_LAYER),
+    maxNameBytes: positiveInteger("maxNameBytesPerLayer", options.maxNameBytesPerLayer, DEFAULT_MAX_NAME_BYTES_PER_LAYER),
   };
   const concurrency = positiveInteger("concurrency", options.concurrency, DEFAULT_LAYER_CONCURRENCY);
   const cacheMaxBytes = positiveInteger("cacheMaxBytes", options.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES);
