@@ -4,7 +4,7 @@
 //   warm <url> <repository> <tag> <cacheDir> <file>   open from a warm cache: time to list /, then to read <file>
 //   choice <cacheDir> <layerDigest> <gzipBlob> <path> read <path> of a cached layer: ranged read of the
 //                                                    uncompressed copy, against gunzip from the start of the blob
-// Each prints one JSON line.
+// Each prints one JSON line. BENCH_IMAGE_CONCURRENCY sets the layers fetched at once (cold).
 
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   if (mode === "cold") {
     const [url, repository, tag, cacheDir] = args;
     const started = process.hrtime.bigint();
-    const filesystem = await openImageFilesystem(new ContainerRegistryClient(url), repository, tag, { cacheDir });
+    const concurrency = process.env.BENCH_IMAGE_CONCURRENCY ? Number(process.env.BENCH_IMAGE_CONCURRENCY) : undefined;
+    const filesystem = await openImageFilesystem(new ContainerRegistryClient(url), repository, tag, { cacheDir, concurrency });
     await filesystem.ready;
     const entries = await walk(filesystem, "/");
     const total = seconds(started);
