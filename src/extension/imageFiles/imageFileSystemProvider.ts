@@ -21,12 +21,15 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changes.event;
 
+  /** `scheme`: the URI scheme the provider is registered under (tests use their own). */
+  constructor(private readonly scheme = IMAGE_FILES_SCHEME) {}
+
   /** Makes `image` browsable; returns the URI of its root. */
   mount(image: ImageFilesystem, label = image.digest): vscode.Uri {
     const key = crypto.createHash("sha256").update(`${image.repository}@${image.digest}#${image.upToLayer}#${crypto.randomUUID()}`).digest("hex").slice(0, 16);
     this.images.set(key, image);
     this.listed.set(key, new Set(["/"]));
-    return vscode.Uri.from({ scheme: IMAGE_FILES_SCHEME, authority: key, path: "/", fragment: label });
+    return vscode.Uri.from({ scheme: this.scheme, authority: key, path: "/", fragment: label });
   }
 
   /** Announces the directories already shown as changed (call when a layer is merged). */
