@@ -18,7 +18,7 @@ import { CorruptLayerError, ImageContentError, LayerTooLargeError, UnsafeLayerEn
 import { createDecompressor, LayerCompression } from "./layerCompression";
 import type { ImageFileType, LayerEntry } from "./layerEntry";
 import { MAX_PATH_BYTES } from "./entryPath";
-import { ZstdWindowTooLargeError } from "./zstdStream";
+import { MAX_ZSTD_WINDOW_BYTES, ZstdWindowTooLargeError } from "./zstdStream";
 
 export interface LayerLimits {
   /** Most uncompressed bytes one layer may expand to. */
@@ -253,7 +253,7 @@ function classify(error: unknown, digest: string): unknown {
     return error;
   }
   if (error instanceof ZstdWindowTooLargeError) {
-    return new LayerTooLargeError(`Layer ${digest}: ${error.message}`, error.windowBytes, { layerDigest: digest, cause: error });
+    return new LayerTooLargeError(`Layer ${digest}: ${error.message}`, MAX_ZSTD_WINDOW_BYTES, { layerDigest: digest, cause: error });
   }
   const name = (error as { name?: string })?.name;
   if (name === "AbortError" || error instanceof RegistryError) {
@@ -261,7 +261,14 @@ function classify(error: unknown, digest: string): unknown {
   }
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message : String(error);
-  const isZlib = typeof code === "string" && code.startsWith("Z_");
+  if (code === "ZSTD_error_frameParameter_windowTooLarge") {
+    // Node's own zstd refuses windows over its default limit, as our check does before fzstd.
+    return new LayerTooLargeError(`Layer ${digest}: the zstd frame's window is over the ${MAX_ZSTD_WINDOW_BYTES}-byte limit`, MAX_ZSTD_WINDOW_BYTES, {
+      layerDigest: digest,
+      cause: error,
+    });
+  }
+  const isZlib = typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ZSTD_"));
   const isTar = /tar header|end of data|Header exceeds|Invalid header|unknown format/i.test(message);
   const isZstd = typeof code === "number" || /zstd|unexpected EOF/i.test(message);
   if (isZlib || isTar || isZstd) {
