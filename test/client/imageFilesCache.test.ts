@@ -194,6 +194,26 @@ describe("image file system: the layer cache (real registry)", function () {
     await second.close();
   });
 
+  it("sweeps builds a dead process left in tmp/, and leaves one that is still being written", async function () {
+    const cacheDir = path.join(root, "sweep");
+    const stale = path.join(cacheDir, "tmp", "build-dead");
+    const busy = path.join(cacheDir, "tmp", "build-busy");
+    for (const dir of [stale, busy]) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, "layer.tar"), "partial");
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(path.join(stale, "layer.tar"), twoHoursAgo, twoHoursAgo);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    // The busy build's folder is old too, but its tar was written a moment ago.
+    fs.utimesSync(busy, twoHoursAgo, twoHoursAgo);
+    await pushLayeredImage(client, "cache/sweep", "v1", [{ tar: rawTar([file("x", "x\n")]) }]);
+    const filesystem = await openImageFilesystem(client, "cache/sweep", "v1", { cacheDir });
+    await filesystem.ready;
+    await filesystem.close();
+    assert.deepEqual(leftoversIn(cacheDir), ["build-busy"]);
+  });
+
   it("is a read-only blob source of what it holds, by the digest of those bytes", async function () {
     const cacheDir = path.join(root, "source");
     const pushed = await pushLayeredImage(client, "cache/source", "v1", [{ tar: base }, { tar: rawTar([file("plain", "plain\n")]), compression: "none" }]);

@@ -191,7 +191,7 @@ export class ImageFilesystem {
     if (this.cache.ephemeral) {
       await this.cache.dispose();
     } else {
-      await this.cache.evict();
+      await this.evictQuietly();
     }
   }
 
@@ -232,12 +232,17 @@ export class ImageFilesystem {
         this.fetched[i] = true;
         this.pump();
       });
-      await this.cache.evict();
     } catch (error) {
       this.failure = error;
       this.controller.abort();
       throw error;
     }
+    await this.evictQuietly();
+  }
+
+  /** Keeps the cache under its cap; a failure to evict (another process removing the same entry) must not fail the image. */
+  private async evictQuietly(): Promise<void> {
+    await this.cache.evict().catch(() => undefined);
   }
 
   private receive(layerIndex: number, entry: LayerEntry): void {

@@ -358,8 +358,9 @@ export class LayerCache implements ReadOnlyBlobSource {
     const now = Date.now();
     for (const name of await readDirOrEmpty(tmpRoot)) {
       const full = path.join(tmpRoot, name);
-      const stat = await fs.promises.lstat(full).catch(() => undefined);
-      if (stat && now - stat.mtimeMs > STALE_TMP_MS) {
+      // A build still being written touches its layer.tar, not its folder: the newest of the two counts.
+      const times = await Promise.all([full, path.join(full, TAR_FILE)].map((file) => fs.promises.lstat(file).then((stat) => stat.mtimeMs, () => 0)));
+      if (times[0] > 0 && now - Math.max(...times) > STALE_TMP_MS) {
         await fs.promises.rm(full, { recursive: true, force: true });
       }
     }
