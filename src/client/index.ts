@@ -63,6 +63,7 @@ export type { ImageFilesystemClient } from "./imageFiles/openImageFilesystem";
 export { ImageFilesystem, ImageLayerView } from "./imageFiles/imageFilesystem";
 export { LayerCache, DEFAULT_CACHE_MAX_BYTES } from "./imageFiles/layerCache";
 export type { ReadOnlyBlobSource, CachedLayer } from "./imageFiles/layerCache";
+export type { WastedFile, WastedSpaceSummary } from "./imageFiles/wastedSpace";
 export {
   ImageContentError,
   UnsafeLayerEntryError,

@@ -248,6 +248,25 @@ describe("image file system (real registry)", function () {
     assert.deepEqual((await base.readDirectory("/")).map((entry) => entry.name), ["common-licenses"]);
   });
 
+  it("sums the bytes layers still carry for files later layers overwrote or deleted", async function () {
+    const filesystem = await open("v1");
+    const wasted = await filesystem.wastedSpace();
+    assert.deepEqual(
+      wasted.files.map((entry) => [entry.path, entry.layerIndex, entry.size, entry.reason]),
+      [
+        ["/etc/passwd", 2, "root:x:0:0:image:/root:/bin/sh\n".length, "overwritten"],
+        ["/data/old-1", 2, 8, "deleted"],
+        ["/data/old-2", 2, 8, "deleted"],
+        ["/data/sub/deep", 2, 5, "deleted"],
+        ["/etc/hostname", 2, 5, "deleted"],
+      ],
+    );
+    assert.equal(wasted.totalBytes, wasted.files.reduce((sum, entry) => sum + entry.size, 0));
+    // After layer 2 nothing is hidden yet.
+    const early = await open("v1", { upToLayer: 2 });
+    assert.deepEqual((await early.wastedSpace()).files, []);
+  });
+
   it("upToLayer shows the file system after that layer and fetches no later layer", async function () {
     const lines: string[] = [];
     const logged = clientFor(registry, { logRequest: (line) => lines.push(line) });

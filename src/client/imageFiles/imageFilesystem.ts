@@ -13,6 +13,7 @@ import type { CachedLayer, LayerCache } from "./layerCache";
 import type { LayerEntry } from "./layerEntry";
 import type { ImageDirectoryEntry, ImageFileStat, ImageFilesystemProgress, ImageLayer, ImagePlatform, LayerChangeEntry, ReadFileOptions, ReadOptions } from "./models";
 import { TreeReader } from "./treeReader";
+import { wastedSpace, type WastedSpaceSummary } from "./wastedSpace";
 
 /**
  * Fetches layer `index` into the cache, calling `onEntry` for entries as they
@@ -175,6 +176,20 @@ export class ImageFilesystem {
     }
     const list: LayerChangeEntry[] = [...changes].map(([path, record]) => ({ path: `/${path}`, ...record })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return new ImageLayerView(this.layers[index], list, new TreeReader(own, this.layers, (layerIndex, offset, size) => this.readRange(layerIndex, offset, size)));
+  }
+
+  /**
+   * The file bytes the layers still carry for files a later layer overwrote
+   * or deleted (dive's "wasted space"), largest first. Read from the cached
+   * indexes, with no request to the registry.
+   */
+  async wastedSpace(): Promise<WastedSpaceSummary> {
+    await this.settle({});
+    const entries: LayerEntry[][] = [];
+    for (const layer of this.layers.slice(0, this.upToLayer + 1)) {
+      entries.push(await this.cache.loadEntries(layer.digest));
+    }
+    return wastedSpace(this.tree, entries);
   }
 
   /** Stops downloads in flight, releases the cache entries, and removes a temporary cache. */
