@@ -5,7 +5,7 @@
 
 import * as vscode from "vscode";
 import type { Connections } from "./connections";
-import { abortSignalFor } from "./progress";
+import { abortSignalFor } from "./cancellation";
 
 export const MANIFEST_SCHEME = "container-registry-manifest";
 

@@ -4,10 +4,11 @@
 
 import * as vscode from "vscode";
 import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
+import { firstPage } from "./clientPaging";
 import type { CommandOptions, Services } from "./commands/services";
 import type { SavedRegistry } from "./connections";
 import { configuredPageSize } from "./tree/registryTreeDataProvider";
-import { firstPage, shortDigest } from "./tree/treeNode";
+import { shortDigest } from "./format";
 
 interface PagedPickItem<T> extends vscode.QuickPickItem {
   value?: T;

@@ -8,10 +8,10 @@ import * as vscode from "vscode";
 import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
-import { abortSignalFor } from "../progress";
+import { abortSignalFor } from "../cancellation";
+import { firstPage } from "../clientPaging";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
-import { firstPage } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./services";
 import { resolveRegistry } from "./targets";
 

@@ -3,8 +3,9 @@
 
 import * as vscode from "vscode";
 import { formatReference } from "../../client/index";
-import { abortSignalFor } from "../progress";
-import { ManifestNode, sortedTags } from "../tree/manifestNode";
+import { abortSignalFor } from "../cancellation";
+import { sortedTags } from "../format";
+import { ManifestNode } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./services";

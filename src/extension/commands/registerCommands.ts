@@ -8,7 +8,7 @@
 
 import * as vscode from "vscode";
 import { showError } from "../notify";
-import { isCancellation } from "../progress";
+import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";

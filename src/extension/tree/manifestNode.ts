@@ -4,12 +4,13 @@
 import * as vscode from "vscode";
 import { ArtifactManifestProperties, ArtifactTagProperties, MediaTypes } from "../../client/index";
 import type { SavedRegistry } from "../connections";
-import { formatBytes } from "../progress";
+import { firstPage } from "../clientPaging";
+import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
 import { pagedChildren, RetryableParent } from "./pagingNodes";
 import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
 import type { RepositoryNode } from "./repositoryNode";
 import { TagNode } from "./tagNode";
-import { firstPage, PagedChildren, relativeTime, shortDigest, TreeContext, TreeNode } from "./treeNode";
+import { PagedChildren, TreeContext, TreeNode } from "./treeNode";
 
 export class ManifestNode extends TreeNode implements RetryableParent {
   readonly id: string;
@@ -196,9 +197,4 @@ export class PlatformNode extends TreeNode {
     item.tooltip = new vscode.MarkdownString("**Platform manifest**\n\n**Digest:** ").appendCodeblock(this.platform.digest, "text");
     return item;
   }
-}
-
-/** Tags in a stable, human order (the registry's order is arbitrary): v2 before v10. */
-export function sortedTags(tags: string[]): string[] {
-  return [...tags].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }

@@ -5,7 +5,8 @@ import { forEachWithConcurrency, RegistryCapabilities } from "../../client/index
 import type { SavedRegistry } from "../connections";
 import { PagedListNode } from "./pagingNodes";
 import { RepositoryNode } from "./repositoryNode";
-import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
+import { firstPage } from "../clientPaging";
+import { PagedChildren, TreeContext, TreeNode } from "./treeNode";
 
 /** Property reads in flight at once when a page of repositories is decorated with permissions. */
 const PROPERTY_CONCURRENCY = 8;

@@ -8,7 +8,8 @@ import { ManifestNode } from "./manifestNode";
 import { PagedListNode } from "./pagingNodes";
 import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
 import type { RegistryNode } from "./registryNode";
-import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
+import { firstPage } from "../clientPaging";
+import { PagedChildren, TreeContext, TreeNode } from "./treeNode";
 
 export class RepositoryNode extends PagedListNode {
   readonly id: string;

@@ -5,7 +5,8 @@ import type { ArtifactTagProperties } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import type { ManifestNode } from "./manifestNode";
 import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
-import { shortDigest, TreeNode } from "./treeNode";
+import { shortDigest } from "../format";
+import { TreeNode } from "./treeNode";
 
 export class TagNode extends TreeNode {
   readonly id: string;

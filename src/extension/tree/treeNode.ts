@@ -165,35 +165,3 @@ export class PagedChildren<T extends TreeNode> {
     }
   }
 }
-
-/** The first page of a client's paged list. */
-export async function firstPage<T>(pages: AsyncIterableIterator<ContinuablePage<T>>): Promise<ContinuablePage<T>> {
-  const result = await pages.next();
-  const page = (result.done ? [] : result.value) as ContinuablePage<T>;
-  // Close the generator: the next page is fetched by a new call with the continuation token.
-  await pages.return?.();
-  return page;
-}
-
-export function shortDigest(digest: string): string {
-  const colon = digest.indexOf(":");
-  return colon < 0 ? digest.slice(0, 12) : `${digest.slice(0, colon)}:${digest.slice(colon + 1, colon + 13)}`;
-}
-
-export function relativeTime(date: Date, now = Date.now()): string {
-  const seconds = Math.round((now - date.getTime()) / 1000);
-  const units: [number, string][] = [
-    [60 * 60 * 24 * 365, "year"],
-    [60 * 60 * 24 * 30, "month"],
-    [60 * 60 * 24, "day"],
-    [60 * 60, "hour"],
-    [60, "minute"],
-  ];
-  for (const [size, name] of units) {
-    if (Math.abs(seconds) >= size) {
-      const count = Math.floor(Math.abs(seconds) / size);
-      return `${count} ${name}${count === 1 ? "" : "s"} ago`;
-    }
-  }
-  return "just now";
-}
