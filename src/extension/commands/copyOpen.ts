@@ -82,7 +82,7 @@ export async function loadMore(services: Services, node: TreeNode | undefined): 
 export async function retry(services: Services, node: TreeNode | undefined): Promise<void> {
   if (node instanceof ErrorNode) {
     // A new client re-reads credentials that may have been fixed meanwhile (Docker config, a new sign-in).
-    services.connections.forgetClient(node.parent.registryId);
+    services.connections.forgetClient(node.scope.registry.id);
     await node.parent.retry();
     services.tree.changed(node.parent);
   }

@@ -3,50 +3,54 @@
 
 import * as vscode from "vscode";
 import { ArtifactManifestProperties, ArtifactTagProperties, MediaTypes } from "../../client/index";
-import type { SavedRegistry } from "../connections";
 import { firstPage } from "../clientPaging";
+import type { SavedRegistry } from "../connections";
 import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
+import { manifestContext } from "./contextValues";
+import { manifestNodeId } from "./nodeIds";
+import { PagedChildren } from "./pagedChildren";
 import { pagedChildren, RetryableParent } from "./pagingNodes";
-import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
-import type { RepositoryNode } from "./repositoryNode";
+import { appendPermissions, iconFor, permissionBadges } from "./permissions";
+import { PlatformNode } from "./platformNode";
+import { manifestScope, ManifestScope, RepositoryScope } from "./scope";
 import { TagNode } from "./tagNode";
-import { PagedChildren, TreeContext, TreeNode } from "./treeNode";
+import { appendDates, inlineCode } from "./tooltips";
+import { TreeNode } from "./treeNode";
 
 export class ManifestNode extends TreeNode implements RetryableParent {
   readonly id: string;
+  readonly scope: ManifestScope;
   /** Tags from the registry's tag list (with their own properties), where it has one filtered by digest (ACR). */
   private readonly pagedTags?: PagedChildren<TreeNode>;
   private tagNodes?: TagNode[];
 
   constructor(
-    readonly parent: RepositoryNode,
+    readonly parent: TreeNode,
+    parentScope: RepositoryScope,
     public properties: ArtifactManifestProperties,
-    ctx: TreeContext,
   ) {
     super();
-    this.id = `${parent.id}/manifest:${properties.digest}`;
-    if (parent.capabilities.properties) {
+    this.id = manifestNodeId(parentScope.registry.id, parentScope.repository, properties.digest);
+    const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
+    this.scope = scope;
+    if (scope.capabilities.properties) {
       this.pagedTags = new PagedChildren<TreeNode>(async (settings) => {
-        const client = await ctx.connections.getClient(this.registry);
-        const page = await firstPage(client.listTagProperties(this.repository, { digest: this.digest }).byPage(settings));
+        const client = await scope.client();
+        const page = await firstPage(client.listTagProperties(scope.repository, { digest: scope.digest }).byPage(settings));
         return Object.assign(
-          page.map((tag) => new TagNode(this, tag)),
+          page.map((tag) => new TagNode(this, scope, tag)),
           { continuationToken: page.continuationToken },
         );
-      }, ctx.pageSize);
+      }, scope.tree.pageSize);
     }
   }
 
   get registry(): SavedRegistry {
-    return this.parent.registry;
-  }
-
-  get registryId(): string {
-    return this.registry.id;
+    return this.scope.registry;
   }
 
   get repository(): string {
-    return this.parent.name;
+    return this.scope.repository;
   }
 
   get digest(): string {
@@ -84,12 +88,12 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     const item = new vscode.TreeItem(shortDigest(p.digest), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const platform = this.isIndex
-      ? `${platforms.length} platforms`
+      ? vscode.l10n.t("{0} platforms", platforms.length)
       : p.operatingSystem || p.architecture
         ? `${p.operatingSystem ?? "?"}/${p.architecture ?? "?"}`
         : p.artifactType;
     item.description = [
-      p.tags.length ? sortedTags(p.tags).join(", ") : "untagged",
+      p.tags.length ? sortedTags(p.tags).join(", ") : vscode.l10n.t("untagged"),
       platform,
       p.sizeInBytes !== undefined ? formatBytes(p.sizeInBytes) : undefined,
       p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
@@ -98,34 +102,35 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       .filter(Boolean)
       .join(" · ");
     item.iconPath = iconFor(p, this.isIndex ? "layers" : "package");
-    item.contextValue = `manifest${this.parent.capabilities.properties ? ";props" : ""}${this.isIndex ? ";index" : ""}${permissionTokens(p)}`;
+    const repositoryPermissions = this.scope.repositoryPermissions();
+    item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions });
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown("**Digest:** ").appendCodeblock(p.digest, "text");
-    tooltip.appendMarkdown(`**Media type:** ${inlineCode(p.mediaType ?? "unknown")}`);
+    tooltip.appendMarkdown(`**${vscode.l10n.t("Digest:")}** `).appendCodeblock(p.digest, "text");
+    tooltip.appendMarkdown(`**${vscode.l10n.t("Media type:")}** ${inlineCode(p.mediaType ?? vscode.l10n.t("unknown"))}`);
     if (p.artifactType) {
-      tooltip.appendMarkdown(`\n\n**Artifact type:** ${inlineCode(p.artifactType)}`);
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Artifact type:")}** ${inlineCode(p.artifactType)}`);
     }
     if (p.tags.length) {
-      tooltip.appendMarkdown("\n\n**Tags:** ").appendText(sortedTags(p.tags).join(", "));
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Tags:")}** `).appendText(sortedTags(p.tags).join(", "));
     }
     if (p.sizeInBytes !== undefined) {
-      tooltip.appendMarkdown(`\n\n**Size:** ${formatBytes(p.sizeInBytes)} (${p.sizeInBytes} bytes)`);
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} ({1} bytes)", formatBytes(p.sizeInBytes), p.sizeInBytes));
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
-    appendPermissions(tooltip, p);
+    appendPermissions(tooltip, p, repositoryPermissions);
     item.tooltip = tooltip;
     return item;
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const platforms = this.platforms.map((platform) => new PlatformNode(this, platform));
+    const platforms = this.platforms.map((platform) => new PlatformNode(this, this.scope, platform));
     if (this.pagedTags) {
       return [...platforms, ...(await pagedChildren(this, this.pagedTags))];
     }
     // Without a tag list filtered by digest (plain OCI), the tags the manifest listing found are all there is.
     this.tagNodes ??= sortedTags(this.properties.tags).map(
       (name) =>
-        new TagNode(this, {
+        new TagNode(this, this.scope, {
           registryLoginServer: this.properties.registryLoginServer,
           repositoryName: this.repository,
           name,
@@ -160,41 +165,5 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.tagNodes = this.tagNodes?.filter((n) => n.name !== child.name);
     this.pagedTags?.remove(child);
     return true;
-  }
-}
-
-/** A platform manifest of an index: its own digest, architecture and OS. */
-export class PlatformNode extends TreeNode {
-  readonly id: string;
-
-  constructor(
-    readonly parent: ManifestNode,
-    readonly platform: ArtifactManifestProperties["relatedArtifacts"][number],
-  ) {
-    super();
-    this.id = `${parent.id}/platform:${platform.digest}`;
-  }
-
-  get registry(): SavedRegistry {
-    return this.parent.registry;
-  }
-
-  get repository(): string {
-    return this.parent.repository;
-  }
-
-  get digest(): string {
-    return this.platform.digest;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const label = `${this.platform.operatingSystem ?? "unknown"}/${this.platform.architecture ?? "unknown"}`;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = shortDigest(this.platform.digest);
-    item.iconPath = new vscode.ThemeIcon("vm");
-    item.contextValue = "platform";
-    item.tooltip = new vscode.MarkdownString("**Platform manifest**\n\n**Digest:** ").appendCodeblock(this.platform.digest, "text");
-    return item;
   }
 }
