@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
 import { firstPage } from "./clientPaging";
-import type { CommandOptions, Services } from "./commands/services";
+import type { CommandOptions, Services } from "./commands/shared/commandServices";
 import type { SavedRegistry } from "./connections";
 import { configuredPageSize } from "./tree/registryTreeDataProvider";
 import { shortDigest } from "./format";

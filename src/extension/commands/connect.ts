@@ -12,8 +12,8 @@ import { abortSignalFor } from "../cancellation";
 import { firstPage } from "../clientPaging";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { resolveRegistry } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { resolveRegistry } from "./shared/itemTargets";
 
 export interface ConnectArgs {
   endpoint: string;

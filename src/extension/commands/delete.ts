@@ -8,8 +8,9 @@ import { sortedTags } from "../format";
 import { ManifestNode } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { findNode, findRepositoryNode, ItemTarget, resolveTarget } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { ItemTarget, resolveTarget } from "./shared/itemTargets";
+import { findNode, findRepositoryNode } from "./shared/nodeTargets";
 
 export interface DeleteResult {
   deleted: string;

@@ -9,8 +9,9 @@ import { PERMISSION_FIELDS, Permission } from "../tree/permissions";
 import { RepositoryNode } from "../tree/repositoryNode";
 import { TagNode } from "../tree/tagNode";
 import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { findNode, resolveTarget } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { resolveTarget } from "./shared/itemTargets";
+import { findNode } from "./shared/nodeTargets";
 
 export interface PropertyToggle {
   command: string;

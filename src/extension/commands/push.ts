@@ -11,8 +11,9 @@ import { fileBlobSource, formatReference, MediaTypes, OciDescriptor, validateTag
 import { formatBytes } from "../format";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./services";
-import { findRepositoryNode, resolveRepository, validateGivenNames } from "./targets";
+import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
+import { findRepositoryNode } from "./shared/nodeTargets";
 import { TITLE_ANNOTATION } from "./pull";
 
 /** What ORAS uses for files, and for an artifact without a type of its own. */

@@ -1,6 +1,6 @@
 // Every command, registered in one place. Each handler gets the tree node it
 // was invoked on (undefined from the palette, where it asks with quick picks)
-// and the options of a programmatic caller (see services.ts).
+// and the options of a programmatic caller (see shared/commandServices.ts).
 //
 // Errors: from the UI, a notification with the registry's message and
 // "Open Log"; cancelling is quiet. A programmatic caller (one that passed an
@@ -12,12 +12,16 @@ import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
-import { copyDigest, copyReference, loadMore, openManifest, refresh, retry } from "./copyOpen";
+import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
+import { loadMore } from "./loadMore";
+import { openManifest } from "./openManifest";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
-import { CommandOptions, isPlainObject, Services } from "./services";
+import { refresh } from "./refresh";
+import { retry } from "./retry";
+import type { CommandOptions, Services } from "./shared/commandServices";
 
 type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
 
@@ -37,6 +41,10 @@ const COMMAND_TITLES: Record<string, string> = {
   "containerRegistryExplorer.openManifest": "Open manifest",
   ...Object.fromEntries(PROPERTY_TOGGLES.map((t) => [t.command, `Turning ${t.permission} ${t.value ? "on" : "off"}`])),
 };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
 
 export function registerCommands(services: Services): vscode.Disposable[] {
   const handlers: Record<string, Handler> = {

@@ -2,17 +2,16 @@
 // for with quick picks (palette), or read from a programmatic caller's options.
 
 import * as vscode from "vscode";
-import { isDigest, validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "../../client/index";
-import type { SavedRegistry } from "../connections";
-import { pickManifest, pickRegistry, pickRepository, pickTag } from "../pickers";
-import { ManifestNode } from "../tree/manifestNode";
-import { PlatformNode } from "../tree/platformNode";
-import { RepositoryNode } from "../tree/repositoryNode";
-import { isRepositoryScope, scopeOf } from "../tree/scope";
-import { TagNode } from "../tree/tagNode";
-import { manifestNodeId, repositoryNodeId, tagNodeId } from "../tree/nodeIds";
-import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
+import { isDigest, validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "../../../client/index";
+import type { SavedRegistry } from "../../connections";
+import { pickManifest, pickRegistry, pickRepository, pickTag } from "../../pickers";
+import { ManifestNode } from "../../tree/manifestNode";
+import { PlatformNode } from "../../tree/platformNode";
+import { RepositoryNode } from "../../tree/repositoryNode";
+import { isRepositoryScope, scopeOf } from "../../tree/scope";
+import { TagNode } from "../../tree/tagNode";
+import type { TreeNode } from "../../tree/treeNode";
+import type { CommandOptions, Services } from "./commandServices";
 
 export type TargetKind = "repository" | "manifest" | "tag";
 
@@ -151,29 +150,4 @@ export async function digestOfTarget(services: Services, target: ItemTarget): Pr
   }
   const client = await services.connections.getClient(target.registry);
   return (await client.getTagProperties(target.repository, target.reference!)).digest;
-}
-
-/** The tree's node for a target picked from the palette, if it is loaded. A tag needs its manifest's digest. */
-export function findNode(services: Services, target: ItemTarget, digest?: string): TreeNode | undefined {
-  if (target.node) {
-    return target.node;
-  }
-  const registryId = target.registry.id;
-  if (target.kind === "repository") {
-    return services.tree.findLoaded(repositoryNodeId(registryId, target.repository));
-  }
-  const manifestDigest = target.kind === "manifest" ? (digest ?? target.reference) : digest;
-  if (!manifestDigest) {
-    return undefined;
-  }
-  return services.tree.findLoaded(
-    target.kind === "manifest"
-      ? manifestNodeId(registryId, target.repository, manifestDigest)
-      : tagNodeId(registryId, target.repository, manifestDigest, target.reference!),
-  );
-}
-
-/** The repository node of a target, if loaded (to refresh after a change it cannot patch in place). */
-export function findRepositoryNode(services: Services, target: { registry: SavedRegistry; repository: string }): TreeNode | undefined {
-  return services.tree.findLoaded(repositoryNodeId(target.registry.id, target.repository));
 }

@@ -7,10 +7,10 @@
 // vscode.CancellationError when cancelled) rather than notifications.
 
 import * as vscode from "vscode";
-import type { Connections } from "../connections";
-import type { Log } from "../log";
-import type { ManifestDocuments } from "../manifestDocuments";
-import type { RegistryTreeDataProvider } from "../tree/registryTreeDataProvider";
+import type { Connections } from "../../connections";
+import type { Log } from "../../log";
+import type { ManifestDocuments } from "../../manifestDocuments";
+import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -52,10 +52,7 @@ export interface CommandOptions {
   artifactType?: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
-
+/** A `destination` or `files` option: a Uri, or a path on this machine. */
 export function toUri(value: vscode.Uri | string): vscode.Uri {
   return typeof value === "string" ? vscode.Uri.file(value) : value;
 }
