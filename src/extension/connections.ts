@@ -89,7 +89,7 @@ export class Connections implements vscode.Disposable {
     };
     if (request.auth === "password") {
       if (!request.username || request.password === undefined) {
-        throw new Error("A username and a password or token are needed");
+        throw new Error(vscode.l10n.t("A username and a password or token are needed"));
       }
       await this.context.secrets.store(SECRET_PREFIX + registry.id, request.password);
     } else {

@@ -141,7 +141,7 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
   for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
     items.push({
       label: entry.host,
-      description: `credentials in Docker config (${entry.source}${entry.helper ? `: ${entry.helper}` : ""})`,
+      description: vscode.l10n.t("credentials in Docker config ({0})", `${entry.source}${entry.helper ? `: ${entry.helper}` : ""}`),
       host: entry.host,
     });
   }

@@ -51,7 +51,7 @@ export async function setPermission(
   const what = target.kind === "repository" ? target.repository : `${target.repository}${target.kind === "tag" ? ":" : "@"}${target.reference}`;
   services.log.info(`Setting ${toggle.permission} ${toggle.value ? "enabled" : "disabled"} on ${target.registry.loginServer}/${what}`);
   const updated = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Updating ${what}` },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Updating {0}", what) },
     async () => {
       switch (target.kind) {
         case "repository":
