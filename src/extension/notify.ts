@@ -9,6 +9,7 @@ import {
   RegistryAuthenticationError,
   RegistryDeleteDisabledError,
   RegistryError,
+  RegistryLockedError,
   RegistryNotFoundError,
   RegistryPermissionError,
 } from "../client/index";
@@ -20,6 +21,11 @@ export function hintFor(error: unknown): string | undefined {
   if (error instanceof RegistryDeleteDisabledError) {
     return vscode.l10n.t(
       "This registry has deletion turned off, so nothing was deleted. An administrator can enable it (CNCF distribution: storage.delete.enabled: true in the registry's config).",
+    );
+  }
+  if (error instanceof RegistryLockedError) {
+    return vscode.l10n.t(
+      "The item or its repository is locked (writing or deleting is turned off), so nothing was changed. Unlock it first; Delete from the Command Palette offers Unlock and Delete.",
     );
   }
   if (error instanceof RegistryPermissionError) {

@@ -94,6 +94,7 @@ export function appendPermissions(markdown: vscode.MarkdownString, permissions: 
   }
   const blockers = deleteBlockers(permissions, repository);
   if (blockers.length) {
-    markdown.appendMarkdown(`\n\n**${vscode.l10n.t("Cannot be deleted:")}** `).appendText(blockers.map(deleteBlockerText).join(" "));
+    // Our own sentences (no registry text), so Markdown rather than escaped text.
+    markdown.appendMarkdown(`\n\n**${vscode.l10n.t("Cannot be deleted:")}** ${blockers.map(deleteBlockerText).join(" ")}`);
   }
 }

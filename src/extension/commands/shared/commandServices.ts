@@ -25,6 +25,12 @@ export interface CommandOptions {
   skipConfirmation?: boolean;
   /** Answers the modal confirmation instead of showing it; receives exactly what the modal would say. */
   confirm?: (message: string, detail: string) => boolean | Promise<boolean>;
+  /**
+   * Delete, with `skipConfirmation`: turn off what locks the item first (what the
+   * modal's "Unlock and Delete" does). Without it a locked item is left to the
+   * registry, which refuses (RegistryLockedError).
+   */
+  unlock?: boolean;
   /** Also cancels a long operation. */
   cancellationToken?: vscode.CancellationToken;
   /** Told about every progress report of a transfer (bytes so far, total when known). */
