@@ -14,7 +14,7 @@ import { appendPermissions, iconFor, permissionBadges } from "./permissions";
 import { PlatformNode } from "./platformNode";
 import { manifestScope, ManifestScope, RepositoryScope } from "./scope";
 import { TagNode } from "./tagNode";
-import { appendDates, inlineCode } from "./tooltips";
+import { accessibleRow, appendDates, inlineCode } from "./tooltips";
 import { TreeNode } from "./treeNode";
 
 export class ManifestNode extends TreeNode implements RetryableParent {
@@ -119,6 +119,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
     appendPermissions(tooltip, p, repositoryPermissions);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(this.isIndex ? vscode.l10n.t("Image index") : vscode.l10n.t("Manifest"), shortDigest(p.digest), item.description);
     return item;
   }
 

@@ -38,6 +38,7 @@ export class LoadMoreNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon("ellipsis");
     item.tooltip = vscode.l10n.t("Fetch the next page");
     item.command = { command: "containerRegistryExplorer.loadMore", title: vscode.l10n.t("Load More"), arguments: [this] };
+    item.accessibilityInformation = { label: vscode.l10n.t("Load more: fetch the next page"), role: "button" };
     return item;
   }
 }
@@ -74,6 +75,7 @@ export class ErrorNode extends TreeNode {
     item.tooltip = new vscode.MarkdownString().appendText(message);
     item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
     item.contextValue = errorContext(auth);
+    item.accessibilityInformation = { label: vscode.l10n.t("Error: {0}. {1}", message, String(item.label)), role: "button" };
     item.command = auth
       ? { command: "containerRegistryExplorer.reenterCredentials", title: vscode.l10n.t("Re-enter Credentials"), arguments: [this] }
       : { command: "containerRegistryExplorer.retry", title: vscode.l10n.t("Retry"), arguments: [this] };

@@ -7,6 +7,7 @@ import { shortDigest } from "../format";
 import { PLATFORM_CONTEXT } from "./contextValues";
 import { platformNodeId } from "./nodeIds";
 import type { ManifestScope } from "./scope";
+import { accessibleRow } from "./tooltips";
 import { TreeNode } from "./treeNode";
 
 export class PlatformNode extends TreeNode {
@@ -43,6 +44,7 @@ export class PlatformNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon("vm");
     item.contextValue = PLATFORM_CONTEXT;
     item.tooltip = new vscode.MarkdownString(`**${vscode.l10n.t("Platform manifest")}**\n\n**${vscode.l10n.t("Digest:")}** `).appendCodeblock(this.platform.digest, "text");
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Platform manifest"), label, item.description);
     return item;
   }
 }

@@ -10,7 +10,7 @@ import { PagedChildren } from "./pagedChildren";
 import { PagedListNode } from "./pagingNodes";
 import { RepositoryNode } from "./repositoryNode";
 import { registryScope, RegistryScope } from "./scope";
-import { appendField } from "./tooltips";
+import { accessibleRow, appendField } from "./tooltips";
 import type { TreeContext, TreeNode } from "./treeNode";
 
 /** Property reads in flight at once when a page of repositories is decorated with permissions. */
@@ -67,12 +67,18 @@ export class RegistryNode extends PagedListNode {
     appendField(tooltip, vscode.l10n.t("Endpoint:"), this.registry.endpoint);
     appendField(tooltip, vscode.l10n.t("Signed in with:"), item.description);
     if (this.capabilities) {
-      const yesNo = (value: boolean): string => (value ? vscode.l10n.t("yes") : vscode.l10n.t("no"));
-      appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution"));
-      appendField(tooltip, vscode.l10n.t("Item properties and locks:"), yesNo(this.capabilities.properties));
-      appendField(tooltip, vscode.l10n.t("Newest first:"), yesNo(this.capabilities.ordering));
+      appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
+      tooltip.appendMarkdown("\n\n").appendText(
+        this.capabilities.properties
+          ? vscode.l10n.t("It reports item properties, so items can be locked and their permissions changed here.")
+          : vscode.l10n.t("It reports no item properties, so there are no locks or permission toggles here."),
+      );
+      tooltip.appendMarkdown("\n\n").appendText(
+        this.capabilities.ordering ? vscode.l10n.t("Manifests are listed newest first.") : vscode.l10n.t("Manifests are listed in the registry's own order."),
+      );
     }
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Registry"), this.registry.loginServer, item.description);
     return item;
   }
 }

@@ -12,7 +12,7 @@ import { PagedChildren } from "./pagedChildren";
 import { PagedListNode } from "./pagingNodes";
 import { appendPermissions, iconFor, permissionBadges } from "./permissions";
 import { RegistryScope, repositoryScope, RepositoryScope } from "./scope";
-import { appendDates } from "./tooltips";
+import { accessibleRow, appendDates } from "./tooltips";
 import type { TreeNode } from "./treeNode";
 
 export class RepositoryNode extends PagedListNode {
@@ -87,6 +87,7 @@ export class RepositoryNode extends PagedListNode {
     appendDates(tooltip, p?.createdOn, p?.lastUpdatedOn);
     appendPermissions(tooltip, p);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Repository"), this.name, item.description);
     return item;
   }
 }

@@ -8,7 +8,7 @@ import { tagContext } from "./contextValues";
 import { tagNodeId } from "./nodeIds";
 import { appendPermissions, iconFor, permissionBadges } from "./permissions";
 import type { ManifestScope } from "./scope";
-import { appendDates, appendField, inlineCode } from "./tooltips";
+import { accessibleRow, appendDates, appendField, inlineCode } from "./tooltips";
 import { TreeNode } from "./treeNode";
 
 export class TagNode extends TreeNode {
@@ -57,6 +57,7 @@ export class TagNode extends TreeNode {
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
     appendPermissions(tooltip, p, repositoryPermissions);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Tag"), p.name, item.description);
     return item;
   }
 }

@@ -22,3 +22,12 @@ export function inlineCode(text: string): string {
 export function appendField(markdown: vscode.MarkdownString, label: string, value: string, first = false): vscode.MarkdownString {
   return markdown.appendMarkdown(`${first ? "" : "\n\n"}**${label}** `).appendText(value);
 }
+
+/**
+ * What a screen reader says for a row: the kind of item, its label, and the
+ * description in words (" · " separators read as pauses, not as symbols).
+ */
+export function accessibleRow(kind: string, label: string, description?: string): vscode.AccessibilityInformation {
+  const details = description ? `, ${description.split(" · ").join(", ")}` : "";
+  return { label: `${kind} ${label}${details}` };
+}

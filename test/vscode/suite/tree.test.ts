@@ -22,6 +22,7 @@ import {
   registryNode,
   setPageSize,
 } from "./extensionTestHelpers";
+import type { TreeNode } from "../../../src/extension/tree/treeNode";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const REPOSITORIES = ["alpha/app", "alpha/lib", "beta", "gamma/one", "gamma/two"];
@@ -189,6 +190,27 @@ describe("registries tree", function () {
     await command("refresh");
     const after = await allIds(api, await registryNode(api, registry));
     assert.deepStrictEqual(after, before);
+  });
+
+  it("gives every row a screen-reader label: its kind, its label and its description in words", async () => {
+    const api = await getApi();
+    const kinds = /^(Registry|Repository|Manifest|Image index|Tag|Platform manifest) /;
+    const seen = new Set<string>();
+    const visit = async (node: TreeNode): Promise<void> => {
+      const treeItem = item(api, node);
+      const spoken = treeItem.accessibilityInformation?.label ?? "";
+      assert.match(spoken, kinds, `${treeItem.id}: "${spoken}"`);
+      assert.ok(spoken.includes(label(api, node)), `${treeItem.id}: "${spoken}" names the row`);
+      assert.ok(!spoken.includes(" · "), `${treeItem.id}: separators are read as pauses: "${spoken}"`);
+      seen.add(kinds.exec(spoken)![1].split(" ")[0]);
+      if (treeItem.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+        for (const c of await allChildren(api, node)) {
+          await visit(c);
+        }
+      }
+    };
+    await visit(await registryNode(api, registry));
+    assert.deepStrictEqual([...seen].sort(), ["Image", "Manifest", "Platform", "Registry", "Repository", "Tag"]);
   });
 
   it("shows a network failure as an error node with Retry", async () => {
