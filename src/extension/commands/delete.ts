@@ -8,6 +8,7 @@ import { formatReference } from "../../client/index";
 import { abortSignalFor } from "../cancellation";
 import { sortedTags } from "../format";
 import { ManifestNode } from "../tree/manifestNode";
+import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { ItemTarget, resolveTarget } from "./shared/itemTargets";
@@ -112,7 +113,7 @@ export async function deleteRepository(services: Services, node: TreeNode | unde
   }
   const result = await withDeleteProgress(vscode.l10n.t("Deleting {0}", name), options, (abortSignal) => client.deleteRepository(target.repository, { abortSignal }));
   services.log.info(`Deleted repository ${name}: ${result.deletedManifests.length} manifests, ${result.deletedTags.length} tags`);
-  removeFromTree(services, target, findNode(services, target));
+  await removeFromTree(services, target, findNode(services, target));
   return { deleted: name, ...result, unlocked };
 }
 
@@ -138,7 +139,7 @@ export async function deleteManifest(services: Services, node: TreeNode | undefi
   }
   await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteManifest(target.repository, digest, { abortSignal }));
   services.log.info(`Deleted manifest ${reference} and its tags ${properties.tags.join(", ") || "(none)"}`);
-  removeFromTree(services, target, findNode(services, target, digest));
+  await removeFromTree(services, target, findNode(services, target, digest));
   return { deleted: reference, deletedManifests: [digest], deletedTags: properties.tags, unlocked };
 }
 
@@ -169,7 +170,7 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
   }
   await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteTag(target.repository, target.reference!, { abortSignal }));
   services.log.info(`Deleted tag ${reference}`);
-  removeFromTree(services, target, findNode(services, target, tagProperties.digest));
+  await removeFromTree(services, target, findNode(services, target, tagProperties.digest));
   return { deleted: reference, deletedManifests: [], deletedTags: [target.reference], unlocked };
 }
 
@@ -191,7 +192,10 @@ function withDeleteProgress<T>(title: string, options: CommandOptions, run: (abo
   );
 }
 
-function removeFromTree(services: Services, target: ItemTarget, node: TreeNode | undefined): void {
+async function removeFromTree(services: Services, target: ItemTarget, node: TreeNode | undefined): Promise<void> {
+  if (target.kind !== "repository") {
+    await recountRepository(services, target);
+  }
   if (node) {
     services.tree.removed(node);
     return;
@@ -202,5 +206,14 @@ function removeFromTree(services: Services, target: ItemTarget, node: TreeNode |
     services.tree.refresh(registryNode);
   } else if (repository) {
     services.tree.refresh(repository);
+  }
+}
+
+/** The repository row's manifest and tag counts (ACR) read again, so they match what is left. */
+async function recountRepository(services: Services, target: ItemTarget): Promise<void> {
+  const repository = findRepositoryNode(services, target);
+  if (repository instanceof RepositoryNode && repository.capabilities.properties) {
+    await repository.loadProperties();
+    services.tree.changed(repository);
   }
 }

@@ -270,6 +270,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     assert.strictEqual(result.unlocked.length, 1);
     assert.match(result.unlocked[0], /the tag .*:doomed/);
     assert.strictEqual((await metadata(standIn, "/_tags/doomed")).status, 404, "the registry no longer has the tag");
+    // The repository row's counts are read again after the delete: they match what the registry has left.
+    const counts = (await (await metadata(standIn, "")).json()) as { manifestCount: number; tagCount: number };
+    const { repository } = await nodes();
+    assert.match(String(item(await getApi(), repository).description), new RegExp(`^${counts.manifestCount} manifests · ${counts.tagCount} tags`));
   });
 
   it("Delete of a manifest names the locked tags that would stop it; with unlock it goes through", async () => {
