@@ -33,10 +33,12 @@ interface ItemContext {
   permissions: ArtifactPermissions | undefined;
   /** The repository's permissions, which also apply to the item (unused for the repository itself). */
   repositoryPermissions?: ArtifactPermissions;
+  /** A manifest's tags, as far as they are loaded: a locked one blocks deleting the manifest. */
+  tagPermissions?: readonly ArtifactPermissions[];
 }
 
 function itemTokens(context: ItemContext): string {
-  const undeletable = deleteBlockers(context.permissions, context.repositoryPermissions).length > 0;
+  const undeletable = deleteBlockers(context.permissions, context.repositoryPermissions, context.tagPermissions).length > 0;
   return `${context.properties ? ";props" : ""}${permissionTokens(context.permissions)}${undeletable ? ";undeletable" : ""}`;
 }
 

@@ -103,7 +103,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       .join(" · ");
     item.iconPath = iconFor(p, this.isIndex ? "layers" : "package");
     const repositoryPermissions = this.scope.repositoryPermissions();
-    item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions });
+    const tagPermissions = this.loadedChildren().flatMap((n) => (n instanceof TagNode ? [n.properties] : []));
+    item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions, tagPermissions });
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${vscode.l10n.t("Digest:")}** `).appendCodeblock(p.digest, "text");
     tooltip.appendMarkdown(`**${vscode.l10n.t("Media type:")}** ${inlineCode(p.mediaType ?? vscode.l10n.t("unknown"))}`);
@@ -117,7 +118,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} ({1} bytes)", formatBytes(p.sizeInBytes), p.sizeInBytes));
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
-    appendPermissions(tooltip, p, repositoryPermissions);
+    appendPermissions(tooltip, p, repositoryPermissions, tagPermissions);
     item.tooltip = tooltip;
     item.accessibilityInformation = accessibleRow(this.isIndex ? vscode.l10n.t("Image index") : vscode.l10n.t("Manifest"), shortDigest(p.digest), item.description);
     return item;

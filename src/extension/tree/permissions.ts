@@ -17,9 +17,13 @@ export const PERMISSION_FIELDS: Record<Permission, keyof ArtifactPermissions> = 
 };
 
 /** Why the registry would refuse to delete an item; empty when nothing known blocks it. */
-export type DeleteBlocker = "locked" | "deleteDisabled" | "repositoryLocked" | "repositoryDeleteDisabled";
+export type DeleteBlocker = "locked" | "deleteDisabled" | "repositoryLocked" | "repositoryDeleteDisabled" | "tagLocked";
 
-export function deleteBlockers(own: ArtifactPermissions | undefined, repository?: ArtifactPermissions): DeleteBlocker[] {
+/**
+ * @param tags For a manifest, the permissions of the tags known to point at it:
+ * deleting a manifest deletes its tags, so a locked tag blocks it too.
+ */
+export function deleteBlockers(own: ArtifactPermissions | undefined, repository?: ArtifactPermissions, tags: readonly ArtifactPermissions[] = []): DeleteBlocker[] {
   const blockers: DeleteBlocker[] = [];
   if (own?.canWrite === false) {
     blockers.push("locked");
@@ -32,6 +36,9 @@ export function deleteBlockers(own: ArtifactPermissions | undefined, repository?
   }
   if (repository?.canDelete === false) {
     blockers.push("repositoryDeleteDisabled");
+  }
+  if (tags.some((tag) => tag.canWrite === false || tag.canDelete === false)) {
+    blockers.push("tagLocked");
   }
   return blockers;
 }
@@ -47,6 +54,8 @@ export function deleteBlockerText(blocker: DeleteBlocker): string {
       return vscode.l10n.t("Its repository is locked, which protects everything in it. Unlock the repository first.");
     case "repositoryDeleteDisabled":
       return vscode.l10n.t("Deleting is turned off for its repository and everything in it. Enable delete on the repository first.");
+    case "tagLocked":
+      return vscode.l10n.t("A tag that points at it is locked or cannot be deleted, and deleting the manifest deletes its tags. Unlock that tag first.");
   }
 }
 
@@ -77,7 +86,12 @@ export function iconFor(permissions: ArtifactPermissions | undefined, icon: stri
 }
 
 /** The permissions line, then why the item cannot be deleted, if something blocks it. */
-export function appendPermissions(markdown: vscode.MarkdownString, permissions: ArtifactPermissions | undefined, repository?: ArtifactPermissions): void {
+export function appendPermissions(
+  markdown: vscode.MarkdownString,
+  permissions: ArtifactPermissions | undefined,
+  repository?: ArtifactPermissions,
+  tags?: readonly ArtifactPermissions[],
+): void {
   if (permissions && Object.values(PERMISSION_FIELDS).some((f) => permissions[f] !== undefined)) {
     const state = (value: boolean | undefined): string =>
       value === undefined ? vscode.l10n.t("unknown") : value ? vscode.l10n.t("enabled") : `**${vscode.l10n.t("disabled")}**`;
@@ -92,7 +106,7 @@ export function appendPermissions(markdown: vscode.MarkdownString, permissions: 
         ),
     );
   }
-  const blockers = deleteBlockers(permissions, repository);
+  const blockers = deleteBlockers(permissions, repository, tags);
   if (blockers.length) {
     // Our own sentences (no registry text), so Markdown rather than escaped text.
     markdown.appendMarkdown(`\n\n**${vscode.l10n.t("Cannot be deleted:")}** ${blockers.map(deleteBlockerText).join(" ")}`);

@@ -226,8 +226,11 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     assert.ok(!offered("deleteTag", tag), `a locked tag: ${item(api, tag).contextValue}`);
     assert.ok(offered("unlock", tag), "Unlock is, so the way out is in the same menu");
     assert.match(tooltip(tag), /Cannot be deleted:.*locked \(writing is off\).*Unlock it first/s);
+    // Deleting the manifest would delete the locked tag: the registry refuses that too.
+    assert.ok(!offered("deleteManifest", manifest), `the manifest of a locked tag: ${item(api, manifest).contextValue}`);
+    assert.match(tooltip(manifest), /A tag that points at it is locked/);
     await command("unlock", tag);
-    assert.ok(offered("deleteTag", tag));
+    assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest));
     assert.doesNotMatch(tooltip(tag), /Cannot be deleted/);
 
     await command("disableDelete", manifest);

@@ -65,7 +65,16 @@ export async function findLocks(
 }
 
 function blockerWords(blocker: DeleteBlocker): string {
-  return blocker === "locked" || blocker === "repositoryLocked" ? vscode.l10n.t("locked (writing is off)") : vscode.l10n.t("delete disabled");
+  switch (blocker) {
+    case "locked":
+    case "repositoryLocked":
+      return vscode.l10n.t("locked (writing is off)");
+    case "deleteDisabled":
+    case "repositoryDeleteDisabled":
+      return vscode.l10n.t("delete disabled");
+    case "tagLocked":
+      return vscode.l10n.t("a tag of it is locked");
+  }
 }
 
 /** One line per lock: "the tag …: locked (writing is off), delete disabled". */

@@ -46,5 +46,7 @@ function showInTree(services: Services, target: ItemTarget, updated: ArtifactPer
   } else if (shown instanceof TagNode && target.kind === "tag") {
     shown.properties = { ...shown.properties, ...updated };
     services.tree.changed(shown);
+    // The manifest above redraws too: a locked tag keeps its manifest from being deleted.
+    services.tree.changed(shown.parent);
   }
 }
