@@ -2,7 +2,7 @@
 // (multi-arch image), then its tags.
 
 import * as vscode from "vscode";
-import { ArtifactManifestProperties, ArtifactTagProperties, MediaTypes } from "../../client/index";
+import { ArtifactManifestProperties, ArtifactTagProperties, mapWithConcurrency, MediaTypes } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
@@ -17,12 +17,17 @@ import { TagNode } from "./tagNode";
 import { accessibleRow, appendDates, inlineCode } from "./tooltips";
 import { TreeNode } from "./treeNode";
 
+/** Property reads in flight at once when an index's platform sizes are added up. */
+const PLATFORM_SIZE_CONCURRENCY = 4;
+
 export class ManifestNode extends TreeNode implements RetryableParent {
   readonly id: string;
   readonly scope: ManifestScope;
   /** Tags from the registry's tag list (with their own properties), where it has one filtered by digest (ACR). */
   private readonly pagedTags?: PagedChildren<TreeNode>;
   private tagNodes?: TagNode[];
+  /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
+  private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
 
   constructor(
     readonly parent: TreeNode,
@@ -92,10 +97,12 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       : p.operatingSystem || p.architecture
         ? `${p.operatingSystem ?? "?"}/${p.architecture ?? "?"}`
         : p.artifactType;
+    // An index's own bytes say nothing about the image: its size is that of its platforms.
+    const size = this.isIndex ? this.indexSize() : p.sizeInBytes;
     item.description = [
       p.tags.length ? sortedTags(p.tags).join(", ") : vscode.l10n.t("untagged"),
       platform,
-      p.sizeInBytes !== undefined ? formatBytes(p.sizeInBytes) : undefined,
+      size !== undefined ? formatBytes(size) : undefined,
       p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
       ...permissionBadges(p),
     ]
@@ -114,8 +121,12 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     if (p.tags.length) {
       tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Tags:")}** `).appendText(sortedTags(p.tags).join(", "));
     }
+    if (this.isIndex && size !== undefined) {
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} across its {1} platforms", formatBytes(size), platforms.length));
+    }
     if (p.sizeInBytes !== undefined) {
-      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} ({1} bytes)", formatBytes(p.sizeInBytes), p.sizeInBytes));
+      const label = this.isIndex ? vscode.l10n.t("Index manifest itself:") : vscode.l10n.t("Size:");
+      tooltip.appendMarkdown(`\n\n**${label}** `).appendText(vscode.l10n.t("{0} ({1} bytes)", formatBytes(p.sizeInBytes), p.sizeInBytes));
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
     appendPermissions(tooltip, p, repositoryPermissions, tagPermissions);
@@ -153,6 +164,40 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   override reset(): void {
     this.pagedTags?.reset();
     this.tagNodes = undefined;
+    this.platformsSize = undefined;
+  }
+
+  /** The sum of the platforms' sizes once read; starts reading it the first time it is asked for. */
+  private indexSize(): number | undefined {
+    if (!this.platformsSize) {
+      this.platformsSize = { state: "reading" };
+      void this.readPlatformsSize();
+    }
+    return this.platformsSize.state === "read" ? this.platformsSize.bytes : undefined;
+  }
+
+  private async readPlatformsSize(): Promise<void> {
+    const reading = this.platformsSize;
+    try {
+      const client = await this.scope.client();
+      const sizes = await mapWithConcurrency(this.platforms, PLATFORM_SIZE_CONCURRENCY, async (platform) => {
+        const size = (await client.getManifestProperties(this.repository, platform.digest)).sizeInBytes;
+        if (size === undefined) {
+          throw new Error(`no size for ${platform.digest}`);
+        }
+        return size;
+      });
+      if (this.platformsSize === reading) {
+        this.platformsSize = { state: "read", bytes: sizes.reduce((sum, size) => sum + size, 0) };
+        this.scope.tree.changed(this);
+      }
+    } catch (error) {
+      // The row simply shows no size: an unreadable platform (deleted, read-locked) is not an error of the tree.
+      this.scope.tree.log.warn(`Could not add up the platform sizes of ${this.repository}@${this.digest}: ${(error as Error).message}`);
+      if (this.platformsSize === reading) {
+        this.platformsSize = { state: "failed" };
+      }
+    }
   }
 
   override loadedChildren(): readonly TreeNode[] {

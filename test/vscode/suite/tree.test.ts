@@ -22,6 +22,7 @@ import {
   registryNode,
   setPageSize,
 } from "./extensionTestHelpers";
+import { formatBytes } from "../../../src/extension/format";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -31,6 +32,8 @@ describe("registries tree", function () {
   this.timeout(120_000);
   let registry: RunningRegistry;
   const digests: Record<string, string> = {};
+  /** Bytes of a pushed image by the manifest's own account: the manifest, its config and its layers. */
+  const imageSizes: Record<string, number> = {};
 
   before(async () => {
     const api = await getApi();
@@ -58,6 +61,10 @@ describe("registries tree", function () {
     digests.index = await pushManifest(registry, "beta", "multi", index, OCI_INDEX);
     digests.amd = amd.manifestDigest;
     digests.arm = arm.manifestDigest;
+    for (const [name, image] of Object.entries({ amd, arm })) {
+      const described = image.manifest as { config: { size: number }; layers: { size: number }[] };
+      imageSizes[name] = image.manifestBytes.length + described.config.size + described.layers.reduce((sum, l) => sum + l.size, 0);
+    }
     await pushImage(registry, "gamma/one", "x", { layers: [Buffer.from("one")] });
     await pushImage(registry, "gamma/two", "y", { layers: [Buffer.from("two")] });
   });
@@ -167,6 +174,22 @@ describe("registries tree", function () {
         ["multi", `sha256:${digests.index.slice(7, 19)}`, "tag"],
       ],
     );
+  });
+
+  it("sizes an index as the sum of its platforms (its own bytes only in the tooltip)", async () => {
+    const api = await getApi();
+    const beta = await child(api, await registryNode(api, registry), "beta");
+    const index = await manifestWithTag(api, beta, "multi");
+    const total = formatBytes(imageSizes.amd + imageSizes.arm);
+    const deadline = Date.now() + 10_000;
+    while (!String(item(api, index).description).startsWith(`multi · 2 platforms · ${total}`) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.match(String(item(api, index).description), new RegExp(`^multi · 2 platforms · ${total.replace(".", "\\.")}( · |$)`));
+    // appendText keeps plain text plain: spaces become &nbsp;, punctuation is escaped.
+    const tooltip = (item(api, index).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " ").replace(/\\(.)/g, "$1");
+    assert.ok(tooltip.includes(`${total} across its 2 platforms`), tooltip);
+    assert.ok(tooltip.includes("Index manifest itself:"), tooltip);
   });
 
   it("lives in its own view container, and reveals a tag node (expanding its parents)", async () => {
