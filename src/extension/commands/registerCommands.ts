@@ -21,7 +21,7 @@ import { pull } from "./pull";
 import { push } from "./push";
 import { refresh } from "./refresh";
 import { retry } from "./retry";
-import type { CommandOptions, Services } from "./shared/commandServices";
+import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
 
 type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
 
@@ -47,10 +47,6 @@ function commandTitle(id: string): string {
     return toggle.value ? vscode.l10n.t("Turning {0} on", toggle.permission) : vscode.l10n.t("Turning {0} off", toggle.permission);
   }
   return titles[id]?.() ?? id;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -35,7 +35,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     public properties: ArtifactManifestProperties,
   ) {
     super();
-    this.id = manifestNodeId(parentScope.registry.id, parentScope.repository, properties.digest);
+    this.id = manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
     const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
     this.scope = scope;
     if (scope.capabilities.properties) {

@@ -20,7 +20,7 @@ export class PlatformNode extends TreeNode {
     readonly platform: ArtifactManifestProperties["relatedArtifacts"][number],
   ) {
     super();
-    this.id = platformNodeId(scope.registry.id, scope.repository, scope.digest, platform.digest);
+    this.id = platformNodeId(scope.registryNodeId, scope.repository, scope.digest, platform.digest);
   }
 
   get registry(): SavedRegistry {

@@ -26,7 +26,6 @@ const AUTH_DESCRIPTIONS: Record<SavedRegistry["auth"], (r: SavedRegistry) => str
 
 export class RegistryNode extends PagedListNode {
   readonly id: string;
-  readonly parent = undefined;
   readonly scope: RegistryScope;
   readonly paged: PagedChildren<TreeNode>;
   /** Known once the first page was read. */
@@ -35,10 +34,12 @@ export class RegistryNode extends PagedListNode {
   constructor(
     readonly registry: SavedRegistry,
     tree: TreeContext,
+    /** A node above it, when the registry is shown under another node; saved registries are roots. */
+    readonly parent: TreeNode | undefined = undefined,
   ) {
     super();
-    this.id = registryNodeId(registry.id);
-    this.scope = registryScope(registry, tree);
+    this.id = registryNodeId(registry.id, parent?.id);
+    this.scope = registryScope(registry, this.id, tree);
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
       const client = await this.scope.client();
       const capabilities = await tree.connections.getCapabilities(registry);

@@ -29,7 +29,7 @@ export class RepositoryNode extends PagedListNode {
     capabilities: RegistryCapabilities,
   ) {
     super();
-    this.id = repositoryNodeId(parentScope.registry.id, name);
+    this.id = repositoryNodeId(parentScope.registryNodeId, name);
     const scope = repositoryScope(parentScope, name, capabilities, () => this.properties);
     this.scope = scope;
     const tree = scope.tree;

@@ -9,6 +9,8 @@ import type { TreeContext, TreeNode } from "./treeNode";
 
 export interface RegistryScope {
   readonly registry: SavedRegistry;
+  /** The id of the registry's row: the ids of the nodes under it start with it (nodeIds.ts). */
+  readonly registryNodeId: string;
   readonly tree: TreeContext;
   client(): Promise<ContainerRegistryClient>;
 }
@@ -30,8 +32,8 @@ export interface ScopedNode extends TreeNode {
   readonly scope: RegistryScope;
 }
 
-export function registryScope(registry: SavedRegistry, tree: TreeContext): RegistryScope {
-  return { registry, tree, client: () => tree.connections.getClient(registry) };
+export function registryScope(registry: SavedRegistry, registryNodeId: string, tree: TreeContext): RegistryScope {
+  return { registry, registryNodeId, tree, client: () => tree.connections.getClient(registry) };
 }
 
 export function repositoryScope(
@@ -40,7 +42,8 @@ export function repositoryScope(
   capabilities: RegistryCapabilities,
   repositoryPermissions: () => ArtifactPermissions | undefined,
 ): RepositoryScope {
-  return { registry: parent.registry, tree: parent.tree, client: parent.client, repository, capabilities, repositoryPermissions };
+  const { registry, registryNodeId, tree, client } = parent;
+  return { registry, registryNodeId, tree, client, repository, capabilities, repositoryPermissions };
 }
 
 export function manifestScope(parent: RepositoryScope, digest: string, mediaType: string | undefined): ManifestScope {

@@ -21,7 +21,7 @@ export class TagNode extends TreeNode {
     public properties: ArtifactTagProperties,
   ) {
     super();
-    this.id = tagNodeId(scope.registry.id, scope.repository, scope.digest, properties.name);
+    this.id = tagNodeId(scope.registryNodeId, scope.repository, scope.digest, properties.name);
   }
 
   get registry(): SavedRegistry {

@@ -58,6 +58,11 @@ export interface CommandOptions {
   artifactType?: string;
 }
 
+/** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
 /** A `destination` or `files` option: a Uri, or a path on this machine. */
 export function toUri(value: vscode.Uri | string): vscode.Uri {
   return typeof value === "string" ? vscode.Uri.file(value) : value;

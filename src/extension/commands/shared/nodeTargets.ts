@@ -3,7 +3,7 @@
 // be shown, and then it is updated or removed in place.
 
 import type { SavedRegistry } from "../../connections";
-import { manifestNodeId, repositoryNodeId, tagNodeId } from "../../tree/nodeIds";
+import { manifestNodeId, registryNodeId, repositoryNodeId, tagNodeId } from "../../tree/nodeIds";
 import type { TreeNode } from "../../tree/treeNode";
 import type { Services } from "./commandServices";
 import type { ItemTarget } from "./itemTargets";
@@ -13,7 +13,8 @@ export function findNode(services: Services, target: ItemTarget, digest?: string
   if (target.node) {
     return target.node;
   }
-  const registryId = target.registry.id;
+  // The saved registry's own row (a root); the same registry shown elsewhere is not looked up.
+  const registryId = registryNodeId(target.registry.id);
   if (target.kind === "repository") {
     return services.tree.findLoaded(repositoryNodeId(registryId, target.repository));
   }
@@ -30,5 +31,5 @@ export function findNode(services: Services, target: ItemTarget, digest?: string
 
 /** The repository node of a target, if loaded (to refresh after a change it cannot patch in place). */
 export function findRepositoryNode(services: Services, target: { registry: SavedRegistry; repository: string }): TreeNode | undefined {
-  return services.tree.findLoaded(repositoryNodeId(target.registry.id, target.repository));
+  return services.tree.findLoaded(repositoryNodeId(registryNodeId(target.registry.id), target.repository));
 }
