@@ -11,11 +11,11 @@ import { createDialect, detectRegistryKind, RegistryKind } from "./dialect/detec
 import type { MetadataDialect } from "./dialect/metadataDialect";
 import { parseEndpoint, RegistryEndpoint } from "./endpoint";
 import { InvalidInputError } from "./errors";
-import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./http/createRegistryPipeline";
+import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./pipeline";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
 import { sha256Digest } from "./digest";
-import { deleteManifestByDigest, getManifest, putManifest, resolveDigest } from "./manifests";
+import { deleteManifestByDigest, getManifest, putManifest, resolveDigest } from "./registry/manifests";
 import { OCI_MANIFEST } from "./mediaTypes";
 import type {
   ArtifactManifestProperties,
@@ -38,15 +38,15 @@ import type {
   UploadBlobResult,
   UsernamePasswordCredential,
 } from "./models";
-import { addToFallbackIndex, listReferrers, ListReferrersOptions } from "./referrers";
+import { addToFallbackIndex, listReferrers, ListReferrersOptions } from "./registry/referrers";
 import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
-import { blobExists, deleteBlob } from "./transfer/blobPaths";
-import { downloadBlob } from "./transfer/downloadBlob";
-import { uploadBlob } from "./transfer/uploadBlob";
-import type { UploadBlobData } from "./transfer/blobSource";
-import type { ImageSource } from "./transfer/imageLayout";
-import { ManifestAccess, pullImage, PullImageOptions, PullImageResult, pushImage, PushImageOptions, PushImageResult } from "./transfer/imageTransfer";
+import { blobExists, deleteBlob } from "./registry/blobPaths";
+import { downloadBlob } from "./registry/downloadBlob";
+import { uploadBlob } from "./registry/uploadBlob";
+import type { UploadBlobData } from "./blobSource";
+import type { ImageSource } from "./layout/imageLayout";
+import { ManifestAccess, pullImage, PullImageOptions, PullImageResult, pushImage, PushImageOptions, PushImageResult } from "./content/imageTransfer";
 
 export interface ContainerRegistryClientOptions extends TransportOptions {
   /** Entra audience for ACR's token exchange. The default value is `https://containerregistry.azure.net`. */
@@ -270,7 +270,7 @@ export class ContainerRegistryClient {
     return getManifest(this.http, repository, tagOrDigest, options.abortSignal);
   }
 
-  // --- Whole-image transfer (transfer/imageTransfer.ts) ---------------------
+  // --- Whole-image transfer (content/imageTransfer.ts) ---------------------
 
   /**
    * Pushes an image from an OCI layout directory (or a manifest and its blob

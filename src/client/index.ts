@@ -3,7 +3,7 @@
 
 export { ContainerRegistryClient } from "./containerRegistryClient";
 export type { ContainerRegistryClientOptions } from "./containerRegistryClient";
-export type { ListReferrersOptions } from "./referrers";
+export type { ListReferrersOptions } from "./registry/referrers";
 export type { RegistryKind } from "./dialect/detectDialect";
 export { isAzureContainerRegistryHost } from "./dialect/detectDialect";
 export type { RetryOptions } from "./http/retryPolicy";
@@ -38,10 +38,10 @@ export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
-export { fileBlobSource } from "./transfer/blobSource";
-export type { ReopenableBlobSource, UploadBlobData } from "./transfer/blobSource";
+export { fileBlobSource } from "./blobSource";
+export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
 export * as MediaTypes from "./mediaTypes";
-export { DEFAULT_TRANSFER_CONCURRENCY } from "./transfer/imageTransfer";
+export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/imageTransfer";
 export type {
   BlobPushOutcome,
   BlobTransferEvent,
@@ -54,6 +54,6 @@ export type {
   PushImageResult,
   PullImageOptions,
   PullImageResult,
-} from "./transfer/imageTransfer";
-export { readImageLayout, layoutBlobPath } from "./transfer/imageLayout";
-export type { ImageSource, LocalBlob } from "./transfer/imageLayout";
+} from "./content/imageTransfer";
+export { readImageLayout, layoutBlobPath } from "./layout/imageLayout";
+export type { ImageSource, LocalBlob } from "./layout/imageLayout";

@@ -30,16 +30,16 @@ import { RegistryHttp } from "../http/registryHttp";
 import { isIndexMediaType } from "../mediaTypes";
 import type { OciManifestLike, TransferProgress } from "../models";
 import { isDigest, validateDigest } from "../reference";
-import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
-import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "./imageLayout";
-import { HashingWriterPool } from "./hashingWriterPool";
-import { StaggeredStart } from "./staggeredStart";
-import { BlobFile, hashFile, openBlobFile } from "./verifiedFile";
-import { writeFileAtomically } from "./atomicFile";
+import { blobExists, blobPath, resolveLocation, uploadsPath } from "../registry/blobPaths";
+import { addToLayoutIndex, dedupe, ensureLayout, ImageSource, layoutBlobPath, LocalBlob, readImageLayout } from "../layout/imageLayout";
+import { HashingWriterPool } from "../layout/hashingWriterPool";
+import { StaggeredStart } from "../registry/staggeredStart";
+import { BlobFile, hashFile, openBlobFile } from "../layout/verifiedFile";
+import { writeFileAtomically } from "../layout/atomicFile";
 import { forEachWithConcurrency } from "../concurrency";
-import { parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
-import { openFileSource } from "./blobSource";
-import { uploadReopenable } from "./uploadBlob";
+import { parseLength, ResumableBodyReader, sendFirstGet } from "../registry/resumableDownload";
+import { openFileSource } from "../blobSource";
+import { uploadReopenable } from "../registry/uploadBlob";
 import { destroyBody } from "../http/readBody";
 
 /** How many blobs move at once. The default value is 4 (skopeo moves up to 6, go-containerregistry 4, oras 3). */

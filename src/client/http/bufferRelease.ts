@@ -23,7 +23,7 @@
 // - body chunks, by a consumer that has written and hashed them and is their
 //   only reader (whole-image pull without a writer thread, verifiedFile.ts;
 //   with one, the chunks move to that thread and it frees them the same way,
-//   transfer/blobWriterWorker.ts).
+//   layout/blobWriterWorker.ts).
 // A pull verifies every blob's digest, so a buffer released too early could
 // not go unnoticed: it would fail the blob, not corrupt it.
 
