@@ -14,7 +14,7 @@ import type { RegistryAuthenticator } from "./registryAuthenticator";
 import { destroyBody } from "../http/readBody";
 import { isSafeForeignUrl } from "../http/foreignOrigin";
 import { RegistryError } from "../errors";
-import { isReplayable } from "../http/requestShape";
+import { isReplayable } from "../http/replayableRequest";
 
 export const challengeAuthPolicyName = "registryChallengeAuth";
 

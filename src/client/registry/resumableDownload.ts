@@ -29,7 +29,7 @@ import { destroyBody } from "../http/readBody";
 import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { redactUrl } from "../redact";
 import { blobPath } from "./blobPaths";
-import { capitalize } from "../http/requestShape";
+import { capitalize } from "../messageText";
 
 /** Range requests after a failure, per download. */
 export const MAX_RESUMES = 5;
