@@ -5,6 +5,7 @@
 
 import * as fs from "node:fs";
 import { Readable } from "node:stream";
+import { InvalidInputError } from "./errors";
 
 /** Blob data that can be reopened at any offset, so a broken upload can resume or restart. */
 export interface ReopenableBlobSource {
@@ -28,7 +29,7 @@ export function isReopenableSource(data: unknown): data is ReopenableBlobSource 
 export async function fileBlobSource(filePath: string, digest?: string): Promise<ReopenableBlobSource> {
   const stats = await fs.promises.stat(filePath);
   if (!stats.isFile()) {
-    throw new Error(`${filePath} is not a file`);
+    throw new InvalidInputError("filePath", filePath, "is not a regular file");
   }
   return openFileSource(filePath, stats.size, digest);
 }

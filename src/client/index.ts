@@ -10,6 +10,7 @@ export type { RetryOptions } from "./http/retryPolicy";
 export type { RequestLogger } from "./http/requestLogPolicy";
 export * from "./models";
 export {
+  ContainerRegistryClientError,
   RegistryError,
   RegistryAuthenticationError,
   RegistryPermissionError,

@@ -103,7 +103,7 @@ export interface PullBlobsResult {
 export function checkConcurrency(concurrency: number | undefined): number {
   const value = concurrency ?? DEFAULT_TRANSFER_CONCURRENCY;
   if (!Number.isInteger(value) || value < 1 || value > 32) {
-    throw new RangeError(`concurrency must be an integer from 1 to 32, not ${value}`);
+    throw new InvalidInputError("concurrency", String(value), "must be an integer from 1 to 32");
   }
   return value;
 }
