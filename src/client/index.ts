@@ -39,7 +39,7 @@ export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
-export { fileBlobSource } from "./blobSource";
+export { fileBlobSource } from "./layout/fileBlobSource";
 export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
 export * as MediaTypes from "./mediaTypes";
 export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/imageTransfer";

@@ -38,7 +38,7 @@ import { BlobFile, hashFile, openBlobFile } from "../layout/verifiedFile";
 import { writeFileAtomically } from "../layout/atomicFile";
 import { forEachWithConcurrency } from "../concurrency";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "../registry/resumableDownload";
-import { openFileSource } from "../blobSource";
+import { openFileSource } from "../layout/fileBlobSource";
 import { uploadReopenable } from "../registry/uploadBlob";
 import { destroyBody } from "../http/readBody";
 
