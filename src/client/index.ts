@@ -42,7 +42,7 @@ export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
 export { fileBlobSource } from "./layout/fileBlobSource";
 export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
 export * as MediaTypes from "./mediaTypes";
-export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/imageTransfer";
+export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/copy";
 export type {
   BlobPushOutcome,
   BlobTransferEvent,
@@ -55,6 +55,34 @@ export type {
   PushImageResult,
   PullImageOptions,
   PullImageResult,
-} from "./content/imageTransfer";
+  PullToFolderResult,
+  PushFilesOptions,
+  PushFilesResult,
+} from "./transfers";
 export { readImageLayout, layoutBlobPath } from "./layout/imageLayout";
 export type { ImageSource, LocalBlob } from "./layout/imageLayout";
+// Content stores and the copy routine, for moving content between any two places.
+export { copyContent } from "./content/copy";
+export type { CopyOptions, CopyResult, CopyRoot } from "./content/copy";
+export type {
+  ContentSource,
+  ContentTarget,
+  PushBlobOptions,
+  PushManifestOptions,
+  SinkFillOptions,
+  StoreOperationOptions,
+} from "./content/contentStore";
+export type { DownloadSink } from "./blobSink";
+export { InvalidDescriptorError } from "./content/descriptors";
+export { RepositoryStore } from "./registry/repositoryStore";
+export type { RepositoryStoreOptions } from "./registry/repositoryStore";
+export { OciLayoutStore } from "./layout/ociLayoutStore";
+export type { OciLayoutStoreOptions } from "./layout/ociLayoutStore";
+export { FolderStore } from "./layout/folderStore";
+export type { PulledFile } from "./layout/folderStore";
+export { LocalFilesSource } from "./layout/localFilesSource";
+export { fileArtifactSource, FILE_LAYER_MEDIA_TYPE, DEFAULT_ARTIFACT_TYPE } from "./layout/fileArtifact";
+export type { ArtifactFile, FileArtifactOptions } from "./layout/fileArtifact";
+export { planFolderFiles, isSafeFileName, digestFileName, TITLE_ANNOTATION } from "./layout/folderFileNames";
+export type { PlannedFile } from "./layout/folderFileNames";
+export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";

@@ -42,7 +42,7 @@ export function layoutBlobPath(layoutDir: string, digest: string): string {
  * platform's manifest, then the index.
  */
 export async function readImageLayout(layoutDir: string, refName?: string): Promise<ImageSource> {
-  const index = JSON.parse(await fs.promises.readFile(path.join(layoutDir, "index.json"), "utf8")) as OciManifestLike;
+  const index = await readLayoutIndex(layoutDir);
   const candidates = (index.manifests ?? []).filter(
     (descriptor) => refName === undefined || descriptor.annotations?.[REF_NAME_ANNOTATION] === refName,
   );
@@ -68,6 +68,11 @@ export async function readImageLayout(layoutDir: string, refName?: string): Prom
     return { digest: d.digest, size: d.size, mediaType: d.mediaType, path: layoutBlobPath(layoutDir, d.digest) };
   });
   return { manifest, mediaType: parsed.mediaType ?? descriptor.mediaType ?? OCI_MANIFEST, blobs: dedupe(blobs) };
+}
+
+/** The layout's index.json. */
+export async function readLayoutIndex(layoutDir: string): Promise<OciManifestLike> {
+  return JSON.parse(await fs.promises.readFile(path.join(layoutDir, "index.json"), "utf8")) as OciManifestLike;
 }
 
 /** The same blob listed twice (two identical layers) is moved once. */
