@@ -8,7 +8,7 @@
 import { ContainerRegistryClientError } from "../errors";
 import { isIndexMediaType } from "../mediaTypes";
 import type { OciDescriptor, OciManifestLike } from "../models";
-import { isDigest } from "../reference";
+import { validateDigest } from "../reference";
 
 /** A descriptor in a manifest is malformed; `field` names it, e.g. `layers[2].size`. */
 export class InvalidDescriptorError extends ContainerRegistryClientError {
@@ -30,8 +30,13 @@ export function validateDescriptor(descriptor: unknown, where: string, manifest:
     throw new InvalidDescriptorError(where, manifest, "it is not an object");
   }
   const d = descriptor as Partial<OciDescriptor>;
-  if (typeof d.digest !== "string" || !isDigest(d.digest)) {
-    throw new InvalidDescriptorError(`${where}.digest`, manifest, `${JSON.stringify(d.digest)} is not a valid digest`);
+  if (typeof d.digest !== "string") {
+    throw new InvalidDescriptorError(`${where}.digest`, manifest, "it is missing or not a string");
+  }
+  try {
+    validateDigest(d.digest);
+  } catch (error) {
+    throw new InvalidDescriptorError(`${where}.digest`, manifest, (error as Error).message);
   }
   if (typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) {
     throw new InvalidDescriptorError(`${where}.size`, manifest, `${JSON.stringify(d.size)} is not a whole number of bytes, 0 or more`);
