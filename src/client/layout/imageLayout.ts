@@ -9,6 +9,7 @@ import { InvalidInputError } from "../errors";
 import type { OciDescriptor, OciManifestLike } from "../models";
 import { isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from "../mediaTypes";
 import { splitDigest, validateDigest } from "../reference";
+import { dedupe } from "../content/descriptors";
 import { serializeUpdates, writeFileAtomically } from "./atomicFile";
 
 /** The annotation image-spec uses for a manifest's name (tag) in `index.json`. */
@@ -73,12 +74,6 @@ export async function readImageLayout(layoutDir: string, refName?: string): Prom
 /** The layout's index.json. */
 export async function readLayoutIndex(layoutDir: string): Promise<OciManifestLike> {
   return JSON.parse(await fs.promises.readFile(path.join(layoutDir, "index.json"), "utf8")) as OciManifestLike;
-}
-
-/** The same blob listed twice (two identical layers) is moved once. */
-export function dedupe<T extends { digest: string }>(blobs: T[]): T[] {
-  const seen = new Set<string>();
-  return blobs.filter((blob) => !seen.has(blob.digest) && seen.add(blob.digest));
 }
 
 /** Creates `oci-layout` and an empty `blobs/sha256` when missing. */
