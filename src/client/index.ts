@@ -86,3 +86,4 @@ export type { ArtifactFile, FileArtifactOptions } from "./layout/fileArtifact";
 export { planFolderFiles, isSafeFileName, digestFileName, TITLE_ANNOTATION } from "./layout/folderFileNames";
 export type { PlannedFile } from "./layout/folderFileNames";
 export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
+export { UnsafeLocalPathError } from "./layout/safePaths";

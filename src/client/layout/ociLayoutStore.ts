@@ -7,7 +7,6 @@
 // (`oci:<dir>`), oras and crane read what it writes.
 
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { ReopenableBlobSource } from "../blobSource";
 import type { ContentSource, ContentTarget, PushBlobOptions, PushManifestOptions, StoreOperationOptions } from "../content/contentStore";
 import { digestOf } from "../digest";
@@ -17,6 +16,7 @@ import { splitDigest } from "../reference";
 import { writeFileAtomically } from "./atomicFile";
 import { openFileSource } from "./fileBlobSource";
 import { addToLayoutIndex, ensureLayout, layoutBlobPath, readLayoutIndex, REF_NAME_ANNOTATION } from "./imageLayout";
+import { ensureRealDirectory } from "./safePaths";
 import { DiskWriteOptions, VerifiedBlobWriter } from "./verifiedBlobWriter";
 
 export interface OciLayoutStoreOptions extends DiskWriteOptions {
@@ -64,9 +64,13 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
 
   // --- target ---------------------------------------------------------------
 
-  /** A blob file under its final name was verified before it got that name; its size must match too. */
+  /**
+   * A blob file under its final name was verified before it got that name;
+   * its size must match too. A link there is not a blob this layout holds
+   * (it is not followed; the verified file replaces it).
+   */
   async hasBlob(descriptor: OciDescriptor): Promise<boolean> {
-    const stats = await fs.promises.stat(layoutBlobPath(this.layoutDir, descriptor.digest)).catch(() => undefined);
+    const stats = await fs.promises.lstat(layoutBlobPath(this.layoutDir, descriptor.digest)).catch(() => undefined);
     return stats !== undefined && stats.isFile() && stats.size === descriptor.size;
   }
 
@@ -80,6 +84,7 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
   }
 
   async pushBlob(descriptor: OciDescriptor, source: ContentSource, options: PushBlobOptions): Promise<"downloaded"> {
+    await this.blobDirectory(descriptor.digest);
     await this.writer.receive(descriptor, source, layoutBlobPath(this.layoutDir, descriptor.digest), options);
     return "downloaded";
   }
@@ -87,11 +92,15 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
   /** Writes the manifest blob; the root one (`root`) also enters index.json, named `tag` when given. */
   async pushManifest(descriptor: OciDescriptor, content: Uint8Array, options: PushManifestOptions = {}): Promise<void> {
     await ensureLayout(this.layoutDir);
-    const target = layoutBlobPath(this.layoutDir, descriptor.digest);
-    await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    await writeFileAtomically(target, content);
+    await this.blobDirectory(descriptor.digest);
+    await writeFileAtomically(layoutBlobPath(this.layoutDir, descriptor.digest), content);
     if (options.root) {
       await addToLayoutIndex(this.layoutDir, { mediaType: descriptor.mediaType, digest: descriptor.digest, size: content.byteLength }, options.tag);
     }
+  }
+
+  /** `blobs/<algorithm>`, a real directory inside the layout (safePaths.ts). */
+  private blobDirectory(digest: string): Promise<string> {
+    return ensureRealDirectory(this.layoutDir, "blobs", splitDigest(digest)[0]);
   }
 }
