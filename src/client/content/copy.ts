@@ -17,8 +17,10 @@
 
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { forEachWithConcurrency } from "../concurrency";
-import { InvalidInputError } from "../errors";
+import { digestOf } from "../digest";
+import { DigestValidationError, InvalidInputError } from "../errors";
 import type { OciDescriptor, TransferProgress } from "../models";
+import { splitDigest } from "../reference";
 import type { BlobPushOutcome, ContentSource, ContentTarget } from "./contentStore";
 import { childrenOf, dedupe, InvalidDescriptorError, parseManifest, validateDescriptor } from "./descriptors";
 
@@ -115,6 +117,11 @@ async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions)
     }
     seen.add(descriptor.digest);
     const content = given ?? (await source.fetchManifest(descriptor, { abortSignal: signal }));
+    // Sources check what they fetch; a manifest handed in is checked here, and the check is cheap for all.
+    const actual = digestOf(content, splitDigest(descriptor.digest)[0]);
+    if (actual !== descriptor.digest) {
+      throw new DigestValidationError(descriptor.digest, actual, "manifest");
+    }
     if (content.byteLength !== descriptor.size) {
       throw new InvalidDescriptorError(`${where}.size`, parent, `says ${descriptor.size} bytes, the manifest has ${content.byteLength}`);
     }

@@ -8,7 +8,7 @@
 
 import * as fs from "node:fs";
 import type { ReopenableBlobSource } from "../blobSource";
-import type { ContentSource, ContentTarget, PushBlobOptions, PushManifestOptions, StoreOperationOptions } from "../content/contentStore";
+import type { ContentSource, ContentTarget, PushBlobOptions, PushManifestOptions } from "../content/contentStore";
 import { digestOf } from "../digest";
 import { DigestValidationError, InvalidInputError } from "../errors";
 import type { OciDescriptor } from "../models";

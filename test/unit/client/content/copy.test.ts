@@ -108,6 +108,15 @@ describe("copyContent", function () {
     assert.deepEqual(source.log.filter((l) => l.startsWith("resolve") || l.startsWith("fetchManifest")), []);
   });
 
+  it("refuses a manifest handed in whose bytes do not match its digest, before any blob moves", async function () {
+    const source = new MemoryStore();
+    const target = new MemoryStore();
+    const { descriptor, content } = image(source, [bytes(3, 1)]);
+    const forged = Buffer.from(content.toString().replace('"size":3', '"size":4'));
+    await assert.rejects(copyContent(source, target, { descriptor: { ...descriptor, size: forged.length }, content: forged }), DigestValidationError);
+    assert.equal(target.blobs.size, 0);
+  });
+
   it("skips the blobs the target has without reading them, and reports them", async function () {
     const source = new MemoryStore();
     const target = new MemoryStore();
