@@ -5,8 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { fileBlobSource, UploadBlobResult, validateDigest } from "../../client/index";
-import { digestFileName, downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
+import { digestFileName, fileBlobSource, UploadBlobResult, validateDigest } from "../../client/index";
+import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { CommandOptions, Services, toUri } from "./services";
