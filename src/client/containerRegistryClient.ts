@@ -38,6 +38,7 @@ import type {
   UsernamePasswordCredential,
 } from "./models";
 import { listReferrers, ListReferrersOptions } from "./registry/referrers";
+import { RepositoryStore, RepositoryStoreOptions } from "./registry/repositoryStore";
 import { parseManifestObject, storeManifest } from "./registry/storeManifest";
 import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
@@ -322,6 +323,19 @@ export class ContainerRegistryClient {
       validateDigest(manifest.digest);
     }
     return pullToFolder(this.http, repository, manifest, folder, options);
+  }
+
+  /**
+   * One repository of this registry as a content store, source and target
+   * of copyContent (e.g. to copy an image between registries:
+   * `copyContent(a.repositoryStore("x"), b.repositoryStore("y"), "v1", { tag: "v1" })`).
+   */
+  repositoryStore(repository: string, options: RepositoryStoreOptions = {}): RepositoryStore {
+    validateRepositoryName(repository);
+    for (const from of options.mountFrom ?? []) {
+      validateRepositoryName(from);
+    }
+    return new RepositoryStore(this.http, repository, options);
   }
 
   /** Repositories pushed to lately (most recent first), offered as mounts to the next push. */

@@ -74,8 +74,7 @@ export type {
 } from "./content/contentStore";
 export type { DownloadSink } from "./blobSink";
 export { InvalidDescriptorError } from "./content/descriptors";
-export { RepositoryStore } from "./registry/repositoryStore";
-export type { RepositoryStoreOptions } from "./registry/repositoryStore";
+export type { RepositoryStore, RepositoryStoreOptions } from "./registry/repositoryStore";
 export { OciLayoutStore } from "./layout/ociLayoutStore";
 export type { OciLayoutStoreOptions } from "./layout/ociLayoutStore";
 export { FolderStore } from "./layout/folderStore";
