@@ -4,14 +4,14 @@
 // the dialect (ACR's metadata API or plain OCI), and delegates.
 
 import type { TokenCredential } from "@azure/core-auth";
-import { isTokenCredential, isUsernamePassword, RegistryCredential } from "./auth/credentials";
+import { isTokenCredential, isUsernamePassword, type RegistryCredential } from "./auth/credentials";
 import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuthenticator";
 import { TokenEndpointClient } from "./auth/tokenEndpoint";
-import { createDialect, detectRegistryKind, RegistryKind } from "./dialect/detectDialect";
+import { createDialect, detectRegistryKind, type RegistryKind } from "./dialect/detectDialect";
 import type { MetadataDialect } from "./dialect/metadataDialect";
-import { parseEndpoint, RegistryEndpoint } from "./endpoint";
+import { parseEndpoint, type RegistryEndpoint } from "./endpoint";
 import { InvalidInputError } from "./errors";
-import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./pipeline";
+import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions } from "./pipeline";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
 import { deleteManifestByDigest, getManifest, resolveDigest } from "./registry/manifests";
@@ -37,10 +37,10 @@ import type {
   UploadBlobResult,
   UsernamePasswordCredential,
 } from "./models";
-import { listReferrers, ListReferrersOptions } from "./registry/referrers";
-import { RepositoryStore, RepositoryStoreOptions } from "./registry/repositoryStore";
+import { listReferrers, type ListReferrersOptions } from "./registry/referrers";
+import { RepositoryStore, type RepositoryStoreOptions } from "./registry/repositoryStore";
 import { parseManifestObject, storeManifest } from "./registry/storeManifest";
-import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
+import { createPagedIterator, type PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
 import { blobExists, deleteBlob } from "./registry/blobPaths";
 import { downloadBlob } from "./registry/downloadBlob";
@@ -50,17 +50,17 @@ import type { ImageSource } from "./layout/imageLayout";
 import type { ArtifactFile } from "./layout/fileArtifact";
 import {
   pullImage,
-  PullBlobsOptions,
-  PullImageOptions,
-  PullImageResult,
+  type PullBlobsOptions,
+  type PullImageOptions,
+  type PullImageResult,
   pullToFolder,
-  PullToFolderResult,
+  type PullToFolderResult,
   pushFiles,
-  PushFilesOptions,
-  PushFilesResult,
+  type PushFilesOptions,
+  type PushFilesResult,
   pushImage,
-  PushImageOptions,
-  PushImageResult,
+  type PushImageOptions,
+  type PushImageResult,
 } from "./transfers";
 
 export interface ContainerRegistryClientOptions extends TransportOptions {
@@ -95,7 +95,7 @@ export class ContainerRegistryClient {
     const httpClient = createHttpClient(options);
     const tokens = new TokenEndpointClient(createTokenPipeline(options), httpClient, this.loginServer);
     const authenticator = new RegistryAuthenticator(
-      credential as RegistryCredential | undefined,
+      credential,
       this.endpoint,
       tokens,
       options.audience ?? DEFAULT_ACR_AUDIENCE,

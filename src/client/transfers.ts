@@ -5,24 +5,24 @@
 // artifact to a repository). The facade validates input and calls these.
 
 import type { ContentSource } from "./content/contentStore";
-import { BlobTransferEvent, checkConcurrency, copyContent, CopyOptions } from "./content/copy";
+import { type BlobTransferEvent, checkConcurrency, copyContent, type CopyOptions } from "./content/copy";
 import { InvalidInputError } from "./errors";
-import { RegistryHttp } from "./http/registryHttp";
-import { ArtifactFile, fileArtifactSource, FileArtifactOptions } from "./layout/fileArtifact";
-import { FolderStore, PulledFile } from "./layout/folderStore";
-import { ImageSource, readImageLayout } from "./layout/imageLayout";
+import type { RegistryHttp } from "./http/registryHttp";
+import { type ArtifactFile, fileArtifactSource, type FileArtifactOptions } from "./layout/fileArtifact";
+import { FolderStore, type PulledFile } from "./layout/folderStore";
+import { type ImageSource, readImageLayout } from "./layout/imageLayout";
 import { LocalFilesSource } from "./layout/localFilesSource";
 import { OciLayoutStore } from "./layout/ociLayoutStore";
 import type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
 import { isIndexMediaType } from "./mediaTypes";
 import type { GetManifestResult, OciDescriptor } from "./models";
 import { isDigest } from "./reference";
-import { RepositoryStore, RepositoryStoreOptions } from "./registry/repositoryStore";
+import { RepositoryStore, type RepositoryStoreOptions } from "./registry/repositoryStore";
 
 export type { BlobPushOutcome } from "./content/contentStore";
 export type { BlobTransferEvent } from "./content/copy";
 
-export interface ImageTransferOptions extends Pick<CopyOptions, "abortSignal" | "concurrency" | "onProgress" | "onBlob"> {}
+export type ImageTransferOptions = Pick<CopyOptions, "abortSignal" | "concurrency" | "onProgress" | "onBlob">;
 
 export interface PushBlobsOptions extends ImageTransferOptions, Omit<RepositoryStoreOptions, "mountFrom"> {
   /**
@@ -40,7 +40,7 @@ export interface PushBlobsResult {
   uploadedBytes: number;
 }
 
-export interface PullBlobsOptions extends ImageTransferOptions, DiskWriteOptions {}
+export type PullBlobsOptions = ImageTransferOptions & DiskWriteOptions;
 
 export interface PullBlobsResult {
   blobs: BlobTransferEvent[];

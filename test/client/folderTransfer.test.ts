@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DigestValidationError, InvalidInputError, MediaTypes, TITLE_ANNOTATION } from "../../src/client";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, randomBytes, sha256 } from "./helpers";
 
 describe("files as an artifact and back into a folder (distribution)", function () {

@@ -9,8 +9,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ContainerRegistryClient, UnsafeLocalPathError } from "../../src/client";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type ContainerRegistryClient, UnsafeLocalPathError } from "../../src/client";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { pushImage, type PushedImage } from "../fixtures/seed";
 import { clientFor } from "./helpers";
 
@@ -102,8 +102,8 @@ describe("pulling into a folder that holds symlinks", function () {
     const relative = path.relative(process.cwd(), layout);
     const spellings = [layout, `${layout}/`, relative, `${relative}/`, path.join(work, "spellings", "alias"), `${layout}/./`];
     await Promise.all(tags.map((tag, i) => client.pullImage("links/app", tag, spellings[i])));
-    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8"));
-    const names = index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations["org.opencontainers.image.ref.name"]).sort();
+    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as { manifests: { annotations: Record<string, string> }[] };
+    const names = index.manifests.map((m) => m.annotations["org.opencontainers.image.ref.name"]).sort();
     assert.deepEqual(names, tags);
   });
 });

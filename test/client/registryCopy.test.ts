@@ -5,7 +5,7 @@
 
 import * as assert from "node:assert/strict";
 import { copyContent, MediaTypes } from "../../src/client";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest } from "../fixtures/seed";
 import { clientFor, randomBytes, readAll } from "./helpers";
 

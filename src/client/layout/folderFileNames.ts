@@ -35,7 +35,7 @@ export function isSafeFileName(name: unknown, folder: string): name is string {
     return false;
   }
   // Separators of every platform, NUL and control characters, and what Windows reserves.
-  if (/[/\\<>:"|?*\u0000-\u001f\u007f]/.test(name) || WINDOWS_RESERVED.test(name)) {
+  if (/[/\\<>:"|?*]/.test(name) || hasControlCharacter(name) || WINDOWS_RESERVED.test(name)) {
     return false;
   }
   // Temporary files look like ".<name>.<random>.partial".
@@ -45,6 +45,16 @@ export function isSafeFileName(name: unknown, folder: string): name is string {
   const resolvedFolder = path.resolve(folder);
   const resolved = path.resolve(resolvedFolder, name);
   return path.dirname(resolved) === resolvedFolder && path.basename(resolved) === name;
+}
+
+function hasControlCharacter(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** `sha256:abc…` -> `sha256-abc…` (a colon is not allowed in Windows file names). */

@@ -18,7 +18,7 @@ import { isIndexMediaType } from "../mediaTypes";
 import type { OciDescriptor } from "../models";
 import { writeFileAtomically } from "./atomicFile";
 import { digestFileName, MANIFEST_FILE_NAME, planFolderFiles } from "./folderFileNames";
-import { DiskWriteOptions, VerifiedBlobWriter } from "./verifiedBlobWriter";
+import { type DiskWriteOptions, VerifiedBlobWriter } from "./verifiedBlobWriter";
 
 /** One file a pull into a folder wrote. */
 export interface PulledFile {

@@ -17,7 +17,7 @@ import { writeFileAtomically } from "./atomicFile";
 import { openFileSource } from "./fileBlobSource";
 import { addToLayoutIndex, ensureLayout, layoutBlobPath, readLayoutIndex, REF_NAME_ANNOTATION } from "./imageLayout";
 import { ensureRealDirectory } from "./safePaths";
-import { DiskWriteOptions, VerifiedBlobWriter } from "./verifiedBlobWriter";
+import { type DiskWriteOptions, VerifiedBlobWriter } from "./verifiedBlobWriter";
 
 export interface OciLayoutStoreOptions extends DiskWriteOptions {
   /**

@@ -26,7 +26,7 @@ import type { DownloadSink } from "../blobSink";
 import type { ReopenableBlobSource } from "../blobSource";
 import type { BlobPushOutcome, ContentSource, ContentTarget, PushBlobOptions, PushManifestOptions, SinkFillOptions, StoreOperationOptions } from "../content/contentStore";
 import { DigestValidationError } from "../errors";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import type { OciDescriptor } from "../models";
 import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
 import { getManifest } from "./manifests";
@@ -160,7 +160,7 @@ export class RepositoryStore implements ContentSource, ContentTarget {
       await uploadReopenable(
         http,
         repository,
-        { sizeInBytes: descriptor.size, digest: descriptor.digest, open: data.open },
+        { sizeInBytes: descriptor.size, digest: descriptor.digest, open: (offset) => data.open(offset) },
         {
           abortSignal,
           // Progress per blob is absolute and restarts after a lost session; count only new ground.

@@ -6,7 +6,7 @@
 
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { sha256Digest } from "../digest";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import type { OciManifestLike } from "../models";
 import { putManifest } from "./manifests";
 import { addToFallbackIndex } from "./referrers";

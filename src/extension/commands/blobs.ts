@@ -5,11 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { digestFileName, fileBlobSource, UploadBlobResult, validateDigest } from "../../client/index";
+import { digestFileName, fileBlobSource, type UploadBlobResult, validateDigest } from "../../client/index";
 import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./services";
+import { type CommandOptions, type Services, toUri } from "./services";
 import { pickFiles, regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, validateGivenNames } from "./targets";
 

@@ -14,10 +14,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { formatReference, GetManifestResult, MediaTypes, OciDescriptor, planFolderFiles, PulledFile } from "../../client/index";
+import { formatReference, type GetManifestResult, MediaTypes, type OciDescriptor, planFolderFiles, type PulledFile } from "../../client/index";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./services";
+import { type CommandOptions, type Services, toUri } from "./services";
 import { resolveTarget } from "./targets";
 
 export type { PulledFile } from "../../client/index";
@@ -74,7 +74,7 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
 }
 
 async function pickPlatform(index: GetManifestResult, options: CommandOptions): Promise<string | undefined> {
-  const entries = (index.manifest.manifests ?? []) as OciDescriptor[];
+  const entries = (index.manifest.manifests ?? []);
   const describe = (e: OciDescriptor): string =>
     e.platform ? `${e.platform.os}/${e.platform.architecture}${e.platform.variant ? `/${e.platform.variant}` : ""}` : vscode.l10n.t("unknown platform");
   if (options.platform !== undefined) {

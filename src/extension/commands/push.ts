@@ -7,10 +7,10 @@
 
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { formatReference, OciDescriptor, validateTag } from "../../client/index";
+import { formatReference, type OciDescriptor, validateTag } from "../../client/index";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services } from "./services";
+import type { CommandOptions, Services } from "./services";
 import { pickFiles, regularFileSize } from "./shared/pickFiles";
 import { findRepositoryNode, resolveRepository, validateGivenNames } from "./targets";
 

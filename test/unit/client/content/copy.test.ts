@@ -9,14 +9,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import {
-  BlobTransferEvent,
-  ContentSource,
+  type BlobTransferEvent,
+  type ContentSource,
   copyContent,
   DigestValidationError,
   InvalidDescriptorError,
   InvalidInputError,
   MediaTypes,
-  OciDescriptor,
+  type OciDescriptor,
   OciLayoutStore,
 } from "../../../../src/client";
 import { descriptorOf, MemoryStore } from "./memoryStore";
@@ -252,9 +252,9 @@ describe("copyContent", function () {
       const source = new MemoryStore();
       const { descriptor } = image(source, [bytes(100, 1), bytes(200, 2)], "v1");
       await copyContent(source, new OciLayoutStore(dir), "v1", { tag: "v1" });
-      const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8"));
+      const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8")) as { manifests: OciDescriptor[] };
       assert.equal(index.manifests[0].digest, descriptor.digest);
-      assert.equal(index.manifests[0].annotations["org.opencontainers.image.ref.name"], "v1");
+      assert.equal(index.manifests[0].annotations?.["org.opencontainers.image.ref.name"], "v1");
       const again = await copyContent(source, new OciLayoutStore(dir), "v1", { tag: "v1" });
       assert.deepEqual(again.blobs.map((b) => b.outcome), ["existing", "existing", "existing"]);
       // And the layout reads back as a source.

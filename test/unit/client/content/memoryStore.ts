@@ -55,7 +55,7 @@ export class MemoryStore implements ContentSource, ContentTarget {
     if (!content) {
       throw new Error(`no manifest ${reference}`);
     }
-    return descriptorOf(content, JSON.parse(content.toString()).mediaType);
+    return descriptorOf(content, (JSON.parse(content.toString()) as { mediaType: string }).mediaType);
   }
 
   async fetchManifest(descriptor: OciDescriptor): Promise<Uint8Array> {
