@@ -21,8 +21,18 @@ export interface RegistryErrorInit {
   cause?: unknown;
 }
 
+/**
+ * The root of every error this library throws on purpose, so that a caller
+ * can catch "any error of the registry client" in one place. (Errors of the
+ * local file system, such as ENOENT when a layout is missing, pass through
+ * as Node's own.)
+ */
+export class ContainerRegistryClientError extends Error {
+  override name = "ContainerRegistryClientError";
+}
+
 /** The registry answered with an error, or could not be reached. */
-export class RegistryError extends Error {
+export class RegistryError extends ContainerRegistryClientError {
   override name = "RegistryError";
   readonly statusCode?: number;
   readonly method?: string;
@@ -103,7 +113,7 @@ export class RegistryTlsError extends RegistryError {
 }
 
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
-export class NotSupportedByRegistryError extends Error {
+export class NotSupportedByRegistryError extends ContainerRegistryClientError {
   override name = "NotSupportedByRegistryError";
   constructor(
     readonly operation: string,
@@ -115,7 +125,7 @@ export class NotSupportedByRegistryError extends Error {
 }
 
 /** Bytes did not match the digest they were asked for or announced with. */
-export class DigestValidationError extends Error {
+export class DigestValidationError extends ContainerRegistryClientError {
   override name = "DigestValidationError";
   constructor(
     readonly expectedDigest: string,
@@ -127,7 +137,7 @@ export class DigestValidationError extends Error {
 }
 
 /** A name, tag, digest, reference or endpoint was rejected before any request was sent. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends ContainerRegistryClientError {
   override name = "InvalidInputError";
   constructor(
     readonly field: string,

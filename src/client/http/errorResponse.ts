@@ -14,7 +14,7 @@ import {
 } from "../errors";
 import { redactUrl } from "../redact";
 import { readBodyPrefix } from "./readBody";
-import { capitalize } from "./requestShape";
+import { capitalize } from "../messageText";
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 

@@ -9,12 +9,12 @@
 //   answered like any other challenge.
 
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
-import { AuthChallenge, parseChallenge } from "../auth/challenge";
-import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
-import { destroyBody } from "./readBody";
-import { isSafeForeignUrl } from "./foreignOrigin";
+import { AuthChallenge, parseChallenge } from "./challenge";
+import type { RegistryAuthenticator } from "./registryAuthenticator";
+import { destroyBody } from "../http/readBody";
+import { isSafeForeignUrl } from "../http/foreignOrigin";
 import { RegistryError } from "../errors";
-import { isReplayable } from "./requestShape";
+import { isReplayable } from "../http/replayableRequest";
 
 export const challengeAuthPolicyName = "registryChallengeAuth";
 

@@ -10,7 +10,7 @@ import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
 import { splitDigest } from "../reference";
 import type { HashingWriterPool, WorkerFileWriter } from "./hashingWriterPool";
-import type { DownloadSink } from "./resumableDownload";
+import type { DownloadSink } from "../blobSink";
 
 export interface BlobFileOptions {
   /** Bytes gathered before one write call (main thread) or one hand-over to the worker. The default value is 256 KiB. */

@@ -5,11 +5,11 @@
 // get the fallback: an index tagged `<alg>-<hex>` that pushing clients keep.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { RegistryNotFoundError } from "./errors";
-import { RegistryHttp } from "./http/registryHttp";
+import { RegistryNotFoundError } from "../errors";
+import { RegistryHttp } from "../http/registryHttp";
 import { getManifest, putManifest } from "./manifests";
-import { MAX_MANIFEST_BYTES, OCI_INDEX } from "./mediaTypes";
-import type { OciDescriptor, OciManifestLike } from "./models";
+import { MAX_MANIFEST_BYTES, OCI_INDEX } from "../mediaTypes";
+import type { OciDescriptor, OciManifestLike } from "../models";
 
 export interface ListReferrersOptions {
   /** Only referrers of this artifact type. */

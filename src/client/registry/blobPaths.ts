@@ -5,7 +5,7 @@ import { isSafeForeignUrl } from "../http/foreignOrigin";
 import { RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
 import { redactUrl } from "../redact";
-import { capitalize } from "../http/requestShape";
+import { capitalize } from "../messageText";
 
 export function blobPath(repository: string, digest: string): string {
   return `/v2/${repository}/blobs/${digest}`;

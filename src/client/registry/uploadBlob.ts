@@ -31,7 +31,7 @@ import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { isTransientError } from "../http/retryPolicy";
 import type { UploadBlobOptions, UploadBlobResult } from "../models";
 import { blobExists, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
-import { bytesSource, isReopenableSource, ReopenableBlobSource, UploadBlobData } from "./blobSource";
+import { bytesSource, isReopenableSource, ReopenableBlobSource, UploadBlobData } from "../blobSource";
 
 const OPERATION = "upload blob";
 /** Resumes in one session, from the registry's reported offset. */

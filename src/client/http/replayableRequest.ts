@@ -1,9 +1,7 @@
-// Small facts about requests and messages that several policies share.
+// Whether a request can be sent a second time (retry, a challenge answered):
+// only when its body was not a stream that the first attempt consumed.
 
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
-
-/** Every status, so that core-rest-pipeline never buffers a body on its own. */
-export const ALL_STATUSES = new Set(Array.from({ length: 500 }, (_, i) => i + 100));
 
 /** A request whose body can be sent again (not a stream that was already read). */
 export function isReplayable(request: PipelineRequest): boolean {
@@ -16,9 +14,4 @@ export function isReplayable(request: PipelineRequest): boolean {
     body instanceof ArrayBuffer ||
     typeof body === "function"
   );
-}
-
-/** "get manifest" -> "Get manifest", for the start of an error message. */
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -4,9 +4,9 @@
 // A registry commits each blob at the final PUT, and CNCF distribution (and
 // the registries built on it) fsyncs the blob's file there. Blobs of equal
 // size started together finish together, and their commits then wait on the
-// disk one after another while both cores sit idle: measured on the 1 GiB
-// push (4 × 256 MiB), the last 0.4-0.5 s of a 3 s push ran at 10-20 % CPU,
-// the registry inside fsync (0.28-0.41 s each, strace). Staggered, the blobs
+// disk one after another while both cores sit idle (the end of a push of
+// equal blobs ran almost idle, the registry inside fsync; bench/README.md,
+// "figures moved from source comments"). Staggered, the blobs
 // finish apart and each commit overlaps the uploads still running; only the
 // last one's is left at the end. Blobs of different sizes finish apart anyway
 // (largest first), and the head start is small next to a large blob, so the

@@ -1,7 +1,7 @@
 // Hashing and writing to disk off the main thread.
 //
 // Pulling over TLS, the main thread already decrypts every byte and parses
-// HTTP; SHA-256 (about 0.75 s per GiB here even with SHA-NI) and the copies
+// HTTP; SHA-256 (costly even with SHA-NI; bench/README.md) and the copies
 // into the page cache on top of that made it the bottleneck while the second
 // core sat half idle. Received chunks are therefore handed to a worker thread
 // without a copy (their ArrayBuffers are transferred, `batchBytes` worth per

@@ -2,13 +2,13 @@
 // get with digest checks, put, resolve a tag to a digest, delete by digest.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { DigestValidationError, RegistryError, ResponseTooLargeError } from "./errors";
-import { digestOf, sha256Digest } from "./digest";
-import { discardBody, RegistryHttp } from "./http/registryHttp";
-import { destroyBody, readBodyCapped } from "./http/readBody";
-import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_MANIFEST } from "./mediaTypes";
-import type { GetManifestResult, OciManifestLike } from "./models";
-import { isDigest, splitDigest } from "./reference";
+import { DigestValidationError, RegistryError, ResponseTooLargeError } from "../errors";
+import { digestOf, sha256Digest } from "../digest";
+import { discardBody, RegistryHttp } from "../http/registryHttp";
+import { destroyBody, readBodyCapped } from "../http/readBody";
+import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_MANIFEST } from "../mediaTypes";
+import type { GetManifestResult, OciManifestLike } from "../models";
+import { isDigest, splitDigest } from "../reference";
 
 export function manifestPath(repository: string, reference: string): string {
   return `/v2/${repository}/manifests/${reference}`;

@@ -9,7 +9,9 @@ import { InvalidInputError } from "../errors";
 import type { OciDescriptor, OciManifestLike } from "../models";
 import { isIndexMediaType, OCI_INDEX, OCI_MANIFEST } from "../mediaTypes";
 import { splitDigest, validateDigest } from "../reference";
+import { dedupe } from "../content/descriptors";
 import { serializeUpdates, writeFileAtomically } from "./atomicFile";
+import { ensureRealDirectory, lstatNoLink, realFolder } from "./safePaths";
 
 /** The annotation image-spec uses for a manifest's name (tag) in `index.json`. */
 export const REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
@@ -42,7 +44,7 @@ export function layoutBlobPath(layoutDir: string, digest: string): string {
  * platform's manifest, then the index.
  */
 export async function readImageLayout(layoutDir: string, refName?: string): Promise<ImageSource> {
-  const index = JSON.parse(await fs.promises.readFile(path.join(layoutDir, "index.json"), "utf8")) as OciManifestLike;
+  const index = await readLayoutIndex(layoutDir);
   const candidates = (index.manifests ?? []).filter(
     (descriptor) => refName === undefined || descriptor.annotations?.[REF_NAME_ANNOTATION] === refName,
   );
@@ -70,19 +72,26 @@ export async function readImageLayout(layoutDir: string, refName?: string): Prom
   return { manifest, mediaType: parsed.mediaType ?? descriptor.mediaType ?? OCI_MANIFEST, blobs: dedupe(blobs) };
 }
 
-/** The same blob listed twice (two identical layers) is moved once. */
-export function dedupe<T extends { digest: string }>(blobs: T[]): T[] {
-  const seen = new Set<string>();
-  return blobs.filter((blob) => !seen.has(blob.digest) && seen.add(blob.digest));
+/** The layout's index.json. */
+export async function readLayoutIndex(layoutDir: string): Promise<OciManifestLike> {
+  return JSON.parse(await fs.promises.readFile(path.join(layoutDir, "index.json"), "utf8")) as OciManifestLike;
 }
 
-/** Creates `oci-layout` and an empty `blobs/sha256` when missing. */
+/** Creates `oci-layout` and an empty `blobs/sha256` when missing; refuses links among them and at index.json (safePaths.ts). */
 export async function ensureLayout(layoutDir: string): Promise<void> {
-  await fs.promises.mkdir(path.join(layoutDir, "blobs", "sha256"), { recursive: true });
+  await ensureRealDirectory(layoutDir, "blobs", "sha256");
   const marker = path.join(layoutDir, "oci-layout");
-  if (!fs.existsSync(marker)) {
-    await fs.promises.writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  if (!(await lstatNoLink(marker, "file"))) {
+    // O_EXCL: never through a link at that name (a dangling one would create its target).
+    await fs.promises.writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }), { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") {
+        throw error;
+      }
+    });
+    await lstatNoLink(marker, "file");
   }
+  // Checked now as well as when it is written, so that a pull refuses before it downloads anything.
+  await lstatNoLink(path.join(layoutDir, "index.json"), "file");
 }
 
 /**
@@ -91,14 +100,11 @@ export async function ensureLayout(layoutDir: string): Promise<void> {
  */
 export async function addToLayoutIndex(layoutDir: string, descriptor: OciDescriptor, refName?: string): Promise<void> {
   const indexPath = path.join(layoutDir, "index.json");
-  return serializeUpdates(indexPath, async () => {
+  // One queue per folder, whatever its spelling (relative, trailing slash, through a link).
+  return serializeUpdates(path.join(await realFolder(layoutDir), "index.json"), async () => {
     let index: OciManifestLike = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-    try {
+    if (await lstatNoLink(indexPath, "file")) {
       index = JSON.parse(await fs.promises.readFile(indexPath, "utf8")) as OciManifestLike;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw error;
-      }
     }
     const entry: OciDescriptor = refName ? { ...descriptor, annotations: { ...descriptor.annotations, [REF_NAME_ANNOTATION]: refName } } : descriptor;
     const manifests = (index.manifests ?? []).filter((m) =>

@@ -22,6 +22,7 @@
 
 import { AbortError, AbortSignalLike } from "@azure/abort-controller";
 import type { OperationOptions } from "../models";
+import type { DownloadSink } from "../blobSink";
 import { VerifyingStream } from "../digest";
 import { RegistryError } from "../errors";
 import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
@@ -29,7 +30,7 @@ import { destroyBody } from "../http/readBody";
 import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { redactUrl } from "../redact";
 import { blobPath } from "./blobPaths";
-import { capitalize } from "../http/requestShape";
+import { capitalize } from "../messageText";
 
 /** Range requests after a failure, per download. */
 export const MAX_RESUMES = 5;
@@ -42,22 +43,6 @@ const OPERATION = "download blob";
 export interface ResumableDownloadOptions extends DownloadBlobOptions {
   /** Upper bound on resumes. The default value is 5. */
   maxResumes?: number;
-}
-
-/**
- * Where a resumable download puts the bytes: each byte of the blob exactly
- * once, in order, whatever resumes happened underneath.
- */
-export interface DownloadSink {
-  /**
-   * Takes the next bytes. False asks the reader to wait for `ready()` before
-   * the next write. A throw stops the download for good (no resume): the
-   * sink's own failure (a size overflow, a disk error) is not the network's.
-   */
-  write(chunk: Buffer): boolean;
-  ready(): Promise<void>;
-  /** True once the consumer is gone (destroyed, failed): the reader stops. */
-  readonly stopped: boolean;
 }
 
 export interface ResumableReadOptions extends OperationOptions {

@@ -3,7 +3,6 @@
 // only resume (or restart) when the data can be reopened: bytes in memory, a
 // file, or anything the caller can seek.
 
-import * as fs from "node:fs";
 import { Readable } from "node:stream";
 
 /** Blob data that can be reopened at any offset, so a broken upload can resume or restart. */
@@ -22,27 +21,6 @@ export type UploadBlobData = Readable | NodeJS.ReadableStream | Uint8Array | Reo
 export function isReopenableSource(data: unknown): data is ReopenableBlobSource {
   const candidate = data as ReopenableBlobSource | undefined;
   return typeof candidate?.open === "function" && typeof candidate.sizeInBytes === "number";
-}
-
-/** A file as a reopenable upload source (its size is read now; it must not change during the upload). */
-export async function fileBlobSource(filePath: string, digest?: string): Promise<ReopenableBlobSource> {
-  const stats = await fs.promises.stat(filePath);
-  if (!stats.isFile()) {
-    throw new Error(`${filePath} is not a file`);
-  }
-  return openFileSource(filePath, stats.size, digest);
-}
-
-/**
- * A file of known size as a reopenable source, read `readBufferBytes` at a
- * time (the default value is 64 KiB, fs.createReadStream's own).
- */
-export function openFileSource(filePath: string, sizeInBytes: number, digest?: string, readBufferBytes?: number): ReopenableBlobSource {
-  return {
-    sizeInBytes,
-    digest,
-    open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBufferBytes ?? 64 * 1024 }),
-  };
 }
 
 export function bytesSource(bytes: Uint8Array, digest: string): ReopenableBlobSource {

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 export async function writeFileAtomically(target: string, content: Uint8Array | string): Promise<void> {
   const temp = `${target}.${randomBytes(6).toString("hex")}.partial`;
   try {
-    await fs.promises.writeFile(temp, content);
+    // O_EXCL: a link planted at the temporary name is not followed.
+    await fs.promises.writeFile(temp, content, { flag: "wx" });
     await fs.promises.rename(temp, target);
   } catch (error) {
     await fs.promises.rm(temp, { force: true });

@@ -5,17 +5,17 @@
 // Bytes are gathered per file into slots of `slotBytes` and each full slot is
 // written with one asynchronous positioned write (libuv's thread pool), so the
 // worker hashes the next batch while the disk takes the last one, and several
-// writes are in flight at once. Measured on this project's VMs, 1 GiB with
-// O_DIRECT: 256 KiB writes one at a time 1.28 s (latency-bound), 1 MiB writes
-// 0.54 s; a worker that wrote synchronously spent 1.5 s of a 2.4 s pull
-// waiting for the disk.
+// writes are in flight at once: small direct writes one at a time are bound
+// by the disk's latency, and a worker that wrote synchronously spent most of
+// a pull waiting for the disk (bench/README.md, "figures moved from source
+// comments").
 //
 // Direct writes (O_DIRECT) take the bytes from the slot straight to the disk,
-// not through the page cache. Copying a gigabyte into the page cache costs
-// 0.2 s of CPU when the kernel hands out recycled pages, but 2.4-2.7 s when
-// it hands out memory nobody touched lately: on a VM whose host takes free
-// guest memory back (free page reporting), every such page faults in the host
-// first. With O_DIRECT, 1 GiB costs 0.1 s of system time. O_DIRECT asks for
+// not through the page cache. Copying into the page cache is cheap when the
+// kernel hands out recycled pages, but an order of magnitude dearer when it
+// hands out memory nobody touched lately: on a VM whose host takes free guest
+// memory back (free page reporting), every such page faults in the host
+// first. O_DIRECT skips that copy (bench/README.md). O_DIRECT asks for
 // the memory, the file offset and the length to be aligned to the disk's
 // logical block: slots live in WebAssembly memory (page-aligned), slot sizes
 // are multiples of `align`, so every write but a file's last is aligned, and

@@ -14,13 +14,13 @@ import {
   tlsPolicy,
   userAgentPolicy,
 } from "@azure/core-rest-pipeline";
-import type { RegistryAuthenticator } from "../auth/registryAuthenticator";
-import { challengeAuthPolicy } from "./challengeAuthPolicy";
-import { idleTimeoutPolicy } from "./idleTimeoutPolicy";
-import { releaseSocketReads } from "./bufferRelease";
-import { requestContext } from "./requestContext";
-import { RequestLogger, requestLogPolicy } from "./requestLogPolicy";
-import { RetryOptions, retryPolicy } from "./retryPolicy";
+import type { RegistryAuthenticator } from "./auth/registryAuthenticator";
+import { challengeAuthPolicy } from "./auth/challengeAuthPolicy";
+import { idleTimeoutPolicy } from "./http/idleTimeoutPolicy";
+import { releaseSocketReads } from "./http/bufferRelease";
+import { requestContext } from "./http/requestContext";
+import { RequestLogger, requestLogPolicy } from "./http/requestLogPolicy";
+import { RetryOptions, retryPolicy } from "./http/retryPolicy";
 
 export interface TransportOptions {
   retry?: RetryOptions;
