@@ -21,8 +21,18 @@ export interface RegistryErrorInit {
   cause?: unknown;
 }
 
+/**
+ * The root of every error this library throws on purpose, so that a caller
+ * can catch "any error of the registry client" in one place. (Errors of the
+ * local file system, such as ENOENT when a layout is missing, pass through
+ * as Node's own.)
+ */
+export class ContainerRegistryClientError extends Error {
+  override name = "ContainerRegistryClientError";
+}
+
 /** The registry answered with an error, or could not be reached. */
-export class RegistryError extends Error {
+export class RegistryError extends ContainerRegistryClientError {
   override name = "RegistryError";
   readonly statusCode?: number;
   readonly method?: string;
@@ -55,6 +65,16 @@ export class RegistryAuthenticationError extends RegistryError {
 /** 403 or `DENIED`: the credentials are valid but lack the permission (or the item is locked). */
 export class RegistryPermissionError extends RegistryError {
   override name = "RegistryPermissionError";
+}
+
+/**
+ * The item, or its repository, is locked: ACR refuses to delete or change a
+ * write-disabled item and to delete a delete-disabled one, with 405
+ * `REGISTRY_DISALLOWED_OPERATION` (the protocol notes, "ACR locks and
+ * errors"). Nothing was changed; unlocking (writeEnabled, deleteEnabled) is the fix.
+ */
+export class RegistryLockedError extends RegistryPermissionError {
+  override name = "RegistryLockedError";
 }
 
 /** 404: the repository, manifest, tag or blob does not exist. */
@@ -93,7 +113,7 @@ export class RegistryTlsError extends RegistryError {
 }
 
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
-export class NotSupportedByRegistryError extends Error {
+export class NotSupportedByRegistryError extends ContainerRegistryClientError {
   override name = "NotSupportedByRegistryError";
   constructor(
     readonly operation: string,
@@ -105,7 +125,7 @@ export class NotSupportedByRegistryError extends Error {
 }
 
 /** Bytes did not match the digest they were asked for or announced with. */
-export class DigestValidationError extends Error {
+export class DigestValidationError extends ContainerRegistryClientError {
   override name = "DigestValidationError";
   constructor(
     readonly expectedDigest: string,
@@ -117,7 +137,7 @@ export class DigestValidationError extends Error {
 }
 
 /** A name, tag, digest, reference or endpoint was rejected before any request was sent. */
-export class InvalidInputError extends Error {
+export class InvalidInputError extends ContainerRegistryClientError {
   override name = "InvalidInputError";
   constructor(
     readonly field: string,

@@ -3,7 +3,7 @@
 // is whatever the registry's `Link: <url>; rel="next"` says (OCI distribution
 // spec, "Listing Tags" / catalog), relative or absolute, used as given.
 
-import { RegistryError } from "./errors";
+import { InvalidInputError, RegistryError } from "./errors";
 
 export interface PageSettings {
   /** Resume from a page returned earlier (its `continuationToken`). */
@@ -100,7 +100,7 @@ export function nextPageUrl(linkHeader: string | undefined, answeredUrl: string,
 export function withPageSize(url: URL, maxPageSize: number | undefined): URL {
   if (maxPageSize !== undefined) {
     if (!Number.isInteger(maxPageSize) || maxPageSize < 1) {
-      throw new RangeError(`maxPageSize must be a positive whole number, not ${maxPageSize}`);
+      throw new InvalidInputError("maxPageSize", String(maxPageSize), "must be a positive whole number");
     }
     url.searchParams.set("n", String(maxPageSize));
   }

@@ -14,6 +14,7 @@ import {
   validateRepositoryName,
   validateTag,
 } from "../../src/client";
+import * as client from "../../src/client";
 
 const HEX64 = "a".repeat(64);
 
@@ -137,5 +138,28 @@ describe("input validation", function () {
         assert.equal(requests, 0);
       });
     }
+  });
+});
+
+describe("one root error class", function () {
+  it("every error class the library exports extends ContainerRegistryClientError", function () {
+    const errorClasses = (Object.entries(client) as [string, unknown][]).filter(
+      (entry): entry is [string, typeof Error] =>
+        typeof entry[1] === "function" && /Error$/.test(entry[0]) && (entry[1] as typeof Error).prototype instanceof Error,
+    );
+    assert.ok(errorClasses.length >= 11, `only ${errorClasses.length} error classes exported`);
+    for (const [name, value] of errorClasses) {
+      if (name !== "ContainerRegistryClientError") {
+        assert.ok(value.prototype instanceof client.ContainerRegistryClientError, `${name} does not extend ContainerRegistryClientError`);
+      }
+    }
+  });
+
+  it("a bad page size is an InvalidInputError naming the field", async function () {
+    const registry = new client.ContainerRegistryClient("http://127.0.0.1:9");
+    await assert.rejects(
+      registry.listRepositoryNames().byPage({ maxPageSize: 0 }).next(),
+      (error: unknown) => error instanceof client.InvalidInputError && error.field === "maxPageSize",
+    );
   });
 });

@@ -8,7 +8,7 @@ import { RegistryAuthenticationError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { parseErrorBody } from "../http/errorResponse";
 import { readBodyCapped } from "../http/readBody";
-import { ALL_STATUSES } from "../http/requestShape";
+import { ALL_STATUSES } from "../http/allStatuses";
 
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 

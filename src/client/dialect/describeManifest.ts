@@ -7,7 +7,7 @@ import { verifyDigest } from "../digest";
 import { RegistryHttp } from "../http/registryHttp";
 import { isImageConfigMediaType } from "../mediaTypes";
 import type { ArtifactManifestProperties, GetManifestResult } from "../models";
-import { blobPath } from "../transfer/blobPaths";
+import { blobPath } from "../registry/blobPaths";
 
 /** Image configs are small JSON documents; anything larger is not read. */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;

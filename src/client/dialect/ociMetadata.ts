@@ -12,7 +12,7 @@ import type { AbortSignalLike } from "@azure/abort-controller";
 import { randomUUID } from "node:crypto";
 import { NotSupportedByRegistryError, RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
-import { deleteManifestByDigest, getManifest, manifestPath, putManifest, resolveDigest } from "../manifests";
+import { deleteManifestByDigest, getManifest, manifestPath, putManifest, resolveDigest } from "../registry/manifests";
 import { OCI_EMPTY, OCI_EMPTY_DIGEST, OCI_MANIFEST } from "../mediaTypes";
 import type {
   ArtifactManifestOrder,
@@ -24,7 +24,7 @@ import type {
 } from "../models";
 import type { FetchedPage } from "../paging";
 import { fetchListPage, windowNames } from "./listPage";
-import { uploadBlob } from "../transfer/uploadBlob";
+import { uploadBlob } from "../registry/uploadBlob";
 import { mapWithConcurrency } from "../concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
 import { describeManifest } from "./describeManifest";

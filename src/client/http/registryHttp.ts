@@ -23,7 +23,8 @@ import { explainTlsError } from "./tlsErrors";
 import { registryErrorFromResponse } from "./errorResponse";
 import { destroyBody, readBodyCapped } from "./readBody";
 import { requestContext } from "./requestContext";
-import { ALL_STATUSES, capitalize } from "./requestShape";
+import { ALL_STATUSES } from "./allStatuses";
+import { capitalize } from "../messageText";
 
 
 export interface RegistryRequest {

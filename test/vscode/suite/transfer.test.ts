@@ -324,7 +324,8 @@ describe("push, pull and blob transfers", function () {
       assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
       assert.ok((await getBlob(registry, "resumed/blob", uploaded.digest)).equals(files["model.bin"]));
 
-      proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
+      // A push knows each file's digest, so a blob goes up as one monolithic PUT (no PATCH): cut that.
+      proxy.inject({ method: "PUT", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
       const names = Object.keys(files);
       const reports: [number, number | undefined][] = [];
       await command("push", {
@@ -342,6 +343,38 @@ describe("push, pull and blob transfers", function () {
       }
       const total = Object.values(files).reduce((sum, b) => sum + b.length, 0);
       assert.deepStrictEqual(reports[reports.length - 1], [total, total], "progress ends at the total");
+    });
+
+    it("fetches each manifest once: a tag's manifest, and an index then its platform's manifest", async () => {
+      await pushImage(registry, "counted/app", "v1", { layers: [Buffer.from("counted layer")] });
+      const manifestGets = (): string[] => proxy.requests.filter((r) => r.method === "GET" && r.path.includes("/manifests/")).map((r) => r.path);
+      proxy.requests.splice(0);
+      const pulled = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/app", reference: "v1", destination: path.join(work, "counted-app") });
+      assert.deepStrictEqual(manifestGets(), ["/v2/counted/app/manifests/v1"]);
+      assert.deepStrictEqual(pulled.files.map((f) => f.name).sort(), ["config.json", "manifest.json", pulled.files.find((f) => f.kind === "layer")!.name]);
+
+      const amd = await pushImage(registry, "counted/multi", "amd", { layers: [Buffer.from("amd64 counted")], architecture: "amd64" });
+      const arm = await pushImage(registry, "counted/multi", "arm", { layers: [Buffer.from("arm64 counted")], architecture: "arm64" });
+      await pushManifest(
+        registry,
+        "counted/multi",
+        "latest",
+        {
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [
+            { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
+            { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+          ],
+        },
+        OCI_INDEX,
+      );
+      proxy.requests.splice(0);
+      const destination = path.join(work, "counted-arm");
+      const result = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/multi", reference: "latest", platform: "linux/arm64", destination });
+      assert.strictEqual(result.digest, arm.manifestDigest);
+      assert.deepStrictEqual(manifestGets(), ["/v2/counted/multi/manifests/latest", `/v2/counted/multi/manifests/${arm.manifestDigest}`]);
+      assert.ok(fs.readFileSync(path.join(destination, "manifest.json")).equals(Buffer.from(arm.manifestBytes)));
     });
 
     it("pulls the blobs several at a time: while one layer stalls the others arrive; cancelling then leaves nothing", async () => {

@@ -1,0 +1,69 @@
+// What every command needs, and the options object programmatic callers
+// (tests, other extensions) pass instead of answering prompts.
+//
+// Calling convention: from a tree menu a command gets `(node)`; from the
+// palette, nothing (it asks with quick picks). A programmatic caller passes
+// `(node?, options)` or `(options)`; it then gets errors as rejections (and
+// vscode.CancellationError when cancelled) rather than notifications.
+
+import * as vscode from "vscode";
+import type { Connections } from "../../connections";
+import type { Log } from "../../log";
+import type { ManifestDocuments } from "../../manifestDocuments";
+import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly connections: Connections;
+  readonly tree: RegistryTreeDataProvider;
+  readonly log: Log;
+  readonly manifests: ManifestDocuments;
+}
+
+export interface CommandOptions {
+  /** Skips the modal confirmation of a destructive command (programmatic callers that already asked). */
+  skipConfirmation?: boolean;
+  /** Answers the modal confirmation instead of showing it; receives exactly what the modal would say. */
+  confirm?: (message: string, detail: string) => boolean | Promise<boolean>;
+  /**
+   * Delete, with `skipConfirmation`: turn off what locks the item first (what the
+   * modal's "Unlock and Delete" does). Without it a locked item is left to the
+   * registry, which refuses (RegistryLockedError).
+   */
+  unlock?: boolean;
+  /** Also cancels a long operation. */
+  cancellationToken?: vscode.CancellationToken;
+  /** Told about every progress report of a transfer (bytes so far, total when known). */
+  onProgress?: (transferredBytes: number, totalBytes?: number) => void;
+
+  /** Instead of picking: the saved registry's id, or its login server (`host[:port]`). */
+  registry?: string;
+  repository?: string;
+  /** A tag or a digest. */
+  reference?: string;
+  /** For the property toggles from the palette: which kind of item `reference` names. */
+  target?: "repository" | "manifest" | "tag";
+  /** Pull: the platform manifest to take from an index (digest, or `os/arch`). */
+  platform?: string;
+  /** Push: the tag; download blob: the digest. */
+  tag?: string;
+  digest?: string;
+  /** Pull: a folder; download blob: a file. */
+  destination?: vscode.Uri | string;
+  /** Push and upload blob: the files. */
+  files?: (vscode.Uri | string)[];
+  /** Pull: replace files that already exist in the destination. */
+  overwrite?: boolean;
+  /** Push: the manifest's artifactType. */
+  artifactType?: string;
+}
+
+/** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A `destination` or `files` option: a Uri, or a path on this machine. */
+export function toUri(value: vscode.Uri | string): vscode.Uri {
+  return typeof value === "string" ? vscode.Uri.file(value) : value;
+}
