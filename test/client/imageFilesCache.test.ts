@@ -232,6 +232,13 @@ describe("image file system: the layer cache (real registry)", function () {
     assert.equal(await cache.has(pushed.configDigest), true);
     assert.equal(await cache.has(`sha256:${"0".repeat(64)}`), false);
     await assert.rejects(cache.open(`sha256:${"0".repeat(64)}`), /no content/);
+    // As the library's reopenable source: uploaded from the cache, the registry stores the uncompressed layer under its diff_id.
+    const source = await cache.reopenable(gzipped.diffId);
+    assert.equal(source?.sizeInBytes, base.length);
+    const uploaded = await client.uploadBlob("cache/source-copy", source!);
+    assert.equal(uploaded.digest, gzipped.diffId);
+    assert.ok((await readAll((await client.downloadBlob("cache/source-copy", gzipped.diffId)).content)).equals(base));
+    assert.equal(await cache.reopenable(gzipped.digest), undefined);
     await filesystem.close();
   });
 });

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
+import type { ReopenableBlobSource } from "../blobSource";
 import { InvalidInputError } from "../errors";
 import { deserializeEntry, LayerEntry, SerializedEntry, serializeEntry } from "./layerEntry";
 
@@ -202,6 +203,21 @@ export class LayerCache implements ReadOnlyBlobSource {
       throw new InvalidInputError("offset", String(offset), `must be between 0 and ${layer.tarBytes}`);
     }
     return fs.createReadStream(layer.tarPath, { start: offset });
+  }
+
+  /**
+   * What it holds for `digest` as the library's ReopenableBlobSource (what
+   * uploadBlob and the content stores read), or undefined. Reads go to the
+   * cached file, which an open image file system keeps from eviction.
+   */
+  async reopenable(digest: string): Promise<ReopenableBlobSource | undefined> {
+    const layer = await this.layerHolding(digest);
+    const file = layer ? layer.tarPath : (await this.smallBlobExists(digest)) ? this.blobPath(digest) : undefined;
+    if (!file) {
+      return undefined;
+    }
+    const sizeInBytes = layer ? layer.tarBytes : (await fs.promises.stat(file)).size;
+    return { sizeInBytes, digest, open: (offset) => fs.createReadStream(file, { start: offset }) };
   }
 
   /** Removes least recently used entries until the cache is within its cap; pinned entries stay. */
