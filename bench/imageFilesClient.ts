@@ -8,7 +8,7 @@
 
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
-import { ContainerRegistryClient, ImageFilesystem, LayerCache, openImageFilesystem } from "../src/client";
+import { ContainerRegistryClient, type ImageFilesystem, LayerCache, openImageFilesystem } from "../src/client";
 
 async function walk(filesystem: ImageFilesystem, dir: string): Promise<number> {
   let count = 0;
@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const bytes = await filesystem.readFile(file);
     const readFile = seconds(readStarted);
     await filesystem.close();
-    console.log(JSON.stringify({ rootEntries: root.length, listRootSeconds: listRoot, readBytes: bytes.length, readFileSeconds: readFile }));
+    console.log(
+      JSON.stringify({ rootEntries: root.length, listRootSeconds: listRoot, readBytes: bytes.length, readFileSeconds: readFile }),
+    );
   } else if (mode === "choice") {
     const [cacheDir, digest, gzipBlob, entryPath] = args;
     const cache = LayerCache.forDirectory(cacheDir);

@@ -9,9 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  ContainerRegistryClient,
-  ImageFilesystem,
-  ImageFilesystemProgress,
+  type ContainerRegistryClient,
+  type ImageFilesystem,
+  type ImageFilesystemProgress,
   ImagePathError,
   MediaTypes,
   NotAnImageError,
@@ -19,8 +19,19 @@ import {
   PlatformNotFoundError,
   UnsupportedLayerError,
 } from "../../src/client";
-import { dir, file, hardlink, opaque, pushLayeredImage, PushedImage, rawTar, symlink, tarOfFiles, whiteout } from "../fixtures/layerBuilder";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import {
+  dir,
+  file,
+  hardlink,
+  opaque,
+  pushLayeredImage,
+  type PushedImage,
+  rawTar,
+  symlink,
+  tarOfFiles,
+  whiteout,
+} from "../fixtures/layerBuilder";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, readAll } from "./helpers";
 
 const SHARE = "/usr/share";
@@ -47,7 +58,11 @@ describe("image file system (real registry)", function () {
   let cacheRoot: string;
   const opened: ImageFilesystem[] = [];
 
-  async function open(reference: string, options: Parameters<typeof openImageFilesystem>[3] = {}, repository = "files/app"): Promise<ImageFilesystem> {
+  async function open(
+    reference: string,
+    options: Parameters<typeof openImageFilesystem>[3] = {},
+    repository = "files/app",
+  ): Promise<ImageFilesystem> {
     const filesystem = await openImageFilesystem(client, repository, reference, { cacheDir: path.join(cacheRoot, "cache"), ...options });
     opened.push(filesystem);
     return filesystem;
@@ -57,48 +72,54 @@ describe("image file system (real registry)", function () {
     registry = await startRegistry();
     client = clientFor(registry);
     cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), "image-files-test-"));
-    image = await pushLayeredImage(client, "files/app", "v1", [
-      // 0: real files from this machine.
-      { tar: tarOfFiles(SHARE, ["common-licenses"]), createdBy: "COPY common-licenses /common-licenses" },
-      // 1: more real files, with the machine's own symlinks.
-      { tar: tarOfFiles(SHARE, ["zoneinfo/Europe", "zoneinfo/America/New_York"]), createdBy: "COPY zoneinfo /zoneinfo" },
-      // 2: crafted: a base of files to delete, hide and link to.
-      {
-        tar: rawTar([
-          dir("etc"),
-          file("etc/passwd", "root:x:0:0:image:/root:/bin/sh\n"),
-          file("etc/hostname", "base\n"),
-          dir("data"),
-          file("data/old-1", "old one\n"),
-          file("data/old-2", "old two\n"),
-          dir("data/sub"),
-          file("data/sub/deep", "deep\n"),
-          file("keep", "kept\n", 0o600),
-          file("/abs/name", "from an absolute entry name\n"),
-          file("./dot/name", "from a ./ entry name\n"),
-        ]),
-        createdBy: "RUN make base",
-      },
-      // 3: crafted: whiteouts, an opaque directory, links, a change.
-      {
-        tar: rawTar([
-          whiteout("etc", "hostname"),
-          opaque("data"),
-          file("data/new", "new\n"),
-          file("etc/passwd", "root:x:0:0:changed:/root:/bin/sh\n"),
-          symlink("etc/abs-link", "/etc/passwd"),
-          symlink("etc/rel-link", "../keep"),
-          symlink("etc/escape", "../../../../../../etc/passwd"),
-          symlink("etc/dir-link", "/zoneinfo/Europe"),
-          symlink("loop-a", "loop-b"),
-          symlink("loop-b", "loop-a"),
-          hardlink("hard-same", "data/new"),
-          hardlink("hard-lower", "common-licenses/MIT-not-there"),
-          hardlink("hard-license", "common-licenses/GPL-3"),
-        ]),
-        createdBy: "RUN edit",
-      },
-    ], { emptyHistoryFirst: true });
+    image = await pushLayeredImage(
+      client,
+      "files/app",
+      "v1",
+      [
+        // 0: real files from this machine.
+        { tar: tarOfFiles(SHARE, ["common-licenses"]), createdBy: "COPY common-licenses /common-licenses" },
+        // 1: more real files, with the machine's own symlinks.
+        { tar: tarOfFiles(SHARE, ["zoneinfo/Europe", "zoneinfo/America/New_York"]), createdBy: "COPY zoneinfo /zoneinfo" },
+        // 2: crafted: a base of files to delete, hide and link to.
+        {
+          tar: rawTar([
+            dir("etc"),
+            file("etc/passwd", "root:x:0:0:image:/root:/bin/sh\n"),
+            file("etc/hostname", "base\n"),
+            dir("data"),
+            file("data/old-1", "old one\n"),
+            file("data/old-2", "old two\n"),
+            dir("data/sub"),
+            file("data/sub/deep", "deep\n"),
+            file("keep", "kept\n", 0o600),
+            file("/abs/name", "from an absolute entry name\n"),
+            file("./dot/name", "from a ./ entry name\n"),
+          ]),
+          createdBy: "RUN make base",
+        },
+        // 3: crafted: whiteouts, an opaque directory, links, a change.
+        {
+          tar: rawTar([
+            whiteout("etc", "hostname"),
+            opaque("data"),
+            file("data/new", "new\n"),
+            file("etc/passwd", "root:x:0:0:changed:/root:/bin/sh\n"),
+            symlink("etc/abs-link", "/etc/passwd"),
+            symlink("etc/rel-link", "../keep"),
+            symlink("etc/escape", "../../../../../../etc/passwd"),
+            symlink("etc/dir-link", "/zoneinfo/Europe"),
+            symlink("loop-a", "loop-b"),
+            symlink("loop-b", "loop-a"),
+            hardlink("hard-same", "data/new"),
+            hardlink("hard-lower", "common-licenses/MIT-not-there"),
+            hardlink("hard-license", "common-licenses/GPL-3"),
+          ]),
+          createdBy: "RUN edit",
+        },
+      ],
+      { emptyHistoryFirst: true },
+    );
   });
 
   after(async function () {
@@ -114,7 +135,14 @@ describe("image file system (real registry)", function () {
     assert.equal(filesystem.digest, image.digest);
     assert.deepEqual(
       filesystem.layers.map((layer) => [layer.index, layer.digest, layer.size, layer.mediaType, layer.diffId, layer.history?.createdBy]),
-      image.layers.map((layer, i) => [i, layer.digest, layer.size, layer.mediaType, layer.diffId, ["COPY common-licenses /common-licenses", "COPY zoneinfo /zoneinfo", "RUN make base", "RUN edit"][i]]),
+      image.layers.map((layer, i) => [
+        i,
+        layer.digest,
+        layer.size,
+        layer.mediaType,
+        layer.diffId,
+        ["COPY common-licenses /common-licenses", "COPY zoneinfo /zoneinfo", "RUN make base", "RUN edit"][i],
+      ]),
     );
     assert.deepEqual(filesystem.platform, { os: "linux", architecture: "amd64" });
   });
@@ -147,7 +175,10 @@ describe("image file system (real registry)", function () {
       assert.ok(bytes.equals(fs.readFileSync(path.join(SHARE, rel))), `${rel} differs from the machine's file`);
     }
     const licenses = await filesystem.readDirectory("/common-licenses");
-    assert.deepEqual(licenses.map((entry) => entry.name), fs.readdirSync(path.join(SHARE, "common-licenses")).sort());
+    assert.deepEqual(
+      licenses.map((entry) => entry.name),
+      fs.readdirSync(path.join(SHARE, "common-licenses")).sort(),
+    );
     const gpl = licenses.find((entry) => entry.name === "GPL-3")!;
     assert.equal(gpl.size, fs.statSync(path.join(SHARE, "common-licenses/GPL-3")).size);
     assert.equal(gpl.layerIndex, 0);
@@ -173,7 +204,10 @@ describe("image file system (real registry)", function () {
   it("applies whiteouts, opaque whiteouts and later layers over earlier ones", async function () {
     const filesystem = await open("v1");
     await assert.rejects(filesystem.stat("/etc/hostname"), (error: unknown) => error instanceof ImagePathError && error.errno === "ENOENT");
-    assert.deepEqual((await filesystem.readDirectory("/data")).map((entry) => entry.name), ["new"]);
+    assert.deepEqual(
+      (await filesystem.readDirectory("/data")).map((entry) => entry.name),
+      ["new"],
+    );
     assert.equal((await filesystem.readFile("/etc/passwd")).toString(), "root:x:0:0:changed:/root:/bin/sh\n");
     assert.equal((await filesystem.stat("/etc/passwd")).layerIndex, 3);
     const keep = await filesystem.stat("/keep");
@@ -192,12 +226,18 @@ describe("image file system (real registry)", function () {
     assert.equal((await filesystem.readFile("/etc/escape")).toString(), "root:x:0:0:changed:/root:/bin/sh\n");
     assert.equal((await filesystem.stat("/etc/escape")).path, "/etc/passwd");
     const throughLink = await filesystem.readDirectory("/etc/dir-link");
-    assert.deepEqual(throughLink.map((entry) => entry.name), fs.readdirSync(path.join(SHARE, "zoneinfo/Europe")).sort());
+    assert.deepEqual(
+      throughLink.map((entry) => entry.name),
+      fs.readdirSync(path.join(SHARE, "zoneinfo/Europe")).sort(),
+    );
     assert.equal(throughLink[0].path.startsWith("/zoneinfo/Europe/"), true);
     assert.equal((await filesystem.lstat("/etc/abs-link")).linkTarget, "/etc/passwd");
     await assert.rejects(filesystem.readFile("/loop-a"), (error: unknown) => error instanceof ImagePathError && error.errno === "ELOOP");
     await assert.rejects(filesystem.readFile("/no/such"), (error: unknown) => error instanceof ImagePathError && error.errno === "ENOENT");
-    await assert.rejects(filesystem.readDirectory("/keep"), (error: unknown) => error instanceof ImagePathError && error.errno === "ENOTDIR");
+    await assert.rejects(
+      filesystem.readDirectory("/keep"),
+      (error: unknown) => error instanceof ImagePathError && error.errno === "ENOTDIR",
+    );
     await assert.rejects(filesystem.readFile("/etc"), (error: unknown) => error instanceof ImagePathError && error.errno === "EISDIR");
   });
 
@@ -208,13 +248,19 @@ describe("image file system (real registry)", function () {
     assert.equal(license.type, "hardlink");
     assert.equal(license.linkTarget, "/common-licenses/GPL-3");
     assert.ok((await filesystem.readFile("/hard-license")).equals(fs.readFileSync(path.join(SHARE, "common-licenses/GPL-3"))));
-    await assert.rejects(filesystem.readFile("/hard-lower"), (error: unknown) => error instanceof ImagePathError && error.errno === "ENOENT");
+    await assert.rejects(
+      filesystem.readFile("/hard-lower"),
+      (error: unknown) => error instanceof ImagePathError && error.errno === "ENOENT",
+    );
   });
 
   it("refuses a file over maxBytes and streams it instead", async function () {
     const filesystem = await open("v1");
     const gpl = fs.readFileSync(path.join(SHARE, "common-licenses/GPL-3"));
-    await assert.rejects(filesystem.readFile("/common-licenses/GPL-3", { maxBytes: 1000 }), (error: unknown) => error instanceof ImagePathError && error.errno === "EFBIG");
+    await assert.rejects(
+      filesystem.readFile("/common-licenses/GPL-3", { maxBytes: 1000 }),
+      (error: unknown) => error instanceof ImagePathError && error.errno === "EFBIG",
+    );
     assert.ok((await readAll(await filesystem.createReadStream("/common-licenses/GPL-3"))).equals(gpl));
   });
 
@@ -245,7 +291,10 @@ describe("image file system (real registry)", function () {
     assert.ok((await view.readFile("/hard-license")).equals(fs.readFileSync(path.join(SHARE, "common-licenses/GPL-3"))));
     const base = await filesystem.layerView(0);
     assert.ok(base.changes.every((change) => change.change === "added"));
-    assert.deepEqual((await base.readDirectory("/")).map((entry) => entry.name), ["common-licenses"]);
+    assert.deepEqual(
+      (await base.readDirectory("/")).map((entry) => entry.name),
+      ["common-licenses"],
+    );
   });
 
   it("sums the bytes layers still carry for files later layers overwrote or deleted", async function () {
@@ -261,7 +310,10 @@ describe("image file system (real registry)", function () {
         ["/etc/hostname", 2, 5, "deleted"],
       ],
     );
-    assert.equal(wasted.totalBytes, wasted.files.reduce((sum, entry) => sum + entry.size, 0));
+    assert.equal(
+      wasted.totalBytes,
+      wasted.files.reduce((sum, entry) => sum + entry.size, 0),
+    );
     // After layer 2 nothing is hidden yet.
     const early = await open("v1", { upToLayer: 2 });
     assert.deepEqual((await early.wastedSpace()).files, []);
@@ -274,7 +326,10 @@ describe("image file system (real registry)", function () {
     opened.push(filesystem);
     await filesystem.ready;
     assert.equal((await filesystem.readFile("/etc/hostname")).toString(), "base\n");
-    assert.deepEqual((await filesystem.readDirectory("/data")).map((entry) => entry.name), ["old-1", "old-2", "sub"]);
+    assert.deepEqual(
+      (await filesystem.readDirectory("/data")).map((entry) => entry.name),
+      ["old-1", "old-2", "sub"],
+    );
     await assert.rejects(filesystem.stat("/etc/abs-link"), ImagePathError);
     assert.ok(!lines.some((line) => line.includes(image.layers[3].digest)), "layer 3 was not requested");
     await assert.rejects(openImageFilesystem(client, "files/app", "v1", { upToLayer: 4 }), /upToLayer/);
@@ -300,7 +355,10 @@ describe("image file system (real registry)", function () {
     assert.equal(lastLayerIndexedBefore, false);
     assert.deepEqual(partialRoot, ["common-licenses"]);
     assert.ok(events.some((event) => event.phase === "downloading" && event.layerIndex === 1 && event.transferredBytes > 0));
-    assert.deepEqual(events.filter((event) => event.phase === "merged").map((event) => event.mergedLayers), [1, 2, 3, 4]);
+    assert.deepEqual(
+      events.filter((event) => event.phase === "merged").map((event) => event.mergedLayers),
+      [1, 2, 3, 4],
+    );
   });
 
   it("reads plain tar, tar+zstd and Docker tar.gzip layers", async function () {
@@ -311,7 +369,11 @@ describe("image file system (real registry)", function () {
       [
         { tar: rawTar([file("plain.txt", "plain tar\n")]), compression: "none" },
         { tar: tarOfFiles(SHARE, ["common-licenses"]), compression: "zstd" },
-        { tar: rawTar([file("docker.txt", "docker gzip\n")]), compression: "gzip", mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip" },
+        {
+          tar: rawTar([file("docker.txt", "docker gzip\n")]),
+          compression: "gzip",
+          mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        },
       ],
       { docker: true },
     );
@@ -328,7 +390,9 @@ describe("image file system (real registry)", function () {
   describe("an image index", function () {
     before(async function () {
       const amd = await pushLayeredImage(client, "files/multi", "amd64", [{ tar: rawTar([file("arch", "amd64\n")]) }]);
-      const arm = await pushLayeredImage(client, "files/multi", "arm64", [{ tar: rawTar([file("arch", "arm64\n")]) }], { architecture: "arm64" });
+      const arm = await pushLayeredImage(client, "files/multi", "arm64", [{ tar: rawTar([file("arch", "arm64\n")]) }], {
+        architecture: "arm64",
+      });
       const manifestSize = async (digest: string): Promise<number> => (await client.getManifest("files/multi", digest)).content.length;
       await client.setManifest(
         "files/multi",
@@ -336,9 +400,24 @@ describe("image file system (real registry)", function () {
           schemaVersion: 2,
           mediaType: MediaTypes.OCI_INDEX,
           manifests: [
-            { mediaType: MediaTypes.OCI_MANIFEST, digest: amd.digest, size: await manifestSize(amd.digest), platform: { os: "linux", architecture: "amd64" } },
-            { mediaType: MediaTypes.OCI_MANIFEST, digest: arm.digest, size: await manifestSize(arm.digest), platform: { os: "linux", architecture: "arm64", variant: "v8" } },
-            { mediaType: MediaTypes.OCI_MANIFEST, digest: amd.digest, size: await manifestSize(amd.digest), platform: { os: "unknown", architecture: "unknown" } },
+            {
+              mediaType: MediaTypes.OCI_MANIFEST,
+              digest: amd.digest,
+              size: await manifestSize(amd.digest),
+              platform: { os: "linux", architecture: "amd64" },
+            },
+            {
+              mediaType: MediaTypes.OCI_MANIFEST,
+              digest: arm.digest,
+              size: await manifestSize(arm.digest),
+              platform: { os: "linux", architecture: "arm64", variant: "v8" },
+            },
+            {
+              mediaType: MediaTypes.OCI_MANIFEST,
+              digest: amd.digest,
+              size: await manifestSize(amd.digest),
+              platform: { os: "unknown", architecture: "unknown" },
+            },
           ],
         },
         { tag: "multi", mediaType: MediaTypes.OCI_INDEX },
@@ -352,7 +431,10 @@ describe("image file system (real registry)", function () {
         assert.match(error.message, /linux\/amd64, linux\/arm64\/v8/);
         return true;
       });
-      await assert.rejects(open("multi", { platform: "linux/s390x" }, "files/multi"), (error: unknown) => error instanceof PlatformNotFoundError && error.requested === "linux/s390x");
+      await assert.rejects(
+        open("multi", { platform: "linux/s390x" }, "files/multi"),
+        (error: unknown) => error instanceof PlatformNotFoundError && error.requested === "linux/s390x",
+      );
       await assert.rejects(open("multi", { platform: "linux" }, "files/multi"), /Invalid platform/);
     });
 
@@ -371,11 +453,22 @@ describe("image file system (real registry)", function () {
     const { digest: emptyDigest } = await client.uploadBlob("files/artifact", empty);
     await client.setManifest(
       "files/artifact",
-      { schemaVersion: 2, mediaType: MediaTypes.OCI_MANIFEST, artifactType: "application/x-notes", config: { mediaType: MediaTypes.OCI_EMPTY, digest: emptyDigest, size: 2 }, layers: [] },
+      {
+        schemaVersion: 2,
+        mediaType: MediaTypes.OCI_MANIFEST,
+        artifactType: "application/x-notes",
+        config: { mediaType: MediaTypes.OCI_EMPTY, digest: emptyDigest, size: 2 },
+        layers: [],
+      },
       { tag: "notes" },
     );
     await assert.rejects(open("notes", {}, "files/artifact"), NotAnImageError);
-    await pushLayeredImage(client, "files/odd", "v1", [{ tar: rawTar([file("x", "x")]), compression: "gzip", mediaType: "application/vnd.oci.image.layer.v1.tar+encrypted" }]);
-    await assert.rejects(open("v1", {}, "files/odd"), (error: unknown) => error instanceof UnsupportedLayerError && error.mediaType === "application/vnd.oci.image.layer.v1.tar+encrypted");
+    await pushLayeredImage(client, "files/odd", "v1", [
+      { tar: rawTar([file("x", "x")]), compression: "gzip", mediaType: "application/vnd.oci.image.layer.v1.tar+encrypted" },
+    ]);
+    await assert.rejects(
+      open("v1", {}, "files/odd"),
+      (error: unknown) => error instanceof UnsupportedLayerError && error.mediaType === "application/vnd.oci.image.layer.v1.tar+encrypted",
+    );
   });
 });

@@ -9,9 +9,9 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ContainerRegistryClient, LayerCache, openImageFilesystem } from "../../src/client";
+import { type ContainerRegistryClient, LayerCache, openImageFilesystem } from "../../src/client";
 import { file, pushLayeredImage, rawTar, sha256, tarOfFiles } from "../fixtures/layerBuilder";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, readAll } from "./helpers";
 
 /** Blob GETs in the request log lines the client wrote. */
@@ -64,7 +64,10 @@ describe("image file system: the layer cache (real registry)", function () {
     assert.equal(blobGets(first.lines).length, 3, "config and two layers");
 
     const second = logged();
-    const warm = await openImageFilesystem(second.client, "cache/a", "v1", { cacheDir, onProgress: (event) => assert.notEqual(event.phase, "downloading") });
+    const warm = await openImageFilesystem(second.client, "cache/a", "v1", {
+      cacheDir,
+      onProgress: (event) => assert.notEqual(event.phase, "downloading"),
+    });
     await warm.ready;
     assert.deepEqual(blobGets(second.lines), []);
     assert.deepEqual(await warm.readDirectory("/common-licenses"), coldListing);
@@ -134,7 +137,9 @@ describe("image file system: the layer cache (real registry)", function () {
 
   it("leaves no cache entry and no temporary file when a download is cancelled", async function () {
     const cacheDir = path.join(root, "cancel");
-    const pushed = await pushLayeredImage(client, "cache/cancel", "v1", [{ tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" }]);
+    const pushed = await pushLayeredImage(client, "cache/cancel", "v1", [
+      { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
+    ]);
     const controller = new AbortController();
     const filesystem = await openImageFilesystem(client, "cache/cancel", "v1", {
       cacheDir,
@@ -216,7 +221,10 @@ describe("image file system: the layer cache (real registry)", function () {
 
   it("is a read-only blob source of what it holds, by the digest of those bytes", async function () {
     const cacheDir = path.join(root, "source");
-    const pushed = await pushLayeredImage(client, "cache/source", "v1", [{ tar: base }, { tar: rawTar([file("plain", "plain\n")]), compression: "none" }]);
+    const pushed = await pushLayeredImage(client, "cache/source", "v1", [
+      { tar: base },
+      { tar: rawTar([file("plain", "plain\n")]), compression: "none" },
+    ]);
     const filesystem = await openImageFilesystem(client, "cache/source", "v1", { cacheDir });
     await filesystem.ready;
     const cache = LayerCache.forDirectory(cacheDir);
@@ -235,7 +243,7 @@ describe("image file system: the layer cache (real registry)", function () {
     // As the library's reopenable source: uploaded from the cache, the registry stores the uncompressed layer under its diff_id.
     const source = await cache.reopenable(gzipped.diffId);
     assert.equal(source?.sizeInBytes, base.length);
-    const uploaded = await client.uploadBlob("cache/source-copy", source!);
+    const uploaded = await client.uploadBlob("cache/source-copy", source);
     assert.equal(uploaded.digest, gzipped.diffId);
     assert.ok((await readAll((await client.downloadBlob("cache/source-copy", gzipped.diffId)).content)).equals(base));
     assert.equal(await cache.reopenable(gzipped.digest), undefined);

@@ -11,17 +11,30 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import {
-  ContainerRegistryClient,
+  type ContainerRegistryClient,
   CorruptLayerError,
   DigestValidationError,
   ImageContentError,
   LayerTooLargeError,
   openImageFilesystem,
-  OpenImageFilesystemOptions,
+  type OpenImageFilesystemOptions,
   UnsafeLayerEntryError,
 } from "../../src/client";
-import { Compression, compress, dir, file, gzip, hardlink, pushLayeredImage, rawTar, RawTarEntry, sha256, tarHeader, TestLayer } from "../fixtures/layerBuilder";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import {
+  type Compression,
+  compress,
+  dir,
+  file,
+  gzip,
+  hardlink,
+  pushLayeredImage,
+  rawTar,
+  type RawTarEntry,
+  sha256,
+  tarHeader,
+  type TestLayer,
+} from "../fixtures/layerBuilder";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor } from "./helpers";
 
 const MiB = 1024 * 1024;
@@ -62,9 +75,19 @@ describe("image file system: hostile layers (real registry)", function () {
    * Pushes one image of `layers` (a good base first), opens it, and returns
    * the error `ready` failed with, after checking that nothing was left.
    */
-  async function failureOf(layers: TestLayer[], options: OpenImageFilesystemOptions = {}, pushOptions: Parameters<typeof pushLayeredImage>[4] = {}): Promise<Error> {
+  async function failureOf(
+    layers: TestLayer[],
+    options: OpenImageFilesystemOptions = {},
+    pushOptions: Parameters<typeof pushLayeredImage>[4] = {},
+  ): Promise<Error> {
     const repository = `hostile/case-${++count}`;
-    const pushed = await pushLayeredImage(client, repository, "v1", [{ tar: rawTar([file("base.txt", "a good base layer\n")]) }, ...layers], pushOptions);
+    const pushed = await pushLayeredImage(
+      client,
+      repository,
+      "v1",
+      [{ tar: rawTar([file("base.txt", "a good base layer\n")]) }, ...layers],
+      pushOptions,
+    );
     const cacheDir = path.join(root, "cache");
     const started = Date.now();
     const filesystem = await openImageFilesystem(client, repository, "v1", { cacheDir, ...options });
@@ -78,7 +101,11 @@ describe("image file system: hostile layers (real registry)", function () {
     for (const layer of pushed.layers.slice(1)) {
       assert.ok(!fs.existsSync(path.join(cacheDir, "layers", ...layer.digest.split(":"))), "no entry for the bad layer");
     }
-    assert.deepEqual(fs.existsSync(path.join(cacheDir, "tmp")) ? fs.readdirSync(path.join(cacheDir, "tmp")) : [], [], "no temporary file left");
+    assert.deepEqual(
+      fs.existsSync(path.join(cacheDir, "tmp")) ? fs.readdirSync(path.join(cacheDir, "tmp")) : [],
+      [],
+      "no temporary file left",
+    );
     assert.deepEqual(fs.readdirSync(root), ["cache"], "nothing written beside the cache folder");
     return error;
   }
@@ -199,7 +226,10 @@ describe("image file system: hostile layers (real registry)", function () {
     fs.writeFileSync(stored, tampered);
     const cacheDir = path.join(root, "cache");
     const filesystem = await openImageFilesystem(client, repository, "v1", { cacheDir });
-    const error = await filesystem.ready.then(() => assert.fail("should not open"), (failure: Error) => failure);
+    const error = await filesystem.ready.then(
+      () => assert.fail("should not open"),
+      (failure: Error) => failure,
+    );
     await filesystem.close();
     assert.ok(error instanceof DigestValidationError, String(error));
     assert.equal(error.expectedDigest, pushed.layers[0].digest);

@@ -8,10 +8,19 @@ import { AbortError } from "@azure/abort-controller";
 import { Readable } from "node:stream";
 import { forEachWithConcurrency } from "../concurrency";
 import { ImageContentError } from "./errors";
-import { ImageTree, newDirectory, TreeNode, type ChangeRecorder } from "./imageTree";
+import { ImageTree, newDirectory, type TreeNode, type ChangeRecorder } from "./imageTree";
 import type { CachedLayer, LayerCache } from "./layerCache";
 import type { LayerEntry } from "./layerEntry";
-import type { ImageDirectoryEntry, ImageFileStat, ImageFilesystemProgress, ImageLayer, ImagePlatform, LayerChangeEntry, ReadFileOptions, ReadOptions } from "./models";
+import type {
+  ImageDirectoryEntry,
+  ImageFileStat,
+  ImageFilesystemProgress,
+  ImageLayer,
+  ImagePlatform,
+  LayerChangeEntry,
+  ReadFileOptions,
+  ReadOptions,
+} from "./models";
 import { TreeReader } from "./treeReader";
 import { wastedSpace, type WastedSpaceSummary } from "./wastedSpace";
 
@@ -66,7 +75,8 @@ export class ImageFilesystem {
   private readonly fetched: boolean[];
   private readonly controller = new AbortController();
   private nextToMerge = 0;
-  private failure: unknown;
+  /** The first failure, boxed: what was thrown is passed on as it was, whatever it is. */
+  private failure: { error: unknown } | undefined;
   private closed = false;
   private readonly init: ImageFilesystemInit;
 
@@ -174,8 +184,14 @@ export class ImageFilesystem {
         }
       }
     }
-    const list: LayerChangeEntry[] = [...changes].map(([path, record]) => ({ path: `/${path}`, ...record })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return new ImageLayerView(this.layers[index], list, new TreeReader(own, this.layers, (layerIndex, offset, size) => this.readRange(layerIndex, offset, size)));
+    const list: LayerChangeEntry[] = [...changes]
+      .map(([path, record]) => ({ path: `/${path}`, ...record }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return new ImageLayerView(
+      this.layers[index],
+      list,
+      new TreeReader(own, this.layers, (layerIndex, offset, size) => this.readRange(layerIndex, offset, size)),
+    );
   }
 
   /**
@@ -217,7 +233,7 @@ export class ImageFilesystem {
     if (!options.partial) {
       await this.ready;
     } else if (this.failure !== undefined) {
-      throw this.failure;
+      throw this.failure.error;
     }
   }
 
@@ -248,7 +264,7 @@ export class ImageFilesystem {
         this.pump();
       });
     } catch (error) {
-      this.failure = error;
+      this.failure = { error };
       this.controller.abort();
       throw error;
     }

@@ -8,16 +8,15 @@
 // GNU long names and base-256 sizes, caps long headers at 4 MiB, and its
 // entry streams expose the header offset we need for the index.
 
-import { createHash, Hash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import type { Readable } from "node:stream";
 import * as tar from "tar-stream";
 import { DigestValidationError, RegistryError } from "../errors";
-import { entryComponents, printableName, whiteoutOf } from "./entryPath";
+import { entryComponents, printableName, whiteoutOf, MAX_PATH_BYTES } from "./entryPath";
 import { CorruptLayerError, ImageContentError, LayerTooLargeError, UnsafeLayerEntryError } from "./errors";
-import { createDecompressor, LayerCompression } from "./layerCompression";
+import { createDecompressor, type LayerCompression } from "./layerCompression";
 import type { ImageFileType, LayerEntry } from "./layerEntry";
-import { MAX_PATH_BYTES } from "./entryPath";
 import { MAX_ZSTD_WINDOW_BYTES, ZstdWindowTooLargeError } from "./zstdStream";
 
 export interface LayerLimits {
@@ -56,10 +55,16 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
   const { digest, limits } = input;
   const content = input.content as Readable;
   // The download is already flowing: an error (a cancel, a digest mismatch) can come before the loop below listens.
-  let contentError: unknown;
+  let contentError: Error | undefined;
   content.on("error", (error) => {
     contentError ??= error;
   });
+  // Read through a function: the listeners set it, which the compiler's narrowing cannot see.
+  const throwIfContentFailed = (): void => {
+    if (contentError !== undefined) {
+      throw contentError;
+    }
+  };
   const decompressor = createDecompressor(input.compression);
   const tarBytes: AsyncIterable<Buffer> = decompressor ? content.pipe(decompressor) : content;
   if (decompressor) {
@@ -74,7 +79,7 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
   const extract = tar.extract();
   let entryCount = 0;
   let nameBytes = 0;
-  let parseError: unknown;
+  let parseError: Error | undefined;
   extract.on("error", (error) => {
     parseError ??= error;
   });
@@ -84,15 +89,19 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
     try {
       const entry = toLayerEntry(header, stream as unknown as { offset: number }, digest, limits);
       if (++entryCount > limits.maxEntries) {
-        throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxEntries} entries`, limits.maxEntries, { layerDigest: digest });
+        throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxEntries} entries`, limits.maxEntries, {
+          layerDigest: digest,
+        });
       }
       nameBytes += Buffer.byteLength(entry.path) + (entry.linkTarget === undefined ? 0 : Buffer.byteLength(entry.linkTarget));
       if (nameBytes > limits.maxNameBytes) {
-        throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxNameBytes} bytes of entry names`, limits.maxNameBytes, { layerDigest: digest });
+        throw new LayerTooLargeError(`Layer ${digest} has more than ${limits.maxNameBytes} bytes of entry names`, limits.maxNameBytes, {
+          layerDigest: digest,
+        });
       }
       input.onEntry(entry);
     } catch (error) {
-      parseError ??= error;
+      parseError ??= error as Error;
       extract.destroy(error as Error);
       return;
     }
@@ -103,9 +112,7 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
   const file = await fs.promises.open(input.tarPath, "wx", 0o600);
   let total = 0;
   try {
-    if (contentError !== undefined) {
-      throw contentError;
-    }
+    throwIfContentFailed();
     let batch: Buffer[] = [];
     let batchBytes = 0;
     const flush = async (): Promise<void> => {
@@ -118,7 +125,9 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
     for await (const chunk of tarBytes) {
       total += chunk.length;
       if (total > limits.maxLayerBytes) {
-        throw new LayerTooLargeError(`Layer ${digest} expands to more than ${limits.maxLayerBytes} bytes`, limits.maxLayerBytes, { layerDigest: digest });
+        throw new LayerTooLargeError(`Layer ${digest} expands to more than ${limits.maxLayerBytes} bytes`, limits.maxLayerBytes, {
+          layerDigest: digest,
+        });
       }
       hash?.update(chunk);
       input.onTarBytes?.(total);
@@ -134,9 +143,7 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
         throw parseError;
       }
     }
-    if (contentError !== undefined) {
-      throw contentError;
-    }
+    throwIfContentFailed();
     await flush();
     await endExtract(extract, () => parseError);
     if (parseError !== undefined) {
@@ -159,17 +166,27 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
 
 function toLayerEntry(header: tar.Headers, stream: { offset: number }, digest: string, limits: LayerLimits): LayerEntry {
   const refuse = (why: string): never => {
-    throw new UnsafeLayerEntryError(`Layer ${digest} has an entry ${printableName(header.name)} that ${why}`, { layerDigest: digest, entryPath: printableName(header.name) });
-  };
-  const size = header.size ?? 0;
-  if (!Number.isSafeInteger(size) || size < 0) {
-    throw new CorruptLayerError(`Layer ${digest} has an entry ${printableName(header.name)} with an invalid size`, { layerDigest: digest, entryPath: printableName(header.name) });
-  }
-  if (size > limits.maxLayerBytes) {
-    throw new LayerTooLargeError(`Layer ${digest} has an entry ${printableName(header.name)} of ${size} bytes, over the ${limits.maxLayerBytes}-byte limit`, limits.maxLayerBytes, {
+    throw new UnsafeLayerEntryError(`Layer ${digest} has an entry ${printableName(header.name)} that ${why}`, {
       layerDigest: digest,
       entryPath: printableName(header.name),
     });
+  };
+  const size = header.size ?? 0;
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new CorruptLayerError(`Layer ${digest} has an entry ${printableName(header.name)} with an invalid size`, {
+      layerDigest: digest,
+      entryPath: printableName(header.name),
+    });
+  }
+  if (size > limits.maxLayerBytes) {
+    throw new LayerTooLargeError(
+      `Layer ${digest} has an entry ${printableName(header.name)} of ${size} bytes, over the ${limits.maxLayerBytes}-byte limit`,
+      limits.maxLayerBytes,
+      {
+        layerDigest: digest,
+        entryPath: printableName(header.name),
+      },
+    );
   }
   const components = entryComponents(header.name, digest);
   const type = fileType(header.type);
@@ -219,7 +236,7 @@ function fileType(type: tar.Headers["type"]): ImageFileType {
   }
 }
 
-function waitForDrain(extract: tar.Extract, failed: () => unknown): Promise<void> {
+function waitForDrain(extract: tar.Extract, failed: () => Error | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       extract.off("drain", done);
@@ -235,7 +252,7 @@ function waitForDrain(extract: tar.Extract, failed: () => unknown): Promise<void
   });
 }
 
-function endExtract(extract: tar.Extract, failed: () => unknown): Promise<void> {
+function endExtract(extract: tar.Extract, failed: () => Error | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (failed() !== undefined) {
       resolve();
@@ -263,10 +280,14 @@ function classify(error: unknown, digest: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (code === "ZSTD_error_frameParameter_windowTooLarge") {
     // Node's own zstd refuses windows over its default limit, as our check does before fzstd.
-    return new LayerTooLargeError(`Layer ${digest}: the zstd frame's window is over the ${MAX_ZSTD_WINDOW_BYTES}-byte limit`, MAX_ZSTD_WINDOW_BYTES, {
-      layerDigest: digest,
-      cause: error,
-    });
+    return new LayerTooLargeError(
+      `Layer ${digest}: the zstd frame's window is over the ${MAX_ZSTD_WINDOW_BYTES}-byte limit`,
+      MAX_ZSTD_WINDOW_BYTES,
+      {
+        layerDigest: digest,
+        cause: error,
+      },
+    );
   }
   const isZlib = typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ZSTD_"));
   const isTar = /tar header|end of data|Header exceeds|Invalid header|unknown format/i.test(message);

@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import type { ReopenableBlobSource } from "../blobSource";
 import { InvalidInputError } from "../errors";
-import { deserializeEntry, LayerEntry, SerializedEntry, serializeEntry } from "./layerEntry";
+import { deserializeEntry, type LayerEntry, type SerializedEntry, serializeEntry } from "./layerEntry";
 
 /** Read-only access to content by digest: what any content store can offer a reader. */
 export interface ReadOnlyBlobSource {
@@ -339,7 +339,10 @@ export class LayerCache implements ReadOnlyBlobSource {
         }
         const dir = path.join(root, algorithm, encoded);
         try {
-          const [index, tarFile] = await Promise.all([fs.promises.stat(path.join(dir, INDEX_FILE)), fs.promises.stat(path.join(dir, TAR_FILE))]);
+          const [index, tarFile] = await Promise.all([
+            fs.promises.stat(path.join(dir, INDEX_FILE)),
+            fs.promises.stat(path.join(dir, TAR_FILE)),
+          ]);
           found.push({ digest, bytes: index.size + tarFile.size, usedMs: index.mtimeMs });
         } catch {
           // Being removed by another process.
@@ -375,7 +378,14 @@ export class LayerCache implements ReadOnlyBlobSource {
     for (const name of await readDirOrEmpty(tmpRoot)) {
       const full = path.join(tmpRoot, name);
       // A build still being written touches its layer.tar, not its folder: the newest of the two counts.
-      const times = await Promise.all([full, path.join(full, TAR_FILE)].map((file) => fs.promises.lstat(file).then((stat) => stat.mtimeMs, () => 0)));
+      const times = await Promise.all(
+        [full, path.join(full, TAR_FILE)].map((file) =>
+          fs.promises.lstat(file).then(
+            (stat) => stat.mtimeMs,
+            () => 0,
+          ),
+        ),
+      );
       if (times[0] > 0 && now - Math.max(...times) > STALE_TMP_MS) {
         await fs.promises.rm(full, { recursive: true, force: true });
       }
@@ -410,7 +420,13 @@ export class LayerCache implements ReadOnlyBlobSource {
   }
 
   private async smallBlobExists(digest: string): Promise<boolean> {
-    return DIGEST_PATTERN.test(digest) && (await fs.promises.stat(this.blobPath(digest)).then((stat) => stat.isFile(), () => false));
+    return (
+      DIGEST_PATTERN.test(digest) &&
+      (await fs.promises.stat(this.blobPath(digest)).then(
+        (stat) => stat.isFile(),
+        () => false,
+      ))
+    );
   }
 
   private blobPath(digest: string): string {

@@ -3,7 +3,7 @@
 // gzip layers `…docker.image.rootfs.diff.tar.gzip`). Foreign and
 // non-distributable layers are still tar archives of the same kinds.
 
-import { Transform } from "node:stream";
+import type { Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import { UnsupportedLayerError } from "./errors";
 import { FzstdDecompressStream } from "./zstdStream";

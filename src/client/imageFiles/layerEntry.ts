@@ -27,10 +27,30 @@ export interface LayerEntry {
 const TYPE_CODES: ImageFileType[] = ["file", "directory", "symlink", "hardlink", "other"];
 
 /** Entries as compact arrays, so an index of 100,000 entries stays a few MB on disk. */
-export type SerializedEntry = [path: string, type: number, size: number, mode: number, mtimeMs: number, uid: number, gid: number, dataOffset: number, linkTarget?: string | null, whiteout?: string];
+export type SerializedEntry = [
+  path: string,
+  type: number,
+  size: number,
+  mode: number,
+  mtimeMs: number,
+  uid: number,
+  gid: number,
+  dataOffset: number,
+  linkTarget?: string | null,
+  whiteout?: string,
+];
 
 export function serializeEntry(entry: LayerEntry): SerializedEntry {
-  const row: SerializedEntry = [entry.path, TYPE_CODES.indexOf(entry.type), entry.size, entry.mode, entry.mtimeMs, entry.uid, entry.gid, entry.dataOffset];
+  const row: SerializedEntry = [
+    entry.path,
+    TYPE_CODES.indexOf(entry.type),
+    entry.size,
+    entry.mode,
+    entry.mtimeMs,
+    entry.uid,
+    entry.gid,
+    entry.dataOffset,
+  ];
   if (entry.linkTarget !== undefined || entry.whiteout !== undefined) {
     row.push(entry.linkTarget ?? null);
   }

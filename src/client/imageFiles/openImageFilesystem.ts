@@ -10,9 +10,9 @@ import type { DownloadBlobOptions, DownloadBlobResult, GetManifestResult, OciDes
 import { InvalidInputError } from "../errors";
 import { validateDigest, validateRepositoryName, validateTagOrDigest } from "../reference";
 import { ImageContentError, NotAnImageError, PlatformNotFoundError } from "./errors";
-import { ImageFilesystem, LayerFetcher } from "./imageFilesystem";
+import { ImageFilesystem, type LayerFetcher } from "./imageFilesystem";
 import { indexLayer } from "./indexLayer";
-import { CachedLayer, DEFAULT_CACHE_MAX_BYTES, LayerCache } from "./layerCache";
+import { type CachedLayer, DEFAULT_CACHE_MAX_BYTES, LayerCache } from "./layerCache";
 import { layerCompression } from "./layerCompression";
 import type { LayerEntry } from "./layerEntry";
 import type { ImageHistoryStep, ImageLayer, ImagePlatform, OpenImageFilesystemOptions } from "./models";
@@ -60,7 +60,9 @@ export async function openImageFilesystem(
   }
   const { manifest } = resolved;
   if (!manifest.config || !isImageConfigMediaType(manifest.config.mediaType) || !Array.isArray(manifest.layers)) {
-    throw new NotAnImageError(`${repository}@${resolved.digest} is not a container image (its config is ${JSON.stringify(manifest.config?.mediaType ?? "missing")})`);
+    throw new NotAnImageError(
+      `${repository}@${resolved.digest} is not a container image (its config is ${JSON.stringify(manifest.config?.mediaType ?? "missing")})`,
+    );
   }
   const cache = options.cacheDir === undefined ? await LayerCache.temporary() : LayerCache.forDirectory(options.cacheDir, cacheMaxBytes);
   let config: Record<string, unknown>;
@@ -90,7 +92,15 @@ export async function openImageFilesystem(
   const fetchLayer: LayerFetcher = async (index, onEntry, signal) => {
     const layer = layers[index];
     const progress = (phase: "downloading" | "cached" | "indexed", transferredBytes: number): void =>
-      onProgress?.({ layerIndex: index, layerDigest: layer.digest, phase, transferredBytes, totalBytes: layer.size, mergedLayers: fs.mergedLayers, layerCount: lastLayer + 1 });
+      onProgress?.({
+        layerIndex: index,
+        layerDigest: layer.digest,
+        phase,
+        transferredBytes,
+        totalBytes: layer.size,
+        mergedLayers: fs.mergedLayers,
+        layerCount: lastLayer + 1,
+      });
     const hit = cache.isBuilding(layer.digest) ? undefined : await cache.lookupWithEntries(layer.digest);
     if (hit) {
       progress("cached", layer.size);
@@ -98,27 +108,28 @@ export async function openImageFilesystem(
     }
     let streamed = false;
     const combined = anySignal([signal, options.abortSignal]);
-    const build = (): Promise<CachedLayer> => cache.build(layer.digest, layer.mediaType, async (tarPath) => {
-      streamed = true;
-      const download = await client.downloadBlob(repository, layer.digest, {
-        abortSignal: combined,
-        onProgress: ({ transferredBytes }) => progress("downloading", transferredBytes),
+    const build = (): Promise<CachedLayer> =>
+      cache.build(layer.digest, layer.mediaType, async (tarPath) => {
+        streamed = true;
+        const download = await client.downloadBlob(repository, layer.digest, {
+          abortSignal: combined,
+          onProgress: ({ transferredBytes }) => progress("downloading", transferredBytes),
+        });
+        const entries: LayerEntry[] = [];
+        const result = await indexLayer({
+          digest: layer.digest,
+          compression: layerCompression(layer.mediaType, layer.digest),
+          content: download.content,
+          expectedDiffId: layer.diffId,
+          tarPath,
+          limits,
+          onEntry: (entry) => {
+            entries.push(entry);
+            onEntry(entry);
+          },
+        });
+        return { tarBytes: result.tarBytes, diffId: result.diffId, entries };
       });
-      const entries: LayerEntry[] = [];
-      const result = await indexLayer({
-        digest: layer.digest,
-        compression: layerCompression(layer.mediaType, layer.digest),
-        content: download.content,
-        expectedDiffId: layer.diffId,
-        tarPath,
-        limits,
-        onEntry: (entry) => {
-          entries.push(entry);
-          onEntry(entry);
-        },
-      });
-      return { tarBytes: result.tarBytes, diffId: result.diffId, entries };
-    });
     let built: CachedLayer;
     try {
       built = await build();
@@ -169,7 +180,12 @@ function positiveInteger(field: string, value: number | undefined, fallback: num
 
 export function parsePlatform(platform: string | ImagePlatform): ImagePlatform {
   if (typeof platform !== "string") {
-    if (typeof platform?.os !== "string" || typeof platform?.architecture !== "string" || platform.os === "" || platform.architecture === "") {
+    if (
+      typeof platform?.os !== "string" ||
+      typeof platform?.architecture !== "string" ||
+      platform.os === "" ||
+      platform.architecture === ""
+    ) {
       throw new InvalidInputError("platform", JSON.stringify(platform), "needs os and architecture");
     }
     return platform;
@@ -185,13 +201,20 @@ export function formatPlatform(platform: ImagePlatform): string {
   return [platform.os, platform.architecture, platform.variant].filter((part) => part).join("/");
 }
 
-function choosePlatform(manifests: OciDescriptor[], wanted: ImagePlatform | undefined): { descriptor: OciDescriptor; platform: ImagePlatform } {
+function choosePlatform(
+  manifests: OciDescriptor[],
+  wanted: ImagePlatform | undefined,
+): { descriptor: OciDescriptor; platform: ImagePlatform } {
   // Attestation manifests (BuildKit's unknown/unknown) are not platforms one can browse.
   const candidates = manifests
     .filter((descriptor) => descriptor.platform && descriptor.platform.os !== "unknown" && descriptor.platform.architecture !== "unknown")
     .map((descriptor) => ({
       descriptor,
-      platform: { os: descriptor.platform!.os, architecture: descriptor.platform!.architecture, ...(descriptor.platform!.variant ? { variant: descriptor.platform!.variant } : {}) },
+      platform: {
+        os: descriptor.platform!.os,
+        architecture: descriptor.platform!.architecture,
+        ...(descriptor.platform!.variant ? { variant: descriptor.platform!.variant } : {}),
+      },
     }));
   const available = candidates.map((candidate) => formatPlatform(candidate.platform));
   if (wanted === undefined) {
@@ -222,7 +245,9 @@ async function readConfig(
 ): Promise<Record<string, unknown>> {
   validateDigest(descriptor.digest);
   if (!(descriptor.size <= MAX_CONFIG_BYTES)) {
-    throw new ImageContentError(`The image config ${descriptor.digest} is ${descriptor.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`);
+    throw new ImageContentError(
+      `The image config ${descriptor.digest} is ${descriptor.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit`,
+    );
   }
   let bytes = await cache.readBlob(descriptor.digest);
   if (!bytes) {
@@ -257,7 +282,8 @@ async function readConfig(
 
 function describeLayers(descriptors: OciDescriptor[], config: Record<string, unknown>): ImageLayer[] {
   const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
-  const diffIds = Array.isArray(rootfs?.diff_ids) && rootfs!.diff_ids.length === descriptors.length ? (rootfs!.diff_ids as unknown[]) : undefined;
+  const diffIds =
+    Array.isArray(rootfs?.diff_ids) && rootfs.diff_ids.length === descriptors.length ? (rootfs.diff_ids as unknown[]) : undefined;
   // image-spec config.md: history entries with empty_layer make no layer; the others match the layers in order.
   const steps = (Array.isArray(config.history) ? (config.history as Record<string, unknown>[]) : []).filter(
     (step) => typeof step === "object" && step !== null && step.empty_layer !== true,
@@ -265,7 +291,9 @@ function describeLayers(descriptors: OciDescriptor[], config: Record<string, unk
   return descriptors.map((descriptor, index) => {
     validateDigest(descriptor.digest);
     if (!Number.isSafeInteger(descriptor.size) || descriptor.size < 0) {
-      throw new ImageContentError(`Layer ${descriptor.digest} has an invalid size ${JSON.stringify(descriptor.size)}`, { layerDigest: descriptor.digest });
+      throw new ImageContentError(`Layer ${descriptor.digest} has an invalid size ${JSON.stringify(descriptor.size)}`, {
+        layerDigest: descriptor.digest,
+      });
     }
     layerCompression(descriptor.mediaType, descriptor.digest);
     const layer: ImageLayer = { index, digest: descriptor.digest, size: descriptor.size, mediaType: descriptor.mediaType };
@@ -305,7 +333,9 @@ function platformOf(config: Record<string, unknown>): ImagePlatform | undefined 
 }
 
 /** A signal aborted when any of `signals` is. */
-function anySignal(signals: (AbortSignal | { aborted: boolean; addEventListener: AbortSignal["addEventListener"] } | undefined)[]): AbortSignal {
+function anySignal(
+  signals: (AbortSignal | { aborted: boolean; addEventListener: AbortSignal["addEventListener"] } | undefined)[],
+): AbortSignal {
   const controller = new AbortController();
   for (const signal of signals) {
     if (!signal) {

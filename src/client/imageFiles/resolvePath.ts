@@ -51,5 +51,13 @@ export function resolvePath(tree: ImageTree, path: string, followFinalSymlink: b
     }
     stack.push(child);
   }
-  return { node: stack[stack.length - 1], path: "/" + stack.slice(1).map((node) => node.name).join("/") };
+  return {
+    node: stack[stack.length - 1],
+    path:
+      "/" +
+      stack
+        .slice(1)
+        .map((node) => node.name)
+        .join("/"),
+  };
 }

@@ -36,7 +36,9 @@ export class TreeReader {
       throw new ImagePathError("ENOTDIR", path, "Not a directory in the image");
     }
     const base = canonical === "/" ? "/" : `${canonical}/`;
-    return [...node.children!.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((child) => this.describe(child, base + child.name));
+    return [...node.children!.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((child) => this.describe(child, base + child.name));
   }
 
   async readFile(path: string, maxBytes = DEFAULT_MAX_READ_BYTES): Promise<Buffer> {
@@ -49,13 +51,20 @@ export class TreeReader {
     }
     const chunks: Buffer[] = [];
     let received = 0;
-    for await (const chunk of this.readContent(node.content.layerIndex, node.content.dataOffset, node.content.size) as AsyncIterable<Buffer>) {
+    for await (const chunk of this.readContent(
+      node.content.layerIndex,
+      node.content.dataOffset,
+      node.content.size,
+    ) as AsyncIterable<Buffer>) {
       chunks.push(chunk);
       received += chunk.length;
     }
     if (received !== node.content.size) {
       const layer = this.layers[node.content.layerIndex];
-      throw new CorruptLayerError(`The cached tar of layer ${layer?.digest} is shorter than the index says (${canonical})`, { layerDigest: layer?.digest, entryPath: canonical });
+      throw new CorruptLayerError(`The cached tar of layer ${layer?.digest} is shorter than the index says (${canonical})`, {
+        layerDigest: layer?.digest,
+        entryPath: canonical,
+      });
     }
     return Buffer.concat(chunks, received);
   }
@@ -63,7 +72,9 @@ export class TreeReader {
   /** A file's bytes as a stream (for files too large to hold, e.g. Save File As). */
   createReadStream(path: string): Readable | undefined {
     const { node } = this.fileNode(path);
-    return node.content && node.content.size > 0 ? this.readContent(node.content.layerIndex, node.content.dataOffset, node.content.size) : undefined;
+    return node.content && node.content.size > 0
+      ? this.readContent(node.content.layerIndex, node.content.dataOffset, node.content.size)
+      : undefined;
   }
 
   private fileNode(path: string): { node: TreeNode; canonical: string } {

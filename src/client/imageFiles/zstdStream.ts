@@ -7,7 +7,7 @@
 // applies by default (RFC 8878 section 3.1.1.1.2; zstd's
 // ZSTD_WINDOWLOG_LIMIT_DEFAULT is 27, i.e. 128 MiB).
 
-import { Transform, TransformCallback } from "node:stream";
+import { Transform, type TransformCallback } from "node:stream";
 import { Decompress } from "fzstd";
 
 /** zstd's default decoder window limit (`--long=27`). */

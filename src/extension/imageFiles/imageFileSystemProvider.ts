@@ -7,7 +7,7 @@
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { ImageFilesystem, ImageFileStat, ImagePathError } from "../../client";
+import { type ImageFilesystem, type ImageFileStat, ImagePathError } from "../../client";
 
 export const IMAGE_FILES_SCHEME = "cre-image";
 
@@ -26,7 +26,11 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
 
   /** Makes `image` browsable; returns the URI of its root. */
   mount(image: ImageFilesystem, label = image.digest): vscode.Uri {
-    const key = crypto.createHash("sha256").update(`${image.repository}@${image.digest}#${image.upToLayer}#${crypto.randomUUID()}`).digest("hex").slice(0, 16);
+    const key = crypto
+      .createHash("sha256")
+      .update(`${image.repository}@${image.digest}#${image.upToLayer}#${crypto.randomUUID()}`)
+      .digest("hex")
+      .slice(0, 16);
     this.images.set(key, image);
     this.listed.set(key, new Set(["/"]));
     return vscode.Uri.from({ scheme: this.scheme, authority: key, path: "/", fragment: label });
@@ -115,7 +119,9 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   private imageOf(uri: vscode.Uri): ImageFilesystem {
     const image = this.images.get(uri.authority);
     if (!image) {
-      throw vscode.FileSystemError.Unavailable(vscode.l10n.t("This image is no longer open. Browse its files again from the Container Registries view."));
+      throw vscode.FileSystemError.Unavailable(
+        vscode.l10n.t("This image is no longer open. Browse its files again from the Container Registries view."),
+      );
     }
     return image;
   }
@@ -136,7 +142,13 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
           case "ELOOP":
             throw vscode.FileSystemError.Unavailable(vscode.l10n.t("Too many symbolic links in the image: {0}", uri.path));
           case "EFBIG":
-            throw vscode.FileSystemError.Unavailable(vscode.l10n.t("The file is too large to open in the editor ({0} MiB at most): {1}", MAX_EDITOR_FILE_BYTES / (1024 * 1024), uri.path));
+            throw vscode.FileSystemError.Unavailable(
+              vscode.l10n.t(
+                "The file is too large to open in the editor ({0} MiB at most): {1}",
+                MAX_EDITOR_FILE_BYTES / (1024 * 1024),
+                uri.path,
+              ),
+            );
         }
       }
       throw vscode.FileSystemError.Unavailable(error instanceof Error ? error.message : String(error));

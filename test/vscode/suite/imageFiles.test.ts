@@ -11,7 +11,7 @@ import * as vscode from "vscode";
 import { ContainerRegistryClient, openImageFilesystem } from "../../../src/client";
 import { ImageFileSystemProvider } from "../../../src/extension/imageFiles/imageFileSystemProvider";
 import { dir, file, pushLayeredImage, rawTar, symlink, whiteout } from "../../fixtures/layerBuilder";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 
 const SCHEME = "cre-image-test";
 
@@ -27,7 +27,14 @@ describe("image files: the read-only FileSystemProvider", function () {
     registry = await startRegistry({ auth: "anonymous" });
     const client = new ContainerRegistryClient(registry.url);
     await pushLayeredImage(client, "files/vscode", "v1", [
-      { tar: rawTar([dir("etc"), file("etc/os-release", 'NAME="Test Linux"\n'), file("etc/gone", "x"), file("app/main.py", "print('hello')\n")]) },
+      {
+        tar: rawTar([
+          dir("etc"),
+          file("etc/os-release", 'NAME="Test Linux"\n'),
+          file("etc/gone", "x"),
+          file("app/main.py", "print('hello')\n"),
+        ]),
+      },
       { tar: rawTar([whiteout("etc", "gone"), symlink("etc/release", "/etc/os-release"), symlink("dangling", "/nowhere")]) },
     ]);
     provider = new ImageFileSystemProvider(SCHEME);
@@ -76,6 +83,9 @@ describe("image files: the read-only FileSystemProvider", function () {
       Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(root, "etc/gone"))),
       (error: unknown) => error instanceof vscode.FileSystemError && error.code === "FileNotFound",
     );
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, "etc/new"), Buffer.from("x"))), vscode.FileSystemError);
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, "etc/new"), Buffer.from("x"))),
+      vscode.FileSystemError,
+    );
   });
 });
