@@ -285,7 +285,8 @@ export class LayerCache implements ReadOnlyBlobSource {
         await fs.promises.rename(workDir, finalDir);
       } catch (error) {
         // Another process finished the same layer first: theirs is as good as ours.
-        if (!isAlreadyThere(error)) {
+        // (Linux says EEXIST or ENOTEMPTY; Windows may say EPERM, so the folder's presence decides.)
+        if (!isAlreadyThere(error) && !(await fs.promises.stat(finalDir).then((stat) => stat.isDirectory(), () => false))) {
           throw error;
         }
         await fs.promises.rm(workDir, { recursive: true, force: true });
