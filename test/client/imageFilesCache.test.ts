@@ -9,7 +9,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type ContainerRegistryClient, LayerCache, openImageFilesystem } from "../../src/client";
+import { ContainerRegistryClient, type ImageFilesystem, LayerCache, openImageFilesystem } from "../../src/client";
+import { startFaultProxy } from "../fixtures/faultProxy";
 import { file, pushLayeredImage, rawTar, sha256, tarOfFiles } from "../fixtures/layerBuilder";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, readAll } from "./helpers";
@@ -159,28 +160,36 @@ describe("image file system: the layer cache (real registry)", function () {
 
   it("a reader that waited on a download another reader cancelled fetches the layer itself", async function () {
     const cacheDir = path.join(root, "shared-cancel");
-    const big = rawTar([file("big.bin", crypto.randomBytes(32 * 1024 * 1024))]);
+    const big = rawTar([file("big.bin", crypto.randomBytes(8 * 1024 * 1024))]);
     const pushed = await pushLayeredImage(client, "cache/shared-cancel", "v1", [{ tar: big, compression: "none" }]);
-    const controller = new AbortController();
-    let second: Promise<Awaited<ReturnType<typeof openImageFilesystem>>> | undefined;
-    const first = await openImageFilesystem(client, "cache/shared-cancel", "v1", {
-      cacheDir,
-      abortSignal: controller.signal,
-      onProgress: (event) => {
-        if (event.phase === "downloading" && !second) {
-          // The second reader finds the layer being built and waits on it; then the first cancels.
-          second = openImageFilesystem(client, "cache/shared-cancel", "v1", { cacheDir });
-          void second.then(() => controller.abort());
-        }
-      },
-    });
-    await assert.rejects(first.ready, (error: unknown) => (error as Error).name === "AbortError");
-    const survivor = await second!;
-    await survivor.ready;
-    assert.ok((await survivor.readFile("/big.bin")).equals(big.subarray(512, 512 + 32 * 1024 * 1024)));
-    assert.ok(fs.existsSync(entryDir(cacheDir, pushed.layers[0].digest)));
-    await first.close();
-    await survivor.close();
+    // The first reader's download stalls after 1 MiB, so it is surely still in flight when the second joins it.
+    const proxy = await startFaultProxy(registry.url);
+    try {
+      proxy.inject({ method: "GET", path: new RegExp(pushed.layers[0].digest), fault: { kind: "stallResponse", afterBytes: 1024 * 1024 } });
+      const controller = new AbortController();
+      let second: Promise<ImageFilesystem> | undefined;
+      const first = await openImageFilesystem(new ContainerRegistryClient(proxy.url), "cache/shared-cancel", "v1", {
+        cacheDir,
+        abortSignal: controller.signal,
+        onProgress: (event) => {
+          if (event.phase === "downloading" && !second) {
+            // Once open, the second reader has found the layer being built and waits on it; then the first cancels.
+            second = openImageFilesystem(client, "cache/shared-cancel", "v1", { cacheDir });
+            void second.then(() => controller.abort());
+          }
+        },
+      });
+      await assert.rejects(first.ready, (error: unknown) => (error as Error).name === "AbortError");
+      const survivor = await second!;
+      await survivor.ready;
+      assert.ok((await survivor.readFile("/big.bin")).equals(big.subarray(512, 512 + 8 * 1024 * 1024)));
+      assert.ok(fs.existsSync(entryDir(cacheDir, pushed.layers[0].digest)));
+      assert.equal(proxy.injected, 1);
+      await first.close();
+      await survivor.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("fetches a damaged entry again instead of serving it", async function () {
