@@ -20,7 +20,6 @@ const AUTH_DESCRIPTIONS: Record<SavedRegistry["auth"], (r: SavedRegistry) => str
 
 export class RegistryNode extends PagedListNode {
   readonly id: string;
-  readonly parent = undefined;
   readonly paged: PagedChildren<TreeNode>;
   /** Known once the first page was read. */
   capabilities?: RegistryCapabilities;
@@ -28,9 +27,11 @@ export class RegistryNode extends PagedListNode {
   constructor(
     readonly registry: SavedRegistry,
     private readonly ctx: TreeContext,
+    /** A node above it (the Azure group's subscription); saved registries are roots. */
+    readonly parent: TreeNode | undefined = undefined,
   ) {
     super();
-    this.id = `registry:${registry.id}`;
+    this.id = parent ? `${parent.id}/registry:${registry.id}` : `registry:${registry.id}`;
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
       const client = await ctx.connections.getClient(registry);
       const capabilities = await ctx.connections.getCapabilities(registry);
