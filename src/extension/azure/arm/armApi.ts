@@ -6,19 +6,22 @@
 import { createContainerRegistryManagement } from "@azure/arm-containerregistry/api";
 import { list as listRegistriesOperation, listUsages as listUsagesOperation } from "@azure/arm-containerregistry/api/registries";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
-import { isRestError, type PipelineOptions } from "@azure/core-rest-pipeline";
+import { isRestError, type PipelineOptions, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import * as tls from "node:tls";
 import type { ArmConnection, ArmRegistry, ArmSubscription, ArmTenant, ArmUsage } from "./armModels";
 
 /** Resource ids are `/subscriptions/<id>/resourceGroups/<group>/providers/...` (ARM resource id format). */
 const RESOURCE_GROUP = /\/resourceGroups\/([^/]+)\//i;
 
-function pipelineOptions(connection: ArmConnection): PipelineOptions {
+/** What both SDKs' client options take (core-client's CommonClientOptions, core-rest ClientOptions). */
+type ArmClientOptions = PipelineOptions & { additionalPolicies: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[] };
+
+function pipelineOptions(connection: ArmConnection): ArmClientOptions {
   return {
     userAgentOptions: { userAgentPrefix: connection.userAgentPrefix },
     // A `ca` replaces Node's roots, so keep them and add the configured ones.
     tlsOptions: connection.caCertificates ? { ca: [...tls.rootCertificates, connection.caCertificates] } as PipelineOptions["tlsOptions"] : undefined,
-    // Listing is read-only and small: the SDK's default retries are enough.
+    additionalPolicies: [{ policy: armErrorPolicy, position: "perCall" }],
   };
 }
 
@@ -39,17 +42,46 @@ function registryContext(connection: ArmConnection, subscriptionId: string) {
   });
 }
 
-/** The SDK's RestError carries its request (with the Authorization header): keep only status, code and message. */
+type ArmErrorBody = { code?: string; message?: string };
+
+/** An Error named ArmError: status, ARM's code and message, and nothing of the request (which holds the Authorization header). */
+function newArmError(statusCode: number | undefined, code: string | undefined, message: string): Error {
+  const error = new Error(message) as Error & { statusCode?: number; code?: string };
+  error.name = "ArmError";
+  error.statusCode = statusCode;
+  error.code = code;
+  return error;
+}
+
+/**
+ * Turns an ARM error answer into an ArmError with ARM's own `{ error: { code, message } }`.
+ * Needed because the modular SDK's paging reports only "Pagination failed with
+ * unexpected statusCode 403" and drops the message that says which permission is missing.
+ * Per call, so it sees the answer after the retry and bearer (claims challenge) policies.
+ */
+const armErrorPolicy: PipelinePolicy = {
+  name: "containerRegistryExplorerArmErrors",
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status < 400) {
+      return response;
+    }
+    let body: ArmErrorBody | undefined;
+    try {
+      body = (JSON.parse(response.bodyAsText ?? "") as { error?: ArmErrorBody }).error;
+    } catch {
+      body = undefined;
+    }
+    throw newArmError(response.status, body?.code, body?.message ?? `ARM answered ${response.status}`);
+  },
+};
+
+/** Network failures (no answer) come as RestErrors; they become ArmErrors without a status. */
 function armError(error: unknown): unknown {
   if (!isRestError(error)) {
-    return error; // e.g. the session credential's sign-in error, passed through as it is
+    return error; // an ArmError from the policy, or the session credential's sign-in error, as it is
   }
-  const details = (error.details as { error?: { code?: string; message?: string } } | undefined)?.error;
-  const result = new Error(details?.message ?? error.message) as Error & { statusCode?: number; code?: string };
-  result.name = "ArmError";
-  result.statusCode = error.statusCode;
-  result.code = details?.code ?? error.code;
-  return result;
+  return newArmError(error.statusCode, error.code, error.message);
 }
 
 async function collect<T, R>(pages: AsyncIterable<T>, map: (item: T) => R | undefined): Promise<R[]> {
