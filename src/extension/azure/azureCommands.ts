@@ -26,6 +26,15 @@ interface AzureCommandOptions {
 
 type Handler = (node: TreeNode | undefined, options: AzureCommandOptions) => Promise<unknown>;
 
+/** What failed, for the log and the error notification. */
+const TITLES: Record<string, () => string> = {
+  "containerRegistryExplorer.azure.signIn": () => vscode.l10n.t("Signing in to Azure"),
+  "containerRegistryExplorer.azure.signInWithAnotherAccount": () => vscode.l10n.t("Signing in to Azure"),
+  "containerRegistryExplorer.azure.signInToTenant": () => vscode.l10n.t("Signing in to the directory"),
+  "containerRegistryExplorer.azure.pin": () => vscode.l10n.t("Pinning the registry"),
+  "containerRegistryExplorer.azure.selectSubscriptions": () => vscode.l10n.t("Selecting subscriptions"),
+};
+
 export function registerAzureCommands(services: Services, azure: AzureFeature): vscode.Disposable[] {
   const signIn = async (options: AzureCommandOptions, account = undefined as AzureRowNode["options"]["account"]): Promise<boolean> => {
     await azure.show();
@@ -87,7 +96,7 @@ export function registerAzureCommands(services: Services, azure: AzureFeature): 
           throw error;
         }
         if (!isCancellation(error)) {
-          showError(services.log, id.replace("containerRegistryExplorer.azure.", "Azure "), error);
+          showError(services.log, TITLES[id]?.() ?? id, error);
         }
         return undefined;
       }

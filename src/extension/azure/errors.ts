@@ -1,5 +1,7 @@
 // The failures the Azure group turns into tree rows, each with its own action.
 
+import * as vscode from "vscode";
+
 /**
  * No session without asking: nobody is signed in (no tenant), or a tenant wants
  * a new sign-in (multi-factor authentication, a claims challenge from ARM).
@@ -14,9 +16,9 @@ export class AzureSignInRequiredError extends Error {
     super(
       tenantId
         ? claims
-          ? `The directory ${tenantId} asks for a new sign-in (claims challenge)`
-          : `No session for the directory ${tenantId} without signing in again`
-        : "Not signed in to Azure",
+          ? vscode.l10n.t("The directory {0} asks for a new sign-in (claims challenge)", tenantId)
+          : vscode.l10n.t("No session for the directory {0} without signing in again", tenantId)
+        : vscode.l10n.t("Not signed in to Azure"),
     );
   }
 }

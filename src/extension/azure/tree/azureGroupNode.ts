@@ -22,7 +22,12 @@ export class AzureGroupNode extends AzureListNode {
   protected async load(): Promise<TreeNode[]> {
     const cloud = this.ctx.cloud();
     const accounts = await this.ctx.source().getAccounts(cloud.providerId, [`${cloud.resourceManagerAudience}/.default`]);
-    this.account = accounts.length === 1 ? accounts[0] : undefined;
+    const account = accounts.length === 1 ? accounts[0] : undefined;
+    if (account?.id !== this.account?.id) {
+      this.account = account;
+      // The group's description names the account, known only now.
+      setTimeout(() => this.ctx.treeContext.changed(this), 0);
+    }
     if (accounts.length === 0) {
       return [new AzureRowNode(this, "signIn", { label: vscode.l10n.t("Sign in to Azure…"), description: cloud.name === "Azure" ? undefined : cloud.name })];
     }
