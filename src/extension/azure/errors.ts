@@ -42,3 +42,13 @@ export function isArmError(error: unknown): error is ArmError {
 export function isArmNetworkError(error: unknown): boolean {
   return isArmError(error) && error.statusCode === undefined;
 }
+
+/** The sign-in error behind a client error (the registry client keeps what the credential threw as `cause`). */
+export function signInRequiredCause(error: unknown): AzureSignInRequiredError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof AzureSignInRequiredError) {
+      return e;
+    }
+  }
+  return undefined;
+}

@@ -45,6 +45,8 @@ class TestSessionSource implements AzureSessionSource {
   readonly toSignIn: AzureAccount[] = [];
   /** Whether interactive requests succeed (false: the user dismissed the dialog). */
   interactiveAllowed = true;
+  /** Tenants whose sessions cannot be had silently until the user signs in again (expired, revoked). */
+  readonly silentRefused = new Set<string>();
   private readonly mfaDone = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeSessions = this.changed.event;
@@ -76,6 +78,9 @@ class TestSessionSource implements AzureSessionSource {
     const resource = request.scopes.find((s) => s.endsWith("/.default"))!.slice(0, -"/.default".length);
     if (request.mode === "reauthenticate") {
       this.mfaDone.add(`${account.id}/${tenant}`);
+      this.silentRefused.delete(tenant);
+    } else if (request.mode === "silent" && this.silentRefused.has(tenant)) {
+      return undefined;
     }
     const amr = this.mfaDone.has(`${account.id}/${tenant}`) ? ["pwd", "mfa"] : ["pwd"];
     return { accessToken: this.entra.issueToken(resource, { tenantId: tenant, claims: { upn: account.label, amr } }), account };
@@ -293,6 +298,25 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.match(tooltipText(bravo, api), /ACR-audience token/);
   });
 
+  it("a registry whose tenant session is gone offers to sign in again rather than asking by itself", async () => {
+    const api = await getApi();
+    const charlie = await child(api, await subscription("Contoso", "Production"), "charlie");
+    source.requests.length = 0;
+    source.silentRefused.add(T1);
+    let row: TreeNode;
+    try {
+      [row] = await children(api, charlie);
+      assert.strictEqual(label(api, row), "Sign in again to this directory…", String(item(api, row).description));
+      assert.ok(source.requests.length > 0 && source.requests.every((r) => r.mode === "silent"), "nothing asked the user");
+    } finally {
+      source.silentRefused.clear();
+    }
+    source.silentRefused.add(T1);
+    await click(row);
+    assert.deepStrictEqual(source.requests.filter((r) => r.mode !== "silent").map((r) => [r.mode, ...r.scopes]), [["reauthenticate", `${ARM_AUDIENCE}/.default`, `VSCODE_TENANT:${T1}`]]);
+    assert.deepStrictEqual(await labels(api, charlie), ["team/app", "team/web"]);
+  });
+
   it("pins a registry as an ordinary connected registry", async () => {
     const api = await getApi();
     const alpha = await child(api, await subscription("Contoso", "Production"), "alpha");
@@ -352,7 +376,7 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.ok(challenged.length >= 1, "ARM answered the claims challenge");
     assert.ok(!source.requests.some((r) => r.mode !== "silent" && r.scopes.includes(`VSCODE_TENANT:${T2}`)), "nothing asked the user before the click");
     await click(row);
-    const reauth = source.requests.filter((r) => r.mode === "reauthenticate");
+    const reauth = source.requests.filter((r) => r.mode === "reauthenticate" && r.scopes.includes(`VSCODE_TENANT:${T2}`));
     assert.strictEqual(reauth.length, 1);
     assert.deepStrictEqual(reauth[0].scopes, [`${ARM_AUDIENCE}/.default`, `VSCODE_TENANT:${T2}`]);
     assert.strictEqual(reauth[0].claims, MFA_CLAIMS);

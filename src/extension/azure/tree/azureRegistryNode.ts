@@ -7,10 +7,14 @@
 import * as vscode from "vscode";
 import type { SavedRegistry } from "../../connections";
 import { formatBytes } from "../../progress";
+import { ErrorNode } from "../../tree/pagingNodes";
 import { RegistryNode } from "../../tree/registryNode";
+import type { TreeNode } from "../../tree/treeNode";
+import { signInRequiredCause } from "../errors";
 import type { ArmRegistry, ArmUsage } from "../arm/armModels";
 import { SessionCredential } from "../sessionCredential";
 import type { AzureContext } from "./azureContext";
+import { rowForError } from "./azureRowNode";
 import type { SubscriptionNode } from "./subscriptionNode";
 
 /** The registry as a connection that is not saved (until pinned). */
@@ -30,11 +34,11 @@ export class AzureRegistryNode extends RegistryNode {
   usages?: readonly ArmUsage[];
 
   constructor(
-    parent: SubscriptionNode,
+    readonly subscription: SubscriptionNode,
     readonly arm: ArmRegistry,
     ctx: AzureContext,
   ) {
-    super(registryFor(arm, parent.tenantId), ctx.treeContext, parent);
+    super(registryFor(arm, subscription.tenantId), ctx.treeContext, subscription);
     const cloud = ctx.cloud();
     const armTokens = arm.armAudienceTokens?.toLowerCase() !== "disabled";
     if (!armTokens) {
@@ -45,9 +49,18 @@ export class AzureRegistryNode extends RegistryNode {
     }
     ctx.connections.useTransientCredential(
       this.registry.id,
-      new SessionCredential(ctx.source(), cloud.providerId, parent.account, parent.tenantId),
+      new SessionCredential(ctx.source(), cloud.providerId, subscription.account, subscription.tenantId),
       armTokens ? cloud.resourceManagerAudience : cloud.containerRegistryAudience,
     );
+  }
+
+  /** Where the session for the token exchange is missing, the row to sign in again replaces "Could not load". */
+  override async getChildren(): Promise<TreeNode[]> {
+    const children = await super.getChildren();
+    return children.map((node) => {
+      const signIn = node instanceof ErrorNode ? signInRequiredCause(node.error) : undefined;
+      return signIn ? rowForError(this, signIn, this.subscription.account) : node;
+    });
   }
 
   override getTreeItem(): vscode.TreeItem {
