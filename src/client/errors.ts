@@ -57,6 +57,16 @@ export class RegistryPermissionError extends RegistryError {
   override name = "RegistryPermissionError";
 }
 
+/**
+ * The item, or its repository, is locked: ACR refuses to delete or change a
+ * write-disabled item and to delete a delete-disabled one, with 405
+ * `REGISTRY_DISALLOWED_OPERATION` (the protocol notes, "ACR locks and
+ * errors"). Nothing was changed; unlocking (writeEnabled, deleteEnabled) is the fix.
+ */
+export class RegistryLockedError extends RegistryPermissionError {
+  override name = "RegistryLockedError";
+}
+
 /** 404: the repository, manifest, tag or blob does not exist. */
 export class RegistryNotFoundError extends RegistryError {
   override name = "RegistryNotFoundError";

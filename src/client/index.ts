@@ -15,6 +15,7 @@ export {
   RegistryPermissionError,
   RegistryNotFoundError,
   RegistryDeleteDisabledError,
+  RegistryLockedError,
   ResponseTooLargeError,
   RegistryTlsError,
   RegistryTimeoutError,

@@ -91,7 +91,7 @@ export class Connections implements vscode.Disposable {
     };
     if (request.auth === "password") {
       if (!request.username || request.password === undefined) {
-        throw new Error("A username and a password or token are needed");
+        throw new Error(vscode.l10n.t("A username and a password or token are needed"));
       }
       await this.context.secrets.store(SECRET_PREFIX + registry.id, request.password);
     } else {
@@ -237,7 +237,7 @@ export class Connections implements vscode.Disposable {
       case "dockerConfig": {
         const credential = await getDockerCredential(registry.loginServer, await readDockerConfig());
         if (!credential) {
-          throw new MissingCredentialsError(registry.loginServer, "Docker's config has no credentials for it any more");
+          throw new MissingCredentialsError(registry.loginServer, vscode.l10n.t("Docker's config has no credentials for it any more"));
         }
         return credential;
       }
@@ -252,7 +252,7 @@ export class Connections implements vscode.Disposable {
 /** The saved secret is gone (another machine, a cleared keychain) or the Docker config lost the host. */
 export class MissingCredentialsError extends Error {
   override name = "MissingCredentialsError";
-  constructor(loginServer: string, reason = "its saved credentials were not found") {
-    super(`Cannot sign in to ${loginServer}: ${reason}. Re-enter the credentials.`);
+  constructor(loginServer: string, reason = vscode.l10n.t("its saved credentials were not found")) {
+    super(vscode.l10n.t("Cannot sign in to {0}: {1}. Re-enter the credentials.", loginServer, reason));
   }
 }

@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as vscode from "vscode";
 
 export interface DockerConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
@@ -122,13 +123,13 @@ export function decodeAuthsEntry(entry: NonNullable<DockerConfigFile["auths"]>[s
 /** Runs `docker-credential-<helper> get`; a "not found" answer (non-zero exit) is no credential. */
 export function runCredentialHelper(helper: string, serverUrl: string): Promise<DockerCredential | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    return Promise.reject(new Error(`Refusing to run Docker credential helper with an unusual name: ${JSON.stringify(helper)}`));
+    return Promise.reject(new Error(vscode.l10n.t("Refusing to run Docker credential helper with an unusual name: {0}", JSON.stringify(helper))));
   }
   return new Promise((resolve, reject) => {
     const child = execFile(`docker-credential-${helper}`, ["get"], { timeout: HELPER_TIMEOUT_MS }, (error, stdout) => {
       if (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-          reject(new Error(`Docker credential helper docker-credential-${helper} is not installed or not on PATH`));
+          reject(new Error(vscode.l10n.t("Docker credential helper docker-credential-{0} is not installed or not on PATH", helper)));
         } else {
           // Helpers exit non-zero with "credentials not found in native keychain" for unknown hosts.
           resolve(undefined);
@@ -144,7 +145,7 @@ export function runCredentialHelper(helper: string, serverUrl: string): Promise<
         const username = answer.Username && answer.Username !== "<token>" ? answer.Username : IDENTITY_TOKEN_USERNAME;
         resolve({ username, password: answer.Secret });
       } catch {
-        reject(new Error(`Docker credential helper docker-credential-${helper} answered with something that is not JSON`));
+        reject(new Error(vscode.l10n.t("Docker credential helper docker-credential-{0} answered with something that is not JSON", helper)));
       }
     });
     child.stdin?.end(serverUrl);

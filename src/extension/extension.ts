@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
-import type { Services } from "./commands/services";
+import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
 import { Log } from "./log";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";

@@ -5,7 +5,7 @@
 
 import * as vscode from "vscode";
 import type { Connections } from "./connections";
-import { abortSignalFor } from "./progress";
+import { abortSignalFor } from "./cancellation";
 
 export const MANIFEST_SCHEME = "container-registry-manifest";
 
@@ -26,7 +26,7 @@ export class ManifestDocuments implements vscode.TextDocumentContentProvider {
     }
     const registry = this.connections.get(uri.authority);
     if (!registry) {
-      throw new Error(`The registry of ${uri.toString()} is not connected`);
+      throw new Error(vscode.l10n.t("The registry of {0} is not connected", uri.toString()));
     }
     const pathWithoutJson = uri.path.replace(/^\//, "").replace(/\.json$/, "");
     const at = pathWithoutJson.lastIndexOf("@");

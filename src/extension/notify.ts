@@ -9,6 +9,7 @@ import {
   RegistryAuthenticationError,
   RegistryDeleteDisabledError,
   RegistryError,
+  RegistryLockedError,
   RegistryNotFoundError,
   RegistryPermissionError,
 } from "../client/index";
@@ -18,22 +19,26 @@ import type { Log } from "./log";
 /** One sentence for the user about what to do next, where the error type says it. */
 export function hintFor(error: unknown): string | undefined {
   if (error instanceof RegistryDeleteDisabledError) {
-    return (
-      "This registry has deletion turned off, so nothing was deleted. " +
-      "An administrator can enable it (CNCF distribution: storage.delete.enabled: true in the registry's config)."
+    return vscode.l10n.t(
+      "This registry has deletion turned off, so nothing was deleted. An administrator can enable it (CNCF distribution: storage.delete.enabled: true in the registry's config).",
+    );
+  }
+  if (error instanceof RegistryLockedError) {
+    return vscode.l10n.t(
+      "The item or its repository is locked (writing or deleting is turned off), so nothing was changed. Unlock it first; Delete from the Command Palette offers Unlock and Delete.",
     );
   }
   if (error instanceof RegistryPermissionError) {
-    return "The credentials lack this permission, or the item is locked (its write or delete permission is off).";
+    return vscode.l10n.t("The credentials lack this permission, or the item is locked (its write or delete permission is off).");
   }
   if (error instanceof RegistryAuthenticationError || error instanceof MissingCredentialsError) {
-    return "Re-enter the credentials for this registry.";
+    return vscode.l10n.t("Re-enter the credentials for this registry.");
   }
   if (error instanceof RegistryNotFoundError) {
-    return "It may have been deleted meanwhile; refresh the tree.";
+    return vscode.l10n.t("It may have been deleted meanwhile; refresh the tree.");
   }
   if (error instanceof DigestValidationError) {
-    return "The content did not match its digest; nothing was kept.";
+    return vscode.l10n.t("The content did not match its digest; nothing was kept.");
   }
   return undefined;
 }

@@ -4,10 +4,11 @@
 
 import * as vscode from "vscode";
 import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
-import type { CommandOptions, Services } from "./commands/services";
+import { firstPage } from "./clientPaging";
+import type { CommandOptions, Services } from "./commands/shared/commandServices";
 import type { SavedRegistry } from "./connections";
 import { configuredPageSize } from "./tree/registryTreeDataProvider";
-import { firstPage, shortDigest } from "./tree/treeNode";
+import { relativeTime, shortDigest } from "./format";
 
 interface PagedPickItem<T> extends vscode.QuickPickItem {
   value?: T;
@@ -49,7 +50,7 @@ export function pickFromPages<T>(
     const render = (): void => {
       const items = [...listed];
       if (continuationToken) {
-        items.push({ label: "$(ellipsis) Load more…", loadMore: true, alwaysShow: true });
+        items.push({ label: `$(ellipsis) ${vscode.l10n.t("Load more…")}`, loadMore: true, alwaysShow: true });
       }
       const typed = quickPick.value.trim();
       if (custom && typed && !listed.some((i) => i.label === typed)) {
@@ -110,7 +111,7 @@ export async function pickRegistry(services: Services, options: CommandOptions, 
     const wanted = options.registry;
     const found = registries.find((r) => r.id === wanted || r.loginServer === wanted || r.endpoint === wanted);
     if (!found) {
-      throw new Error(`No connected registry ${wanted}`);
+      throw new Error(vscode.l10n.t("No connected registry {0}", wanted));
     }
     return found;
   }
@@ -121,9 +122,9 @@ export async function pickRegistry(services: Services, options: CommandOptions, 
     }
   }
   if (candidates.length === 0) {
-    const connect = "Connect Registry";
+    const connect = vscode.l10n.t("Connect Registry");
     const choice = await vscode.window.showInformationMessage(
-      registries.length ? "No connected registry can do this." : "No registry is connected yet.",
+      registries.length ? vscode.l10n.t("No connected registry can do this.") : vscode.l10n.t("No registry is connected yet."),
       connect,
     );
     if (choice === connect) {
@@ -136,7 +137,7 @@ export async function pickRegistry(services: Services, options: CommandOptions, 
   }
   const picked = await vscode.window.showQuickPick(
     candidates.map((r) => ({ label: r.loginServer, description: r.endpoint, registry: r })),
-    { title: "Registry", placeHolder: "Pick a registry" },
+    { title: vscode.l10n.t("Registry"), placeHolder: vscode.l10n.t("Pick a registry") },
   );
   return picked?.registry;
 }
@@ -147,8 +148,8 @@ export async function pickRepository(services: Services, registry: SavedRegistry
   }
   const client = await services.connections.getClient(registry);
   return pickFromPages<string>(
-    `Repository in ${registry.loginServer}`,
-    allowNew ? "Pick a repository, or type the name of a new one" : "Pick a repository",
+    vscode.l10n.t("Repository in {0}", registry.loginServer),
+    allowNew ? vscode.l10n.t("Pick a repository, or type the name of a new one") : vscode.l10n.t("Pick a repository"),
     (settings) => firstPage(client.listRepositoryNames().byPage(settings)),
     (name) => ({ label: name }),
     // A typed name is checked as it is typed: the item says what is wrong before anything is sent.
@@ -164,14 +165,14 @@ export async function pickManifest(services: Services, registry: SavedRegistry, 
   const client = await services.connections.getClient(registry);
   const capabilities = await services.connections.getCapabilities(registry);
   const picked = await pickFromPages(
-    `Manifest in ${registry.loginServer}/${repository}`,
-    "Pick a manifest",
+    vscode.l10n.t("Manifest in {0}", `${registry.loginServer}/${repository}`),
+    vscode.l10n.t("Pick a manifest"),
     (settings) =>
       firstPage(client.listManifestProperties(repository, { order: capabilities.ordering ? "LastUpdatedOnDescending" : undefined }).byPage(settings)),
     (m) => ({
       label: shortDigest(m.digest),
-      description: m.tags.join(", ") || "untagged",
-      detail: [m.operatingSystem && `${m.operatingSystem}/${m.architecture ?? "?"}`, m.artifactType, m.lastUpdatedOn?.toISOString()]
+      description: m.tags.join(", ") || vscode.l10n.t("untagged"),
+      detail: [m.operatingSystem && `${m.operatingSystem}/${m.architecture ?? "?"}`, m.artifactType, m.lastUpdatedOn && relativeTime(m.lastUpdatedOn)]
         .filter(Boolean)
         .join(" · "),
     }),
@@ -185,8 +186,8 @@ export async function pickTag(services: Services, registry: SavedRegistry, repos
   }
   const client = await services.connections.getClient(registry);
   const picked = await pickFromPages(
-    `Tag in ${registry.loginServer}/${repository}`,
-    "Pick a tag",
+    vscode.l10n.t("Tag in {0}", `${registry.loginServer}/${repository}`),
+    vscode.l10n.t("Pick a tag"),
     (settings) => firstPage(client.listTagProperties(repository).byPage(settings)),
     (t) => ({ label: t.name, description: shortDigest(t.digest) }),
   );

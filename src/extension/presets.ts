@@ -14,7 +14,7 @@
 
 import { parseEndpoint } from "../client/index";
 import { connect, ConnectArgs } from "./commands/connect";
-import type { Services } from "./commands/services";
+import type { Services } from "./commands/shared/commandServices";
 
 export const PRESET_ENV = "CRE_PRESET_REGISTRIES";
 const PRESET_IDS_KEY = "containerRegistryExplorer.presetRegistryIds";

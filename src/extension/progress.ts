@@ -1,47 +1,9 @@
-// Adapts the client to VS Code: a CancellationToken becomes an AbortSignal,
-// and the client's onProgress callbacks become a cancellable progress
-// notification with bytes and a percentage.
+// A transfer under a cancellable progress notification: the client's
+// onProgress callbacks become bytes and a percentage.
 
 import * as vscode from "vscode";
-
-/** An AbortSignal that aborts when any of the tokens is cancelled. */
-export function abortSignalFor(...tokens: (vscode.CancellationToken | undefined)[]): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const subscriptions: vscode.Disposable[] = [];
-  for (const token of tokens) {
-    if (!token) {
-      continue;
-    }
-    if (token.isCancellationRequested) {
-      controller.abort();
-    }
-    subscriptions.push(token.onCancellationRequested(() => controller.abort()));
-  }
-  return { signal: controller.signal, dispose: () => subscriptions.forEach((s) => s.dispose()) };
-}
-
-/** Whether an error is the result of cancelling (the client rejects with an AbortError). */
-export function isCancellation(error: unknown, signal?: AbortSignal): boolean {
-  if (error instanceof vscode.CancellationError) {
-    return true;
-  }
-  const name = (error as Error | undefined)?.name;
-  return name === "AbortError" || (signal?.aborted === true && error instanceof Error);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} B`;
-  }
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+import { abortSignalFor, isCancellation } from "./cancellation";
+import { formatBytes } from "./format";
 
 /** Reports bytes moved so far; the total may be unknown (a stream of unknown length). */
 export type ByteReporter = (transferredBytes: number, totalBytes?: number) => void;
@@ -78,9 +40,9 @@ export function withTransferProgress<T>(options: TransferProgressOptions, task: 
         let lastBytes = 0;
         let lastTotal: number | undefined;
         const render = (): void => {
-          const bytes = lastTotal === undefined ? formatBytes(lastBytes) : `${formatBytes(lastBytes)} of ${formatBytes(lastTotal)}`;
+          const bytes = lastTotal === undefined ? formatBytes(lastBytes) : vscode.l10n.t("{0} of {1}", formatBytes(lastBytes), formatBytes(lastTotal));
           const percent = lastTotal ? Math.min(100, Math.floor((lastBytes / lastTotal) * 100)) : undefined;
-          const message = [step, percent === undefined ? bytes : `${bytes} (${percent}%)`].filter(Boolean).join(" — ");
+          const message = [step, percent === undefined ? bytes : vscode.l10n.t("{0} ({1}%)", bytes, percent)].filter(Boolean).join(" — ");
           const increment = percent === undefined ? undefined : percent - reportedPercent;
           if (message !== lastMessage || (increment ?? 0) > 0) {
             progress.report({ message, increment: increment && increment > 0 ? increment : undefined });

@@ -10,6 +10,7 @@ import {
   MediaTypes,
   RegistryAuthenticationError,
   RegistryNotFoundError,
+  RegistryLockedError,
   RegistryPermissionError,
 } from "../../src/client";
 import { ACR_AUDIENCE, AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
@@ -108,6 +109,41 @@ describe("client against the ACR stand-in", function () {
     const unlocked = await client.updateRepositoryProperties("props/repo", { canDelete: true, canWrite: true });
     assert.deepEqual([unlocked.canDelete, unlocked.canWrite], [true, true]);
     assert.equal((await client.getRepositoryProperties("props/repo")).canWrite, true);
+  });
+
+  it("a locked (write-disabled) tag, manifest or repository is not deleted nor overwritten: RegistryLockedError", async function () {
+    const repo = "locked/items";
+    const v1 = await pushArtifact(client, repo, "v1", Buffer.from("locked v1"));
+    const v2 = await pushArtifact(client, repo, "v2", Buffer.from("locked v2"));
+    const isLocked = (operation: string) => (error: unknown) => {
+      assert.ok(error instanceof RegistryLockedError, `${operation}: ${String(error)}`);
+      assert.ok(error instanceof RegistryPermissionError, "a lock is still a refused permission for callers that catch that");
+      assert.equal(error.statusCode, 405);
+      assert.equal(error.code, "REGISTRY_DISALLOWED_OPERATION");
+      return true;
+    };
+
+    // Only writeEnabled is turned off: deleteEnabled stays on, and ACR still refuses the delete.
+    await client.updateTagProperties(repo, "v1", { canWrite: false });
+    await assert.rejects(client.deleteTag(repo, "v1"), isLocked("delete tag"));
+    await assert.rejects(client.setManifest(repo, (await client.getManifest(repo, "v2")).manifest, { tag: "v1" }), isLocked("move a locked tag"));
+    await assert.rejects(client.deleteManifest(repo, v1.digest), isLocked("delete the manifest of a locked tag"));
+    assert.equal((await client.getTagProperties(repo, "v1")).digest, v1.digest, "the tag still points where it did");
+    await client.updateTagProperties(repo, "v1", { canWrite: true });
+
+    await client.updateManifestProperties(repo, v2.digest, { canWrite: false });
+    await assert.rejects(client.deleteManifest(repo, v2.digest), isLocked("delete manifest"));
+    assert.equal((await client.getManifestProperties(repo, v2.digest)).digest, v2.digest);
+    await client.updateManifestProperties(repo, v2.digest, { canWrite: true });
+
+    await client.updateRepositoryProperties(repo, { canWrite: false });
+    await assert.rejects(client.deleteRepository(repo), isLocked("delete repository"));
+    await assert.rejects(client.deleteTag(repo, "v2"), isLocked("delete a tag in a locked repository"));
+    await client.updateRepositoryProperties(repo, { canWrite: true });
+    assert.deepEqual((await collect(client.listTagProperties(repo))).map((t) => t.name).sort(), ["v1", "v2"], "nothing was deleted");
+
+    await client.deleteTag(repo, "v1");
+    assert.deepEqual((await collect(client.listTagProperties(repo))).map((t) => t.name), ["v2"], "unlocked, the delete goes through");
   });
 
   it("lists manifests newest first or oldest first, with their tags and sizes", async function () {

@@ -365,6 +365,7 @@ const steps: Step[] = [
       await tag.click({ button: "right" });
       await visible(menuItem(page, "Lock (Disable Write)"));
       await visible(menuItem(page, "Disable Delete"));
+      await visible(menuItem(page, "Delete Tag…"));
       await page.screenshot({ path: shotPath(this.shot) });
       await menuItem(page, "Lock (Disable Write)").click();
       await page.waitForFunction(
@@ -378,6 +379,10 @@ const steps: Step[] = [
       // The menu now offers the opposite.
       await treeRow(page, "v1", 4).click({ button: "right" });
       await visible(menuItem(page, "Unlock (Enable Write)"));
+      // ACR refuses to delete a locked tag: VS Code's own evaluation of the menu's when clause hides Delete.
+      if ((await menuItem(page, "Delete Tag…").count()) !== 0) {
+        throw new Error("Delete Tag… is offered on a locked tag");
+      }
       await page.keyboard.press("Escape");
       await page.screenshot({ path: shotPath("10-locked") });
     },

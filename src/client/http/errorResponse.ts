@@ -8,6 +8,7 @@ import {
   RegistryError,
   RegistryErrorDetail,
   RegistryErrorInit,
+  RegistryLockedError,
   RegistryNotFoundError,
   RegistryPermissionError,
 } from "../errors";
@@ -70,8 +71,12 @@ export function createRegistryError(info: ErrorResponseInfo, errors: RegistryErr
   if (info.status === 401) {
     return new RegistryAuthenticationError(message, init);
   }
-  // Distribution with `storage.delete.enabled: false` answers 405 UNSUPPORTED; ACR
-  // answers 405 DENIED for an item whose deleteEnabled is off (a lock, not a setting).
+  // ACR refuses to delete or change a locked item (writeEnabled or deleteEnabled off)
+  // with 405 REGISTRY_DISALLOWED_OPERATION: a lock on the item, not a registry setting.
+  if (codes.has("REGISTRY_DISALLOWED_OPERATION")) {
+    return new RegistryLockedError(message, init);
+  }
+  // Distribution with `storage.delete.enabled: false` answers 405 UNSUPPORTED.
   if (info.method === "DELETE" && (codes.has("UNSUPPORTED") || (info.status === 405 && !codes.has("DENIED")))) {
     return new RegistryDeleteDisabledError(message, init);
   }

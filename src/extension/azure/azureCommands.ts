@@ -5,10 +5,10 @@
 // object and get errors as rejections, as with the other commands.
 
 import * as vscode from "vscode";
-import type { Services } from "../commands/services";
-import { isPlainObject } from "../commands/services";
+import type { Services } from "../commands/shared/commandServices";
+import { isPlainObject } from "../commands/shared/commandServices";
 import { showError } from "../notify";
-import { isCancellation } from "../progress";
+import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import type { AzureFeature } from "./azureFeature";
 import { SUBSCRIPTIONS_SETTING } from "./azureSettings";

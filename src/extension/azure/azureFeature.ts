@@ -3,7 +3,7 @@
 // sign-in as the session source unless a test put its own in.
 
 import * as vscode from "vscode";
-import type { Services } from "../commands/services";
+import type { Services } from "../commands/shared/commandServices";
 import { configuredPageSize } from "../tree/registryTreeDataProvider";
 import type { TreeNode } from "../tree/treeNode";
 import { loadArmApi } from "./armAccess";

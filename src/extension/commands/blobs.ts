@@ -10,8 +10,8 @@ import { digestFileName, downloadBlobToFile, removeQuietly, temporaryPath } from
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { pickFiles, regularFileSize } from "./push";
-import { CommandOptions, Services, toUri } from "./services";
-import { resolveRepository, validateGivenNames } from "./targets";
+import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 
 export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
   validateGivenNames(options);

@@ -9,12 +9,12 @@ import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryErr
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
-import { abortSignalFor } from "../progress";
+import { abortSignalFor } from "../cancellation";
+import { firstPage } from "../clientPaging";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
-import { firstPage } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { resolveRegistry } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { resolveRegistry } from "./shared/itemTargets";
 
 export interface ConnectArgs {
   endpoint: string;
@@ -138,7 +138,7 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
   for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
     items.push({
       label: entry.host,
-      description: `credentials in Docker config (${entry.source}${entry.helper ? `: ${entry.helper}` : ""})`,
+      description: vscode.l10n.t("credentials in Docker config ({0})", `${entry.source}${entry.helper ? `: ${entry.helper}` : ""}`),
       host: entry.host,
     });
   }

@@ -1,23 +1,30 @@
 // Delete repository, manifest, tag: a modal that names exactly what goes (for
-// a manifest, every tag pointing at it), then the node leaves the tree.
+// a manifest, every tag pointing at it), then the node leaves the tree. Where
+// a lock would make the registry refuse (shared/locks.ts), the modal says so
+// and offers to unlock first.
 
 import * as vscode from "vscode";
 import { formatReference } from "../../client/index";
-import { abortSignalFor } from "../progress";
-import { ManifestNode, sortedTags } from "../tree/manifestNode";
+import { abortSignalFor } from "../cancellation";
+import { sortedTags } from "../format";
+import { ManifestNode } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { findNode, findRepositoryNode, ItemTarget, resolveTarget } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { ItemTarget, resolveTarget } from "./shared/itemTargets";
+import { describeLocks, findLocks, ItemLock, unlock } from "./shared/locks";
+import { findNode, findRepositoryNode } from "./shared/nodeTargets";
 
 export interface DeleteResult {
   deleted: string;
   deletedManifests: string[];
   deletedTags: string[];
+  /** What was unlocked first ("Unlock and Delete"), in words. */
+  unlocked: string[];
 }
 
 /** Asks with a modal (or the caller's `confirm`); true to go ahead. */
-export async function confirmDeletion(options: CommandOptions, message: string, detail: string): Promise<boolean> {
+async function confirmDeletion(options: CommandOptions, message: string, detail: string): Promise<boolean> {
   if (options.skipConfirmation) {
     return true;
   }
@@ -27,6 +34,47 @@ export async function confirmDeletion(options: CommandOptions, message: string, 
   const deleteButton = vscode.l10n.t("Delete");
   const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteButton);
   return choice === deleteButton;
+}
+
+/**
+ * The confirmation, or where something locks the item, a modal that says so
+ * and offers "Unlock and Delete" or "Unlock Only". True to delete; the locks
+ * that were turned off are in `unlocked`.
+ */
+async function confirmDeletionOf(
+  services: Services,
+  options: CommandOptions,
+  locks: ItemLock[],
+  message: string,
+  detail: string,
+  unlocked: string[],
+): Promise<boolean> {
+  if (locks.length === 0) {
+    return confirmDeletion(options, message, detail);
+  }
+  const lockedDetail =
+    `${vscode.l10n.t("The registry refuses to delete it while it is locked:")}\n${list(describeLocks(locks))}\n\n` +
+    `${vscode.l10n.t("Unlock and Delete turns these permissions back on, then deletes.")}\n\n${detail}`;
+  let choice: "delete" | "unlockOnly" | undefined;
+  if (options.skipConfirmation) {
+    if (!options.unlock) {
+      return true; // sent as asked: the registry's refusal (RegistryLockedError) is the answer
+    }
+    choice = "delete";
+  } else if (options.confirm) {
+    choice = (await options.confirm(message, lockedDetail)) ? "delete" : undefined;
+  } else {
+    const unlockAndDelete = vscode.l10n.t("Unlock and Delete");
+    const unlockOnly = vscode.l10n.t("Unlock Only");
+    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail: lockedDetail }, unlockAndDelete, unlockOnly);
+    choice = picked === unlockAndDelete ? "delete" : picked === unlockOnly ? "unlockOnly" : undefined;
+  }
+  if (!choice) {
+    return false;
+  }
+  unlocked.push(...(await unlock(services, locks)));
+  services.log.info(`Unlocked before deleting: ${unlocked.join("; ")}`);
+  return choice === "delete";
 }
 
 function list(items: string[], max = 20): string {
@@ -43,20 +91,30 @@ export async function deleteRepository(services: Services, node: TreeNode | unde
     return undefined;
   }
   const name = `${target.registry.loginServer}/${target.repository}`;
-  const properties = target.node instanceof RepositoryNode ? target.node.properties : undefined;
+  const client = await services.connections.getClient(target.registry);
+  const capabilities = await services.connections.getCapabilities(target.registry);
+  const properties = capabilities.properties ? await client.getRepositoryProperties(target.repository) : undefined;
+  const locks = await findLocks(services, client, target, properties);
+  const unlocked: string[] = [];
   const counts =
     properties?.manifestCount !== undefined
       ? vscode.l10n.t("all {0} manifests and {1} tags in it", properties.manifestCount, properties.tagCount ?? vscode.l10n.t("all"))
       : vscode.l10n.t("every manifest and tag in it");
-  const ok = await confirmDeletion(options, vscode.l10n.t("Delete the repository {0}?", name), vscode.l10n.t("This deletes {0}. It cannot be undone.", counts));
+  const ok = await confirmDeletionOf(
+    services,
+    options,
+    locks,
+    vscode.l10n.t("Delete the repository {0}?", name),
+    vscode.l10n.t("This deletes {0}. It cannot be undone.", counts),
+    unlocked,
+  );
   if (!ok) {
     return undefined;
   }
-  const client = await services.connections.getClient(target.registry);
   const result = await withDeleteProgress(vscode.l10n.t("Deleting {0}", name), options, (abortSignal) => client.deleteRepository(target.repository, { abortSignal }));
   services.log.info(`Deleted repository ${name}: ${result.deletedManifests.length} manifests, ${result.deletedTags.length} tags`);
-  removeFromTree(services, target, findNode(services, target));
-  return { deleted: name, ...result };
+  await removeFromTree(services, target, findNode(services, target));
+  return { deleted: name, ...result, unlocked };
 }
 
 export async function deleteManifest(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {
@@ -73,14 +131,16 @@ export async function deleteManifest(services: Services, node: TreeNode | undefi
     ? (properties.tags.length === 1 ? vscode.l10n.t("Its tag goes with it:") : vscode.l10n.t("Its {0} tags go with it:", properties.tags.length)) +
       `\n${list(sortedTags(properties.tags))}\n\n${vscode.l10n.t("This cannot be undone.")}`
     : vscode.l10n.t("It has no tags. This cannot be undone.");
-  const ok = await confirmDeletion(options, vscode.l10n.t("Delete the manifest {0}?", reference), detail);
+  const locks = await findLocks(services, client, { ...target, reference: digest }, properties);
+  const unlocked: string[] = [];
+  const ok = await confirmDeletionOf(services, options, locks, vscode.l10n.t("Delete the manifest {0}?", reference), detail, unlocked);
   if (!ok) {
     return undefined;
   }
   await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteManifest(target.repository, digest, { abortSignal }));
   services.log.info(`Deleted manifest ${reference} and its tags ${properties.tags.join(", ") || "(none)"}`);
-  removeFromTree(services, target, findNode(services, target, digest));
-  return { deleted: reference, deletedManifests: [digest], deletedTags: properties.tags };
+  await removeFromTree(services, target, findNode(services, target, digest));
+  return { deleted: reference, deletedManifests: [digest], deletedTags: properties.tags, unlocked };
 }
 
 export async function deleteTag(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {
@@ -95,18 +155,23 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
   const emulated = capabilities.deleteTagDirectly
     ? ""
     : "\n\n" + vscode.l10n.t("This registry cannot delete a tag by itself: the tag is first moved to a small placeholder manifest, which is then deleted.");
-  const ok = await confirmDeletion(
+  const locks = await findLocks(services, client, target, tagProperties);
+  const unlocked: string[] = [];
+  const ok = await confirmDeletionOf(
+    services,
     options,
+    locks,
     vscode.l10n.t("Delete the tag {0}?", reference),
     vscode.l10n.t("Only the tag goes; the manifest {0} and its other tags stay.", tagProperties.digest) + `${emulated}\n\n${vscode.l10n.t("This cannot be undone.")}`,
+    unlocked,
   );
   if (!ok) {
     return undefined;
   }
   await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteTag(target.repository, target.reference!, { abortSignal }));
   services.log.info(`Deleted tag ${reference}`);
-  removeFromTree(services, target, findNode(services, target, tagProperties.digest));
-  return { deleted: reference, deletedManifests: [], deletedTags: [target.reference] };
+  await removeFromTree(services, target, findNode(services, target, tagProperties.digest));
+  return { deleted: reference, deletedManifests: [], deletedTags: [target.reference], unlocked };
 }
 
 function withDeleteProgress<T>(title: string, options: CommandOptions, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
@@ -127,7 +192,10 @@ function withDeleteProgress<T>(title: string, options: CommandOptions, run: (abo
   );
 }
 
-function removeFromTree(services: Services, target: ItemTarget, node: TreeNode | undefined): void {
+async function removeFromTree(services: Services, target: ItemTarget, node: TreeNode | undefined): Promise<void> {
+  if (target.kind !== "repository") {
+    await recountRepository(services, target);
+  }
   if (node) {
     services.tree.removed(node);
     return;
@@ -138,5 +206,14 @@ function removeFromTree(services: Services, target: ItemTarget, node: TreeNode |
     services.tree.refresh(registryNode);
   } else if (repository) {
     services.tree.refresh(repository);
+  }
+}
+
+/** The repository row's manifest and tag counts (ACR) read again, so they match what is left. */
+async function recountRepository(services: Services, target: ItemTarget): Promise<void> {
+  const repository = findRepositoryNode(services, target);
+  if (repository instanceof RepositoryNode && repository.capabilities.properties) {
+    await repository.loadProperties();
+    services.tree.changed(repository);
   }
 }

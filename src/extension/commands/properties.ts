@@ -4,13 +4,11 @@
 
 import * as vscode from "vscode";
 import type { ArtifactPermissions } from "../../client/index";
-import { ManifestNode } from "../tree/manifestNode";
 import { PERMISSION_FIELDS, Permission } from "../tree/permissions";
-import { RepositoryNode } from "../tree/repositoryNode";
-import { TagNode } from "../tree/tagNode";
 import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
-import { findNode, resolveTarget } from "./targets";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { resolveTarget } from "./shared/itemTargets";
+import { describeTarget, updatePermissions } from "./shared/permissionUpdates";
 
 export interface PropertyToggle {
   command: string;
@@ -45,34 +43,8 @@ export async function setPermission(
   if (!target) {
     return undefined;
   }
-  const client = await services.connections.getClient(target.registry);
   const change: ArtifactPermissions = { [PERMISSION_FIELDS[toggle.permission]]: toggle.value };
-  const what = target.kind === "repository" ? target.repository : `${target.repository}${target.kind === "tag" ? ":" : "@"}${target.reference}`;
-  services.log.info(`Setting ${toggle.permission} ${toggle.value ? "enabled" : "disabled"} on ${target.registry.loginServer}/${what}`);
-  const updated = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Updating ${what}` },
-    async () => {
-      switch (target.kind) {
-        case "repository":
-          return client.updateRepositoryProperties(target.repository, change);
-        case "manifest":
-          return client.updateManifestProperties(target.repository, target.reference!, change);
-        case "tag":
-          return client.updateTagProperties(target.repository, target.reference!, change);
-      }
-    },
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Updating {0}", describeTarget(target)) }, () =>
+    updatePermissions(services, target, change),
   );
-  const digest = "digest" in updated ? (updated.digest as string) : undefined;
-  const shown = findNode(services, target, digest);
-  if (shown instanceof RepositoryNode && target.kind === "repository") {
-    shown.properties = { ...shown.properties, ...updated } as RepositoryNode["properties"];
-    services.tree.changed(shown);
-  } else if (shown instanceof ManifestNode && target.kind === "manifest") {
-    shown.properties = { ...shown.properties, ...updated, tags: shown.properties.tags };
-    services.tree.changed(shown);
-  } else if (shown instanceof TagNode && target.kind === "tag") {
-    shown.properties = { ...shown.properties, ...updated };
-    services.tree.changed(shown);
-  }
-  return updated;
 }

@@ -15,8 +15,8 @@ import { ContainerRegistryClient, formatReference, GetManifestResult, layoutBlob
 import { digestFileName, isSafeFileName, temporaryPath } from "../files";
 import { TransferContext, withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./services";
-import { resolveTarget } from "./targets";
+import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import { resolveTarget } from "./shared/itemTargets";
 
 export const TITLE_ANNOTATION = "org.opencontainers.image.title";
 

@@ -8,10 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { fileBlobSource, formatReference, MediaTypes, OciDescriptor, validateTag } from "../../client/index";
-import { formatBytes, withTransferProgress } from "../progress";
+import { formatBytes } from "../format";
+import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./services";
-import { findRepositoryNode, resolveRepository, validateGivenNames } from "./targets";
+import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
+import { findRepositoryNode } from "./shared/nodeTargets";
 import { TITLE_ANNOTATION } from "./pull";
 
 /** What ORAS uses for files, and for an artifact without a type of its own. */

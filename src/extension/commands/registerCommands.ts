@@ -1,6 +1,6 @@
 // Every command, registered in one place. Each handler gets the tree node it
 // was invoked on (undefined from the palette, where it asks with quick picks)
-// and the options of a programmatic caller (see services.ts).
+// and the options of a programmatic caller (see shared/commandServices.ts).
 //
 // Errors: from the UI, a notification with the registry's message and
 // "Open Log"; cancelling is quiet. A programmatic caller (one that passed an
@@ -8,35 +8,46 @@
 
 import * as vscode from "vscode";
 import { showError } from "../notify";
-import { isCancellation } from "../progress";
+import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
-import { copyDigest, copyReference, loadMore, openManifest, refresh, retry } from "./copyOpen";
+import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
+import { loadMore } from "./loadMore";
+import { openManifest } from "./openManifest";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
-import { CommandOptions, isPlainObject, Services } from "./services";
+import { refresh } from "./refresh";
+import { retry } from "./retry";
+import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
 
 type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
 
-const COMMAND_TITLES: Record<string, string> = {
-  "containerRegistryExplorer.connect": "Connect registry",
-  "containerRegistryExplorer.disconnect": "Disconnect",
-  "containerRegistryExplorer.reenterCredentials": "Re-enter credentials",
-  "containerRegistryExplorer.deleteRepository": "Delete repository",
-  "containerRegistryExplorer.deleteManifest": "Delete manifest",
-  "containerRegistryExplorer.deleteTag": "Delete tag",
-  "containerRegistryExplorer.pull": "Pull",
-  "containerRegistryExplorer.push": "Push",
-  "containerRegistryExplorer.uploadBlob": "Upload blob",
-  "containerRegistryExplorer.downloadBlob": "Download blob",
-  "containerRegistryExplorer.copyReference": "Copy reference",
-  "containerRegistryExplorer.copyDigest": "Copy digest",
-  "containerRegistryExplorer.openManifest": "Open manifest",
-  ...Object.fromEntries(PROPERTY_TOGGLES.map((t) => [t.command, `Turning ${t.permission} ${t.value ? "on" : "off"}`])),
-};
+/** What a command is called in "… failed" notifications, in the display language. */
+function commandTitle(id: string): string {
+  const titles: Record<string, () => string> = {
+    "containerRegistryExplorer.connect": () => vscode.l10n.t("Connect registry"),
+    "containerRegistryExplorer.disconnect": () => vscode.l10n.t("Disconnect"),
+    "containerRegistryExplorer.reenterCredentials": () => vscode.l10n.t("Re-enter credentials"),
+    "containerRegistryExplorer.deleteRepository": () => vscode.l10n.t("Delete repository"),
+    "containerRegistryExplorer.deleteManifest": () => vscode.l10n.t("Delete manifest"),
+    "containerRegistryExplorer.deleteTag": () => vscode.l10n.t("Delete tag"),
+    "containerRegistryExplorer.pull": () => vscode.l10n.t("Pull"),
+    "containerRegistryExplorer.push": () => vscode.l10n.t("Push"),
+    "containerRegistryExplorer.uploadBlob": () => vscode.l10n.t("Upload blob"),
+    "containerRegistryExplorer.downloadBlob": () => vscode.l10n.t("Download blob"),
+    "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
+    "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
+    "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+  };
+  const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
+  if (toggle) {
+    return toggle.value ? vscode.l10n.t("Turning {0} on", toggle.permission) : vscode.l10n.t("Turning {0} off", toggle.permission);
+  }
+  return titles[id]?.() ?? id;
+}
 
 export function registerCommands(services: Services): vscode.Disposable[] {
   const handlers: Record<string, Handler> = {
@@ -70,17 +81,17 @@ export function registerCommands(services: Services): vscode.Disposable[] {
         return await handler(node, options ?? {});
       } catch (error) {
         if (isCancellation(error)) {
-          services.log.info(`${COMMAND_TITLES[id] ?? id}: cancelled`);
+          services.log.info(`${commandTitle(id)}: cancelled`);
           if (options) {
             throw error instanceof vscode.CancellationError ? error : new vscode.CancellationError();
           }
           return undefined;
         }
         if (options) {
-          services.log.error(`${COMMAND_TITLES[id] ?? id} failed`, error);
+          services.log.error(`${commandTitle(id)} failed`, error);
           throw error;
         }
-        showError(services.log, COMMAND_TITLES[id] ?? id, error);
+        showError(services.log, commandTitle(id), error);
         return undefined;
       }
     }),

@@ -2,50 +2,60 @@
 // (multi-arch image), then its tags.
 
 import * as vscode from "vscode";
-import { ArtifactManifestProperties, ArtifactTagProperties, MediaTypes } from "../../client/index";
+import { ArtifactManifestProperties, ArtifactTagProperties, mapWithConcurrency, MediaTypes } from "../../client/index";
+import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
-import { formatBytes } from "../progress";
+import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
+import { manifestContext } from "./contextValues";
+import { manifestNodeId } from "./nodeIds";
+import { PagedChildren } from "./pagedChildren";
 import { pagedChildren, RetryableParent } from "./pagingNodes";
-import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
-import type { RepositoryNode } from "./repositoryNode";
+import { appendPermissions, iconFor, permissionBadges } from "./permissions";
+import { PlatformNode } from "./platformNode";
+import { manifestScope, ManifestScope, RepositoryScope } from "./scope";
 import { TagNode } from "./tagNode";
-import { firstPage, PagedChildren, relativeTime, shortDigest, TreeContext, TreeNode } from "./treeNode";
+import { accessibleRow, appendDates, inlineCode } from "./tooltips";
+import { TreeNode } from "./treeNode";
+
+/** Property reads in flight at once when an index's platform sizes are added up. */
+const PLATFORM_SIZE_CONCURRENCY = 4;
 
 export class ManifestNode extends TreeNode implements RetryableParent {
   readonly id: string;
+  readonly scope: ManifestScope;
   /** Tags from the registry's tag list (with their own properties), where it has one filtered by digest (ACR). */
   private readonly pagedTags?: PagedChildren<TreeNode>;
   private tagNodes?: TagNode[];
+  /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
+  private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
 
   constructor(
-    readonly parent: RepositoryNode,
+    readonly parent: TreeNode,
+    parentScope: RepositoryScope,
     public properties: ArtifactManifestProperties,
-    ctx: TreeContext,
   ) {
     super();
-    this.id = `${parent.id}/manifest:${properties.digest}`;
-    if (parent.capabilities.properties) {
+    this.id = manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
+    const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
+    this.scope = scope;
+    if (scope.capabilities.properties) {
       this.pagedTags = new PagedChildren<TreeNode>(async (settings) => {
-        const client = await ctx.connections.getClient(this.registry);
-        const page = await firstPage(client.listTagProperties(this.repository, { digest: this.digest }).byPage(settings));
+        const client = await scope.client();
+        const page = await firstPage(client.listTagProperties(scope.repository, { digest: scope.digest }).byPage(settings));
         return Object.assign(
-          page.map((tag) => new TagNode(this, tag)),
+          page.map((tag) => new TagNode(this, scope, tag)),
           { continuationToken: page.continuationToken },
         );
-      }, ctx.pageSize);
+      }, scope.tree.pageSize);
     }
   }
 
   get registry(): SavedRegistry {
-    return this.parent.registry;
-  }
-
-  get registryId(): string {
-    return this.registry.id;
+    return this.scope.registry;
   }
 
   get repository(): string {
-    return this.parent.name;
+    return this.scope.repository;
   }
 
   get digest(): string {
@@ -83,48 +93,57 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     const item = new vscode.TreeItem(shortDigest(p.digest), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const platform = this.isIndex
-      ? `${platforms.length} platforms`
+      ? vscode.l10n.t("{0} platforms", platforms.length)
       : p.operatingSystem || p.architecture
         ? `${p.operatingSystem ?? "?"}/${p.architecture ?? "?"}`
         : p.artifactType;
+    // An index's own bytes say nothing about the image: its size is that of its platforms.
+    const size = this.isIndex ? this.indexSize() : p.sizeInBytes;
     item.description = [
-      p.tags.length ? sortedTags(p.tags).join(", ") : "untagged",
+      p.tags.length ? sortedTags(p.tags).join(", ") : vscode.l10n.t("untagged"),
       platform,
-      p.sizeInBytes !== undefined ? formatBytes(p.sizeInBytes) : undefined,
+      size !== undefined ? formatBytes(size) : undefined,
       p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
       ...permissionBadges(p),
     ]
       .filter(Boolean)
       .join(" · ");
     item.iconPath = iconFor(p, this.isIndex ? "layers" : "package");
-    item.contextValue = `manifest${this.parent.capabilities.properties ? ";props" : ""}${this.isIndex ? ";index" : ""}${permissionTokens(p)}`;
+    const repositoryPermissions = this.scope.repositoryPermissions();
+    const tagPermissions = this.loadedChildren().flatMap((n) => (n instanceof TagNode ? [n.properties] : []));
+    item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions, tagPermissions });
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown("**Digest:** ").appendCodeblock(p.digest, "text");
-    tooltip.appendMarkdown(`**Media type:** ${inlineCode(p.mediaType ?? "unknown")}`);
+    tooltip.appendMarkdown(`**${vscode.l10n.t("Digest:")}** `).appendCodeblock(p.digest, "text");
+    tooltip.appendMarkdown(`**${vscode.l10n.t("Media type:")}** ${inlineCode(p.mediaType ?? vscode.l10n.t("unknown"))}`);
     if (p.artifactType) {
-      tooltip.appendMarkdown(`\n\n**Artifact type:** ${inlineCode(p.artifactType)}`);
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Artifact type:")}** ${inlineCode(p.artifactType)}`);
     }
     if (p.tags.length) {
-      tooltip.appendMarkdown("\n\n**Tags:** ").appendText(sortedTags(p.tags).join(", "));
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Tags:")}** `).appendText(sortedTags(p.tags).join(", "));
+    }
+    if (this.isIndex && size !== undefined) {
+      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} across its {1} platforms", formatBytes(size), platforms.length));
     }
     if (p.sizeInBytes !== undefined) {
-      tooltip.appendMarkdown(`\n\n**Size:** ${formatBytes(p.sizeInBytes)} (${p.sizeInBytes} bytes)`);
+      const label = this.isIndex ? vscode.l10n.t("Index manifest itself:") : vscode.l10n.t("Size:");
+      tooltip.appendMarkdown(`\n\n**${label}** `).appendText(vscode.l10n.t("{0} ({1} bytes)", formatBytes(p.sizeInBytes), p.sizeInBytes));
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
-    appendPermissions(tooltip, p);
+    appendPermissions(tooltip, p, repositoryPermissions, tagPermissions);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(this.isIndex ? vscode.l10n.t("Image index") : vscode.l10n.t("Manifest"), shortDigest(p.digest), item.description);
     return item;
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const platforms = this.platforms.map((platform) => new PlatformNode(this, platform));
+    const platforms = this.platforms.map((platform) => new PlatformNode(this, this.scope, platform));
     if (this.pagedTags) {
       return [...platforms, ...(await pagedChildren(this, this.pagedTags))];
     }
     // Without a tag list filtered by digest (plain OCI), the tags the manifest listing found are all there is.
     this.tagNodes ??= sortedTags(this.properties.tags).map(
       (name) =>
-        new TagNode(this, {
+        new TagNode(this, this.scope, {
           registryLoginServer: this.properties.registryLoginServer,
           repositoryName: this.repository,
           name,
@@ -145,6 +164,40 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   override reset(): void {
     this.pagedTags?.reset();
     this.tagNodes = undefined;
+    this.platformsSize = undefined;
+  }
+
+  /** The sum of the platforms' sizes once read; starts reading it the first time it is asked for. */
+  private indexSize(): number | undefined {
+    if (!this.platformsSize) {
+      this.platformsSize = { state: "reading" };
+      void this.readPlatformsSize();
+    }
+    return this.platformsSize.state === "read" ? this.platformsSize.bytes : undefined;
+  }
+
+  private async readPlatformsSize(): Promise<void> {
+    const reading = this.platformsSize;
+    try {
+      const client = await this.scope.client();
+      const sizes = await mapWithConcurrency(this.platforms, PLATFORM_SIZE_CONCURRENCY, async (platform) => {
+        const size = (await client.getManifestProperties(this.repository, platform.digest)).sizeInBytes;
+        if (size === undefined) {
+          throw new Error(`no size for ${platform.digest}`);
+        }
+        return size;
+      });
+      if (this.platformsSize === reading) {
+        this.platformsSize = { state: "read", bytes: sizes.reduce((sum, size) => sum + size, 0) };
+        this.scope.tree.changed(this);
+      }
+    } catch (error) {
+      // The row simply shows no size: an unreadable platform (deleted, read-locked) is not an error of the tree.
+      this.scope.tree.log.warn(`Could not add up the platform sizes of ${this.repository}@${this.digest}: ${(error as Error).message}`);
+      if (this.platformsSize === reading) {
+        this.platformsSize = { state: "failed" };
+      }
+    }
   }
 
   override loadedChildren(): readonly TreeNode[] {
@@ -160,45 +213,4 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.pagedTags?.remove(child);
     return true;
   }
-}
-
-/** A platform manifest of an index: its own digest, architecture and OS. */
-export class PlatformNode extends TreeNode {
-  readonly id: string;
-
-  constructor(
-    readonly parent: ManifestNode,
-    readonly platform: ArtifactManifestProperties["relatedArtifacts"][number],
-  ) {
-    super();
-    this.id = `${parent.id}/platform:${platform.digest}`;
-  }
-
-  get registry(): SavedRegistry {
-    return this.parent.registry;
-  }
-
-  get repository(): string {
-    return this.parent.repository;
-  }
-
-  get digest(): string {
-    return this.platform.digest;
-  }
-
-  getTreeItem(): vscode.TreeItem {
-    const label = `${this.platform.operatingSystem ?? "unknown"}/${this.platform.architecture ?? "unknown"}`;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.description = shortDigest(this.platform.digest);
-    item.iconPath = new vscode.ThemeIcon("vm");
-    item.contextValue = "platform";
-    item.tooltip = new vscode.MarkdownString("**Platform manifest**\n\n**Digest:** ").appendCodeblock(this.platform.digest, "text");
-    return item;
-  }
-}
-
-/** Tags in a stable, human order (the registry's order is arbitrary): v2 before v10. */
-export function sortedTags(tags: string[]): string[] {
-  return [...tags].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }

@@ -5,16 +5,18 @@
 import * as vscode from "vscode";
 import { RegistryAuthenticationError } from "../../client/index";
 import { MissingCredentialsError } from "../connections";
-import { PagedChildren, TreeNode } from "./treeNode";
+import { errorContext, LOAD_MORE_CONTEXT } from "./contextValues";
+import { errorNodeId, loadMoreNodeId } from "./nodeIds";
+import type { PagedChildren } from "./pagedChildren";
+import type { RegistryScope, ScopedNode } from "./scope";
+import { TreeNode } from "./treeNode";
 
 /** A node whose list can be retried or extended. */
-export interface RetryableParent extends TreeNode {
+export interface RetryableParent extends ScopedNode {
   /** Fetches the next page (Load more…). */
   loadMore(): Promise<void>;
   /** Clears the failure and reads again. */
   retry(): Promise<void>;
-  /** The registry node above (for re-entering credentials). */
-  readonly registryId: string;
 }
 
 export class LoadMoreNode extends TreeNode {
@@ -22,16 +24,21 @@ export class LoadMoreNode extends TreeNode {
 
   constructor(readonly parent: RetryableParent) {
     super();
-    this.id = `${parent.id}/loadMore`;
+    this.id = loadMoreNodeId(parent.id);
+  }
+
+  get scope(): RegistryScope {
+    return this.parent.scope;
   }
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t("Load more…"), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.contextValue = "loadMore";
+    item.contextValue = LOAD_MORE_CONTEXT;
     item.iconPath = new vscode.ThemeIcon("ellipsis");
     item.tooltip = vscode.l10n.t("Fetch the next page");
     item.command = { command: "containerRegistryExplorer.loadMore", title: vscode.l10n.t("Load More"), arguments: [this] };
+    item.accessibilityInformation = { label: vscode.l10n.t("Load more: fetch the next page"), role: "button" };
     return item;
   }
 }
@@ -44,7 +51,11 @@ export class ErrorNode extends TreeNode {
     readonly error: unknown,
   ) {
     super();
-    this.id = `${parent.id}/error`;
+    this.id = errorNodeId(parent.id);
+  }
+
+  get scope(): RegistryScope {
+    return this.parent.scope;
   }
 
   /** Signing in failed: the fix is new credentials, not a retry. */
@@ -63,7 +74,8 @@ export class ErrorNode extends TreeNode {
     item.description = message;
     item.tooltip = new vscode.MarkdownString().appendText(message);
     item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
-    item.contextValue = auth ? "error;auth" : "error;retry";
+    item.contextValue = errorContext(auth);
+    item.accessibilityInformation = { label: vscode.l10n.t("Error: {0}. {1}", message, String(item.label)), role: "button" };
     item.command = auth
       ? { command: "containerRegistryExplorer.reenterCredentials", title: vscode.l10n.t("Re-enter Credentials"), arguments: [this] }
       : { command: "containerRegistryExplorer.retry", title: vscode.l10n.t("Retry"), arguments: [this] };
@@ -86,7 +98,7 @@ export async function pagedChildren(owner: RetryableParent, paged: PagedChildren
 /** A node whose children are one paged list (registry: repositories; repository: manifests). */
 export abstract class PagedListNode extends TreeNode implements RetryableParent {
   abstract readonly paged: PagedChildren<TreeNode>;
-  abstract readonly registryId: string;
+  abstract readonly scope: RegistryScope;
 
   override getChildren(): Promise<TreeNode[]> {
     return pagedChildren(this, this.paged);

@@ -2,55 +2,59 @@
 
 import * as vscode from "vscode";
 import { forEachWithConcurrency, RegistryCapabilities } from "../../client/index";
+import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
+import { registryContext } from "./contextValues";
+import { registryNodeId } from "./nodeIds";
+import { PagedChildren } from "./pagedChildren";
 import { PagedListNode } from "./pagingNodes";
 import { RepositoryNode } from "./repositoryNode";
-import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
+import { registryScope, RegistryScope } from "./scope";
+import { accessibleRow, appendField } from "./tooltips";
+import type { TreeContext, TreeNode } from "./treeNode";
 
 /** Property reads in flight at once when a page of repositories is decorated with permissions. */
 const PROPERTY_CONCURRENCY = 8;
 
 const AUTH_DESCRIPTIONS: Record<SavedRegistry["auth"], (r: SavedRegistry) => string> = {
-  anonymous: () => "anonymous",
-  password: (r) => r.username ?? "username and password",
-  microsoft: () => "Microsoft account",
-  azureIdentity: () => "Azure identity",
-  dockerConfig: () => "Docker config",
+  anonymous: () => vscode.l10n.t("anonymous"),
+  password: (r) => r.username ?? vscode.l10n.t("username and password"),
+  microsoft: () => vscode.l10n.t("Microsoft account"),
+  azureIdentity: () => vscode.l10n.t("Azure identity"),
+  dockerConfig: () => vscode.l10n.t("Docker config"),
 };
 
 export class RegistryNode extends PagedListNode {
   readonly id: string;
+  readonly scope: RegistryScope;
   readonly paged: PagedChildren<TreeNode>;
   /** Known once the first page was read. */
   capabilities?: RegistryCapabilities;
 
   constructor(
     readonly registry: SavedRegistry,
-    private readonly ctx: TreeContext,
-    /** A node above it (the Azure group's subscription); saved registries are roots. */
+    tree: TreeContext,
+    /** A node above it, when the registry is shown under another node; saved registries are roots. */
     readonly parent: TreeNode | undefined = undefined,
   ) {
     super();
-    this.id = parent ? `${parent.id}/registry:${registry.id}` : `registry:${registry.id}`;
+    this.id = registryNodeId(registry.id, parent?.id);
+    this.scope = registryScope(registry, this.id, tree);
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
-      const client = await ctx.connections.getClient(registry);
-      const capabilities = await ctx.connections.getCapabilities(registry);
+      const client = await this.scope.client();
+      const capabilities = await tree.connections.getCapabilities(registry);
       if (!this.capabilities) {
         this.capabilities = capabilities;
         // The icon and tooltip say what kind of registry this is, known only now.
-        setTimeout(() => ctx.changed(this), 0);
+        setTimeout(() => tree.changed(this), 0);
       }
       const names = await firstPage(client.listRepositoryNames().byPage(settings));
-      const nodes = names.map((name) => new RepositoryNode(this, name, capabilities, ctx));
+      const nodes = names.map((name) => new RepositoryNode(this, this.scope, name, capabilities));
       if (capabilities.properties) {
         await forEachWithConcurrency(nodes, PROPERTY_CONCURRENCY, (node) => node.loadProperties());
       }
       return Object.assign(nodes, { continuationToken: names.continuationToken });
-    }, ctx.pageSize);
-  }
-
-  get registryId(): string {
-    return this.registry.id;
+    }, tree.pageSize);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -58,19 +62,24 @@ export class RegistryNode extends PagedListNode {
     item.id = this.id;
     item.description = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
     item.iconPath = new vscode.ThemeIcon(this.capabilities?.kind === "acr" ? "azure" : "server");
-    item.contextValue = `registry;auth:${this.registry.auth}`;
+    item.contextValue = registryContext(this.registry.auth);
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${this.registry.loginServer}**\n\n`);
-    tooltip.appendText(`Endpoint: ${this.registry.endpoint}`);
-    tooltip.appendMarkdown(`\n\n`);
-    tooltip.appendText(`Signed in with: ${item.description}`);
+    tooltip.appendMarkdown("**").appendText(this.registry.loginServer).appendMarkdown("**");
+    appendField(tooltip, vscode.l10n.t("Endpoint:"), this.registry.endpoint);
+    appendField(tooltip, vscode.l10n.t("Signed in with:"), item.description);
     if (this.capabilities) {
-      tooltip.appendMarkdown(
-        `\n\nKind: ${this.capabilities.kind === "acr" ? "Azure Container Registry" : "OCI distribution"}` +
-          ` · properties ${this.capabilities.properties ? "yes" : "no"} · ordering ${this.capabilities.ordering ? "yes" : "no"}`,
+      appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
+      tooltip.appendMarkdown("\n\n").appendText(
+        this.capabilities.properties
+          ? vscode.l10n.t("It reports item properties, so items can be locked and their permissions changed here.")
+          : vscode.l10n.t("It reports no item properties, so there are no locks or permission toggles here."),
+      );
+      tooltip.appendMarkdown("\n\n").appendText(
+        this.capabilities.ordering ? vscode.l10n.t("Manifests are listed newest first.") : vscode.l10n.t("Manifests are listed in the registry's own order."),
       );
     }
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Registry"), this.registry.loginServer, item.description);
     return item;
   }
 }

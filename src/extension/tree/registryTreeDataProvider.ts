@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import type { Connections } from "../connections";
 import type { Log } from "../log";
 import { RegistryNode } from "./registryNode";
-import { TreeContext, TreeNode } from "./treeNode";
+import type { TreeContext, TreeNode } from "./treeNode";
 
 export const PAGE_SIZE_SETTING = "containerRegistryExplorer.pageSize";
 const DEFAULT_PAGE_SIZE = 100;

@@ -3,59 +3,68 @@
 
 import * as vscode from "vscode";
 import type { RegistryCapabilities, RepositoryProperties } from "../../client/index";
+import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
+import { repositoryContext } from "./contextValues";
 import { ManifestNode } from "./manifestNode";
+import { repositoryNodeId } from "./nodeIds";
+import { PagedChildren } from "./pagedChildren";
 import { PagedListNode } from "./pagingNodes";
-import { appendDates, appendPermissions, iconFor, permissionBadges, permissionTokens } from "./permissions";
-import type { RegistryNode } from "./registryNode";
-import { firstPage, PagedChildren, TreeContext, TreeNode } from "./treeNode";
+import { appendPermissions, iconFor, permissionBadges } from "./permissions";
+import { RegistryScope, repositoryScope, RepositoryScope } from "./scope";
+import { accessibleRow, appendDates } from "./tooltips";
+import type { TreeNode } from "./treeNode";
 
 export class RepositoryNode extends PagedListNode {
   readonly id: string;
+  readonly scope: RepositoryScope;
   readonly paged: PagedChildren<TreeNode>;
   /** Read where the registry has properties (ACR); undefined elsewhere. */
   properties?: RepositoryProperties;
 
   constructor(
-    readonly parent: RegistryNode,
+    readonly parent: TreeNode,
+    parentScope: RegistryScope,
     readonly name: string,
-    readonly capabilities: RegistryCapabilities,
-    private readonly ctx: TreeContext,
+    capabilities: RegistryCapabilities,
   ) {
     super();
-    this.id = `${parent.id}/repository:${name}`;
+    this.id = repositoryNodeId(parentScope.registryNodeId, name);
+    const scope = repositoryScope(parentScope, name, capabilities, () => this.properties);
+    this.scope = scope;
+    const tree = scope.tree;
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
-      const client = await ctx.connections.getClient(this.registry);
+      const client = await scope.client();
       const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
       const page = await firstPage(client.listManifestProperties(name, { order }).byPage(settings));
       return Object.assign(
-        page.map((properties) => new ManifestNode(this, properties, ctx)),
+        page.map((properties) => new ManifestNode(this, scope, properties)),
         { continuationToken: page.continuationToken },
       );
-    }, ctx.pageSize, (existing, repeated) => {
+    }, tree.pageSize, (existing, repeated) => {
       // A plain registry's listing groups tags by digest a tag page at a time: a digest
       // with tags on two pages comes once per page. Its node gets the later page's tags.
       if (existing instanceof ManifestNode && repeated instanceof ManifestNode && existing.mergeTags(repeated.properties.tags)) {
-        ctx.changed(existing);
+        tree.changed(existing);
       }
     });
   }
 
   get registry(): SavedRegistry {
-    return this.parent.registry;
+    return this.scope.registry;
   }
 
-  get registryId(): string {
-    return this.registry.id;
+  get capabilities(): RegistryCapabilities {
+    return this.scope.capabilities;
   }
 
   /** Reads the repository's properties (times, counts, permissions); a failure only loses the decoration. */
   async loadProperties(): Promise<void> {
     try {
-      const client = await this.ctx.connections.getClient(this.registry);
+      const client = await this.scope.client();
       this.properties = await client.getRepositoryProperties(this.name);
     } catch (error) {
-      this.ctx.log.warn(`Could not read the properties of ${this.name}: ${(error as Error).message}`);
+      this.scope.tree.log.warn(`Could not read the properties of ${this.name}: ${(error as Error).message}`);
     }
   }
 
@@ -63,17 +72,22 @@ export class RepositoryNode extends PagedListNode {
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const p = this.properties;
-    const counts = p?.tagCount !== undefined || p?.manifestCount !== undefined ? [`${p?.manifestCount ?? "?"} manifests`, `${p?.tagCount ?? "?"} tags`] : [];
+    const counts =
+      p?.tagCount !== undefined || p?.manifestCount !== undefined
+        ? [vscode.l10n.t("{0} manifests", p?.manifestCount ?? "?"), vscode.l10n.t("{0} tags", p?.tagCount ?? "?")]
+        : [];
     item.description = [...counts, ...permissionBadges(p)].join(" · ") || undefined;
     item.iconPath = iconFor(p, "repo");
-    item.contextValue = `repository${this.capabilities.properties ? ";props" : ""}${permissionTokens(p)}`;
-    const tooltip = new vscode.MarkdownString(`**${this.registry.loginServer}/${this.name}**`);
+    item.contextValue = repositoryContext({ properties: this.capabilities.properties, permissions: p });
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown("**").appendText(`${this.registry.loginServer}/${this.name}`).appendMarkdown("**");
     if (counts.length) {
-      tooltip.appendMarkdown(`\n\n${counts.join(", ")}`);
+      tooltip.appendMarkdown("\n\n").appendText(counts.join(", "));
     }
     appendDates(tooltip, p?.createdOn, p?.lastUpdatedOn);
     appendPermissions(tooltip, p);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Repository"), this.name, item.description);
     return item;
   }
 }

@@ -3,27 +3,33 @@
 import * as vscode from "vscode";
 import type { ArtifactTagProperties } from "../../client/index";
 import type { SavedRegistry } from "../connections";
-import type { ManifestNode } from "./manifestNode";
-import { appendDates, appendPermissions, iconFor, inlineCode, permissionBadges, permissionTokens } from "./permissions";
-import { shortDigest, TreeNode } from "./treeNode";
+import { shortDigest } from "../format";
+import { tagContext } from "./contextValues";
+import { tagNodeId } from "./nodeIds";
+import { appendPermissions, iconFor, permissionBadges } from "./permissions";
+import type { ManifestScope } from "./scope";
+import { accessibleRow, appendDates, appendField, inlineCode } from "./tooltips";
+import { TreeNode } from "./treeNode";
 
 export class TagNode extends TreeNode {
   readonly id: string;
 
   constructor(
-    readonly parent: ManifestNode,
+    readonly parent: TreeNode,
+    /** The manifest the tag points at. */
+    readonly scope: ManifestScope,
     public properties: ArtifactTagProperties,
   ) {
     super();
-    this.id = `${parent.id}/tag:${properties.name}`;
+    this.id = tagNodeId(scope.registryNodeId, scope.repository, scope.digest, properties.name);
   }
 
   get registry(): SavedRegistry {
-    return this.parent.registry;
+    return this.scope.registry;
   }
 
   get repository(): string {
-    return this.parent.repository;
+    return this.scope.repository;
   }
 
   get name(): string {
@@ -40,16 +46,18 @@ export class TagNode extends TreeNode {
     item.id = this.id;
     item.description = [shortDigest(p.digest), ...permissionBadges(p)].join(" · ");
     item.iconPath = iconFor(p, "tag");
-    item.contextValue = `tag${this.parent.parent.capabilities.properties ? ";props" : ""}${permissionTokens(p)}`;
+    const repositoryPermissions = this.scope.repositoryPermissions();
+    item.contextValue = tagContext({ properties: this.scope.capabilities.properties, permissions: p, repositoryPermissions });
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown("**Tag:** ").appendText(`${p.registryLoginServer}/${p.repositoryName}:${p.name}`);
-    tooltip.appendMarkdown("\n\n**Digest:** ").appendCodeblock(p.digest, "text");
-    if (this.parent.properties.mediaType) {
-      tooltip.appendMarkdown(`**Media type:** ${inlineCode(this.parent.properties.mediaType)}`);
+    appendField(tooltip, vscode.l10n.t("Tag:"), `${p.registryLoginServer}/${p.repositoryName}:${p.name}`, true);
+    tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Digest:")}** `).appendCodeblock(p.digest, "text");
+    if (this.scope.mediaType) {
+      tooltip.appendMarkdown(`**${vscode.l10n.t("Media type:")}** ${inlineCode(this.scope.mediaType)}`);
     }
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
-    appendPermissions(tooltip, p);
+    appendPermissions(tooltip, p, repositoryPermissions);
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Tag"), p.name, item.description);
     return item;
   }
 }

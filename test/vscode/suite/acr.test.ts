@@ -5,18 +5,34 @@
 // Also: ACR's ordering (newest manifest first), counts and permission tokens.
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as vscode from "vscode";
 import { AcrStandIn, API_VERSION, fakeEntraEnv, startAcrStandIn } from "../../fixtures/acrStandIn";
 import { setEnv } from "../../fixtures/acr/entra";
 import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, setPageSize } from "./extensionTestHelpers";
+import type { DeleteResult } from "../../../src/extension/commands/delete";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
 
 const ADMIN = { username: "acradmin", password: "acr-admin-pass" };
 const REPO = "acr/app";
 
 type Permission = "read" | "write" | "delete" | "list";
+
+const contextMenu = (
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../../package.json"), "utf8")) as {
+    contributes: { menus: { "view/item/context": { command: string; when: string }[] } };
+  }
+).contributes.menus["view/item/context"];
+
+/** Whether package.json's context menu shows the command for this contextValue (its `viewItem =~ /…/` clause). */
+function menuOffers(command: string, contextValue: string): boolean {
+  const entries = contextMenu.filter((e) => e.command === `containerRegistryExplorer.${command}`);
+  assert.ok(entries.length > 0, `no context menu entry for ${command}`);
+  return entries.some((e) => new RegExp(/viewItem =~ \/(.*)\//.exec(e.when)![1]).test(contextValue));
+}
 const FIELD: Record<Permission, string> = { read: "readEnabled", write: "writeEnabled", delete: "deleteEnabled", list: "listEnabled" };
 const COMMANDS: Record<Permission, [off: string, on: string]> = {
   write: ["lock", "unlock"],
@@ -25,14 +41,19 @@ const COMMANDS: Record<Permission, [off: string, on: string]> = {
   list: ["disableList", "enableList"],
 };
 
-/** ACR's own view of an item's changeable attributes, read with plain HTTP and the admin user. */
-async function attributes(standIn: AcrStandIn, path: string): Promise<Record<string, boolean>> {
+/** GET of ACR's /acr/v1 API for REPO (path after the repository name), with plain HTTP and the admin user. */
+async function metadata(standIn: AcrStandIn, path: string): Promise<Response> {
   const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString("base64")}`;
   const tokenUrl = `${standIn.url}/oauth2/token?service=${encodeURIComponent(standIn.host)}&scope=${encodeURIComponent(`repository:${REPO}:metadata_read`)}`;
   const tokenResponse = await fetch(tokenUrl, { headers: { Authorization: basic } });
   assert.strictEqual(tokenResponse.status, 200, await tokenResponse.clone().text());
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
-  const response = await fetch(`${standIn.url}/acr/v1/${REPO}${path}?api-version=${API_VERSION}`, { headers: { Authorization: `Bearer ${token}` } });
+  return fetch(`${standIn.url}/acr/v1/${REPO}${path}?api-version=${API_VERSION}`, { headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** ACR's own view of an item's changeable attributes. */
+async function attributes(standIn: AcrStandIn, path: string): Promise<Record<string, boolean>> {
+  const response = await metadata(standIn, path);
   assert.strictEqual(response.status, 200, await response.clone().text());
   const body = (await response.json()) as { changeableAttributes?: Record<string, boolean>; tag?: { changeableAttributes: Record<string, boolean> }; manifest?: { changeableAttributes: Record<string, boolean> } };
   return (body.tag ?? body.manifest ?? body).changeableAttributes!;
@@ -187,10 +208,88 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     const { manifest } = await nodes();
     await command("disableDelete", manifest);
     await assert.rejects(command("deleteManifest", manifest, { skipConfirmation: true }), (error: Error) => {
-      assert.match(error.name, /Registry(Permission|DeleteDisabled)Error/);
+      assert.strictEqual(error.name, "RegistryLockedError");
       return true;
     });
     assert.strictEqual((await attributes(standIn, `/_manifests/${digests.old}`)).deleteEnabled, false, "still there");
     await command("enableDelete", manifest);
+  });
+
+  it("does not offer Delete on a locked or delete-disabled item (nor inside a locked repository); the tooltip says why", async () => {
+    const api = await getApi();
+    const { repository, manifest, tag } = await nodes();
+    const offered = (command: string, node: TreeNode): boolean => menuOffers(command, item(api, node).contextValue!);
+    const tooltip = (node: TreeNode): string => (item(api, node).tooltip as vscode.MarkdownString).value;
+    assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest) && offered("deleteRepository", repository), "unlocked: Delete is offered");
+
+    await command("lock", tag);
+    assert.ok(!offered("deleteTag", tag), `a locked tag: ${item(api, tag).contextValue}`);
+    assert.ok(offered("unlock", tag), "Unlock is, so the way out is in the same menu");
+    assert.match(tooltip(tag), /Cannot be deleted:.*locked \(writing is off\).*Unlock it first/s);
+    // Deleting the manifest would delete the locked tag: the registry refuses that too.
+    assert.ok(!offered("deleteManifest", manifest), `the manifest of a locked tag: ${item(api, manifest).contextValue}`);
+    assert.match(tooltip(manifest), /A tag that points at it is locked/);
+    await command("unlock", tag);
+    assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest));
+    assert.doesNotMatch(tooltip(tag), /Cannot be deleted/);
+
+    await command("disableDelete", manifest);
+    assert.ok(!offered("deleteManifest", manifest), `a delete-disabled manifest: ${item(api, manifest).contextValue}`);
+    assert.match(tooltip(manifest), /Cannot be deleted:.*Deleting it is turned off/s);
+    await command("enableDelete", manifest);
+    assert.ok(offered("deleteManifest", manifest));
+
+    // A repository's lock applies to everything in it (ACR), so its items lose Delete too.
+    await command("lock", repository);
+    assert.ok(!offered("deleteRepository", repository));
+    assert.ok(!offered("deleteManifest", manifest) && !offered("deleteTag", tag), `inside a locked repository: ${item(api, tag).contextValue}`);
+    assert.match(tooltip(tag), /Its repository is locked/);
+    await command("unlock", repository);
+    assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest) && offered("deleteRepository", repository));
+  });
+
+  it("Delete from the palette on a locked tag says so and offers Unlock and Delete, which unlocks, then deletes", async () => {
+    await pushImage({ url: standIn.url, ...ADMIN }, REPO, "doomed", { layers: [Buffer.from("doomed layer")] });
+    const args = { registry: registryId, repository: REPO, reference: "doomed" };
+    await command("lock", { ...args, target: "tag" });
+    assert.strictEqual((await attributes(standIn, "/_tags/doomed")).writeEnabled, false);
+
+    // Sent without unlocking, the registry refuses: a typed error, and the tag stays.
+    await assert.rejects(command("deleteTag", { ...args, skipConfirmation: true }), (error: Error) => error.name === "RegistryLockedError");
+    assert.strictEqual((await attributes(standIn, "/_tags/doomed")).writeEnabled, false, "still there, still locked");
+
+    // Declined: nothing unlocked, nothing deleted.
+    let asked: { message: string; detail: string } | undefined;
+    const declined = await command("deleteTag", { ...args, confirm: (message: string, detail: string) => ((asked = { message, detail }), false) });
+    assert.strictEqual(declined, undefined);
+    assert.match(asked!.message, /Delete the tag .*:doomed\?/);
+    assert.match(asked!.detail, /refuses to delete it while it is locked/);
+    assert.match(asked!.detail, /the tag .*acr\/app:doomed: locked \(writing is off\)/);
+    assert.match(asked!.detail, /Unlock and Delete turns these permissions back on, then deletes/);
+    assert.strictEqual((await attributes(standIn, "/_tags/doomed")).writeEnabled, false);
+
+    const result = await command<DeleteResult>("deleteTag", { ...args, confirm: () => true });
+    assert.deepStrictEqual(result.deletedTags, ["doomed"]);
+    assert.strictEqual(result.unlocked.length, 1);
+    assert.match(result.unlocked[0], /the tag .*:doomed/);
+    assert.strictEqual((await metadata(standIn, "/_tags/doomed")).status, 404, "the registry no longer has the tag");
+    // The repository row's counts are read again after the delete: they match what the registry has left.
+    const counts = (await (await metadata(standIn, "")).json()) as { manifestCount: number; tagCount: number };
+    const { repository } = await nodes();
+    assert.match(String(item(await getApi(), repository).description), new RegExp(`^${counts.manifestCount} manifests · ${counts.tagCount} tags`));
+  });
+
+  it("Delete of a manifest names the locked tags that would stop it; with unlock it goes through", async () => {
+    const pushed = await pushImage({ url: standIn.url, ...ADMIN }, REPO, "held", { layers: [Buffer.from("held layer")] });
+    const args = { registry: registryId, repository: REPO, reference: pushed.manifestDigest };
+    await command("lock", { ...args, target: "tag", reference: "held" });
+    let detail = "";
+    await command("deleteManifest", { ...args, confirm: (_message: string, d: string) => ((detail = d), false) });
+    assert.match(detail, /its tag .*:held: locked \(writing is off\)/);
+    assert.strictEqual((await metadata(standIn, `/_manifests/${pushed.manifestDigest}`)).status, 200, "declined: still there");
+
+    const result = await command<DeleteResult>("deleteManifest", { ...args, skipConfirmation: true, unlock: true });
+    assert.deepStrictEqual(result.deletedManifests, [pushed.manifestDigest]);
+    assert.strictEqual((await metadata(standIn, `/_manifests/${pushed.manifestDigest}`)).status, 404);
   });
 });

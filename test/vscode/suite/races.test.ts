@@ -5,7 +5,8 @@
 import * as assert from "assert";
 import * as vscode from "vscode";
 import type { ContinuablePage, PageSettings } from "../../../src/client/index";
-import { PagedChildren, TreeNode } from "../../../src/extension/tree/treeNode";
+import { PagedChildren } from "../../../src/extension/tree/pagedChildren";
+import { TreeNode } from "../../../src/extension/tree/treeNode";
 import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { connect, disconnectAll, getApi } from "./extensionTestHelpers";
 

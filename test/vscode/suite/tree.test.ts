@@ -22,6 +22,8 @@ import {
   registryNode,
   setPageSize,
 } from "./extensionTestHelpers";
+import { formatBytes } from "../../../src/extension/format";
+import type { TreeNode } from "../../../src/extension/tree/treeNode";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const REPOSITORIES = ["alpha/app", "alpha/lib", "beta", "gamma/one", "gamma/two"];
@@ -30,6 +32,8 @@ describe("registries tree", function () {
   this.timeout(120_000);
   let registry: RunningRegistry;
   const digests: Record<string, string> = {};
+  /** Bytes of a pushed image by the manifest's own account: the manifest, its config and its layers. */
+  const imageSizes: Record<string, number> = {};
 
   before(async () => {
     const api = await getApi();
@@ -57,6 +61,10 @@ describe("registries tree", function () {
     digests.index = await pushManifest(registry, "beta", "multi", index, OCI_INDEX);
     digests.amd = amd.manifestDigest;
     digests.arm = arm.manifestDigest;
+    for (const [name, image] of Object.entries({ amd, arm })) {
+      const described = image.manifest as { config: { size: number }; layers: { size: number }[] };
+      imageSizes[name] = image.manifestBytes.length + described.config.size + described.layers.reduce((sum, l) => sum + l.size, 0);
+    }
     await pushImage(registry, "gamma/one", "x", { layers: [Buffer.from("one")] });
     await pushImage(registry, "gamma/two", "y", { layers: [Buffer.from("two")] });
   });
@@ -168,6 +176,22 @@ describe("registries tree", function () {
     );
   });
 
+  it("sizes an index as the sum of its platforms (its own bytes only in the tooltip)", async () => {
+    const api = await getApi();
+    const beta = await child(api, await registryNode(api, registry), "beta");
+    const index = await manifestWithTag(api, beta, "multi");
+    const total = formatBytes(imageSizes.amd + imageSizes.arm);
+    const deadline = Date.now() + 10_000;
+    while (!String(item(api, index).description).startsWith(`multi · 2 platforms · ${total}`) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.match(String(item(api, index).description), new RegExp(`^multi · 2 platforms · ${total.replace(".", "\\.")}( · |$)`));
+    // appendText keeps plain text plain: spaces become &nbsp;, punctuation is escaped.
+    const tooltip = (item(api, index).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " ").replace(/\\(.)/g, "$1");
+    assert.ok(tooltip.includes(`${total} across its 2 platforms`), tooltip);
+    assert.ok(tooltip.includes("Index manifest itself:"), tooltip);
+  });
+
   it("lives in its own view container, and reveals a tag node (expanding its parents)", async () => {
     const api = await getApi();
     await vscode.commands.executeCommand("containerRegistryExplorer.registries.focus");
@@ -189,6 +213,27 @@ describe("registries tree", function () {
     await command("refresh");
     const after = await allIds(api, await registryNode(api, registry));
     assert.deepStrictEqual(after, before);
+  });
+
+  it("gives every row a screen-reader label: its kind, its label and its description in words", async () => {
+    const api = await getApi();
+    const kinds = /^(Registry|Repository|Manifest|Image index|Tag|Platform manifest) /;
+    const seen = new Set<string>();
+    const visit = async (node: TreeNode): Promise<void> => {
+      const treeItem = item(api, node);
+      const spoken = treeItem.accessibilityInformation?.label ?? "";
+      assert.match(spoken, kinds, `${treeItem.id}: "${spoken}"`);
+      assert.ok(spoken.includes(label(api, node)), `${treeItem.id}: "${spoken}" names the row`);
+      assert.ok(!spoken.includes(" · "), `${treeItem.id}: separators are read as pauses: "${spoken}"`);
+      seen.add(kinds.exec(spoken)![1].split(" ")[0]);
+      if (treeItem.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+        for (const c of await allChildren(api, node)) {
+          await visit(c);
+        }
+      }
+    };
+    await visit(await registryNode(api, registry));
+    assert.deepStrictEqual([...seen].sort(), ["Image", "Manifest", "Platform", "Registry", "Repository", "Tag"]);
   });
 
   it("shows a network failure as an error node with Retry", async () => {

@@ -6,7 +6,7 @@
 
 import * as vscode from "vscode";
 import type { SavedRegistry } from "../../connections";
-import { formatBytes } from "../../progress";
+import { formatBytes } from "../../format";
 import { ErrorNode } from "../../tree/pagingNodes";
 import { RegistryNode } from "../../tree/registryNode";
 import type { TreeNode } from "../../tree/treeNode";

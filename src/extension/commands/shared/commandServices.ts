@@ -7,10 +7,10 @@
 // vscode.CancellationError when cancelled) rather than notifications.
 
 import * as vscode from "vscode";
-import type { Connections } from "../connections";
-import type { Log } from "../log";
-import type { ManifestDocuments } from "../manifestDocuments";
-import type { RegistryTreeDataProvider } from "../tree/registryTreeDataProvider";
+import type { Connections } from "../../connections";
+import type { Log } from "../../log";
+import type { ManifestDocuments } from "../../manifestDocuments";
+import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -25,6 +25,12 @@ export interface CommandOptions {
   skipConfirmation?: boolean;
   /** Answers the modal confirmation instead of showing it; receives exactly what the modal would say. */
   confirm?: (message: string, detail: string) => boolean | Promise<boolean>;
+  /**
+   * Delete, with `skipConfirmation`: turn off what locks the item first (what the
+   * modal's "Unlock and Delete" does). Without it a locked item is left to the
+   * registry, which refuses (RegistryLockedError).
+   */
+  unlock?: boolean;
   /** Also cancels a long operation. */
   cancellationToken?: vscode.CancellationToken;
   /** Told about every progress report of a transfer (bytes so far, total when known). */
@@ -52,10 +58,12 @@ export interface CommandOptions {
   artifactType?: string;
 }
 
+/** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+/** A `destination` or `files` option: a Uri, or a path on this machine. */
 export function toUri(value: vscode.Uri | string): vscode.Uri {
   return typeof value === "string" ? vscode.Uri.file(value) : value;
 }

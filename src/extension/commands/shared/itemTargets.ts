@@ -2,17 +2,25 @@
 // for with quick picks (palette), or read from a programmatic caller's options.
 
 import * as vscode from "vscode";
-import { isDigest, validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "../../client/index";
-import type { SavedRegistry } from "../connections";
-import { pickManifest, pickRegistry, pickRepository, pickTag } from "../pickers";
-import { ManifestNode, PlatformNode } from "../tree/manifestNode";
-import { RegistryNode } from "../tree/registryNode";
-import { RepositoryNode } from "../tree/repositoryNode";
-import { TagNode } from "../tree/tagNode";
-import type { TreeNode } from "../tree/treeNode";
-import type { CommandOptions, Services } from "./services";
+import { isDigest, validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "../../../client/index";
+import type { SavedRegistry } from "../../connections";
+import { pickManifest, pickRegistry, pickRepository, pickTag } from "../../pickers";
+import { ManifestNode } from "../../tree/manifestNode";
+import { PlatformNode } from "../../tree/platformNode";
+import { RepositoryNode } from "../../tree/repositoryNode";
+import { isRepositoryScope, scopeOf } from "../../tree/scope";
+import { TagNode } from "../../tree/tagNode";
+import type { TreeNode } from "../../tree/treeNode";
+import type { CommandOptions, Services } from "./commandServices";
 
 export type TargetKind = "repository" | "manifest" | "tag";
+
+/** The kind in words, for messages. */
+export const KIND_NAMES: Record<TargetKind, () => string> = {
+  repository: () => vscode.l10n.t("repository"),
+  manifest: () => vscode.l10n.t("manifest"),
+  tag: () => vscode.l10n.t("tag"),
+};
 
 export interface ItemTarget {
   registry: SavedRegistry;
@@ -31,12 +39,7 @@ export async function resolveRegistry(
   options: CommandOptions,
   filter?: (r: SavedRegistry) => Promise<boolean>,
 ): Promise<SavedRegistry | undefined> {
-  for (let n: TreeNode | undefined = node; n; n = n.parent) {
-    if (n instanceof RegistryNode) {
-      return n.registry;
-    }
-  }
-  return pickRegistry(services, options, filter);
+  return scopeOf(node)?.registry ?? pickRegistry(services, options, filter);
 }
 
 /** The repository a node is in, or asked for. */
@@ -46,10 +49,9 @@ export async function resolveRepository(
   options: CommandOptions,
   allowNew = false,
 ): Promise<{ registry: SavedRegistry; repository: string } | undefined> {
-  for (let n: TreeNode | undefined = node; n; n = n.parent) {
-    if (n instanceof RepositoryNode) {
-      return { registry: n.registry, repository: n.name };
-    }
+  const scope = scopeOf(node);
+  if (isRepositoryScope(scope)) {
+    return { registry: scope.registry, repository: scope.repository };
   }
   const registry = await resolveRegistry(services, node, options);
   if (!registry) {
@@ -72,7 +74,6 @@ export function targetFromNode(node: TreeNode | undefined): ItemTarget | undefin
   return undefined;
 }
 
-/** The item a command acts on, from the node or asked for; `kinds` are the kinds the command accepts. */
 /** Names given as options are checked before anything is looked up or sent. */
 export function validateGivenNames(options: CommandOptions): void {
   if (options.repository !== undefined) {
@@ -89,6 +90,7 @@ export function validateGivenNames(options: CommandOptions): void {
   }
 }
 
+/** The item a command acts on, from the node or asked for; `kinds` are the kinds the command accepts. */
 export async function resolveTarget(
   services: Services,
   node: TreeNode | undefined,
@@ -101,7 +103,7 @@ export async function resolveTarget(
     return fromNode;
   }
   if (fromNode) {
-    throw new Error(`This command does not work on a ${fromNode.kind}`);
+    throw new Error(vscode.l10n.t("This command does not work on a {0}", KIND_NAMES[fromNode.kind]()));
   }
   validateGivenNames(options);
   const registry = await resolveRegistry(services, node, options, filter);
@@ -117,10 +119,14 @@ export async function resolveTarget(
     kind = isDigest(options.reference) || !kinds.includes("tag") ? "manifest" : "tag";
   }
   if (!kind) {
-    const labels: Record<TargetKind, string> = { repository: `The repository ${repository}`, manifest: "A manifest…", tag: "A tag…" };
+    const labels: Record<TargetKind, string> = {
+      repository: vscode.l10n.t("The repository {0}", repository),
+      manifest: vscode.l10n.t("A manifest…"),
+      tag: vscode.l10n.t("A tag…"),
+    };
     const picked = await vscode.window.showQuickPick(
       kinds.map((k) => ({ label: labels[k], targetKind: k })),
-      { title: "Which item?", placeHolder: `In ${registry.loginServer}/${repository}` },
+      { title: vscode.l10n.t("Which item?"), placeHolder: vscode.l10n.t("In {0}", `${registry.loginServer}/${repository}`) },
     );
     kind = picked?.targetKind;
   }
@@ -134,22 +140,14 @@ export async function resolveTarget(
   return reference === undefined ? undefined : { registry, repository, kind, reference };
 }
 
-/** The tree's node for a target picked from the palette, if it is loaded. */
-export function findNode(services: Services, target: ItemTarget, digest?: string): TreeNode | undefined {
-  if (target.node) {
-    return target.node;
+/** The digest a target stands for; a tag is resolved with the registry. */
+export async function digestOfTarget(services: Services, target: ItemTarget): Promise<string> {
+  if (target.node instanceof TagNode) {
+    return target.node.digest;
   }
-  const repositoryId = `registry:${target.registry.id}/repository:${target.repository}`;
-  if (target.kind === "repository") {
-    return services.tree.findLoaded(repositoryId);
+  if (target.reference && isDigest(target.reference)) {
+    return target.reference;
   }
-  if (target.kind === "manifest") {
-    return services.tree.findLoaded(`${repositoryId}/manifest:${digest ?? target.reference}`);
-  }
-  return digest ? services.tree.findLoaded(`${repositoryId}/manifest:${digest}/tag:${target.reference}`) : undefined;
-}
-
-/** The repository node of a target, if loaded (to refresh after a change it cannot patch in place). */
-export function findRepositoryNode(services: Services, target: { registry: SavedRegistry; repository: string }): TreeNode | undefined {
-  return services.tree.findLoaded(`registry:${target.registry.id}/repository:${target.repository}`);
+  const client = await services.connections.getClient(target.registry);
+  return (await client.getTagProperties(target.repository, target.reference!)).digest;
 }
