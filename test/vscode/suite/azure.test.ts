@@ -109,7 +109,7 @@ async function click(node: TreeNode): Promise<unknown> {
 function tooltipText(node: TreeNode, api: Awaited<ReturnType<typeof getApi>>): string {
   const tooltip = item(api, node).tooltip;
   const markdown = typeof tooltip === "string" ? tooltip : (tooltip?.value ?? "");
-  return markdown.replace(/&nbsp;/g, " ").replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, "$1");
+  return markdown.replace(/\*\*/g, "").replace(/&nbsp;/g, " ").replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, "$1");
 }
 
 function armChunkLoaded(): boolean {

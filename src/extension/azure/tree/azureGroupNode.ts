@@ -2,6 +2,7 @@
 // there are several) or the one account's directories (tenants).
 
 import * as vscode from "vscode";
+import { accessibleRow } from "../../tree/tooltips";
 import type { TreeNode } from "../../tree/treeNode";
 import type { AzureAccount } from "../sessionSource";
 import type { AzureContext } from "./azureContext";
@@ -45,6 +46,7 @@ export class AzureGroupNode extends AzureListNode {
     item.iconPath = new vscode.ThemeIcon("azure");
     item.contextValue = "azureGroup";
     item.tooltip = vscode.l10n.t("Container registries in your Azure subscriptions ({0})", cloud);
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Group"), vscode.l10n.t("Azure"), item.description as string | undefined);
     return item;
   }
 }
@@ -71,6 +73,7 @@ export class AccountNode extends AzureListNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon("account");
     item.contextValue = "azureAccount";
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Account"), this.account.label);
     return item;
   }
 }

@@ -9,6 +9,7 @@ import type { SavedRegistry } from "../../connections";
 import { formatBytes } from "../../format";
 import { ErrorNode } from "../../tree/pagingNodes";
 import { RegistryNode } from "../../tree/registryNode";
+import { accessibleRow, appendField } from "../../tree/tooltips";
 import type { TreeNode } from "../../tree/treeNode";
 import { signInRequiredCause } from "../errors";
 import type { ArmRegistry, ArmUsage } from "../arm/armModels";
@@ -71,33 +72,37 @@ export class AzureRegistryNode extends RegistryNode {
     item.iconPath = new vscode.ThemeIcon("azure");
     item.contextValue = "azureRegistry;auth:microsoft";
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**`).appendText(arm.name).appendMarkdown(`**\n\n`);
-    const lines = [
-      vscode.l10n.t("Login server: {0}", arm.loginServer),
-      vscode.l10n.t("SKU: {0} · location: {1} · resource group: {2}", arm.sku, arm.location, arm.resourceGroup),
-      vscode.l10n.t("Admin user: {0}", arm.adminUserEnabled ? vscode.l10n.t("enabled") : vscode.l10n.t("disabled")),
-      vscode.l10n.t("Public network access: {0}", arm.publicNetworkAccess ?? vscode.l10n.t("unknown")),
-      vscode.l10n.t("Sign-in: {0}", arm.armAudienceTokens?.toLowerCase() === "disabled" ? vscode.l10n.t("ACR-audience token (ARM-audience tokens are disabled)") : vscode.l10n.t("ARM-audience token")),
-    ];
-    const storage = storageLine(this.usages);
+    tooltip.appendMarkdown("**").appendText(arm.name).appendMarkdown("**");
+    appendField(tooltip, vscode.l10n.t("Login server:"), arm.loginServer);
+    appendField(tooltip, vscode.l10n.t("SKU:"), arm.sku);
+    appendField(tooltip, vscode.l10n.t("Location:"), arm.location);
+    appendField(tooltip, vscode.l10n.t("Resource group:"), arm.resourceGroup);
+    appendField(tooltip, vscode.l10n.t("Admin user:"), arm.adminUserEnabled ? vscode.l10n.t("enabled") : vscode.l10n.t("disabled"));
+    appendField(tooltip, vscode.l10n.t("Public network access:"), arm.publicNetworkAccess ?? vscode.l10n.t("unknown"));
+    appendField(
+      tooltip,
+      vscode.l10n.t("Sign-in:"),
+      arm.armAudienceTokens?.toLowerCase() === "disabled" ? vscode.l10n.t("ACR-audience token (ARM-audience tokens are disabled)") : vscode.l10n.t("ARM-audience token"),
+    );
+    const storage = storageText(this.usages);
     if (storage) {
-      lines.push(storage);
+      appendField(tooltip, vscode.l10n.t("Storage used:"), storage);
     }
-    tooltip.appendText(lines.join("\n\n"));
     item.tooltip = tooltip;
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Azure container registry"), arm.name, item.description);
     return item;
   }
 }
 
-/** "Storage: 1.5 GiB of 100 GiB included (2%)", from the `Size` usage. */
-export function storageLine(usages: readonly ArmUsage[] | undefined): string | undefined {
+/** "1.5 GB of 100 GB included in the SKU (2%)", from the `Size` usage. */
+export function storageText(usages: readonly ArmUsage[] | undefined): string | undefined {
   const size = usages?.find((u) => u.name === "Size" && u.unit === "Bytes");
   if (!size || size.currentValue === undefined) {
     return undefined;
   }
   if (!size.limit) {
-    return vscode.l10n.t("Storage used: {0}", formatBytes(size.currentValue));
+    return formatBytes(size.currentValue);
   }
   const percent = Math.round((size.currentValue / size.limit) * 100);
-  return vscode.l10n.t("Storage used: {0} of {1} included in the SKU ({2}%)", formatBytes(size.currentValue), formatBytes(size.limit), percent);
+  return vscode.l10n.t("{0} of {1} included in the SKU ({2}%)", formatBytes(size.currentValue), formatBytes(size.limit), percent);
 }

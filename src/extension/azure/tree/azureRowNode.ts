@@ -2,6 +2,7 @@
 // that there is nothing), each with the action that fixes it.
 
 import * as vscode from "vscode";
+import { accessibleRow } from "../../tree/tooltips";
 import { TreeNode } from "../../tree/treeNode";
 import { AzureSignInRequiredError, isArmError, isArmNetworkError } from "../errors";
 import type { AzureAccount } from "../sessionSource";
@@ -68,6 +69,7 @@ export class AzureRowNode extends TreeNode {
     if (action.command) {
       item.command = { command: action.command, title: action.title(), arguments: [this] };
     }
+    item.accessibilityInformation = accessibleRow(action.error ? vscode.l10n.t("Error") : vscode.l10n.t("Note"), this.options.label, this.options.description);
     return item;
   }
 }

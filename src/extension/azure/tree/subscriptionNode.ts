@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import { forEachWithConcurrency } from "../../../client/index";
+import { accessibleRow } from "../../tree/tooltips";
 import type { TreeNode } from "../../tree/treeNode";
 import { armConnection } from "../armAccess";
 import type { ArmSubscription } from "../arm/armModels";
@@ -62,6 +63,7 @@ export class SubscriptionNode extends AzureListNode {
     item.iconPath = new vscode.ThemeIcon("key");
     item.contextValue = "azureSubscription";
     item.tooltip = new vscode.MarkdownString().appendText(vscode.l10n.t("Subscription {0} ({1})", this.subscription.displayName, this.subscription.subscriptionId));
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Subscription"), this.subscription.displayName, item.description as string | undefined);
     return item;
   }
 }

@@ -3,6 +3,7 @@
 // (VS Code's `VSCODE_TENANT:<id>` scope), and narrowed by the filter setting.
 
 import * as vscode from "vscode";
+import { accessibleRow } from "../../tree/tooltips";
 import type { TreeNode } from "../../tree/treeNode";
 import { armConnection } from "../armAccess";
 import type { ArmSubscription, ArmTenant } from "../arm/armModels";
@@ -72,6 +73,7 @@ export class TenantNode extends AzureListNode {
     item.iconPath = new vscode.ThemeIcon("organization");
     item.contextValue = "azureTenant";
     item.tooltip = new vscode.MarkdownString().appendText(vscode.l10n.t("Directory {0} ({1})", tenantLabel(this.tenant), this.tenantId));
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Directory"), tenantLabel(this.tenant), item.description as string | undefined);
     return item;
   }
 }
