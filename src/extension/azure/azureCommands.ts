@@ -12,7 +12,7 @@ import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import type { AzureFeature } from "./azureFeature";
 import { SUBSCRIPTIONS_SETTING } from "./azureSettings";
-import { tenantScope } from "./sessionSource";
+import { AzureAccount, tenantScope } from "./sessionSource";
 import { AzureRegistryNode } from "./tree/azureRegistryNode";
 import { AzureRowNode } from "./tree/azureRowNode";
 import { TenantNode } from "./tree/tenantNode";
@@ -36,7 +36,7 @@ const TITLES: Record<string, () => string> = {
 };
 
 export function registerAzureCommands(services: Services, azure: AzureFeature): vscode.Disposable[] {
-  const signIn = async (options: AzureCommandOptions, account = undefined as AzureRowNode["options"]["account"]): Promise<boolean> => {
+  const signIn = async (options: AzureCommandOptions, account?: AzureAccount): Promise<boolean> => {
     await azure.show();
     const cloud = azure.cloud();
     const session = await azure.source().getSession({
