@@ -92,6 +92,41 @@ export class RegistryTlsError extends RegistryError {
   override name = "RegistryTlsError";
 }
 
+/**
+ * The registry answered with a value the library will not use: a digest, tag
+ * or repository name that breaks the grammar user input is held to (one with
+ * `../` would put another repository's path into the next URL), or a document
+ * of the wrong shape. `field` names where the value came from, e.g.
+ * `Docker-Content-Digest` or `tags/list tags[3]`.
+ */
+export class InvalidRegistryResponseError extends RegistryError {
+  override name = "InvalidRegistryResponseError";
+  constructor(
+    message: string,
+    readonly field: string,
+    init: RegistryErrorInit = {},
+  ) {
+    super(message, init);
+  }
+}
+
+/**
+ * The referrers fallback tag (`sha256-<hex>`, OCI distribution spec
+ * "Referrers Tag Schema") holds something that is not an image index, or keeps
+ * losing the referrer to concurrent writers: the spec says the client reports
+ * a failure rather than overwrite it.
+ */
+export class ReferrersTagConflictError extends RegistryError {
+  override name = "ReferrersTagConflictError";
+  constructor(
+    message: string,
+    readonly tag: string,
+    init: RegistryErrorInit = {},
+  ) {
+    super(message, init);
+  }
+}
+
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
 export class NotSupportedByRegistryError extends Error {
   override name = "NotSupportedByRegistryError";
@@ -122,7 +157,7 @@ export class InvalidInputError extends Error {
   constructor(
     readonly field: string,
     readonly value: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`Invalid ${field} ${JSON.stringify(value.length > 200 ? value.slice(0, 200) + "…" : value)}: ${reason}`);
   }

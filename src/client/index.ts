@@ -21,6 +21,8 @@ export {
   NotSupportedByRegistryError,
   DigestValidationError,
   InvalidInputError,
+  InvalidRegistryResponseError,
+  ReferrersTagConflictError,
 } from "./errors";
 export type { RegistryErrorDetail } from "./errors";
 export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";

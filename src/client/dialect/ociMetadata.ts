@@ -28,6 +28,7 @@ import { uploadBlob } from "../transfer/uploadBlob";
 import { mapWithConcurrency } from "../concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
 import { describeManifest } from "./describeManifest";
+import { registryList, registryRepositoryName, registryTag } from "../registryValues";
 
 /** HEAD/GET requests in flight at once when a page needs one per item. */
 const LOOKUP_CONCURRENCY = 8;
@@ -40,8 +41,12 @@ export class OciMetadata implements MetadataDialect {
   constructor(private readonly http: RegistryHttp) {}
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
-    const listed = await fetchListPage<{ repositories?: string[] }>(this.http, "/v2/_catalog", page, "list repositories");
-    const { names, nextUrl } = windowNames(listed.json.repositories ?? [], listed.url, listed.nextUrl);
+    const listed = await fetchListPage<{ repositories?: unknown }>(this.http, "/v2/_catalog", page, "list repositories");
+    const source = { registry: this.http.loginServer, operation: "list repositories" };
+    const repositories = registryList(listed.json.repositories, "_catalog repositories", source, (name, field) =>
+      registryRepositoryName(name, field, source),
+    );
+    const { names, nextUrl } = windowNames(repositories, listed.url, listed.nextUrl);
     return { items: names, nextUrl };
   }
 
@@ -108,9 +113,12 @@ export class OciMetadata implements MetadataDialect {
     if (filter.order) {
       throw this.notSupported("ordering tags by time");
     }
-    const listed = await fetchListPage<{ tags?: string[] | null }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
+    const listed = await fetchListPage<{ tags?: unknown }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
+    // Each name goes into a HEAD's path: held to the tag grammar first.
+    const source = { registry: this.http.loginServer, operation: "list tags" };
+    const listedTags = registryList(listed.json.tags, "tags/list tags", source, (tag, field) => registryTag(tag, field, source));
     // One HEAD per tag of this page only, however many the registry sent.
-    const { names, nextUrl } = windowNames(listed.json.tags ?? [], listed.url, listed.nextUrl);
+    const { names, nextUrl } = windowNames(listedTags, listed.url, listed.nextUrl);
     const tags = await mapWithConcurrency(names, LOOKUP_CONCURRENCY, (tag) =>
       this.getTagProperties(repository, tag, page.abortSignal),
     );
