@@ -4,6 +4,7 @@
 // spec, "Listing Tags" / catalog), relative or absolute, used as given.
 
 import { RegistryError } from "./errors";
+import { registryUrlProblem } from "./http/foreignOrigin";
 
 export interface PageSettings {
   /** Resume from a page returned earlier (its `continuationToken`). */
@@ -88,6 +89,11 @@ export function nextPageUrl(linkHeader: string | undefined, answeredUrl: string,
       continue;
     }
     const next = new URL(match[1], answeredUrl);
+    const problem = registryUrlProblem(next, registryOrigin);
+    if (problem) {
+      throw new RegistryError(`${registry} answered with a paging Link the client will not use: ${problem}; not followed`);
+    }
+    // Stricter than the rule for other URLs: a list's next page is on the registry itself.
     if (next.origin !== registryOrigin) {
       throw new RegistryError(`${registry} answered with a paging Link to another host (${next.origin}); not followed`);
     }
