@@ -2,7 +2,7 @@
 // `errors[]` body, OCI distribution spec "Error Codes"), the status, the
 // method and a redacted URL; subclasses exist for what callers branch on.
 
-import { redactUrl } from "./redact";
+import { redactUrl, scrubError } from "./redact";
 
 /** One entry of the registry's `{"errors":[...]}` body. */
 export interface RegistryErrorDetail {
@@ -33,7 +33,8 @@ export class RegistryError extends Error {
   readonly errors: RegistryErrorDetail[];
 
   constructor(message: string, init: RegistryErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // A cause may be core's RestError, which keeps the raw request (Authorization included): only a scrubbed copy is kept.
+    super(message, init.cause === undefined ? undefined : { cause: scrubError(init.cause) });
     this.statusCode = init.statusCode;
     this.method = init.method;
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
