@@ -66,6 +66,8 @@ export class RegistryHttp {
     readonly loginServer: string,
     private readonly pipeline: Pipeline,
     private readonly httpClient: HttpClient,
+    /** The client's request logger, for notes that are not one request (a tag skipped because it vanished). */
+    readonly log?: (line: string) => void,
   ) {}
 
   resolveUrl(url: string, base: string = this.origin): string {
