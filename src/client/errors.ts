@@ -31,6 +31,8 @@ export class RegistryError extends Error {
   readonly operation?: string;
   /** The registry's own error list; `code` is the first entry's code. */
   readonly errors: RegistryErrorDetail[];
+  /** Set when a repository deletion failed part of the way: what was already deleted. */
+  deletedBeforeFailure?: { deletedManifests: string[]; deletedTags: string[] };
 
   constructor(message: string, init: RegistryErrorInit = {}) {
     // A cause may be core's RestError, which keeps the raw request (Authorization included): only a scrubbed copy is kept.
@@ -126,6 +128,15 @@ export class ReferrersTagConflictError extends RegistryError {
   ) {
     super(message, init);
   }
+}
+
+/**
+ * Paging stopped because the registry's pages would never end: a `Link` back
+ * to a page already read, endless empty pages, or pages that repeat items
+ * already listed under ever-new `Link` URLs.
+ */
+export class RegistryPagingError extends RegistryError {
+  override name = "RegistryPagingError";
 }
 
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */

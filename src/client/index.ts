@@ -23,6 +23,7 @@ export {
   InvalidInputError,
   InvalidRegistryResponseError,
   ReferrersTagConflictError,
+  RegistryPagingError,
 } from "./errors";
 export type { RegistryErrorDetail } from "./errors";
 export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";

@@ -162,7 +162,8 @@ function holdsOnlyPlainValues(error: Error): boolean {
       }
       continue;
     }
-    if (key === "errors") {
+    if (key === "errors" || key === "deletedBeforeFailure") {
+      // Registry details (scrubbed below) and validated digests and tags.
       continue;
     }
     const value = descriptor.value as unknown;
