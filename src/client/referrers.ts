@@ -6,6 +6,7 @@
 
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { ReferrersTagConflictError, RegistryNotFoundError } from "./errors";
+import { raceAbort } from "./abort";
 import { RegistryHttp } from "./http/registryHttp";
 import { KeyedLock, lockFor } from "./keyedLock";
 import { getManifest, parseManifestContent, putManifest } from "./manifests";
@@ -52,7 +53,14 @@ export async function listReferrers(
 }
 
 /** Merges attempted when the fallback index keeps losing the referrer to other writers. */
-const MAX_FALLBACK_MERGES = 5;
+const MAX_FALLBACK_MERGES = 10;
+/**
+ * How long to let other clients' writes land before re-reading (plus up to as
+ * much again at random, so competing clients do not re-read in lockstep). A
+ * writer that read the index before our PUT puts its own a few milliseconds
+ * later; re-reading at once would miss that it dropped our referrer.
+ */
+const SETTLE_MS = 50;
 /** Per client: one read-modify-write of a subject's fallback index at a time. */
 const fallbackLocks = new WeakMap<object, KeyedLock>();
 
@@ -61,9 +69,11 @@ const fallbackLocks = new WeakMap<object, KeyedLock>();
  * `OCI-Subject` (so it keeps no referrers itself), adds the manifest to the
  * fallback index (spec "Pushing Manifests with Subject"). The index is a
  * read-modify-write with no conditional PUT in the spec, so: calls of this
- * client for one subject run one at a time, and after writing the index is
- * read again; if another client's write replaced ours meanwhile (our referrer
- * is missing), the merge is done again on what is there now.
+ * client for one subject run one at a time, and after writing (and letting
+ * writes in flight settle) the index is read again; if another client's write
+ * replaced ours meanwhile (our referrer is missing), the merge is done again on
+ * what is there now. Across clients this narrows the race to a writer slower
+ * than the settle time; it cannot close it without a conditional PUT.
  */
 export async function addToFallbackIndex(
   http: RegistryHttp,
@@ -79,6 +89,7 @@ export async function addToFallbackIndex(
       const manifests = (existing?.manifests ?? []).filter((d) => d.digest !== referrer.digest);
       const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...manifests, referrer] };
       await putManifest(http, repository, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX, abortSignal);
+      await raceAbort(new Promise((resolve) => setTimeout(resolve, SETTLE_MS * (1 + Math.random()))), abortSignal);
       const written = await readFallbackIndex(http, repository, subjectDigest, abortSignal);
       if (written?.manifests?.some((d) => d.digest === referrer.digest)) {
         return;
