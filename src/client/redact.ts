@@ -156,6 +156,10 @@ function holdsOnlyPlainValues(error: Error): boolean {
   }
   for (const key of Object.getOwnPropertyNames(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
+    if (key === "stack" || key === "message") {
+      // Rewritten in place; newer V8 (Node 22+) makes `stack` an own accessor.
+      continue;
+    }
     if (key === "cause") {
       if (!descriptor.configurable) {
         return false;

@@ -6,7 +6,8 @@
 
 import * as assert from "node:assert/strict";
 import * as util from "node:util";
-import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes } from "../../src/client";
+import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes, RegistryNotFoundError } from "../../src/client";
+import { scrubError } from "../../src/client/redact";
 import { json, startHostileServer, HostileServer } from "../fixtures/hostileRegistry";
 import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { readAll, sha256, streamOf } from "./helpers";
@@ -233,6 +234,16 @@ describe("secrets never leak into errors or request logs", function () {
     });
   });
 
+  it("scrubbing keeps the library's error types where the runtime makes stack an accessor (V8 in Node 22+)", function () {
+    const error = new RegistryNotFoundError(`Get manifest failed: echoed Basic ${base64(`${USER}:${PASSWORD}`)}`, { statusCode: 404 });
+    let stack = `${error.name}: ${error.message}`;
+    Object.defineProperty(error, "stack", { get: () => stack, set: (value: string) => (stack = value), configurable: true, enumerable: false });
+    const scrubbed = scrubError(error, [PASSWORD]);
+    assert.equal(scrubbed, error, "the same object, so instanceof still works");
+    assert.match(scrubbed.stack!, /echoed Basic REDACTED/);
+    errors.push(scrubbed);
+  });
+
   describe("an endpoint with user:password@", function () {
     it("never repeats the password, whatever else is wrong with it", function () {
       for (const endpoint of [
@@ -310,6 +321,7 @@ describe("secrets never leak into errors or request logs", function () {
       const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
       await expectFailure(client.getManifest("echo-basic", "v1"));
       const error = errors.at(-1) as Error & { errors: { message?: string; detail?: unknown }[] };
+      assert.ok(error instanceof RegistryNotFoundError, "scrubbing keeps the error's type");
       assert.match(error.message, /^Get manifest failed on 127\.0\.0\.1:\d+: 404 MANIFEST_UNKNOWN: no such manifest for Basic REDACTED/);
       assert.equal((error.errors[0].detail as { password?: string }).password, "REDACTED");
     });
