@@ -197,7 +197,17 @@ describe("secrets never leak into errors or request logs", function () {
         const url = new URL(req.url!, "http://x");
         const authorization = req.headers.authorization ?? "";
         if (url.pathname === "/token") {
-          // The token service resets the connection once it has the Basic credentials.
+          // The token service resets the connection once it has the Basic credentials, except for the scope that works.
+          if (url.searchParams.get("scope")?.includes("reset-signed")) {
+            return json(res, 200, { token: HOSTILE_TOKEN });
+          }
+          return req.socket.destroy();
+        }
+        if (url.pathname.startsWith("/v2/reset-signed/")) {
+          if (!authorization.startsWith("Bearer ")) {
+            return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-signed:pull"` }).end();
+          }
+          // A Bearer-signed request reset by the registry.
           return req.socket.destroy();
         }
         if (url.pathname.startsWith("/v2/reset-bearer/")) {
@@ -223,6 +233,12 @@ describe("secrets never leak into errors or request logs", function () {
       assert.ok((error as { cause?: unknown }).cause, "the cause (what the transport said) is kept, scrubbed");
       await expectFailure(client.uploadBlob("reset-basic", Buffer.from("bytes")));
       await expectFailure(client.deleteManifest("reset-basic", sha256(Buffer.from("x"))));
+    });
+
+    it("a reset after a request carrying a Bearer token leaves the token unreachable from the error", async function () {
+      const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
+      await expectFailure(client.getManifest("reset-signed", "v1"));
+      assert.match((errors.at(-1) as Error).message, /^Get manifest failed: could not reach 127\.0\.0\.1:\d+/);
     });
 
     it("a reset at the token endpoint is a failure of the token request, and does not leak the Basic password", async function () {
