@@ -56,7 +56,8 @@ export async function listReferrers(
 const MAX_FALLBACK_MERGES = 10;
 /**
  * How long to let other clients' writes land before re-reading (plus up to as
- * much again at random, so competing clients do not re-read in lockstep). A
+ * much again at random, so competing clients do not re-read in lockstep; the
+ * second check waits twice as long). A
  * writer that read the index before our PUT puts its own a few milliseconds
  * later; re-reading at once would miss that it dropped our referrer.
  */
@@ -70,7 +71,7 @@ const fallbackLocks = new WeakMap<object, KeyedLock>();
  * fallback index (spec "Pushing Manifests with Subject"). The index is a
  * read-modify-write with no conditional PUT in the spec, so: calls of this
  * client for one subject run one at a time, and after writing (and letting
- * writes in flight settle) the index is read again; if another client's write
+ * writes in flight settle) the index is read again, twice; if another client's write
  * replaced ours meanwhile (our referrer is missing), the merge is done again on
  * what is there now. Across clients this narrows the race to a writer slower
  * than the settle time; it cannot close it without a conditional PUT.
@@ -89,9 +90,7 @@ export async function addToFallbackIndex(
       const manifests = (existing?.manifests ?? []).filter((d) => d.digest !== referrer.digest);
       const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...manifests, referrer] };
       await putManifest(http, repository, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX, abortSignal);
-      await raceAbort(new Promise((resolve) => setTimeout(resolve, SETTLE_MS * (1 + Math.random()))), abortSignal);
-      const written = await readFallbackIndex(http, repository, subjectDigest, abortSignal);
-      if (written?.manifests?.some((d) => d.digest === referrer.digest)) {
+      if (await stillListed(http, repository, subjectDigest, referrer.digest, abortSignal)) {
         return;
       }
     }
@@ -101,6 +100,28 @@ export async function addToFallbackIndex(
       { operation: "set manifest" },
     );
   });
+}
+
+/**
+ * Whether the referrer is still in the fallback index after writes in flight
+ * had time to land: checked twice, after one settle time and after two more,
+ * so a competing writer whose PUT was slow (a loaded registry) is noticed too.
+ */
+async function stillListed(
+  http: RegistryHttp,
+  repository: string,
+  subjectDigest: string,
+  referrerDigest: string,
+  abortSignal?: AbortSignalLike,
+): Promise<boolean> {
+  for (const settles of [1, 2]) {
+    await raceAbort(new Promise((resolve) => setTimeout(resolve, settles * SETTLE_MS * (1 + Math.random()))), abortSignal);
+    const written = await readFallbackIndex(http, repository, subjectDigest, abortSignal);
+    if (!written?.manifests?.some((d) => d.digest === referrerDigest)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The fallback index, undefined when the tag does not exist; anything but an index there is a conflict, never overwritten. */
