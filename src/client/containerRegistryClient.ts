@@ -100,7 +100,7 @@ export class ContainerRegistryClient {
       tokens,
       options.audience ?? DEFAULT_ACR_AUDIENCE,
     );
-    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient);
+    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient, options.logRequest);
   }
 
   /** What this registry can do beyond the OCI API; probed on first use and cached. */
