@@ -1,0 +1,63 @@
+// ESLint flat config. The type-aware rules need the TypeScript program, so they run on the
+// TypeScript sources only (through the project service: each file is checked with the tsconfig
+// that builds it, e.g. bench/tsconfig.json for the benchmark); the few plain JavaScript files get
+// the syntax-only rules.
+import js from "@eslint/js";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: ["out/**", "dist/**", ".cache/**", "node_modules/**", ".test-artifacts/**", ".vscode-test/**", "bench-results/**"],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+  },
+  js.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "import-x": importX },
+    settings: {
+      // Without these, import-x treats .ts files as foreign and follows no import through them.
+      "import-x/extensions": [".ts", ".js"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json", ".node"] })],
+    },
+    rules: {
+      // A promise nobody awaits loses its rejection (an unhandled rejection, or a silent failure).
+      "@typescript-eslint/no-floating-promises": "error",
+      // A promise where a boolean or a void callback is expected (if (promise), an async listener).
+      "@typescript-eslint/no-misused-promises": "error",
+      // Type-only imports are erased: the bundle and the lazy activation load no module for them.
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-import-type-side-effects": "error",
+      // Unused names are tsc's job (noUnusedLocals, noUnusedParameters): one report, not two.
+      "@typescript-eslint/no-unused-vars": "off",
+      // Cycles make module initialisation order-dependent and blur the layering.
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-self-import": "error",
+      "import-x/no-duplicates": "error",
+      // Cheap checks that catch real mistakes.
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+      "@typescript-eslint/prefer-promise-reject-errors": "error",
+      "@typescript-eslint/return-await": ["error", "in-try-catch"],
+      eqeqeq: ["error", "always", { null: "ignore" }],
+      "no-console": "off",
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+    },
+  },
+  {
+    files: ["**/*.mjs"],
+    languageOptions: { sourceType: "module" },
+  },
+);
