@@ -370,7 +370,7 @@ describe("hostile and broken registries", function () {
             req.socket.destroy();
           }
         });
-        req.on("end", () => {
+        return req.on("end", () => {
           if (req.method === "PATCH") {
             return res.writeHead(202, { Location: "/upload/1?_state=opaque-3", Range: `0-${stored.length - 1}` }).end();
           }
@@ -598,7 +598,7 @@ describe("hostile and broken registries", function () {
         if (req.headers.authorization !== "Bearer realm-token-abcdef") {
           return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm.url}/token",service="hostile",scope="repository:app:pull"` }).end();
         }
-        res.writeHead(200, { "Content-Length": "0" }).end();
+        return res.writeHead(200, { "Content-Length": "0" }).end();
       });
       assert.equal(await clientFor(registry, {}, { username: USER, password: PASSWORD }).blobExists("app", sha256(blob)), true);
       assert.deepEqual(
@@ -624,7 +624,7 @@ describe("hostile and broken registries", function () {
         if (req.method === "HEAD") {
           return res.writeHead(404).end();
         }
-        res.writeHead(202, { Location: "http://storage.example.invalid/upload?sig=abc" }).end();
+        return res.writeHead(202, { Location: "http://storage.example.invalid/upload?sig=abc" }).end();
       });
       await assert.rejects(clientFor(registry).uploadBlob("app", Buffer.from("data")), (error: unknown) => {
         assert.ok(error instanceof RegistryError);

@@ -27,7 +27,7 @@ export class RegistryNode extends PagedListNode {
 
   constructor(
     readonly registry: SavedRegistry,
-    private readonly ctx: TreeContext,
+    ctx: TreeContext,
   ) {
     super();
     this.id = `registry:${registry.id}`;

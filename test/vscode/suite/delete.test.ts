@@ -110,7 +110,7 @@ describe("delete commands", function () {
       registry: registryId,
       repository: "del/app",
       reference: digests.palette,
-      confirm: (message: string, detail: string) => (asked.push(detail), true),
+      confirm: (_message: string, detail: string) => (asked.push(detail), true),
     });
     assert.match(asked[0], /Its tag goes with it:\n {2}• palette\n/);
     assert.strictEqual(await manifestStatus(registry, "del/app", digests.palette), 404);
