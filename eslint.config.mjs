@@ -50,6 +50,11 @@ export default tseslint.config(
     },
   },
   {
+    // Ambient globals are declared with var, as lib.*.d.ts does, so that declarations merge.
+    files: ["**/*.d.ts"],
+    rules: { "no-var": "off" },
+  },
+  {
     files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
     languageOptions: {
       sourceType: "commonjs",
