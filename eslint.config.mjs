@@ -33,7 +33,8 @@ export default tseslint.config(
       // A promise where a boolean or a void callback is expected (if (promise), an async listener).
       "@typescript-eslint/no-misused-promises": "error",
       // Type-only imports are erased: the bundle and the lazy activation load no module for them.
-      "@typescript-eslint/consistent-type-imports": "error",
+      // Mixed imports are fixed in place (`import { a, type B }`), all-type ones become `import type`.
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-import-type-side-effects": "error",
       // Unused names are tsc's job (noUnusedLocals, noUnusedParameters): one report, not two.
       "@typescript-eslint/no-unused-vars": "off",

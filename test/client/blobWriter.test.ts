@@ -11,8 +11,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { blobWriterWorker, BlobWriterWorkerConfig } from "../../src/client/transfer/blobWriterWorker";
-import { HashingWriterPool, WorkerFileWriter } from "../../src/client/transfer/hashingWriterPool";
+import { blobWriterWorker, type BlobWriterWorkerConfig } from "../../src/client/transfer/blobWriterWorker";
+import { HashingWriterPool, type WorkerFileWriter } from "../../src/client/transfer/hashingWriterPool";
 import { StaggeredStart } from "../../src/client/transfer/staggeredStart";
 
 const MiB = 1024 * 1024;

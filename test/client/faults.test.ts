@@ -6,15 +6,15 @@
 
 import * as assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
-import { createDefaultHttpClient, HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import {
   ContainerRegistryClient,
-  ContainerRegistryClientOptions,
+  type ContainerRegistryClientOptions,
   RegistryError,
   RegistryTimeoutError,
 } from "../../src/client";
-import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { randomBytes, readAll, sha256, streamOf } from "./helpers";
 
 /** Faults injected over the whole file, for the README's count. */

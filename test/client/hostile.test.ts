@@ -5,18 +5,18 @@
 // the client stopped reading (bounded memory) and that nothing hangs.
 
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
+import type * as http from "node:http";
 import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,
-  ContainerRegistryClientOptions,
+  type ContainerRegistryClientOptions,
   DigestValidationError,
   RegistryAuthenticationError,
   RegistryError,
   RegistryNotFoundError,
   ResponseTooLargeError,
 } from "../../src/client";
-import { HostileServer, json, readRequestBody, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
+import { type HostileServer, json, readRequestBody, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
 import { randomBytes, readAll, sha256 } from "./helpers";
 
 /** Hostile responses served over the whole file, for the README's count. */

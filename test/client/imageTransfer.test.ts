@@ -8,12 +8,12 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
 import { BufferReleaser } from "../../src/client/http/bufferRelease";
-import { AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
-import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
+import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
 
 interface Layout {

@@ -6,9 +6,9 @@
 
 import * as assert from "node:assert/strict";
 import * as util from "node:util";
-import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes } from "../../src/client";
-import { json, startHostileServer, HostileServer } from "../fixtures/hostileRegistry";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { ContainerRegistryClient, type ContainerRegistryClientOptions, MediaTypes } from "../../src/client";
+import { json, startHostileServer, type HostileServer } from "../fixtures/hostileRegistry";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { readAll, sha256, streamOf } from "./helpers";
 
 const USER = "secret-user";

@@ -18,13 +18,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Browser, chromium, Locator, Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { formatSize, packageExtension, repoRoot } from "../../scripts/package";
 import { seedAcr, seedDistribution } from "../../scripts/start/sampleContent";
-import { installVsix, serverEnv, startVsCodeServer, VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
-import { AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
+import { installVsix, serverEnv, startVsCodeServer, type VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
+import { type AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
 import { getFreePort } from "../fixtures/freePort";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { ensureCodeServer } from "../vscode/ensureCodeServer";
 
 const ADMIN = { username: "acradmin", password: "e2e-admin-pass" };

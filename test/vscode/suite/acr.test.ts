@@ -6,9 +6,9 @@
 
 import * as assert from "assert";
 import * as vscode from "vscode";
-import { AcrStandIn, API_VERSION, fakeEntraEnv, startAcrStandIn } from "../../fixtures/acrStandIn";
+import { type AcrStandIn, API_VERSION, fakeEntraEnv, startAcrStandIn } from "../../fixtures/acrStandIn";
 import { setEnv } from "../../fixtures/acr/entra";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, setPageSize } from "./extensionTestHelpers";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";

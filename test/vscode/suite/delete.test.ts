@@ -3,7 +3,7 @@
 // afterwards, and that the node leaves the tree.
 
 import * as assert from "assert";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, label, labels, manifestWithTag, registryNode } from "./extensionTestHelpers";
 

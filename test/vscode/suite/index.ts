@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as util from "util";
 import Mocha from "mocha";
-import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, SuiteResults, writeResults } from "../results";
+import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, type SuiteResults, writeResults } from "../results";
 
 function findTests(dir: string): string[] {
   const found: string[] = [];

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as vscode from "vscode";
 import type { ContinuablePage, PageSettings } from "../../../src/client/index";
 import { PagedChildren, TreeNode } from "../../../src/extension/tree/treeNode";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { connect, disconnectAll, getApi } from "./extensionTestHelpers";
 
 class Item extends TreeNode {

@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
-import { FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
 
