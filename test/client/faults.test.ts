@@ -37,7 +37,7 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
   function blobGets(): { range?: string; status?: number; fault?: string }[] {
     return proxy.requests
       .filter((r) => r.method === "GET" && BLOB_PATH.test(r.path))
-      .map((r) => ({ range: r.headers.range as string | undefined, status: r.status, fault: r.fault }));
+      .map((r) => ({ range: r.headers.range, status: r.status, fault: r.fault }));
   }
 
   before(async function () {

@@ -356,7 +356,7 @@ describe("hostile and broken registries", function () {
         if (req.method === "DELETE") {
           return res.writeHead(204).end();
         }
-        const range = req.headers["content-range"] as string | undefined;
+        const range = req.headers["content-range"];
         if (range) {
           contentRanges.push(range);
           if (Number(range.split("-")[0]) !== stored.length) {
@@ -378,7 +378,7 @@ describe("hostile and broken registries", function () {
           if (digest !== sha256(stored)) {
             return json(res, 400, { errors: [{ code: "DIGEST_INVALID", message: "digest did not match" }] });
           }
-          res.writeHead(201, { "Docker-Content-Digest": digest! }).end();
+          res.writeHead(201, { "Docker-Content-Digest": digest }).end();
         });
       });
       return { server, stored: () => stored, contentRanges };
