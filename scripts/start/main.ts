@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     (stopping ??= (async () => {
       server?.stop();
       await standIn?.stop().catch(() => undefined);
-      await Promise.all([local?.stop(), acrUpstream?.stop()].map((p) => p?.catch(() => undefined)));
+      await Promise.all([local?.stop(), acrUpstream?.stop()].map((p) => p?.catch(() => undefined) ?? Promise.resolve()));
       fs.rmSync(tmp, { recursive: true, force: true });
     })());
   // Installed before the fixtures start, so theirs (exit on SIGTERM/SIGHUP) stay out of the way.

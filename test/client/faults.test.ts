@@ -123,7 +123,7 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
           const body = response.readableStreamBody;
           if (body) {
             const hidden = new PassThrough();
-            body.on("error", (error) => hidden.destroy(error));
+            body.on("error", (error: Error) => hidden.destroy(error));
             response.readableStreamBody = body.pipe(hidden);
           }
           return response;

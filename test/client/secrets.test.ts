@@ -38,6 +38,8 @@ function errorStrings(error: unknown): string[] {
   let current: unknown = error;
   while (current && typeof current === "object" && !seen.has(current)) {
     seen.add(current);
+    // String() of whatever was thrown, as a log line would print it (an Error's toString).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     strings.push(String(current), JSON.stringify(current) ?? "", util.inspect(current, { depth: 8 }));
     for (const key of Object.getOwnPropertyNames(current)) {
       try {

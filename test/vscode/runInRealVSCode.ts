@@ -145,7 +145,7 @@ async function main(): Promise<number> {
   process.once("SIGTERM", onSignal);
 
   let timer: NodeJS.Timeout | undefined;
-  let code = 1;
+  let code: number;
   const workbenchLogFile = path.join(artifactsDir, "vscode-workbench.log");
   const workbenchLog = fs.createWriteStream(workbenchLogFile);
   try {

@@ -73,7 +73,7 @@ export function run(): Promise<void> {
     } catch (error) {
       // A test file that throws while loading ends up here.
       unmark();
-      reject(error);
+      reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
 }
