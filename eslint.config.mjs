@@ -3,10 +3,11 @@
 // that builds it, e.g. bench/tsconfig.json for the benchmark); the few plain JavaScript files get
 // the syntax-only rules.
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ["out/**", "dist/**", ".cache/**", "node_modules/**", ".test-artifacts/**", ".vscode-test/**", "bench-results/**"],
   },
@@ -43,16 +44,23 @@ export default tseslint.config(
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "import-x/no-self-import": "error",
       "import-x/no-duplicates": "error",
+      // A package imported but not in package.json works only while something else pulls it in.
+      "import-x/no-extraneous-dependencies": "error",
+      // Deprecated APIs (VS Code's, Node's) named in their own types.
+      "@typescript-eslint/no-deprecated": "error",
       // An async function without await still turns a throw into a rejection; dropping `async` to
       // please this rule would make such throws synchronous, a worse bug than the one it flags.
       "@typescript-eslint/require-await": "off",
       // Cheap checks that catch real mistakes.
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
-      "@typescript-eslint/prefer-promise-reject-errors": "error",
       "@typescript-eslint/return-await": ["error", "in-try-catch"],
       eqeqeq: ["error", "always", { null: "ignore" }],
-      "no-console": "off",
     },
+  },
+  {
+    // What ships (the bundle, the library) uses dependencies only, never a devDependency.
+    files: ["src/**/*.ts"],
+    rules: { "import-x/no-extraneous-dependencies": ["error", { devDependencies: false }] },
   },
   {
     // Ambient globals are declared with var, as lib.*.d.ts does, so that declarations merge.
