@@ -64,7 +64,7 @@ async function list(registry: RunningRegistry, args: string[]): Promise<Omit<Lis
     env: { ...process.env, NODE_EXTRA_CA_CERTS: registry.caCertPath! },
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout.trim());
+  return JSON.parse(stdout.trim()) as Omit<ListingRow, "what">;
 }
 
 export async function runListingBench(): Promise<ListingResults> {

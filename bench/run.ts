@@ -264,7 +264,11 @@ async function main(): Promise<void> {
   const versions = {
     skopeo: await versionOf("skopeo", ["--version"]),
     registry: await versionOf("docker-registry", ["--version"]),
-    azure: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@azure", "container-registry", "package.json"), "utf8")).version as string,
+    azure: (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@azure", "container-registry", "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version,
   };
   const { samples, checks } = process.env.BENCH_SKIP_TRANSFER === "1" ? { samples: [], checks: {} } : await transferBench();
   const summary: Record<string, Record<string, number>> = {};

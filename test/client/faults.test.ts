@@ -6,15 +6,15 @@
 
 import * as assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
-import { createDefaultHttpClient, HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import {
   ContainerRegistryClient,
-  ContainerRegistryClientOptions,
+  type ContainerRegistryClientOptions,
   RegistryError,
   RegistryTimeoutError,
 } from "../../src/client";
-import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { randomBytes, readAll, sha256, streamOf } from "./helpers";
 
 /** Faults injected over the whole file, for the README's count. */
@@ -37,7 +37,7 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
   function blobGets(): { range?: string; status?: number; fault?: string }[] {
     return proxy.requests
       .filter((r) => r.method === "GET" && BLOB_PATH.test(r.path))
-      .map((r) => ({ range: r.headers.range as string | undefined, status: r.status, fault: r.fault }));
+      .map((r) => ({ range: r.headers.range, status: r.status, fault: r.fault }));
   }
 
   before(async function () {
@@ -123,7 +123,7 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
           const body = response.readableStreamBody;
           if (body) {
             const hidden = new PassThrough();
-            body.on("error", (error) => hidden.destroy(error));
+            body.on("error", (error: Error) => hidden.destroy(error));
             response.readableStreamBody = body.pipe(hidden);
           }
           return response;

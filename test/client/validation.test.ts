@@ -3,7 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,

@@ -2,9 +2,9 @@
 // get with digest checks, put, resolve a tag to a digest, delete by digest.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { DigestValidationError, InvalidRegistryResponseError, RegistryError, ResponseTooLargeError } from "../errors";
+import { DigestValidationError, InvalidRegistryResponseError, ResponseTooLargeError } from "../errors";
 import { digestOf, sha256Digest } from "../digest";
-import { discardBody, RegistryHttp } from "../http/registryHttp";
+import { RegistryHttp } from "../http/registryHttp";
 import { destroyBody, readBodyCapped } from "../http/readBody";
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_MANIFEST } from "../mediaTypes";
 import type { GetManifestResult, OciManifestLike } from "../models";
