@@ -42,6 +42,16 @@ interface Sample {
   cpuSeconds?: number;
   /** CPU seconds the registry spent meanwhile (it shares the 2 cores with the client). */
   registryCpuSeconds?: number;
+  /** What the client printed last as JSON (floorClient.ts: its hashing seconds). */
+  output?: Record<string, unknown>;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    return undefined;
+  }
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -231,13 +241,13 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
           let registryCpu = cpuSecondsOf(registry.pid);
           const push = await measure(...clientCommand(client, "push", ctx, reference, imageDir));
           const pushRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu });
+          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu, output: lastJsonLine(push.stdout) });
           await sync();
           const pullDir = path.join(workDir, `pull-${client}-${round}`);
           registryCpu = cpuSecondsOf(registry.pid);
           const pull = await measure(...clientCommand(client, "pull", ctx, reference, pullDir));
           const pullRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu });
+          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu, output: lastJsonLine(pull.stdout) });
           if (client !== "floor") {
             // The floor client drops what it receives (floorClient.ts).
             checkPulled(pullDir, image, client);
