@@ -46,7 +46,7 @@ function seedRepositories(registry: RunningRegistry, from: number, to: number): 
   }
 }
 
-function seedTags(registry: RunningRegistry, repository: string, digest: string, count: number): void {
+export function seedTags(registry: RunningRegistry, repository: string, digest: string, count: number): void {
   const tags = path.join(registry.storageDir, REPOSITORIES, repository, "_manifests", "tags");
   const hex = digest.slice("sha256:".length);
   for (let i = 0; i < count; i++) {
