@@ -6,7 +6,7 @@
 import { RegistryAuthenticator } from "../../src/client/auth/registryAuthenticator";
 import type { RegistryCredential } from "../../src/client/auth/credentials";
 import { TokenEndpointClient } from "../../src/client/auth/tokenEndpoint";
-import { createRegistryPipeline, createTokenPipeline, TransportOptions } from "../../src/client/http/createRegistryPipeline";
+import { createRegistryPipeline, createTokenPipeline, TransportOptions } from "../../src/client/pipeline";
 import { RegistryHttp } from "../../src/client/http/registryHttp";
 import { FakeHandler, FakeHttpClient } from "./fakeHttpClient";
 

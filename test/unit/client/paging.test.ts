@@ -128,8 +128,8 @@ describe("withPageSize", function () {
   it("refuses a size that is not a positive whole number", function () {
     for (const size of [0, -1, 1.5, Number.NaN]) {
       assert.throws(() => withPageSize(new URL(`${ORIGIN}/v2/_catalog`), size), {
-        name: "RangeError",
-        message: `maxPageSize must be a positive whole number, not ${size}`,
+        name: "InvalidInputError",
+        message: `Invalid maxPageSize "${size}": must be a positive whole number`,
       });
     }
   });

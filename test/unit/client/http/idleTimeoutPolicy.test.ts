@@ -11,7 +11,7 @@ import { createEmptyPipeline, createPipelineRequest, PipelineRequest } from "@az
 import { RegistryTimeoutError } from "../../../../src/client/errors";
 import { idleTimeoutPolicy } from "../../../../src/client/http/idleTimeoutPolicy";
 import { requestContext } from "../../../../src/client/http/requestContext";
-import { ALL_STATUSES } from "../../../../src/client/http/requestShape";
+import { ALL_STATUSES } from "../../../../src/client/http/allStatuses";
 import { FakeHandler, FakeHttpClient } from "../../fakeHttpClient";
 
 const BLOB_URL = "https://registry.example/v2/app/blobs/sha256:abc?_state=secret";

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import { RegistryAuthenticationError, RegistryError } from "../../../../src/client/errors";
-import { requestKind } from "../../../../src/client/http/challengeAuthPolicy";
+import { requestKind } from "../../../../src/client/auth/challengeAuthPolicy";
 import { json, SentRequest } from "../../fakeHttpClient";
 import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 
