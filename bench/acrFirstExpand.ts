@@ -84,6 +84,7 @@ async function main(): Promise<void> {
         for await (const page of client.listManifestProperties("demo/many-tags", { order: "LastUpdatedOnDescending" }).byPage({ maxPageSize: 100 })) {
           return page;
         }
+        return undefined;
       });
       process.stdout.write(`  requests the client sent (ms since start, line):\n${lines.join("\n")}\n`);
     }

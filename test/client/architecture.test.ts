@@ -37,6 +37,8 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "redact.ts",
       "reference.ts",
       "registryValues.ts",
+      // Ambient types only (WebAssembly.Memory, without the DOM lib).
+      "webAssembly.d.ts",
     ],
   },
   // The store interfaces and the copy routine: they know no wire and no disk.
