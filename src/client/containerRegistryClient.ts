@@ -4,18 +4,17 @@
 // the dialect (ACR's metadata API or plain OCI), and delegates.
 
 import type { TokenCredential } from "@azure/core-auth";
-import { isTokenCredential, isUsernamePassword, RegistryCredential } from "./auth/credentials";
+import { isTokenCredential, isUsernamePassword } from "./auth/credentials";
 import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuthenticator";
 import { TokenEndpointClient } from "./auth/tokenEndpoint";
-import { createDialect, detectRegistryKind, RegistryKind } from "./dialect/detectDialect";
+import { createDialect, detectRegistryKind, type RegistryKind } from "./dialect/detectDialect";
 import type { MetadataDialect } from "./dialect/metadataDialect";
-import { parseEndpoint, RegistryEndpoint } from "./endpoint";
+import { parseEndpoint, type RegistryEndpoint } from "./endpoint";
 import { InvalidInputError } from "./errors";
-import { createHttpClient, createRegistryPipeline, createTokenPipeline, TransportOptions } from "./http/createRegistryPipeline";
+import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions } from "./pipeline";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
-import { sha256Digest } from "./digest";
-import { deleteManifestByDigest, getManifest, putManifest, resolveDigest } from "./manifests";
+import { deleteManifestByDigest, getManifest, resolveDigest } from "./registry/manifests";
 import { OCI_MANIFEST } from "./mediaTypes";
 import type {
   ArtifactManifestProperties,
@@ -38,15 +37,31 @@ import type {
   UploadBlobResult,
   UsernamePasswordCredential,
 } from "./models";
-import { addToFallbackIndex, listReferrers, ListReferrersOptions } from "./referrers";
-import { createPagedIterator, PagedAsyncIterableIterator } from "./paging";
+import { listReferrers, type ListReferrersOptions } from "./registry/referrers";
+import { RepositoryStore, type RepositoryStoreOptions } from "./registry/repositoryStore";
+import { parseManifestObject, storeManifest } from "./registry/storeManifest";
+import { createPagedIterator, type PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
-import { blobExists, deleteBlob } from "./transfer/blobPaths";
-import { downloadBlob } from "./transfer/downloadBlob";
-import { uploadBlob } from "./transfer/uploadBlob";
-import type { UploadBlobData } from "./transfer/blobSource";
-import type { ImageSource } from "./transfer/imageLayout";
-import { ManifestAccess, pullImage, PullImageOptions, PullImageResult, pushImage, PushImageOptions, PushImageResult } from "./transfer/imageTransfer";
+import { blobExists, deleteBlob } from "./registry/blobPaths";
+import { downloadBlob } from "./registry/downloadBlob";
+import { uploadBlob } from "./registry/uploadBlob";
+import type { UploadBlobData } from "./blobSource";
+import type { ImageSource } from "./layout/imageLayout";
+import type { ArtifactFile } from "./layout/fileArtifact";
+import {
+  pullImage,
+  type PullBlobsOptions,
+  type PullImageOptions,
+  type PullImageResult,
+  pullToFolder,
+  type PullToFolderResult,
+  pushFiles,
+  type PushFilesOptions,
+  type PushFilesResult,
+  pushImage,
+  type PushImageOptions,
+  type PushImageResult,
+} from "./transfers";
 
 export interface ContainerRegistryClientOptions extends TransportOptions {
   /** Entra audience for ACR's token exchange. The default value is `https://containerregistry.azure.net`. */
@@ -80,12 +95,12 @@ export class ContainerRegistryClient {
     const httpClient = createHttpClient(options);
     const tokens = new TokenEndpointClient(createTokenPipeline(options), httpClient, this.loginServer);
     const authenticator = new RegistryAuthenticator(
-      credential as RegistryCredential | undefined,
+      credential,
       this.endpoint,
       tokens,
       options.audience ?? DEFAULT_ACR_AUDIENCE,
     );
-    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient);
+    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient, options.logRequest);
   }
 
   /** What this registry can do beyond the OCI API; probed on first use and cached. */
@@ -231,25 +246,10 @@ export class ContainerRegistryClient {
       validateTag(options.tag);
     }
     const content = manifest instanceof Uint8Array ? manifest : Buffer.from(JSON.stringify(manifest));
-    const mediaType = options.mediaType ?? declaredMediaType(manifest, content) ?? OCI_MANIFEST;
-    const { digest, ociSubject } = await putManifest(
-      this.http,
-      repository,
-      options.tag ?? sha256Digest(content),
-      content,
-      mediaType,
-      options.abortSignal,
-    );
-    const parsed = parsedManifest(manifest, content);
-    if (parsed?.subject && !ociSubject) {
-      await addToFallbackIndex(
-        this.http,
-        repository,
-        parsed.subject.digest,
-        { mediaType, digest, size: content.byteLength, artifactType: parsed.artifactType ?? parsed.config?.mediaType, annotations: parsed.annotations },
-        options.abortSignal,
-      );
-    }
+    const parsed = manifest instanceof Uint8Array ? parseManifestObject(content) : (manifest as OciManifestLike);
+    const declared = typeof parsed?.mediaType === "string" ? parsed.mediaType : undefined;
+    const mediaType = options.mediaType ?? declared ?? OCI_MANIFEST;
+    const digest = await storeManifest(this.http, repository, content, mediaType, options.tag, options.abortSignal, parsed);
     return { digest };
   }
 
@@ -270,7 +270,7 @@ export class ContainerRegistryClient {
     return getManifest(this.http, repository, tagOrDigest, options.abortSignal);
   }
 
-  // --- Whole-image transfer (transfer/imageTransfer.ts) ---------------------
+  // --- Whole-image transfer (transfers.ts, one copy between content stores each) ---
 
   /**
    * Pushes an image from an OCI layout directory (or a manifest and its blob
@@ -283,9 +283,22 @@ export class ContainerRegistryClient {
     if (options.tag !== undefined) {
       validateTag(options.tag);
     }
-    const mountFrom = options.mountFrom ?? this.pushedRepositories.filter((name) => name !== repository);
-    const result = await pushImage(this.http, this.manifestAccess(repository, options), repository, source, { ...options, mountFrom });
-    this.pushedRepositories = [repository, ...this.pushedRepositories.filter((name) => name !== repository)].slice(0, 8);
+    const result = await pushImage(this.http, repository, source, { ...options, mountFrom: this.mountCandidates(repository, options.mountFrom) });
+    this.rememberPushedTo(repository);
+    return result;
+  }
+
+  /**
+   * Pushes local files as an OCI artifact: one layer per file named by its
+   * title annotation, the empty config, the manifest (under `tag`).
+   */
+  async pushFiles(repository: string, files: readonly ArtifactFile[], options: PushFilesOptions = {}): Promise<PushFilesResult> {
+    validateRepositoryName(repository);
+    if (options.tag !== undefined) {
+      validateTag(options.tag);
+    }
+    const result = await pushFiles(this.http, repository, files, { ...options, mountFrom: this.mountCandidates(repository, options.mountFrom) });
+    this.rememberPushedTo(repository);
     return result;
   }
 
@@ -293,17 +306,47 @@ export class ContainerRegistryClient {
   async pullImage(repository: string, tagOrDigest: string, layoutDir: string, options: PullImageOptions = {}): Promise<PullImageResult> {
     validateRepositoryName(repository);
     validateTagOrDigest(tagOrDigest);
-    return pullImage(this.http, this.manifestAccess(repository, options), repository, tagOrDigest, layoutDir, options);
+    return pullImage(this.http, repository, tagOrDigest, layoutDir, options);
   }
 
+  /**
+   * Pulls one image manifest into a folder: manifest.json, config.json and
+   * the layers named by their titles where safe (planFolderFiles). Pass the
+   * result of getManifest to pull what was already fetched without fetching
+   * it again. Files get their names only once every blob checked out.
+   */
+  async pullToFolder(repository: string, manifest: string | GetManifestResult, folder: string, options: PullBlobsOptions = {}): Promise<PullToFolderResult> {
+    validateRepositoryName(repository);
+    if (typeof manifest === "string") {
+      validateTagOrDigest(manifest);
+    } else {
+      validateDigest(manifest.digest);
+    }
+    return pullToFolder(this.http, repository, manifest, folder, options);
+  }
+
+  /**
+   * One repository of this registry as a content store, source and target
+   * of copyContent (e.g. to copy an image between registries:
+   * `copyContent(a.repositoryStore("x"), b.repositoryStore("y"), "v1", { tag: "v1" })`).
+   */
+  repositoryStore(repository: string, options: RepositoryStoreOptions = {}): RepositoryStore {
+    validateRepositoryName(repository);
+    for (const from of options.mountFrom ?? []) {
+      validateRepositoryName(from);
+    }
+    return new RepositoryStore(this.http, repository, options);
+  }
+
+  /** Repositories pushed to lately (most recent first), offered as mounts to the next push. */
   private pushedRepositories: string[] = [];
 
-  private manifestAccess(repository: string, options: OperationOptions): ManifestAccess {
-    return {
-      putManifest: async (content, mediaType, tag) =>
-        (await this.setManifest(repository, content, { tag, mediaType, abortSignal: options.abortSignal })).digest,
-      getManifest: (tagOrDigest) => this.getManifest(repository, tagOrDigest, { abortSignal: options.abortSignal }),
-    };
+  private mountCandidates(repository: string, given: string[] | undefined): string[] {
+    return given ?? this.pushedRepositories.filter((name) => name !== repository);
+  }
+
+  private rememberPushedTo(repository: string): void {
+    this.pushedRepositories = [repository, ...this.pushedRepositories.filter((name) => name !== repository)].slice(0, 8);
   }
 
   private metadata(options: OperationOptions): Promise<MetadataDialect> {
@@ -327,18 +370,4 @@ export class ContainerRegistryClient {
   private async digestOf(repository: string, tagOrDigest: string, options: OperationOptions): Promise<string> {
     return resolveDigest(this.http, repository, tagOrDigest, options.abortSignal);
   }
-}
-
-function parsedManifest(manifest: object | Uint8Array, content: Uint8Array): OciManifestLike | undefined {
-  try {
-    const parsed = manifest instanceof Uint8Array ? (JSON.parse(Buffer.from(content).toString("utf8")) as unknown) : manifest;
-    return typeof parsed === "object" && parsed !== null ? (parsed as OciManifestLike) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function declaredMediaType(manifest: object | Uint8Array, content: Uint8Array): string | undefined {
-  const mediaType = parsedManifest(manifest, content)?.mediaType;
-  return typeof mediaType === "string" ? mediaType : undefined;
 }

@@ -3,13 +3,14 @@
 
 export { ContainerRegistryClient } from "./containerRegistryClient";
 export type { ContainerRegistryClientOptions } from "./containerRegistryClient";
-export type { ListReferrersOptions } from "./referrers";
+export type { ListReferrersOptions } from "./registry/referrers";
 export type { RegistryKind } from "./dialect/detectDialect";
 export { isAzureContainerRegistryHost } from "./dialect/detectDialect";
 export type { RetryOptions } from "./http/retryPolicy";
 export type { RequestLogger } from "./http/requestLogPolicy";
 export * from "./models";
 export {
+  ContainerRegistryClientError,
   RegistryError,
   RegistryAuthenticationError,
   RegistryPermissionError,
@@ -22,6 +23,9 @@ export {
   NotSupportedByRegistryError,
   DigestValidationError,
   InvalidInputError,
+  InvalidRegistryResponseError,
+  ReferrersTagConflictError,
+  RegistryPagingError,
 } from "./errors";
 export type { RegistryErrorDetail } from "./errors";
 export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";
@@ -39,10 +43,10 @@ export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
-export { fileBlobSource } from "./transfer/blobSource";
-export type { ReopenableBlobSource, UploadBlobData } from "./transfer/blobSource";
+export { fileBlobSource } from "./layout/fileBlobSource";
+export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
 export * as MediaTypes from "./mediaTypes";
-export { DEFAULT_TRANSFER_CONCURRENCY } from "./transfer/imageTransfer";
+export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/copy";
 export type {
   BlobPushOutcome,
   BlobTransferEvent,
@@ -55,6 +59,34 @@ export type {
   PushImageResult,
   PullImageOptions,
   PullImageResult,
-} from "./transfer/imageTransfer";
-export { readImageLayout, layoutBlobPath } from "./transfer/imageLayout";
-export type { ImageSource, LocalBlob } from "./transfer/imageLayout";
+  PullToFolderResult,
+  PushFilesOptions,
+  PushFilesResult,
+} from "./transfers";
+export { readImageLayout, layoutBlobPath } from "./layout/imageLayout";
+export type { ImageSource, LocalBlob } from "./layout/imageLayout";
+// Content stores and the copy routine, for moving content between any two places.
+export { copyContent } from "./content/copy";
+export type { CopyOptions, CopyResult, CopyRoot } from "./content/copy";
+export type {
+  ContentSource,
+  ContentTarget,
+  PushBlobOptions,
+  PushManifestOptions,
+  SinkFillOptions,
+  StoreOperationOptions,
+} from "./content/contentStore";
+export type { DownloadSink } from "./blobSink";
+export { InvalidDescriptorError } from "./content/descriptors";
+export type { RepositoryStore, RepositoryStoreOptions } from "./registry/repositoryStore";
+export { OciLayoutStore } from "./layout/ociLayoutStore";
+export type { OciLayoutStoreOptions } from "./layout/ociLayoutStore";
+export { FolderStore } from "./layout/folderStore";
+export type { PulledFile } from "./layout/folderStore";
+export { LocalFilesSource } from "./layout/localFilesSource";
+export { fileArtifactSource, FILE_LAYER_MEDIA_TYPE, DEFAULT_ARTIFACT_TYPE } from "./layout/fileArtifact";
+export type { ArtifactFile, FileArtifactOptions } from "./layout/fileArtifact";
+export { planFolderFiles, isSafeFileName, digestFileName, TITLE_ANNOTATION } from "./layout/folderFileNames";
+export type { PlannedFile } from "./layout/folderFileNames";
+export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
+export { UnsafeLocalPathError } from "./layout/safePaths";

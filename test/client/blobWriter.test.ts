@@ -1,4 +1,4 @@
-// The pull's writer thread (transfer/hashingWriterPool.ts and
+// The pull's writer thread (layout/hashingWriterPool.ts and
 // blobWriterWorker.ts) on the real file system: bytes land in order and whole
 // whatever the chunking, with O_DIRECT where the file system takes it and
 // ordinary writes where a direct write is refused; chunks handed over move
@@ -11,9 +11,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { blobWriterWorker, BlobWriterWorkerConfig } from "../../src/client/transfer/blobWriterWorker";
-import { HashingWriterPool, WorkerFileWriter } from "../../src/client/transfer/hashingWriterPool";
-import { StaggeredStart } from "../../src/client/transfer/staggeredStart";
+import { blobWriterWorker, BlobWriterWorkerConfig } from "../../src/client/layout/blobWriterWorker";
+import { HashingWriterPool, WorkerFileWriter } from "../../src/client/layout/hashingWriterPool";
+import { StaggeredStart } from "../../src/client/registry/staggeredStart";
 
 const MiB = 1024 * 1024;
 

@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
-import { ContainerRegistryClient, DigestValidationError, MediaTypes, readImageLayout } from "../../src/client";
+import { ContainerRegistryClient, DigestValidationError, InvalidInputError, MediaTypes, readImageLayout } from "../../src/client";
 import { BufferReleaser } from "../../src/client/http/bufferRelease";
-import { AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
-import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
+import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
 
 interface Layout {
@@ -234,7 +234,10 @@ describe("whole-image push and pull (distribution over TLS)", function () {
   it("refuses a concurrency outside 1..32 before sending anything", async function () {
     const log: string[] = [];
     const client = clientFor(registry, { logRequest: (line) => log.push(line) });
-    await assert.rejects(client.pushImage("bad/app", image.dir, { concurrency: 0 }), RangeError);
+    await assert.rejects(
+      client.pushImage("bad/app", image.dir, { concurrency: 0 }),
+      (error: unknown) => error instanceof InvalidInputError && error.field === "concurrency",
+    );
     assert.deepEqual(log, []);
   });
 });

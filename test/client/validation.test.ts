@@ -3,7 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,
@@ -14,6 +14,7 @@ import {
   validateRepositoryName,
   validateTag,
 } from "../../src/client";
+import * as client from "../../src/client";
 
 const HEX64 = "a".repeat(64);
 
@@ -65,6 +66,8 @@ const BAD_INPUT: { what: string; check: () => unknown; message: RegExp }[] = [
   { what: "endpoint with a newline and a path", check: () => parseEndpoint("registry.example.com\n/evil"), message: /without a path/ },
   { what: "plain http to a host that only starts like localhost", check: () => parseEndpoint("http://localhost.evil.example"), message: /only used for loopback/ },
   { what: "plain http to 0.0.0.0", check: () => parseEndpoint("http://0.0.0.0:5000"), message: /only used for loopback/ },
+  { what: "endpoint with credentials and a bad port (no password in the message)", check: () => parseEndpoint("https://u:hunter2@registry.example.com:99999"), message: /^Invalid registry endpoint "https:\/\/registry\.example\.com:99999": put credentials in the credential argument, not in the URL$/ },
+  { what: "endpoint with credentials and a wrong scheme (no password in the message)", check: () => parseEndpoint("ftp://u:hunter2@registry.example.com"), message: /^Invalid registry endpoint "ftp:\/\/registry\.example\.com": put credentials/ },
   { what: "reference with a space", check: () => parseReference("example.com/app :v1"), message: /Invalid repository name/ },
   { what: "empty reference", check: () => parseReference(""), message: /reference "": it is empty/ },
 ];
@@ -137,5 +140,28 @@ describe("input validation", function () {
         assert.equal(requests, 0);
       });
     }
+  });
+});
+
+describe("one root error class", function () {
+  it("every error class the library exports extends ContainerRegistryClientError", function () {
+    const errorClasses = (Object.entries(client) as [string, unknown][]).filter(
+      (entry): entry is [string, typeof Error] =>
+        typeof entry[1] === "function" && /Error$/.test(entry[0]) && (entry[1] as typeof Error).prototype instanceof Error,
+    );
+    assert.ok(errorClasses.length >= 11, `only ${errorClasses.length} error classes exported`);
+    for (const [name, value] of errorClasses) {
+      if (name !== "ContainerRegistryClientError") {
+        assert.ok(value.prototype instanceof client.ContainerRegistryClientError, `${name} does not extend ContainerRegistryClientError`);
+      }
+    }
+  });
+
+  it("a bad page size is an InvalidInputError naming the field", async function () {
+    const registry = new client.ContainerRegistryClient("http://127.0.0.1:9");
+    await assert.rejects(
+      registry.listRepositoryNames().byPage({ maxPageSize: 0 }).next(),
+      (error: unknown) => error instanceof client.InvalidInputError && error.field === "maxPageSize",
+    );
   });
 });

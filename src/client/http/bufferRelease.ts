@@ -7,9 +7,8 @@
 // again once consumed, but V8 frees them only when a collection runs, and
 // collections are rare here (little JavaScript garbage per chunk): tens of MB
 // of spent buffers piled up before one did, most of the pull's peak RSS above
-// the process's start (measured: 111 -> 84 MB peak with both released, 1 GiB
-// pull, 4 blobs in flight; and the memory the next record lands in is still
-// hot in cache).
+// the process's start (bench/README.md has the figures; and the memory the
+// next record lands in is still hot in cache).
 //
 // Posting an ArrayBuffer in the transfer list of a closed MessagePort
 // detaches it and drops its memory at once: postMessage on a closed port still
@@ -23,7 +22,7 @@
 // - body chunks, by a consumer that has written and hashed them and is their
 //   only reader (whole-image pull without a writer thread, verifiedFile.ts;
 //   with one, the chunks move to that thread and it frees them the same way,
-//   transfer/blobWriterWorker.ts).
+//   layout/blobWriterWorker.ts).
 // A pull verifies every blob's digest, so a buffer released too early could
 // not go unnoticed: it would fail the blob, not corrupt it.
 

@@ -20,7 +20,7 @@ import { finished, pipeline, Readable, Transform, TransformCallback } from "node
 import { RegistryTimeoutError } from "../errors";
 import { redactUrl } from "../redact";
 import { requestContext } from "./requestContext";
-import { capitalize } from "./requestShape";
+import { capitalize } from "../messageText";
 
 export const idleTimeoutPolicyName = "registryIdleTimeout";
 

@@ -15,7 +15,7 @@ import { AbortError } from "@azure/abort-controller";
 import { RegistryTimeoutError } from "../errors";
 import { destroyBody } from "./readBody";
 import { requestContext } from "./requestContext";
-import { isReplayable } from "./requestShape";
+import { isReplayable } from "./replayableRequest";
 
 export interface RetryOptions {
   /** How many times a request is retried. The default value is 3. */

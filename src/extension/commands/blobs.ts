@@ -5,17 +5,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { fileBlobSource, UploadBlobResult, validateDigest } from "../../client/index";
-import { digestFileName, downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
+import { digestFileName, fileBlobSource, type UploadBlobResult, validateDigest } from "../../client/index";
+import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { pickFiles, regularFileSize } from "./push";
-import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import { type CommandOptions, type Services, toUri } from "./shared/commandServices";
+import { pickFiles, regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 
 export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
   validateGivenNames(options);
-  const file = (await pickFiles(options, false, "Upload as Blob"))?.[0];
+  const file = (await pickFiles(options, false, vscode.l10n.t("Upload as Blob")))?.[0];
   if (!file) {
     return undefined;
   }
@@ -26,7 +26,7 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   }
   const client = await services.connections.getClient(where.registry);
   const result = await withTransferProgress(
-    { title: `Uploading ${path.basename(file)} to ${where.registry.loginServer}/${where.repository}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    { title: vscode.l10n.t("Uploading {0} to {1}", path.basename(file), `${where.registry.loginServer}/${where.repository}`), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
     async (progress) => {
       // Reopenable, so a broken upload resumes; nothing is opened until the bytes are sent.
       const source = await fileBlobSource(file);
@@ -38,8 +38,8 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   );
   services.log.info(`Uploaded ${file} to ${where.registry.loginServer}/${where.repository} as ${result.digest}`);
   if (!options.files) {
-    const copy = "Copy Digest";
-    void vscode.window.showInformationMessage(`Uploaded ${path.basename(file)} as blob ${result.digest}`, copy).then((choice) => {
+    const copy = vscode.l10n.t("Copy Digest");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Uploaded {0} as blob {1}", path.basename(file), result.digest), copy).then((choice) => {
       if (choice === copy) {
         void vscode.env.clipboard.writeText(result.digest);
       }
@@ -61,8 +61,8 @@ export async function downloadBlob(
   const digest =
     options.digest ??
     (await vscode.window.showInputBox({
-      title: `Download a blob from ${where.repository}`,
-      prompt: "Digest of the blob",
+      title: vscode.l10n.t("Download a blob from {0}", where.repository),
+      prompt: vscode.l10n.t("Digest of the blob"),
       placeHolder: "sha256:…",
       ignoreFocusOut: true,
       validateInput: (value) => {
@@ -82,14 +82,14 @@ export async function downloadBlob(
   if (options.destination !== undefined) {
     destination = toUri(options.destination).fsPath;
     if (!options.overwrite && (await fs.promises.lstat(destination).then(() => true, () => false))) {
-      throw new Error(`${destination} already exists`);
+      throw new Error(vscode.l10n.t("{0} already exists", destination));
     }
   } else {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const picked = await vscode.window.showSaveDialog({
-      title: `Save blob ${digest}`,
+      title: vscode.l10n.t("Save blob {0}", digest),
       defaultUri: folder ? vscode.Uri.joinPath(folder, digestFileName(digest)) : undefined,
-      saveLabel: "Download",
+      saveLabel: vscode.l10n.t("Download"),
     });
     destination = picked?.fsPath;
   }
@@ -101,13 +101,13 @@ export async function downloadBlob(
   const tmp = temporaryPath(folder, path.basename(destination));
   try {
     const sizeInBytes = await withTransferProgress(
-      { title: `Downloading ${digest}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+      { title: vscode.l10n.t("Downloading {0}", digest), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
       (progress) => downloadBlobToFile(client, where.repository, digest, tmp, { abortSignal: progress.signal, onBytes: progress.report }),
     );
     await fs.promises.rename(tmp, destination);
     services.log.info(`Downloaded ${digest} from ${where.registry.loginServer}/${where.repository} to ${destination}`);
     if (options.destination === undefined) {
-      void vscode.window.showInformationMessage(`Downloaded ${digest} to ${destination}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t("Downloaded {0} to {1}.", digest, destination));
     }
     return { digest, path: destination, sizeInBytes };
   } finally {

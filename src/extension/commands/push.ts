@@ -1,24 +1,19 @@
-// Push: workspace files as an OCI artifact (image-spec manifest.md, "Guidelines
-// for Artifact Usage"): one blob per file with its name in the
-// `org.opencontainers.image.title` annotation, the empty config
-// (`application/vnd.oci.empty.v1+json`, so `artifactType` is set), a manifest,
-// and a tag.
+// Push: workspace files as an OCI artifact through the library's pushFiles
+// (layout/fileArtifact.ts there): one blob per file with its name in the
+// `org.opencontainers.image.title` annotation, the empty config (so
+// `artifactType` is set), a manifest, and a tag. The blobs go up several at
+// a time, each skipped when the repository has it, resumed when the
+// connection breaks (the files are reopened at the offset).
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { fileBlobSource, formatReference, MediaTypes, OciDescriptor, validateTag } from "../../client/index";
-import { formatBytes } from "../format";
+import { formatReference, type OciDescriptor, validateTag } from "../../client/index";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { CommandOptions, Services, toUri } from "./shared/commandServices";
+import type { CommandOptions, Services } from "./shared/commandServices";
+import { pickFiles, regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
-import { TITLE_ANNOTATION } from "./pull";
-
-/** What ORAS uses for files, and for an artifact without a type of its own. */
-export const FILE_LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar";
-export const DEFAULT_ARTIFACT_TYPE = "application/vnd.unknown.artifact.v1";
 
 export interface PushResult {
   reference: string;
@@ -28,14 +23,14 @@ export interface PushResult {
 
 export async function push(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<PushResult | undefined> {
   validateGivenNames(options);
-  const files = await pickFiles(options, true, "Push as Artifact");
+  const files = await pickFiles(options, true, vscode.l10n.t("Push as Artifact"));
   if (!files?.length) {
     return undefined;
   }
   const names = files.map((f) => path.basename(f));
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
-    throw new Error(`Two files are named ${duplicate}; an artifact's files need distinct names`);
+    throw new Error(vscode.l10n.t("Two files are named {0}; an artifact's files need distinct names", duplicate));
   }
   const sizes = await Promise.all(files.map(regularFileSize));
   const where = await resolveRepository(services, node, options, true);
@@ -49,45 +44,34 @@ export async function push(services: Services, node: TreeNode | undefined, optio
   validateTag(tag);
   const client = await services.connections.getClient(where.registry);
   const reference = formatReference(where.registry.loginServer, where.repository, tag);
-  const total = sizes.reduce((a, b) => a + b, 0);
+  const filesTotal = sizes.reduce((a, b) => a + b, 0);
   const result = await withTransferProgress(
-    { title: `Pushing ${reference}`, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    { title: vscode.l10n.t("Pushing {0}", reference), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
     async (progress) => {
-      // The empty config: its bytes are "{}" (image-spec manifest.md, "Guidance for an Empty Descriptor").
-      await client.uploadBlob(where.repository, Buffer.from("{}"), { abortSignal: progress.signal });
-      const layers: OciDescriptor[] = [];
-      let done = 0;
-      for (const [i, file] of files.entries()) {
-        progress.setStep(`${names[i]} (${formatBytes(sizes[i])})`);
-        // Reopenable, so a broken upload resumes; the file is opened only when its bytes are sent,
-        // and the client refuses a file that no longer has the size read here.
-        const source = await fileBlobSource(file);
-        const uploaded = await client.uploadBlob(where.repository, source, {
+      let blobsDone = 0;
+      progress.setStep(vscode.l10n.t("Reading {0} files", files.length));
+      const pushed = await client.pushFiles(
+        where.repository,
+        files.map((file) => ({ path: file })),
+        {
+          tag,
+          artifactType: options.artifactType,
+          annotations: { "org.opencontainers.image.created": new Date().toISOString() },
           abortSignal: progress.signal,
-          onProgress: (p) => progress.report(done + p.transferredBytes, total),
-        });
-        done += uploaded.sizeInBytes;
-        layers.push({ mediaType: FILE_LAYER_MEDIA_TYPE, digest: uploaded.digest, size: uploaded.sizeInBytes, annotations: { [TITLE_ANNOTATION]: names[i] } });
-      }
-      progress.setStep("manifest");
-      const manifest = {
-        schemaVersion: 2,
-        mediaType: MediaTypes.OCI_MANIFEST,
-        artifactType: options.artifactType ?? DEFAULT_ARTIFACT_TYPE,
-        config: { mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2, data: "e30=" },
-        layers,
-        annotations: { "org.opencontainers.image.created": new Date().toISOString() },
-      };
-      const { digest } = await client.setManifest(where.repository, manifest, { tag, mediaType: MediaTypes.OCI_MANIFEST, abortSignal: progress.signal });
-      return { reference, digest, layers };
+          // The user's files make the total; the 2-byte empty config (image-spec manifest.md) is not one of them.
+          onProgress: (p) => progress.report(Math.min(filesTotal, Math.max(0, p.transferredBytes - ((p.totalBytes ?? filesTotal) - filesTotal))), filesTotal),
+          onBlob: () => progress.setStep(vscode.l10n.t("{0} blobs stored", ++blobsDone)),
+        },
+      );
+      return { reference, digest: pushed.digest, layers: pushed.layers };
     },
   );
   services.log.info(`Pushed ${reference} (${result.digest}): ${names.join(", ")}`);
   const repositoryNode = findRepositoryNode(services, where);
   services.tree.refresh(repositoryNode ?? services.tree.getRegistryNode(where.registry.id));
   if (!options.files) {
-    const copy = "Copy Reference";
-    void vscode.window.showInformationMessage(`Pushed ${reference} (${result.digest}).`, copy).then((choice) => {
+    const copy = vscode.l10n.t("Copy Reference");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pushed {0} ({1}).", reference, result.digest), copy).then((choice) => {
       if (choice === copy) {
         void vscode.env.clipboard.writeText(`${where.registry.loginServer}/${where.repository}@${result.digest}`);
       }
@@ -96,33 +80,10 @@ export async function push(services: Services, node: TreeNode | undefined, optio
   return result;
 }
 
-/** Files from the options, or from an open dialog in the workspace. */
-export async function pickFiles(options: CommandOptions, many: boolean, openLabel: string): Promise<string[] | undefined> {
-  if (options.files) {
-    return options.files.map((f) => toUri(f).fsPath);
-  }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFiles: true,
-    canSelectFolders: false,
-    canSelectMany: many,
-    openLabel,
-    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return picked?.map((uri) => uri.fsPath);
-}
-
-export async function regularFileSize(file: string): Promise<number> {
-  const stat = await fs.promises.stat(file);
-  if (!stat.isFile()) {
-    throw new Error(`${file} is not a regular file`);
-  }
-  return stat.size;
-}
-
 function askTag(repository: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({
-    title: `Tag for ${repository}`,
-    prompt: "The tag the artifact gets",
+    title: vscode.l10n.t("Tag for {0}", repository),
+    prompt: vscode.l10n.t("The tag the artifact gets"),
     value: "latest",
     ignoreFocusOut: true,
     validateInput: (value) => {

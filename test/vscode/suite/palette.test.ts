@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import { connect, disconnectAll, getApi } from "./extensionTestHelpers";
 

@@ -7,13 +7,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
-import { FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const TITLE = "org.opencontainers.image.title";
+
+/** What these tests read of a manifest the extension pushed. */
+interface PushedManifest {
+  mediaType: string;
+  artifactType?: string;
+  config: { mediaType: string; digest: string; size: number };
+  layers: { digest: string; size: number; annotations: Record<string, string> }[];
+}
 
 interface PullResult {
   digest: string;
@@ -79,7 +87,7 @@ describe("push, pull and blob transfers", function () {
     assert.strictEqual(result.reference, `${registry.host}/artifacts/files:v1`);
     const manifestBytes = await getManifestBytes(registry, "artifacts/files", "v1");
     assert.strictEqual(sha256Digest(manifestBytes), result.digest);
-    const manifest = JSON.parse(manifestBytes.toString("utf8"));
+    const manifest = JSON.parse(manifestBytes.toString("utf8")) as PushedManifest;
     assert.strictEqual(manifest.mediaType, OCI_MANIFEST);
     assert.strictEqual(manifest.artifactType, "application/vnd.unknown.artifact.v1");
     assert.deepStrictEqual(
@@ -324,7 +332,8 @@ describe("push, pull and blob transfers", function () {
       assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
       assert.ok((await getBlob(registry, "resumed/blob", uploaded.digest)).equals(files["model.bin"]));
 
-      proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
+      // A push knows each file's digest, so a blob goes up as one monolithic PUT (no PATCH): cut that.
+      proxy.inject({ method: "PUT", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
       const names = Object.keys(files);
       const reports: [number, number | undefined][] = [];
       await command("push", {
@@ -335,13 +344,45 @@ describe("push, pull and blob transfers", function () {
         onProgress: (done: number, total?: number) => reports.push([done, total]),
       });
       assert.strictEqual(proxy.injected, 2, "the push was cut");
-      const manifest = JSON.parse((await getManifestBytes(registry, "resumed/push", "v1")).toString("utf8"));
+      const manifest = JSON.parse((await getManifestBytes(registry, "resumed/push", "v1")).toString("utf8")) as PushedManifest;
       for (const [i, layer] of manifest.layers.entries()) {
         assert.strictEqual(layer.size, files[names[i]].length);
         assert.ok((await getBlob(registry, "resumed/push", layer.digest)).equals(files[names[i]]), `${names[i]} byte for byte`);
       }
       const total = Object.values(files).reduce((sum, b) => sum + b.length, 0);
       assert.deepStrictEqual(reports[reports.length - 1], [total, total], "progress ends at the total");
+    });
+
+    it("fetches each manifest once: a tag's manifest, and an index then its platform's manifest", async () => {
+      await pushImage(registry, "counted/app", "v1", { layers: [Buffer.from("counted layer")] });
+      const manifestGets = (): string[] => proxy.requests.filter((r) => r.method === "GET" && r.path.includes("/manifests/")).map((r) => r.path);
+      proxy.requests.splice(0);
+      const pulled = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/app", reference: "v1", destination: path.join(work, "counted-app") });
+      assert.deepStrictEqual(manifestGets(), ["/v2/counted/app/manifests/v1"]);
+      assert.deepStrictEqual(pulled.files.map((f) => f.name).sort(), ["config.json", "manifest.json", pulled.files.find((f) => f.kind === "layer")!.name]);
+
+      const amd = await pushImage(registry, "counted/multi", "amd", { layers: [Buffer.from("amd64 counted")], architecture: "amd64" });
+      const arm = await pushImage(registry, "counted/multi", "arm", { layers: [Buffer.from("arm64 counted")], architecture: "arm64" });
+      await pushManifest(
+        registry,
+        "counted/multi",
+        "latest",
+        {
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [
+            { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
+            { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+          ],
+        },
+        OCI_INDEX,
+      );
+      proxy.requests.splice(0);
+      const destination = path.join(work, "counted-arm");
+      const result = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/multi", reference: "latest", platform: "linux/arm64", destination });
+      assert.strictEqual(result.digest, arm.manifestDigest);
+      assert.deepStrictEqual(manifestGets(), ["/v2/counted/multi/manifests/latest", `/v2/counted/multi/manifests/${arm.manifestDigest}`]);
+      assert.ok(fs.readFileSync(path.join(destination, "manifest.json")).equals(Buffer.from(arm.manifestBytes)));
     });
 
     it("pulls the blobs several at a time: while one layer stalls the others arrive; cancelling then leaves nothing", async () => {
@@ -377,7 +418,7 @@ describe("push, pull and blob transfers", function () {
     const document = await command<vscode.TextDocument>("openManifest", manifest);
     assert.strictEqual(document.uri.scheme, "container-registry-manifest");
     assert.strictEqual(document.languageId, "json");
-    const served = JSON.parse((await getManifestBytes(registry, "artifacts/files", "v1")).toString("utf8"));
+    const served: unknown = JSON.parse((await getManifestBytes(registry, "artifacts/files", "v1")).toString("utf8"));
     assert.deepStrictEqual(JSON.parse(document.getText()), served);
     const digest = sha256Digest(await getManifestBytes(registry, "artifacts/files", "v1"));
     assert.strictEqual(await command("copyReference", manifest), `${registry.host}/artifacts/files@${digest}`);
