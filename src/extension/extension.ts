@@ -1,7 +1,7 @@
 // Activation: wires the pieces together and nothing else.
 
 import * as vscode from "vscode";
-import { AzureApi, AzureFeature } from "./azure/azureFeature";
+import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";

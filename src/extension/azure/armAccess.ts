@@ -26,7 +26,12 @@ export function loadArmApi(log: Log): Promise<ArmApi> {
   return loading;
 }
 
-export async function armConnection(source: AzureSessionSource, cloud: AzureCloud, account: AzureAccount | undefined, tenantId?: string): Promise<ArmConnection> {
+export async function armConnection(
+  source: AzureSessionSource,
+  cloud: AzureCloud,
+  account: AzureAccount | undefined,
+  tenantId?: string,
+): Promise<ArmConnection> {
   return {
     endpoint: cloud.resourceManagerEndpoint,
     scope: `${cloud.resourceManagerAudience}/.default`,

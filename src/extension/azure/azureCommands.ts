@@ -12,7 +12,7 @@ import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import type { AzureFeature } from "./azureFeature";
 import { SUBSCRIPTIONS_SETTING } from "./azureSettings";
-import { AzureAccount, tenantScope } from "./sessionSource";
+import { type AzureAccount, tenantScope } from "./sessionSource";
 import { AzureRegistryNode } from "./tree/azureRegistryNode";
 import { AzureRowNode } from "./tree/azureRowNode";
 import { TenantNode } from "./tree/tenantNode";
@@ -51,7 +51,8 @@ export function registerAzureCommands(services: Services, azure: AzureFeature): 
   };
 
   const handlers: Record<string, Handler> = {
-    "containerRegistryExplorer.azure.signIn": (node, options) => signIn(options, node instanceof AzureRowNode ? node.options.account : undefined),
+    "containerRegistryExplorer.azure.signIn": (node, options) =>
+      signIn(options, node instanceof AzureRowNode ? node.options.account : undefined),
     "containerRegistryExplorer.azure.signInWithAnotherAccount": (_node, options) => signIn({ ...options, chooseAccount: true }),
     "containerRegistryExplorer.azure.signInToTenant": async (node) => {
       if (!(node instanceof AzureRowNode) || !node.options.tenantId) {
@@ -78,7 +79,11 @@ export function registerAzureCommands(services: Services, azure: AzureFeature): 
       if (!(node instanceof AzureRegistryNode)) {
         throw new Error(vscode.l10n.t("Pin works on a registry of the Azure group"));
       }
-      const saved = await services.connections.add({ endpoint: node.registry.endpoint, auth: "microsoft", tenantId: node.registry.tenantId });
+      const saved = await services.connections.add({
+        endpoint: node.registry.endpoint,
+        auth: "microsoft",
+        tenantId: node.registry.tenantId,
+      });
       services.tree.refresh(services.tree.getRegistryNode(saved.id));
       return saved;
     },
@@ -119,10 +124,15 @@ async function selectSubscriptions(azure: AzureFeature, given: string[] | undefi
       })),
     );
     if (items.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t("Expand the Azure directories first: their subscriptions are listed here once read."));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t("Expand the Azure directories first: their subscriptions are listed here once read."),
+      );
       return undefined;
     }
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: vscode.l10n.t("Subscriptions to show in the Azure group") });
+    const picked = await vscode.window.showQuickPick(items, {
+      canPickMany: true,
+      title: vscode.l10n.t("Subscriptions to show in the Azure group"),
+    });
     if (!picked) {
       return undefined;
     }

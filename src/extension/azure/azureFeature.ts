@@ -11,7 +11,7 @@ import { registerAzureCommands } from "./azureCommands";
 import { AZURE_SETTINGS, currentCloud, subscriptionFilter } from "./azureSettings";
 import type { AzureCloud } from "./cloud";
 import { CA_CERTIFICATE_SETTING } from "../trustedCertificates";
-import { AzureSessionSource, VsCodeSessionSource } from "./sessionSource";
+import { type AzureSessionSource, VsCodeSessionSource } from "./sessionSource";
 import type { AzureContext } from "./tree/azureContext";
 import { AzureGroupNode } from "./tree/azureGroupNode";
 
@@ -34,7 +34,12 @@ export class AzureFeature implements vscode.Disposable {
     const context: AzureContext = {
       log: services.log,
       connections: services.connections,
-      treeContext: { connections: services.connections, log: services.log, pageSize: configuredPageSize, changed: (node) => services.tree.changed(node) },
+      treeContext: {
+        connections: services.connections,
+        log: services.log,
+        pageSize: configuredPageSize,
+        changed: (node) => services.tree.changed(node),
+      },
       source: () => this.sessionSource,
       cloud: () => this.cloud(),
       subscriptionFilter,
@@ -123,12 +128,14 @@ export class AzureFeature implements vscode.Disposable {
     this.sessionListener = this.sessionSource.onDidChangeSessions(() => this.redraw());
   }
 
-  private publishVisibility(): Thenable<unknown> {
-    return vscode.commands.executeCommand("setContext", "containerRegistryExplorer.azureVisible", this.visible);
+  private async publishVisibility(): Promise<void> {
+    await vscode.commands.executeCommand("setContext", "containerRegistryExplorer.azureVisible", this.visible);
   }
 
   dispose(): void {
     this.sessionListener?.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
   }
 }

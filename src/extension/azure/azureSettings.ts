@@ -1,7 +1,7 @@
 // The Azure group's settings, and VS Code's sovereign-cloud settings it follows.
 
 import * as vscode from "vscode";
-import { AzureCloud, resolveCloud } from "./cloud";
+import { type AzureCloud, resolveCloud } from "./cloud";
 
 export const RESOURCE_MANAGER_ENDPOINT_SETTING = "containerRegistryExplorer.azure.resourceManagerEndpoint";
 export const SUBSCRIPTIONS_SETTING = "containerRegistryExplorer.azure.subscriptions";
@@ -9,7 +9,12 @@ const SOVEREIGN_ENVIRONMENT_SETTING = "microsoft-sovereign-cloud.environment";
 const SOVEREIGN_CUSTOM_SETTING = "microsoft-sovereign-cloud.customEnvironment";
 
 /** Settings whose change redraws the Azure group. */
-export const AZURE_SETTINGS = [RESOURCE_MANAGER_ENDPOINT_SETTING, SUBSCRIPTIONS_SETTING, SOVEREIGN_ENVIRONMENT_SETTING, SOVEREIGN_CUSTOM_SETTING];
+export const AZURE_SETTINGS = [
+  RESOURCE_MANAGER_ENDPOINT_SETTING,
+  SUBSCRIPTIONS_SETTING,
+  SOVEREIGN_ENVIRONMENT_SETTING,
+  SOVEREIGN_CUSTOM_SETTING,
+];
 
 export function currentCloud(): AzureCloud {
   const config = vscode.workspace.getConfiguration();

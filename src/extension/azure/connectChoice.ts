@@ -36,7 +36,13 @@ export function pickEndpointOrAzure(hosts: readonly HostChoice[]): Promise<{ end
       } catch (error) {
         problem = (error as Error).message;
       }
-      typed.push({ label: `$(plug) ${value}`, description: problem ?? vscode.l10n.t("connect to this address"), alwaysShow: true, host: value, invalid: !!problem });
+      typed.push({
+        label: `$(plug) ${value}`,
+        description: problem ?? vscode.l10n.t("connect to this address"),
+        alwaysShow: true,
+        host: value,
+        invalid: !!problem,
+      });
     }
     pick.items = [...typed, ...hosts, azure];
   };

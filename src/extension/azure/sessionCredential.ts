@@ -4,7 +4,7 @@
 
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { AzureSignInRequiredError } from "./errors";
-import { AzureAccount, AzureSessionSource, tenantScope } from "./sessionSource";
+import { type AzureAccount, type AzureSessionSource, tenantScope } from "./sessionSource";
 
 /** VS Code's sessions carry no expiry; it refreshes them well within an hour. */
 const SESSION_TOKEN_LIFETIME_MS = 45 * 60 * 1000;

@@ -82,7 +82,9 @@ export class VsCodeSessionSource implements AzureSessionSource {
     if (request.mode === "silent") {
       options.silent = true;
     } else if (request.mode === "reauthenticate") {
-      options.forceNewSession = { detail: vscode.l10n.t("Azure asks you to sign in again (for example with multi-factor authentication).") };
+      options.forceNewSession = {
+        detail: vscode.l10n.t("Azure asks you to sign in again (for example with multi-factor authentication)."),
+      };
     } else {
       options.createIfNone = true;
       options.clearSessionPreference = request.chooseAccount;

@@ -7,7 +7,7 @@
 import * as vscode from "vscode";
 import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
-import { HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
+import { type HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
 import { abortSignalFor } from "../cancellation";
 import { firstPage } from "../clientPaging";

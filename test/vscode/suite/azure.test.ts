@@ -11,10 +11,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
-import { ACR_AUDIENCE, AcrStandIn, getFakeEntra, startAcrStandIn } from "../../fixtures/acrStandIn";
-import { ARM_AUDIENCE, ArmStandIn, INCLUDED_STORAGE_BYTES, MFA_CLAIMS, startArmStandIn, StandInTenant } from "../../fixtures/arm/armStandIn";
+import { ACR_AUDIENCE, type AcrStandIn, getFakeEntra, startAcrStandIn } from "../../fixtures/acrStandIn";
+import {
+  ARM_AUDIENCE,
+  type ArmStandIn,
+  INCLUDED_STORAGE_BYTES,
+  MFA_CLAIMS,
+  startArmStandIn,
+  type StandInTenant,
+} from "../../fixtures/arm/armStandIn";
 import { createTlsMaterial } from "../../fixtures/pki";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import type { FakeEntra } from "../../fixtures/acr/entra";
 import { resolveCloud } from "../../../src/extension/azure/cloud";
@@ -102,14 +109,17 @@ async function click(node: TreeNode): Promise<unknown> {
   const api = await getApi();
   const action = item(api, node).command;
   assert.ok(action, `${label(api, node)} has no action`);
-  return vscode.commands.executeCommand(action.command, ...(action.arguments ?? []));
+  return vscode.commands.executeCommand(action.command, ...((action.arguments ?? []) as unknown[]));
 }
 
 /** The tooltip as a reader sees it: MarkdownString.appendText's escapes undone. */
 function tooltipText(node: TreeNode, api: Awaited<ReturnType<typeof getApi>>): string {
   const tooltip = item(api, node).tooltip;
   const markdown = typeof tooltip === "string" ? tooltip : (tooltip?.value ?? "");
-  return markdown.replace(/\*\*/g, "").replace(/&nbsp;/g, " ").replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, "$1");
+  return markdown
+    .replace(/\*\*/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, "$1");
 }
 
 function armChunkLoaded(): boolean {
@@ -150,13 +160,27 @@ describe("Azure group: subscriptions and their registries", function () {
             displayName: "Production",
             registries: [
               { name: "echo", resourceGroup: "rg-e", loginServer: acrArm.host },
-              { name: "alpha", resourceGroup: "rg-a", loginServer: acrArm.host, sku: "Premium", location: "eastus", adminUserEnabled: true, publicNetworkAccess: "Disabled", storageUsedBytes: 5 * 1024 ** 3 },
+              {
+                name: "alpha",
+                resourceGroup: "rg-a",
+                loginServer: acrArm.host,
+                sku: "Premium",
+                location: "eastus",
+                adminUserEnabled: true,
+                publicNetworkAccess: "Disabled",
+                storageUsedBytes: 5 * 1024 ** 3,
+              },
               { name: "bravo", resourceGroup: "rg-b", loginServer: acrOnly.host, armAudienceTokens: "disabled" },
               { name: "delta", resourceGroup: "rg-d", loginServer: acrArm.host, sku: "Basic" },
               { name: "charlie", resourceGroup: "rg-c", loginServer: acrArm.host },
             ],
           },
-          { subscriptionId: S_SANDBOX, displayName: "Sandbox", forbidden: true, registries: [{ name: "sandboxreg", resourceGroup: "rg-s", loginServer: acrArm.host }] },
+          {
+            subscriptionId: S_SANDBOX,
+            displayName: "Sandbox",
+            forbidden: true,
+            registries: [{ name: "sandboxreg", resourceGroup: "rg-s", loginServer: acrArm.host }],
+          },
           { subscriptionId: S_EMPTY, displayName: "Empty", registries: [] },
         ],
       },
@@ -165,7 +189,13 @@ describe("Azure group: subscriptions and their registries", function () {
         displayName: "Fabrikam",
         defaultDomain: "fabrikam.onmicrosoft.com",
         requireMfa: true,
-        subscriptions: [{ subscriptionId: S_FABRIKAM, displayName: "Fabrikam Dev", registries: [{ name: "fabrikamreg", resourceGroup: "rg-f", loginServer: acrArm.host }] }],
+        subscriptions: [
+          {
+            subscriptionId: S_FABRIKAM,
+            displayName: "Fabrikam Dev",
+            registries: [{ name: "fabrikamreg", resourceGroup: "rg-f", loginServer: acrArm.host }],
+          },
+        ],
       },
       { tenantId: T3, displayName: "No Subscriptions Inc", defaultDomain: "nosubs.onmicrosoft.com", subscriptions: [] },
     ];
@@ -223,9 +253,15 @@ describe("Azure group: subscriptions and their registries", function () {
       }
     }
     assert.strictEqual(await running, undefined, "nothing was connected by address");
-    assert.deepStrictEqual(source.requests.map((r) => [r.mode, r.providerId, ...r.scopes]), [["interactive", "microsoft", `${ARM_AUDIENCE}/.default`]]);
+    assert.deepStrictEqual(
+      source.requests.map((r) => [r.mode, r.providerId, ...r.scopes]),
+      [["interactive", "microsoft", `${ARM_AUDIENCE}/.default`]],
+    );
     const rows = await children(api, await group());
-    assert.deepStrictEqual(rows.map((n) => label(api, n)), ["Sign in to Azure…"]);
+    assert.deepStrictEqual(
+      rows.map((n) => label(api, n)),
+      ["Sign in to Azure…"],
+    );
     assert.strictEqual(item(api, rows[0]).contextValue, "azureRow;signIn");
   });
 
@@ -238,7 +274,10 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.strictEqual(item(api, await group()).description, alice.label);
     assert.ok(armChunkLoaded(), "the ARM chunk is loaded now");
     const tenantList = arm.requests.filter((r) => r.url.startsWith("/tenants"));
-    assert.ok(tenantList.length >= 1 && tenantList.every((r) => r.status === 200 && r.tenantId === T1), "listed with the home tenant's token");
+    assert.ok(
+      tenantList.length >= 1 && tenantList.every((r) => r.status === 200 && r.tenantId === T1),
+      "listed with the home tenant's token",
+    );
   });
 
   it("lists a tenant's subscriptions with that tenant's session, and a subscription's registries across nextLink pages", async () => {
@@ -248,10 +287,16 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.deepStrictEqual(await labels(api, await tenant("Contoso")), ["Empty", "Production", "Sandbox"]);
     const production = await subscription("Contoso", "Production");
     const registries = await children(api, production);
-    assert.deepStrictEqual(registries.map((n) => label(api, n)), ["alpha", "bravo", "charlie", "delta", "echo"]);
+    assert.deepStrictEqual(
+      registries.map((n) => label(api, n)),
+      ["alpha", "bravo", "charlie", "delta", "echo"],
+    );
     // Five registries, two per page: three list requests, the later ones at the nextLink ARM gave.
     const pages = arm.requests.filter((r) => r.url.startsWith(`/subscriptions/${S_PROD}/providers/Microsoft.ContainerRegistry/registries`));
-    assert.deepStrictEqual(pages.map((r) => new URL(r.url, arm.url).searchParams.get("$skipToken")), [null, "2", "4"]);
+    assert.deepStrictEqual(
+      pages.map((r) => new URL(r.url, arm.url).searchParams.get("$skipToken")),
+      [null, "2", "4"],
+    );
     assert.ok(pages.every((r) => r.status === 200 && r.tenantId === T1));
     // Every session request was silent, for ARM's scope, in the subscription's tenant.
     assert.ok(source.requests.length > 0);
@@ -293,8 +338,15 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.deepStrictEqual(await labels(api, bravo), ["team/app", "team/web"]);
     const exchanges = acrOnly.exchanges.filter((e) => e.status === 200);
     assert.ok(exchanges.length >= 1 && exchanges.every((e) => e.entraAudience === ACR_AUDIENCE));
-    assert.ok(acrOnly.exchanges.every((e) => e.status === 200), "no ARM-audience token was tried on it");
-    assert.ok(api.log.recent.some((line) => line.includes(`${acrOnly.host} does not accept ARM-audience tokens (azureADAuthenticationAsArmPolicy is disabled)`)));
+    assert.ok(
+      acrOnly.exchanges.every((e) => e.status === 200),
+      "no ARM-audience token was tried on it",
+    );
+    assert.ok(
+      api.log.recent.some((line) =>
+        line.includes(`${acrOnly.host} does not accept ARM-audience tokens (azureADAuthenticationAsArmPolicy is disabled)`),
+      ),
+    );
     assert.match(tooltipText(bravo, api), /ACR-audience token/);
   });
 
@@ -313,7 +365,10 @@ describe("Azure group: subscriptions and their registries", function () {
     }
     source.silentRefused.add(T1);
     await click(row);
-    assert.deepStrictEqual(source.requests.filter((r) => r.mode !== "silent").map((r) => [r.mode, ...r.scopes]), [["reauthenticate", `${ARM_AUDIENCE}/.default`, `VSCODE_TENANT:${T1}`]]);
+    assert.deepStrictEqual(
+      source.requests.filter((r) => r.mode !== "silent").map((r) => [r.mode, ...r.scopes]),
+      [["reauthenticate", `${ARM_AUDIENCE}/.default`, `VSCODE_TENANT:${T1}`]],
+    );
     assert.deepStrictEqual(await labels(api, charlie), ["team/app", "team/web"]);
   });
 
@@ -353,7 +408,10 @@ describe("Azure group: subscriptions and their registries", function () {
     const [row] = await children(api, sandbox);
     assert.strictEqual(label(api, row), "No permission to list registries — retry");
     assert.strictEqual(item(api, row).contextValue, "azureRow;forbidden");
-    assert.match(String(item(api, row).description), /does not have authorization to perform action 'Microsoft\.ContainerRegistry\/registries\/read'/);
+    assert.match(
+      String(item(api, row).description),
+      /does not have authorization to perform action 'Microsoft\.ContainerRegistry\/registries\/read'/,
+    );
     tenants[0].subscriptions[1].forbidden = false;
     await click(row);
     assert.deepStrictEqual(await labels(api, sandbox), ["sandboxreg"]);
@@ -374,7 +432,10 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.strictEqual(item(api, row).contextValue, "azureRow;tenantSignIn");
     const challenged = arm.requests.filter((r) => r.tenantId === T2 && r.status === 401);
     assert.ok(challenged.length >= 1, "ARM answered the claims challenge");
-    assert.ok(!source.requests.some((r) => r.mode !== "silent" && r.scopes.includes(`VSCODE_TENANT:${T2}`)), "nothing asked the user before the click");
+    assert.ok(
+      !source.requests.some((r) => r.mode !== "silent" && r.scopes.includes(`VSCODE_TENANT:${T2}`)),
+      "nothing asked the user before the click",
+    );
     await click(row);
     const reauth = source.requests.filter((r) => r.mode === "reauthenticate" && r.scopes.includes(`VSCODE_TENANT:${T2}`));
     assert.strictEqual(reauth.length, 1);
@@ -399,7 +460,11 @@ describe("Azure group: subscriptions and their registries", function () {
     await children(api, await child(api, bobNode, "Contoso"));
     assert.ok(source.requests.length > 0 && source.requests.every((r) => r.account?.id === bob.id), "bob's tree uses bob's sessions");
     source.signOut(bob.id);
-    assert.deepStrictEqual(await labels(api, await group()), ["Contoso", "Fabrikam", "No Subscriptions Inc"], "signing out redraws the group");
+    assert.deepStrictEqual(
+      await labels(api, await group()),
+      ["Contoso", "Fabrikam", "No Subscriptions Inc"],
+      "signing out redraws the group",
+    );
   });
 
   it("network failure: a row whose Retry lists again once ARM answers", async () => {
@@ -426,9 +491,18 @@ describe("Azure group: subscriptions and their registries", function () {
     assert.strictEqual(gov.providerId, "microsoft-sovereign-cloud");
     assert.strictEqual(gov.resourceManagerEndpoint, "https://management.usgovcloudapi.net");
     const china = resolveCloud({ sovereignEnvironment: "ChinaCloud", resourceManagerEndpoint: "https://arm.example.cn/" });
-    assert.deepStrictEqual([china.resourceManagerEndpoint, china.resourceManagerAudience], ["https://arm.example.cn", "https://management.chinacloudapi.cn"]);
-    const custom = resolveCloud({ sovereignEnvironment: "custom", customEnvironment: { name: "Stack", resourceManagerEndpointUrl: "https://management.stack.example/" } });
-    assert.deepStrictEqual([custom.name, custom.providerId, custom.resourceManagerEndpoint], ["Stack", "microsoft-sovereign-cloud", "https://management.stack.example"]);
+    assert.deepStrictEqual(
+      [china.resourceManagerEndpoint, china.resourceManagerAudience],
+      ["https://arm.example.cn", "https://management.chinacloudapi.cn"],
+    );
+    const custom = resolveCloud({
+      sovereignEnvironment: "custom",
+      customEnvironment: { name: "Stack", resourceManagerEndpointUrl: "https://management.stack.example/" },
+    });
+    assert.deepStrictEqual(
+      [custom.name, custom.providerId, custom.resourceManagerEndpoint],
+      ["Stack", "microsoft-sovereign-cloud", "https://management.stack.example"],
+    );
     assert.throws(() => resolveCloud({ resourceManagerEndpoint: "http://127.0.0.1:1" }), /must be an https:\/\/ URL/);
     assert.throws(() => resolveCloud({ sovereignEnvironment: "custom", customEnvironment: {} }), /resourceManagerEndpointUrl/);
   });

@@ -20,7 +20,7 @@ function pipelineOptions(connection: ArmConnection): ArmClientOptions {
   return {
     userAgentOptions: { userAgentPrefix: connection.userAgentPrefix },
     // A `ca` replaces Node's roots, so keep them and add the configured ones.
-    tlsOptions: connection.caCertificates ? { ca: [...tls.rootCertificates, connection.caCertificates] } as PipelineOptions["tlsOptions"] : undefined,
+    tlsOptions: connection.caCertificates ? { ca: [...tls.rootCertificates, connection.caCertificates] } : undefined,
     additionalPolicies: [{ policy: armErrorPolicy, position: "perCall" }],
   };
 }
@@ -109,7 +109,9 @@ export function listTenants(connection: ArmConnection): Promise<ArmTenant[]> {
 /** The subscriptions the credential's tenant gives access to. */
 export function listSubscriptions(connection: ArmConnection): Promise<ArmSubscription[]> {
   return collect(subscriptionClient(connection).subscriptions.list(), (s) =>
-    s.subscriptionId ? { subscriptionId: s.subscriptionId, tenantId: s.tenantId, displayName: s.displayName ?? s.subscriptionId, state: s.state } : undefined,
+    s.subscriptionId
+      ? { subscriptionId: s.subscriptionId, tenantId: s.tenantId, displayName: s.displayName ?? s.subscriptionId, state: s.state }
+      : undefined,
   );
 }
 
@@ -136,7 +138,9 @@ export function listRegistries(connection: ArmConnection, subscriptionId: string
 export async function listUsages(connection: ArmConnection, registry: ArmRegistry): Promise<ArmUsage[]> {
   try {
     const result = await listUsagesOperation(registryContext(connection, registry.subscriptionId), registry.resourceGroup, registry.name);
-    return (result.value ?? []).filter((u) => u.name).map((u) => ({ name: u.name!, currentValue: u.currentValue, limit: u.limit, unit: u.unit }));
+    return (result.value ?? [])
+      .filter((u) => u.name)
+      .map((u) => ({ name: u.name!, currentValue: u.currentValue, limit: u.limit, unit: u.unit }));
   } catch (error) {
     throw armError(error);
   }

@@ -30,7 +30,12 @@ export class AzureGroupNode extends AzureListNode {
       setTimeout(() => this.ctx.treeContext.changed(this), 0);
     }
     if (accounts.length === 0) {
-      return [new AzureRowNode(this, "signIn", { label: vscode.l10n.t("Sign in to Azure…"), description: cloud.name === "Azure" ? undefined : cloud.name })];
+      return [
+        new AzureRowNode(this, "signIn", {
+          label: vscode.l10n.t("Sign in to Azure…"),
+          description: cloud.name === "Azure" ? undefined : cloud.name,
+        }),
+      ];
     }
     if (accounts.length === 1) {
       return listTenantNodes(this, accounts[0], this.ctx);
@@ -46,7 +51,7 @@ export class AzureGroupNode extends AzureListNode {
     item.iconPath = new vscode.ThemeIcon("azure");
     item.contextValue = "azureGroup";
     item.tooltip = vscode.l10n.t("Container registries in your Azure subscriptions ({0})", cloud);
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Group"), vscode.l10n.t("Azure"), item.description as string | undefined);
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Group"), vscode.l10n.t("Azure"), item.description);
     return item;
   }
 }

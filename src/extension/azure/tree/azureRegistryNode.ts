@@ -82,7 +82,9 @@ export class AzureRegistryNode extends RegistryNode {
     appendField(
       tooltip,
       vscode.l10n.t("Sign-in:"),
-      arm.armAudienceTokens?.toLowerCase() === "disabled" ? vscode.l10n.t("ACR-audience token (ARM-audience tokens are disabled)") : vscode.l10n.t("ARM-audience token"),
+      arm.armAudienceTokens?.toLowerCase() === "disabled"
+        ? vscode.l10n.t("ACR-audience token (ARM-audience tokens are disabled)")
+        : vscode.l10n.t("ARM-audience token"),
     );
     const storage = storageText(this.usages);
     if (storage) {

@@ -36,10 +36,30 @@ export interface AzureRowOptions {
 }
 
 const ACTIONS: Record<AzureRowKind, { command?: string; title: () => string; icon: string; error: boolean }> = {
-  signIn: { command: "containerRegistryExplorer.azure.signIn", title: () => vscode.l10n.t("Sign in to Azure"), icon: "sign-in", error: false },
-  tenantSignIn: { command: "containerRegistryExplorer.azure.signInToTenant", title: () => vscode.l10n.t("Sign In Again"), icon: "shield", error: true },
-  noSubscriptions: { command: "containerRegistryExplorer.azure.signInWithAnotherAccount", title: () => vscode.l10n.t("Sign in with Another Account"), icon: "info", error: false },
-  filtered: { command: "containerRegistryExplorer.azure.selectSubscriptions", title: () => vscode.l10n.t("Select Subscriptions"), icon: "filter", error: false },
+  signIn: {
+    command: "containerRegistryExplorer.azure.signIn",
+    title: () => vscode.l10n.t("Sign in to Azure"),
+    icon: "sign-in",
+    error: false,
+  },
+  tenantSignIn: {
+    command: "containerRegistryExplorer.azure.signInToTenant",
+    title: () => vscode.l10n.t("Sign In Again"),
+    icon: "shield",
+    error: true,
+  },
+  noSubscriptions: {
+    command: "containerRegistryExplorer.azure.signInWithAnotherAccount",
+    title: () => vscode.l10n.t("Sign in with Another Account"),
+    icon: "info",
+    error: false,
+  },
+  filtered: {
+    command: "containerRegistryExplorer.azure.selectSubscriptions",
+    title: () => vscode.l10n.t("Select Subscriptions"),
+    icon: "filter",
+    error: false,
+  },
   forbidden: { command: "containerRegistryExplorer.azure.retry", title: () => vscode.l10n.t("Retry"), icon: "error", error: true },
   network: { command: "containerRegistryExplorer.azure.retry", title: () => vscode.l10n.t("Retry"), icon: "error", error: true },
   failed: { command: "containerRegistryExplorer.azure.retry", title: () => vscode.l10n.t("Retry"), icon: "error", error: true },
@@ -69,7 +89,11 @@ export class AzureRowNode extends TreeNode {
     if (action.command) {
       item.command = { command: action.command, title: action.title(), arguments: [this] };
     }
-    item.accessibilityInformation = accessibleRow(action.error ? vscode.l10n.t("Error") : vscode.l10n.t("Note"), this.options.label, this.options.description);
+    item.accessibilityInformation = accessibleRow(
+      action.error ? vscode.l10n.t("Error") : vscode.l10n.t("Note"),
+      this.options.label,
+      this.options.description,
+    );
     return item;
   }
 }
@@ -94,7 +118,10 @@ export function rowForError(parent: TreeNode, error: unknown, account: AzureAcco
     return new AzureRowNode(parent, "signIn", { label: vscode.l10n.t("Sign in to Azure…"), description: message, account });
   }
   if (isArmError(error) && error.statusCode === 403) {
-    return new AzureRowNode(parent, "forbidden", { label: vscode.l10n.t("No permission to list registries — retry"), description: message });
+    return new AzureRowNode(parent, "forbidden", {
+      label: vscode.l10n.t("No permission to list registries — retry"),
+      description: message,
+    });
   }
   if (isArmNetworkError(error)) {
     return new AzureRowNode(parent, "network", { label: vscode.l10n.t("Could not reach Azure — retry"), description: message });

@@ -44,7 +44,9 @@ export class SubscriptionNode extends AzureListNode {
     if (registries.length === 0) {
       return [new AzureRowNode(this, "empty", { label: vscode.l10n.t("No container registries") })];
     }
-    const nodes = registries.sort((a, b) => a.name.localeCompare(b.name)).map((registry) => new AzureRegistryNode(this, registry, this.ctx));
+    const nodes = registries
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((registry) => new AzureRegistryNode(this, registry, this.ctx));
     await forEachWithConcurrency(nodes, USAGE_CONCURRENCY, async (node) => {
       try {
         node.usages = await arm.listUsages(connection, node.arm);
@@ -62,8 +64,10 @@ export class SubscriptionNode extends AzureListNode {
     item.description = this.subscription.state && this.subscription.state !== "Enabled" ? this.subscription.state : undefined;
     item.iconPath = new vscode.ThemeIcon("key");
     item.contextValue = "azureSubscription";
-    item.tooltip = new vscode.MarkdownString().appendText(vscode.l10n.t("Subscription {0} ({1})", this.subscription.displayName, this.subscription.subscriptionId));
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Subscription"), this.subscription.displayName, item.description as string | undefined);
+    item.tooltip = new vscode.MarkdownString().appendText(
+      vscode.l10n.t("Subscription {0} ({1})", this.subscription.displayName, this.subscription.subscriptionId),
+    );
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Subscription"), this.subscription.displayName, item.description);
     return item;
   }
 }

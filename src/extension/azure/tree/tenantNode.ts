@@ -17,9 +17,7 @@ import { SubscriptionNode } from "./subscriptionNode";
 export async function listTenantNodes(parent: TreeNode, account: AzureAccount, ctx: AzureContext): Promise<TreeNode[]> {
   const arm = await ctx.arm();
   const tenants = await arm.listTenants(await armConnection(ctx.source(), ctx.cloud(), account));
-  return tenants
-    .sort((a, b) => tenantLabel(a).localeCompare(tenantLabel(b)))
-    .map((tenant) => new TenantNode(parent, account, tenant, ctx));
+  return tenants.sort((a, b) => tenantLabel(a).localeCompare(tenantLabel(b))).map((tenant) => new TenantNode(parent, account, tenant, ctx));
 }
 
 function tenantLabel(tenant: ArmTenant): string {
@@ -49,9 +47,17 @@ export class TenantNode extends AzureListNode {
     const arm = await this.ctx.arm();
     const listed = await arm.listSubscriptions(await armConnection(this.ctx.source(), this.ctx.cloud(), this.account, this.tenantId));
     // ARM lists the subscriptions of the token's tenant; a stray one of another tenant belongs under that one.
-    this.subscriptions = listed.filter((s) => !s.tenantId || s.tenantId === this.tenantId).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    this.subscriptions = listed
+      .filter((s) => !s.tenantId || s.tenantId === this.tenantId)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
     if (this.subscriptions.length === 0) {
-      return [new AzureRowNode(this, "noSubscriptions", { label: vscode.l10n.t("No subscriptions in this directory"), description: this.account.label, account: this.account })];
+      return [
+        new AzureRowNode(this, "noSubscriptions", {
+          label: vscode.l10n.t("No subscriptions in this directory"),
+          description: this.account.label,
+          account: this.account,
+        }),
+      ];
     }
     const filter = this.ctx.subscriptionFilter();
     const shown = filter.size ? this.subscriptions.filter((s) => filter.has(s.subscriptionId.toLowerCase())) : this.subscriptions;
@@ -73,7 +79,7 @@ export class TenantNode extends AzureListNode {
     item.iconPath = new vscode.ThemeIcon("organization");
     item.contextValue = "azureTenant";
     item.tooltip = new vscode.MarkdownString().appendText(vscode.l10n.t("Directory {0} ({1})", tenantLabel(this.tenant), this.tenantId));
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Directory"), tenantLabel(this.tenant), item.description as string | undefined);
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Directory"), tenantLabel(this.tenant), item.description);
     return item;
   }
 }
