@@ -1,7 +1,7 @@
-// The ARM calls of the Azure group, with the field's own SDKs. This file is the
-// entry of a bundle of its own (dist/azureArm.js, see esbuild.js) that the
-// extension loads on first use (armAccess.ts), so activation does not load
-// the SDKs. It does not import vscode.
+// The ARM calls of the Azure group (docs/protocols.md#arm), with the field's
+// own SDKs. This file is the entry of a bundle of its own (dist/azureArm.js,
+// see esbuild.js) that the extension loads on first use (armAccess.ts), so
+// activation does not load the SDKs. It does not import vscode.
 
 import { createContainerRegistryManagement } from "@azure/arm-containerregistry/api";
 import { list as listRegistriesOperation, listUsages as listUsagesOperation } from "@azure/arm-containerregistry/api/registries";

@@ -2,7 +2,8 @@
 // manifests, tags, every command), signed in through ACR's token exchange with
 // the account's session for the subscription's tenant: an ARM-audience token
 // (the one the listing used, so no new consent), or an ACR-audience one where
-// the registry turned ARM-audience tokens off (azureADAuthenticationAsArmPolicy).
+// the registry turned ARM-audience tokens off (azureADAuthenticationAsArmPolicy;
+// docs/protocols.md#arm).
 
 import * as vscode from "vscode";
 import type { SavedRegistry } from "../../connections";
