@@ -25,10 +25,14 @@ async function main(): Promise<void> {
   const [repository, tag] = reference.split(":");
   const client = new ContainerRegistryContentClient(url, repository, anonymous);
   if (command === "push") {
-    const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8"));
+    const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8")) as { manifests: { digest: string }[] };
     const manifestDescriptor = index.manifests[0];
     const manifestBytes = fs.readFileSync(blobPath(dir, manifestDescriptor.digest));
-    const manifest = JSON.parse(manifestBytes.toString("utf8"));
+    const manifest = JSON.parse(manifestBytes.toString("utf8")) as {
+      mediaType: string;
+      config: { digest: string };
+      layers: { digest: string }[];
+    };
     // One blob after another: the SDK has no whole-image call, and this is how its samples push.
     for (const descriptor of [manifest.config, ...manifest.layers]) {
       const result = await client.uploadBlob(fs.createReadStream(blobPath(dir, descriptor.digest)));

@@ -46,7 +46,7 @@ function seedRepositories(registry: RunningRegistry, from: number, to: number): 
   }
 }
 
-function seedTags(registry: RunningRegistry, repository: string, digest: string, count: number): void {
+export function seedTags(registry: RunningRegistry, repository: string, digest: string, count: number): void {
   const tags = path.join(registry.storageDir, REPOSITORIES, repository, "_manifests", "tags");
   const hex = digest.slice("sha256:".length);
   for (let i = 0; i < count; i++) {
@@ -64,7 +64,7 @@ async function list(registry: RunningRegistry, args: string[]): Promise<Omit<Lis
     env: { ...process.env, NODE_EXTRA_CA_CERTS: registry.caCertPath! },
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout.trim());
+  return JSON.parse(stdout.trim()) as Omit<ListingRow, "what">;
 }
 
 export async function runListingBench(): Promise<ListingResults> {

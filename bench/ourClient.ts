@@ -13,7 +13,7 @@ function traceMemory(): () => void {
   const mb = (n: number) => Math.round(n / 1e5) / 10;
   const at = (label: string): { label: string; rss: number } & Record<string, number | string> => {
     const usage = process.memoryUsage();
-    return { label, ...Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, mb(v)])), rss: mb(usage.rss) };
+    return { label, ...Object.fromEntries((Object.entries(usage) as [string, number][]).map(([k, v]) => [k, mb(v)])), rss: mb(usage.rss) };
   };
   const start = at("start");
   let peak = start;

@@ -2,7 +2,9 @@
 // side by side in one run (see ../../shared/docs/performance-baselines.md and
 // bench/README.md). Prints one table and writes the same as JSON to
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
-// BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,skopeo,azure), BENCH_SKIP_LISTING=1,
+// BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor:
+// seed and azureSeed are issue 12's per-blob workloads, floor the client's
+// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1,
 // BENCH_SKIP_TRANSFER=1,
 // BENCH_CONCURRENCY (our blobs in flight; default the library's),
 // BENCH_BASE_OUT=<dir holding a saved out/> with client "base" in BENCH_CLIENTS: an
@@ -19,8 +21,15 @@ import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
+import { seedStyleReport } from "./seedReport";
 
-type ClientName = "ours" | "base" | "skopeo" | "azure";
+type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
+/** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
+const SCRIPT_OF: Partial<Record<ClientName, string>> = {
+  seed: "seedStyleClient.ts",
+  azureSeed: "seedStyleAzureClient.ts",
+  floor: "floorClient.ts",
+};
 type Operation = "push" | "pull";
 
 interface Sample {
@@ -33,13 +42,23 @@ interface Sample {
   cpuSeconds?: number;
   /** CPU seconds the registry spent meanwhile (it shares the 2 cores with the client). */
   registryCpuSeconds?: number;
+  /** What the client printed last as JSON (floorClient.ts: its hashing seconds). */
+  output?: Record<string, unknown>;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    return undefined;
+  }
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LAYERS = Number(process.env.BENCH_LAYERS ?? 4);
 const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
-const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,skopeo,azure").split(",") as ClientName[];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
 const TIME = "/usr/bin/time";
 
@@ -115,7 +134,10 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
       return [process.execPath, [ctx.scripts.base!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], { ...nodeEnv, ...extra }];
     }
     case "azure":
-      return [process.execPath, [ctx.scripts.azure!, operation, ctx.registry.url, reference, dir], nodeEnv];
+    case "seed":
+    case "azureSeed":
+    case "floor":
+      return [process.execPath, [ctx.scripts[client]!, operation, ctx.registry.url, reference, dir], nodeEnv];
     case "skopeo": {
       const remote = `docker://${ctx.registry.host}/${reference}`;
       const local = `oci:${dir}:bench`;
@@ -136,6 +158,12 @@ async function bundleScripts(): Promise<Partial<Record<ClientName, string>>> {
   }
   if (CLIENTS.includes("azure")) {
     scripts.azure = await bundleClient(path.join(ROOT, "bench", "azureClient.ts"), "azure");
+  }
+  for (const client of CLIENTS) {
+    const script = SCRIPT_OF[client];
+    if (script) {
+      scripts[client] = await bundleClient(path.join(ROOT, "bench", script), client);
+    }
   }
   if (CLIENTS.includes("base")) {
     const baseOut = process.env.BENCH_BASE_OUT;
@@ -208,18 +236,22 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
         for (const client of order) {
           emptyStorage(registry);
           await sync();
-          const reference = `bench/${client}:r${round}`;
+          // Repository names are lower case (distribution spec), the client names are not all.
+          const reference = `bench/${client.toLowerCase()}:r${round}`;
           let registryCpu = cpuSecondsOf(registry.pid);
           const push = await measure(...clientCommand(client, "push", ctx, reference, imageDir));
           const pushRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu });
+          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu, output: lastJsonLine(push.stdout) });
           await sync();
           const pullDir = path.join(workDir, `pull-${client}-${round}`);
           registryCpu = cpuSecondsOf(registry.pid);
           const pull = await measure(...clientCommand(client, "pull", ctx, reference, pullDir));
           const pullRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu });
-          checkPulled(pullDir, image, client);
+          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu, output: lastJsonLine(pull.stdout) });
+          if (client !== "floor") {
+            // The floor client drops what it receives (floorClient.ts).
+            checkPulled(pullDir, image, client);
+          }
           fs.rmSync(pullDir, { recursive: true, force: true });
           process.stderr.write(
             `round ${round + 1}/${ROUNDS} ${client.padEnd(6)} push ${push.seconds.toFixed(2)} s (cpu ${push.cpuSeconds.toFixed(2)}, registry ${pushRegistryCpu.toFixed(2)}) ${push.peakRssMB.toFixed(0)} MB, pull ${pull.seconds.toFixed(2)} s (cpu ${pull.cpuSeconds.toFixed(2)}, registry ${pullRegistryCpu.toFixed(2)}) ${pull.peakRssMB.toFixed(0)} MB\n`,
@@ -264,7 +296,11 @@ async function main(): Promise<void> {
   const versions = {
     skopeo: await versionOf("skopeo", ["--version"]),
     registry: await versionOf("docker-registry", ["--version"]),
-    azure: JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@azure", "container-registry", "package.json"), "utf8")).version as string,
+    azure: (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@azure", "container-registry", "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version,
   };
   const { samples, checks } = process.env.BENCH_SKIP_TRANSFER === "1" ? { samples: [], checks: {} } : await transferBench();
   const summary: Record<string, Record<string, number>> = {};
@@ -290,9 +326,10 @@ async function main(): Promise<void> {
     pullOursToAzure: ratio("pullMedianSeconds", "azure"),
   };
   const targets = {
-    pushOursToSkopeo: 0.6,
+    // Issue 12: pushImage ≤ 0.5 × skopeo, pullImage ≤ 0.7 × (the Azure ones are the earlier issue's).
+    pushOursToSkopeo: 0.5,
     pushOursToAzure: 0.4,
-    pullOursToSkopeo: 0.8,
+    pullOursToSkopeo: 0.7,
     pullOursToAzure: 0.5,
     oursPeakRssMB: 100,
   };
@@ -313,6 +350,9 @@ async function main(): Promise<void> {
     base: "this library, earlier build (BENCH_BASE_OUT)",
     skopeo: `skopeo (${versions.skopeo.replace(/^skopeo version /, "")})`,
     azure: `@azure/container-registry ${versions.azure}`,
+    seed: "this library, per blob, seed style",
+    azureSeed: `@azure/container-registry ${versions.azure}, per blob, seed style`,
+    floor: "node:https alone (floorClient.ts)",
   };
   for (const client of Object.keys(summary) as ClientName[]) {
     const s = summary[client];
@@ -340,6 +380,11 @@ async function main(): Promise<void> {
       `push to another repository (mount): ${c.pushToAnotherRepositoryWithMount.uploadedBytes} bytes uploaded, ${JSON.stringify(c.pushToAnotherRepositoryWithMount.outcomes)}, ${fmt(c.pushToAnotherRepositoryWithMount.seconds)} s`,
     );
   }
+  const seedStyle = seedStyleReport(samples, os.cpus().length);
+  if (samples.length) {
+    lines.push("");
+    lines.push(...seedStyle.lines);
+  }
   if (listing) {
     lines.push("");
     if ("error" in listing) {
@@ -366,7 +411,7 @@ async function main(): Promise<void> {
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, checks, listing, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

@@ -22,12 +22,12 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { AcrStandIn, startAcrStandIn } from "../../test/fixtures/acrStandIn";
-import { RunningRegistry, startRegistry } from "../../test/fixtures/registryServer";
+import { type AcrStandIn, startAcrStandIn } from "../../test/fixtures/acrStandIn";
+import { type RunningRegistry, startRegistry } from "../../test/fixtures/registryServer";
 import { ensureCodeServer } from "../../test/vscode/ensureCodeServer";
 import { formatSize, packageExtension, repoRoot } from "../package";
 import { seedAcr, seedDistribution } from "./sampleContent";
-import { installVsix, serverEnv, startVsCodeServer, VsCodeServer, writeUserSettings } from "./vscodeServer";
+import { installVsix, serverEnv, startVsCodeServer, type VsCodeServer, writeUserSettings } from "./vscodeServer";
 
 const started = Date.now();
 const ACR_ADMIN = { username: "admin", password: `demo-${crypto.randomBytes(6).toString("hex")}` };
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     (stopping ??= (async () => {
       server?.stop();
       await standIn?.stop().catch(() => undefined);
-      await Promise.all([local?.stop(), acrUpstream?.stop()].map((p) => p?.catch(() => undefined)));
+      await Promise.all([local?.stop(), acrUpstream?.stop()].map((p) => p?.catch(() => undefined) ?? Promise.resolve()));
       fs.rmSync(tmp, { recursive: true, force: true });
     })());
   // Installed before the fixtures start, so theirs (exit on SIGTERM/SIGHUP) stay out of the way.

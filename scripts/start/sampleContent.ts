@@ -13,7 +13,7 @@
 //   demo/app            two images, tags v1 and v2
 //   demo/many-tags      `manyTags` images tagged build-001…, more than one page
 import * as crypto from "node:crypto";
-import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, SeedTarget } from "../../test/fixtures/seed";
+import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, type SeedTarget } from "../../test/fixtures/seed";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_EMPTY = "application/vnd.oci.empty.v1+json";

@@ -77,7 +77,7 @@ export function writeUserSettings(dirs: VsCodeDirs, settings: Record<string, unk
 /** Starts the server; resolves once it listens. */
 export function startVsCodeServer(options: VsCodeServerOptions): Promise<VsCodeServer> {
   const { node, serverMain, host, port, dirs } = options;
-  for (const dir of Object.values(dirs)) {
+  for (const dir of Object.values(dirs) as string[]) {
     fs.mkdirSync(dir, { recursive: true });
   }
   const args = [

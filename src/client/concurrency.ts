@@ -5,22 +5,22 @@
 export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  let failed = false;
+  // The first failure in time: a later one may only be a consequence of it.
+  let firstFailure: { error: unknown } | undefined;
   async function lane(): Promise<void> {
-    while (!failed && next < items.length) {
+    while (!firstFailure && next < items.length) {
       const index = next++;
       try {
         results[index] = await fn(items[index]);
       } catch (error) {
-        failed = true;
-        throw error;
+        firstFailure ??= { error };
+        return;
       }
     }
   }
-  const lanes = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, lane));
-  const rejected = lanes.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (rejected) {
-    throw rejected.reason;
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, lane));
+  if (firstFailure) {
+    throw firstFailure.error;
   }
   return results;
 }

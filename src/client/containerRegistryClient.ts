@@ -4,7 +4,7 @@
 // the dialect (ACR's metadata API or plain OCI), and delegates.
 
 import type { TokenCredential } from "@azure/core-auth";
-import { isTokenCredential, isUsernamePassword, type RegistryCredential } from "./auth/credentials";
+import { isTokenCredential, isUsernamePassword } from "./auth/credentials";
 import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuthenticator";
 import { TokenEndpointClient } from "./auth/tokenEndpoint";
 import { createDialect, detectRegistryKind, type RegistryKind } from "./dialect/detectDialect";
@@ -100,7 +100,7 @@ export class ContainerRegistryClient {
       tokens,
       options.audience ?? DEFAULT_ACR_AUDIENCE,
     );
-    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient);
+    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient, options.logRequest);
   }
 
   /** What this registry can do beyond the OCI API; probed on first use and cached. */

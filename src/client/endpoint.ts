@@ -16,10 +16,30 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-export function parseEndpoint(endpoint: string, allowInsecureHttp = false): RegistryEndpoint {
-  const trimmed = (endpoint ?? "").trim().replace(/\/+$/, "");
+/**
+ * The endpoint without anything that could be userinfo (`user:password@`):
+ * everything between the scheme and the last `@` goes, so no later message or
+ * error value can repeat a password, whatever else is wrong with the input (a
+ * password may itself hold `/`, `:` or `@`).
+ */
+function withoutUserinfo(endpoint: string): { text: string; hadUserinfo: boolean } {
+  const at = endpoint.lastIndexOf("@");
+  if (at < 0) {
+    return { text: endpoint, hadUserinfo: false };
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(endpoint)?.[0] ?? "";
+  return { text: `${scheme}${endpoint.slice(at + 1)}`, hadUserinfo: true };
+}
+
+export function parseEndpoint(rawEndpoint: string, allowInsecureHttp = false): RegistryEndpoint {
+  const { text: endpoint, hadUserinfo } = withoutUserinfo(typeof rawEndpoint === "string" ? rawEndpoint : String(rawEndpoint ?? ""));
+  if (hadUserinfo) {
+    // Checked before anything else, so the error shows only the host part.
+    throw new InvalidInputError("registry endpoint", endpoint, "put credentials in the credential argument, not in the URL");
+  }
+  const trimmed = endpoint.trim().replace(/\/+$/, "");
   if (trimmed.length === 0) {
-    throw new InvalidInputError("registry endpoint", String(endpoint), "it is empty");
+    throw new InvalidInputError("registry endpoint", endpoint, "it is empty");
   }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
   let url: URL;

@@ -2,7 +2,7 @@
 // `errors[]` body, OCI distribution spec "Error Codes"), the status, the
 // method and a redacted URL; subclasses exist for what callers branch on.
 
-import { redactUrl } from "./redact";
+import { redactUrl, scrubError } from "./redact";
 
 /** One entry of the registry's `{"errors":[...]}` body. */
 export interface RegistryErrorDetail {
@@ -41,9 +41,12 @@ export class RegistryError extends ContainerRegistryClientError {
   readonly operation?: string;
   /** The registry's own error list; `code` is the first entry's code. */
   readonly errors: RegistryErrorDetail[];
+  /** Set when a repository deletion failed part of the way: what was already deleted. */
+  deletedBeforeFailure?: { deletedManifests: string[]; deletedTags: string[] };
 
   constructor(message: string, init: RegistryErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // A cause may be core's RestError, which keeps the raw request (Authorization included): only a scrubbed copy is kept.
+    super(message, init.cause === undefined ? undefined : { cause: scrubError(init.cause) });
     this.statusCode = init.statusCode;
     this.method = init.method;
     this.url = init.url === undefined ? undefined : redactUrl(init.url);
@@ -112,6 +115,50 @@ export class RegistryTlsError extends RegistryError {
   override name = "RegistryTlsError";
 }
 
+/**
+ * The registry answered with a value the library will not use: a digest, tag
+ * or repository name that breaks the grammar user input is held to (one with
+ * `../` would put another repository's path into the next URL), or a document
+ * of the wrong shape. `field` names where the value came from, e.g.
+ * `Docker-Content-Digest` or `tags/list tags[3]`.
+ */
+export class InvalidRegistryResponseError extends RegistryError {
+  override name = "InvalidRegistryResponseError";
+  constructor(
+    message: string,
+    readonly field: string,
+    init: RegistryErrorInit = {},
+  ) {
+    super(message, init);
+  }
+}
+
+/**
+ * The referrers fallback tag (`sha256-<hex>`, OCI distribution spec
+ * "Referrers Tag Schema") holds something that is not an image index, or keeps
+ * losing the referrer to concurrent writers: the spec says the client reports
+ * a failure rather than overwrite it.
+ */
+export class ReferrersTagConflictError extends RegistryError {
+  override name = "ReferrersTagConflictError";
+  constructor(
+    message: string,
+    readonly tag: string,
+    init: RegistryErrorInit = {},
+  ) {
+    super(message, init);
+  }
+}
+
+/**
+ * Paging stopped because the registry's pages would never end: a `Link` back
+ * to a page already read, endless empty pages, or pages that repeat items
+ * already listed under ever-new `Link` URLs.
+ */
+export class RegistryPagingError extends RegistryError {
+  override name = "RegistryPagingError";
+}
+
 /** The registry cannot do this at all (e.g. properties on a registry without ACR's metadata API). */
 export class NotSupportedByRegistryError extends ContainerRegistryClientError {
   override name = "NotSupportedByRegistryError";
@@ -142,7 +189,7 @@ export class InvalidInputError extends ContainerRegistryClientError {
   constructor(
     readonly field: string,
     readonly value: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`Invalid ${field} ${JSON.stringify(value.length > 200 ? value.slice(0, 200) + "…" : value)}: ${reason}`);
   }

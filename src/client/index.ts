@@ -23,6 +23,9 @@ export {
   NotSupportedByRegistryError,
   DigestValidationError,
   InvalidInputError,
+  InvalidRegistryResponseError,
+  ReferrersTagConflictError,
+  RegistryPagingError,
 } from "./errors";
 export type { RegistryErrorDetail } from "./errors";
 export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";

@@ -3,7 +3,9 @@
 // is whatever the registry's `Link: <url>; rel="next"` says (OCI distribution
 // spec, "Listing Tags" / catalog), relative or absolute, used as given.
 
-import { InvalidInputError, RegistryError } from "./errors";
+import { createHash } from "node:crypto";
+import { InvalidInputError, RegistryError, RegistryPagingError } from "./errors";
+import { registryUrlProblem } from "./foreignOrigin";
 
 export interface PageSettings {
   /** Resume from a page returned earlier (its `continuationToken`). */
@@ -35,21 +37,38 @@ export type PageFetcher<T> = (url: string | undefined, maxPageSize: number | und
 /** A registry that keeps answering empty pages with a new `Link` is treated as broken after this many. */
 const MAX_CONSECUTIVE_EMPTY_PAGES = 3;
 
-export function createPagedIterator<T>(fetchPage: PageFetcher<T>, registry: string): PagedAsyncIterableIterator<T> {
+/**
+ * `keyOf` identifies an item (a name, a digest) so that a page repeating only
+ * items already listed is noticed: a registry that serves the same items under
+ * ever-new `Link` URLs makes no progress and would page until aborted.
+ */
+export function createPagedIterator<T>(
+  fetchPage: PageFetcher<T>,
+  registry: string,
+  keyOf: (item: T) => string = defaultItemKey,
+): PagedAsyncIterableIterator<T> {
   async function* pages(settings: PageSettings = {}): AsyncIterableIterator<ContinuablePage<T>> {
     const seen = new Set<string>();
+    const listedItems = new Set<string>();
     let url = settings.continuationToken;
     let emptyPages = 0;
     do {
       const fetched = await fetchPage(url, settings.maxPageSize);
       const page = fetched.items as ContinuablePage<T>;
       emptyPages = (fetched.listed ?? page.length) === 0 ? emptyPages + 1 : 0;
+      const keys = page.map(keyOf);
+      if (keys.length > 0 && keys.every((key) => listedItems.has(key))) {
+        throw new RegistryPagingError(`${registry} answered with a page that repeats only items already listed; stopped paging`);
+      }
+      for (const key of keys) {
+        listedItems.add(key);
+      }
       if (fetched.nextUrl !== undefined) {
         if (seen.has(fetched.nextUrl) || fetched.nextUrl === url) {
-          throw new RegistryError(`${registry} answered with a paging Link that loops back to a page already read`);
+          throw new RegistryPagingError(`${registry} answered with a paging Link that loops back to a page already read`);
         }
         if (emptyPages >= MAX_CONSECUTIVE_EMPTY_PAGES) {
-          throw new RegistryError(`${registry} keeps answering empty pages with a next Link; stopped paging`);
+          throw new RegistryPagingError(`${registry} keeps answering empty pages with a next Link; stopped paging`);
         }
         seen.add(fetched.nextUrl);
         page.continuationToken = fetched.nextUrl;
@@ -88,6 +107,11 @@ export function nextPageUrl(linkHeader: string | undefined, answeredUrl: string,
       continue;
     }
     const next = new URL(match[1], answeredUrl);
+    const problem = registryUrlProblem(next, registryOrigin);
+    if (problem) {
+      throw new RegistryError(`${registry} answered with a paging Link the client will not use: ${problem}; not followed`);
+    }
+    // Stricter than the rule for other URLs: a list's next page is on the registry itself.
     if (next.origin !== registryOrigin) {
       throw new RegistryError(`${registry} answered with a paging Link to another host (${next.origin}); not followed`);
     }
@@ -105,4 +129,9 @@ export function withPageSize(url: URL, maxPageSize: number | undefined): URL {
     url.searchParams.set("n", String(maxPageSize));
   }
   return url;
+}
+
+/** Names identify themselves; objects (tag or manifest properties) by a hash of their JSON, to keep the set small. */
+function defaultItemKey(item: unknown): string {
+  return typeof item === "string" ? item : createHash("sha256").update(JSON.stringify(item) ?? "").digest("base64");
 }

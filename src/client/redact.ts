@@ -86,35 +86,111 @@ export function secretsOfAuthorization(authorization: string | undefined): strin
 }
 
 /**
- * Scrubs an error (and its `cause` chain) in place: its message, and the
- * registry's own `errors[]` entries (message and `detail`), which callers may
- * log or serialise. Returns the same error.
+ * Scrubs an error and everything reachable from it: its message and stack,
+ * the registry's own `errors[]` entries (message and `detail`), and the whole
+ * `cause` chain. A cause that carries objects (core-rest-pipeline's RestError
+ * keeps the raw request, Authorization header included, in non-writable
+ * properties) is replaced by a plain copy with only its name, code, message
+ * and stack, scrubbed. Returns the error to throw: the same one when it holds
+ * only plain values (the library's own errors), else such a copy.
  */
 export function scrubError<T>(error: T, knownSecrets: readonly string[] = []): T {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current instanceof Error && !seen.has(current)) {
-    seen.add(current);
-    current.message = redactText(current.message, knownSecrets);
-    if (current.stack) {
-      current.stack = redactText(current.stack, knownSecrets);
+  return scrubNode(error, knownSecrets, new Map()) as T;
+}
+
+/** Own properties an error may keep as they are, when they hold plain values. */
+const ERROR_BOOKKEEPING = new Set(["message", "stack", "cause", "errors", "name"]);
+
+function scrubNode(node: unknown, knownSecrets: readonly string[], seen: Map<unknown, unknown>): unknown {
+  if (typeof node === "string") {
+    return redactText(node, knownSecrets);
+  }
+  if (typeof node !== "object" || node === null) {
+    return node;
+  }
+  if (seen.has(node)) {
+    return seen.get(node);
+  }
+  if (!(node instanceof Error)) {
+    // A non-error cause (a request, a response, a plain object): only its redacted JSON text survives.
+    const text = redactValue(node, knownSecrets);
+    seen.set(node, text);
+    return text;
+  }
+  const target: Error = holdsOnlyPlainValues(node) ? node : plainCopy(node);
+  seen.set(node, target);
+  target.message = redactText(target.message, knownSecrets);
+  if (target.stack) {
+    target.stack = redactText(target.stack, knownSecrets);
+  }
+  for (const key of Object.getOwnPropertyNames(target)) {
+    const value = (target as unknown as Record<string, unknown>)[key];
+    if (!ERROR_BOOKKEEPING.has(key) && typeof value === "string") {
+      (target as unknown as Record<string, unknown>)[key] = redactText(value, knownSecrets);
     }
-    const details = (current as { errors?: unknown }).errors;
-    if (Array.isArray(details)) {
-      for (const detail of details as { message?: unknown; detail?: unknown }[]) {
-        if (detail && typeof detail === "object") {
-          if (typeof detail.message === "string") {
-            detail.message = redactText(detail.message, knownSecrets);
-          }
-          if (detail.detail !== undefined) {
-            detail.detail = redactValue(detail.detail, knownSecrets);
-          }
+  }
+  const details = (target as { errors?: unknown }).errors;
+  if (Array.isArray(details)) {
+    for (const detail of details as { message?: unknown; detail?: unknown }[]) {
+      if (detail && typeof detail === "object") {
+        if (typeof detail.message === "string") {
+          detail.message = redactText(detail.message, knownSecrets);
+        }
+        if (detail.detail !== undefined) {
+          detail.detail = redactValue(detail.detail, knownSecrets);
         }
       }
     }
-    current = (current as { cause?: unknown }).cause;
   }
-  return error;
+  const cause = (node as { cause?: unknown }).cause;
+  if (cause !== undefined) {
+    Object.defineProperty(target, "cause", { value: scrubNode(cause, knownSecrets, seen), writable: true, configurable: true, enumerable: false });
+  }
+  return target;
+}
+
+/** True when every own property (and any custom inspect hook) is a plain value that scrubbing can rewrite in place. */
+function holdsOnlyPlainValues(error: Error): boolean {
+  if (Object.getOwnPropertySymbols(error).length > 0) {
+    return false;
+  }
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
+    if (key === "stack" || key === "message") {
+      // Rewritten in place; newer V8 (Node 22+) makes `stack` an own accessor.
+      continue;
+    }
+    if (key === "cause") {
+      if (!descriptor.configurable) {
+        return false;
+      }
+      continue;
+    }
+    if (key === "errors" || key === "deletedBeforeFailure") {
+      // Registry details (scrubbed below) and validated digests and tags.
+      continue;
+    }
+    const value = descriptor.value as unknown;
+    const plain = value === null || ["string", "number", "boolean", "undefined"].includes(typeof value);
+    if (!plain || (typeof value === "string" && !descriptor.writable) || descriptor.get !== undefined) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A plain Error with the same name, message, stack and primitive `code`/`statusCode`, and nothing else. */
+function plainCopy(error: Error): Error {
+  const copy = new Error(error.message);
+  Object.defineProperty(copy, "name", { value: error.name, writable: true, configurable: true, enumerable: false });
+  copy.stack = error.stack;
+  for (const key of ["code", "statusCode", "errno", "syscall"]) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (typeof value === "string" || typeof value === "number") {
+      (copy as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  return copy;
 }
 
 function redactValue(value: unknown, knownSecrets: readonly string[]): unknown {

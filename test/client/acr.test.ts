@@ -13,8 +13,8 @@ import {
   RegistryLockedError,
   RegistryPermissionError,
 } from "../../src/client";
-import { ACR_AUDIENCE, AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { ACR_AUDIENCE, type AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { collect, randomBytes, readAll, sha256, streamOf } from "./helpers";
 
 const ADMIN = { username: "acradmin", password: "admin-pass" };

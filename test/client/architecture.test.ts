@@ -28,12 +28,17 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "digest.ts",
       "endpoint.ts",
       "errors.ts",
+      "foreignOrigin.ts",
+      "keyedLock.ts",
       "mediaTypes.ts",
       "messageText.ts",
       "models.ts",
       "paging.ts",
       "redact.ts",
       "reference.ts",
+      "registryValues.ts",
+      // Ambient types only (WebAssembly.Memory, without the DOM lib).
+      "webAssembly.d.ts",
     ],
   },
   // The store interfaces and the copy routine: they know no wire and no disk.

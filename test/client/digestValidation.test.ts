@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { DigestValidationError, MediaTypes } from "../../src/client";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, readAll } from "./helpers";
 
 describe("digest validation against a tampered registry", function () {

@@ -3,7 +3,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { Readable } from "node:stream";
-import { ContainerRegistryClient, ContainerRegistryClientOptions } from "../../src/client";
+import { ContainerRegistryClient, type ContainerRegistryClientOptions } from "../../src/client";
 import type { RunningRegistry } from "../fixtures/registryServer";
 
 export function clientFor(registry: RunningRegistry, options: ContainerRegistryClientOptions = {}): ContainerRegistryClient {

@@ -5,18 +5,18 @@
 // the client stopped reading (bounded memory) and that nothing hangs.
 
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
+import type * as http from "node:http";
 import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,
-  ContainerRegistryClientOptions,
+  type ContainerRegistryClientOptions,
   DigestValidationError,
   RegistryAuthenticationError,
   RegistryError,
   RegistryNotFoundError,
   ResponseTooLargeError,
 } from "../../src/client";
-import { HostileServer, json, readRequestBody, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
+import { type HostileServer, json, readRequestBody, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
 import { randomBytes, readAll, sha256 } from "./helpers";
 
 /** Hostile responses served over the whole file, for the README's count. */
@@ -356,7 +356,7 @@ describe("hostile and broken registries", function () {
         if (req.method === "DELETE") {
           return res.writeHead(204).end();
         }
-        const range = req.headers["content-range"] as string | undefined;
+        const range = req.headers["content-range"];
         if (range) {
           contentRanges.push(range);
           if (Number(range.split("-")[0]) !== stored.length) {
@@ -370,7 +370,7 @@ describe("hostile and broken registries", function () {
             req.socket.destroy();
           }
         });
-        req.on("end", () => {
+        return req.on("end", () => {
           if (req.method === "PATCH") {
             return res.writeHead(202, { Location: "/upload/1?_state=opaque-3", Range: `0-${stored.length - 1}` }).end();
           }
@@ -378,7 +378,7 @@ describe("hostile and broken registries", function () {
           if (digest !== sha256(stored)) {
             return json(res, 400, { errors: [{ code: "DIGEST_INVALID", message: "digest did not match" }] });
           }
-          res.writeHead(201, { "Docker-Content-Digest": digest! }).end();
+          res.writeHead(201, { "Docker-Content-Digest": digest }).end();
         });
       });
       return { server, stored: () => stored, contentRanges };
@@ -598,7 +598,7 @@ describe("hostile and broken registries", function () {
         if (req.headers.authorization !== "Bearer realm-token-abcdef") {
           return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm.url}/token",service="hostile",scope="repository:app:pull"` }).end();
         }
-        res.writeHead(200, { "Content-Length": "0" }).end();
+        return res.writeHead(200, { "Content-Length": "0" }).end();
       });
       assert.equal(await clientFor(registry, {}, { username: USER, password: PASSWORD }).blobExists("app", sha256(blob)), true);
       assert.deepEqual(
@@ -624,7 +624,7 @@ describe("hostile and broken registries", function () {
         if (req.method === "HEAD") {
           return res.writeHead(404).end();
         }
-        res.writeHead(202, { Location: "http://storage.example.invalid/upload?sig=abc" }).end();
+        return res.writeHead(202, { Location: "http://storage.example.invalid/upload?sig=abc" }).end();
       });
       await assert.rejects(clientFor(registry).uploadBlob("app", Buffer.from("data")), (error: unknown) => {
         assert.ok(error instanceof RegistryError);

@@ -11,9 +11,9 @@ import * as path from "node:path";
 import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, InvalidInputError, MediaTypes, readImageLayout } from "../../src/client";
 import { BufferReleaser } from "../../src/client/http/bufferRelease";
-import { AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
-import { FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
+import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { blobDataPath, clientFor, sha256 } from "./helpers";
 
 interface Layout {

@@ -10,7 +10,7 @@ import {
   RegistryNotFoundError,
   RegistryTlsError,
 } from "../../src/client";
-import { RegistryOptions, RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RegistryOptions, type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect, randomBytes, readAll, sha256, streamOf } from "./helpers";
 
 const MODES: { title: string; options: RegistryOptions }[] = [

@@ -6,7 +6,8 @@
 
 import * as assert from "node:assert/strict";
 import * as util from "node:util";
-import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes } from "../../src/client";
+import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes, RegistryNotFoundError } from "../../src/client";
+import { scrubError } from "../../src/client/redact";
 import { json, startHostileServer, HostileServer } from "../fixtures/hostileRegistry";
 import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { readAll, sha256, streamOf } from "./helpers";
@@ -31,22 +32,66 @@ const FORBIDDEN: (string | RegExp)[] = [
   /\b(Basic|Bearer) (?!REDACTED\b)[A-Za-z0-9+/=._~-]{8,}/,
 ];
 
-/** Everything an error exposes: message, stack, JSON, inspect output, and every own property down the cause chain. */
+/** Objects visited per error at most (a socket or agent could lead into the whole process). */
+const MAX_OBJECTS = 20_000;
+
+/**
+ * Everything reachable from an error: its message, stack, JSON and inspect
+ * output (hidden properties too), and every string found by walking the whole
+ * object graph (own properties, enumerable or not, and symbols; Map, Set and
+ * array entries; small Buffers as text), not only the `cause` chain: a
+ * RestError's `request` (with its headers) is reachable this way.
+ */
 function errorStrings(error: unknown): string[] {
   const strings: string[] = [];
   const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current && typeof current === "object" && !seen.has(current)) {
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.size < MAX_OBJECTS) {
+    const current = queue.shift();
+    if (typeof current === "string") {
+      strings.push(current);
+      continue;
+    }
+    if (!current || (typeof current !== "object" && typeof current !== "function") || seen.has(current)) {
+      continue;
+    }
     seen.add(current);
-    strings.push(String(current), JSON.stringify(current) ?? "", util.inspect(current, { depth: 8 }));
-    for (const key of Object.getOwnPropertyNames(current)) {
+    if (current instanceof Error) {
+      strings.push(String(current), util.inspect(current, { depth: 8, showHidden: true }));
       try {
-        strings.push(`${key}=${util.inspect((current as Record<string, unknown>)[key], { depth: 8 })}`);
+        strings.push(JSON.stringify(current) ?? "");
+      } catch {
+        // circular: the walk below sees every part anyway
+      }
+    }
+    if (Buffer.isBuffer(current) || current instanceof Uint8Array) {
+      if (current.byteLength < 64 * 1024) {
+        strings.push(Buffer.from(current).toString("utf8"), Buffer.from(current).toString("latin1"));
+      }
+      continue;
+    }
+    if (current instanceof Map) {
+      for (const [key, value] of current) {
+        queue.push(key, value);
+      }
+    }
+    if (current instanceof Set) {
+      queue.push(...current);
+    }
+    for (const key of [...Object.getOwnPropertyNames(current), ...Object.getOwnPropertySymbols(current)]) {
+      try {
+        const value = (current as Record<string | symbol, unknown>)[key];
+        if (typeof value === "string") {
+          strings.push(`${String(key)}=${value}`);
+        } else if (value && typeof value === "object") {
+          queue.push(value);
+        } else if (typeof value === "function" && key === util.inspect.custom) {
+          strings.push(util.inspect(current, { depth: 8, showHidden: true }));
+        }
       } catch {
         // getters that throw: nothing to leak
       }
     }
-    current = (current as { cause?: unknown }).cause;
   }
   return strings;
 }
@@ -144,6 +189,100 @@ describe("secrets never leak into errors or request logs", function () {
     });
   }
 
+  describe("connections reset after the credentials were sent", function () {
+    let server: HostileServer;
+
+    before(async function () {
+      server = await startHostileServer((req, res) => {
+        const url = new URL(req.url!, "http://x");
+        const authorization = req.headers.authorization ?? "";
+        if (url.pathname === "/token") {
+          // The token service resets the connection once it has the Basic credentials, except for the scope that works.
+          if (url.searchParams.get("scope")?.includes("reset-signed")) {
+            return json(res, 200, { token: HOSTILE_TOKEN });
+          }
+          return req.socket.destroy();
+        }
+        if (url.pathname.startsWith("/v2/reset-signed/")) {
+          if (!authorization.startsWith("Bearer ")) {
+            return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-signed:pull"` }).end();
+          }
+          // A Bearer-signed request reset by the registry.
+          return req.socket.destroy();
+        }
+        if (url.pathname.startsWith("/v2/reset-bearer/")) {
+          return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-bearer:pull"` }).end();
+        }
+        if (!authorization.startsWith("Basic ")) {
+          return res.writeHead(401, { "WWW-Authenticate": 'Basic realm="reset"' }).end();
+        }
+        // The registry resets every signed request: the transport error is all the client gets.
+        req.socket.destroy();
+      });
+    });
+
+    after(async function () {
+      await server?.close();
+    });
+
+    it("a reset after a request carrying Basic credentials leaves no secret reachable from the error", async function () {
+      const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
+      await expectFailure(client.getManifest("reset-basic", "v1"));
+      const error = errors.at(-1) as Error;
+      assert.match(error.message, /^Get manifest failed: could not reach 127\.0\.0\.1:\d+ \(GET http:\/\/127\.0\.0\.1:\d+\/v2\/reset-basic\/manifests\/v1\)/);
+      assert.ok((error as { cause?: unknown }).cause, "the cause (what the transport said) is kept, scrubbed");
+      await expectFailure(client.uploadBlob("reset-basic", Buffer.from("bytes")));
+      await expectFailure(client.deleteManifest("reset-basic", sha256(Buffer.from("x"))));
+    });
+
+    it("a reset after a request carrying a Bearer token leaves the token unreachable from the error", async function () {
+      const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
+      await expectFailure(client.getManifest("reset-signed", "v1"));
+      assert.match((errors.at(-1) as Error).message, /^Get manifest failed: could not reach 127\.0\.0\.1:\d+/);
+    });
+
+    it("a reset at the token endpoint is a failure of the token request, and does not leak the Basic password", async function () {
+      const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
+      await expectFailure(client.getManifest("reset-bearer", "v1"));
+      const error = errors.at(-1) as Error;
+      assert.equal(error.name, "RegistryAuthenticationError");
+      assert.match(error.message, /^Could not get a registry token for 127\.0\.0\.1:\d+: the token endpoint could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/token\?service=reset&scope=repository%3Areset-bearer%3Apull\)/);
+    });
+  });
+
+  it("scrubbing keeps the library's error types where the runtime makes stack an accessor (V8 in Node 22+)", function () {
+    const error = new RegistryNotFoundError(`Get manifest failed: echoed Basic ${base64(`${USER}:${PASSWORD}`)}`, { statusCode: 404 });
+    let stack = `${error.name}: ${error.message}`;
+    Object.defineProperty(error, "stack", { get: () => stack, set: (value: string) => (stack = value), configurable: true, enumerable: false });
+    const scrubbed = scrubError(error, [PASSWORD]);
+    assert.equal(scrubbed, error, "the same object, so instanceof still works");
+    assert.match(scrubbed.stack!, /echoed Basic REDACTED/);
+    errors.push(scrubbed);
+  });
+
+  describe("an endpoint with user:password@", function () {
+    it("never repeats the password, whatever else is wrong with it", function () {
+      for (const endpoint of [
+        `https://${USER}:${PASSWORD}@registry.example.com`,
+        `ftp://${USER}:${PASSWORD}@registry.example.com`,
+        `https://${USER}:${PASSWORD}@registry.example.com:99999`,
+        `http://${USER}:${PASSWORD}@registry.example.com`,
+        `${USER}:${PASSWORD}@registry.example.com/v2?x=1`,
+        `https://${USER}:${PASSWORD.slice(0, 8)}/${PASSWORD.slice(8)}@registry.example.com`,
+      ]) {
+        try {
+          new ContainerRegistryClient(endpoint);
+          assert.fail(`accepted ${endpoint}`);
+        } catch (error) {
+          errors.push(error);
+          assert.equal((error as Error).name, "InvalidInputError");
+          assert.match((error as Error).message, /^Invalid registry endpoint "(?:\w+:\/\/)?registry\.example\.com[^"]*": put credentials in the credential argument, not in the URL$/);
+          assert.ok(!(error as Error).message.includes(PASSWORD.slice(0, 8)), (error as Error).message);
+        }
+      }
+    });
+  });
+
   describe("a hostile registry that echoes what it was sent", function () {
     let server: HostileServer;
 
@@ -198,6 +337,7 @@ describe("secrets never leak into errors or request logs", function () {
       const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
       await expectFailure(client.getManifest("echo-basic", "v1"));
       const error = errors.at(-1) as Error & { errors: { message?: string; detail?: unknown }[] };
+      assert.ok(error instanceof RegistryNotFoundError, "scrubbing keeps the error's type");
       assert.match(error.message, /^Get manifest failed on 127\.0\.0\.1:\d+: 404 MANIFEST_UNKNOWN: no such manifest for Basic REDACTED/);
       assert.equal((error.errors[0].detail as { password?: string }).password, "REDACTED");
     });

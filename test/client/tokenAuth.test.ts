@@ -3,7 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import { ContainerRegistryClient, RegistryAuthenticationError } from "../../src/client";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect } from "./helpers";
 
 describe("distribution token auth", function () {

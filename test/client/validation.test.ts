@@ -3,7 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import {
   ContainerRegistryClient,
@@ -66,6 +66,8 @@ const BAD_INPUT: { what: string; check: () => unknown; message: RegExp }[] = [
   { what: "endpoint with a newline and a path", check: () => parseEndpoint("registry.example.com\n/evil"), message: /without a path/ },
   { what: "plain http to a host that only starts like localhost", check: () => parseEndpoint("http://localhost.evil.example"), message: /only used for loopback/ },
   { what: "plain http to 0.0.0.0", check: () => parseEndpoint("http://0.0.0.0:5000"), message: /only used for loopback/ },
+  { what: "endpoint with credentials and a bad port (no password in the message)", check: () => parseEndpoint("https://u:hunter2@registry.example.com:99999"), message: /^Invalid registry endpoint "https:\/\/registry\.example\.com:99999": put credentials in the credential argument, not in the URL$/ },
+  { what: "endpoint with credentials and a wrong scheme (no password in the message)", check: () => parseEndpoint("ftp://u:hunter2@registry.example.com"), message: /^Invalid registry endpoint "ftp:\/\/registry\.example\.com": put credentials/ },
   { what: "reference with a space", check: () => parseReference("example.com/app :v1"), message: /Invalid repository name/ },
   { what: "empty reference", check: () => parseReference(""), message: /reference "": it is empty/ },
 ];

@@ -18,13 +18,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Browser, chromium, Locator, Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { formatSize, packageExtension, repoRoot } from "../../scripts/package";
 import { seedAcr, seedDistribution } from "../../scripts/start/sampleContent";
-import { installVsix, serverEnv, startVsCodeServer, VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
-import { AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
+import { installVsix, serverEnv, startVsCodeServer, type VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
+import { type AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
 import { getFreePort } from "../fixtures/freePort";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { ensureCodeServer } from "../vscode/ensureCodeServer";
 
 const ADMIN = { username: "acradmin", password: "e2e-admin-pass" };
@@ -38,6 +38,19 @@ const updateScreenshots = process.argv.includes("--update-screenshots");
 const started = Date.now();
 /** Most waits; the first workbench load gets more. */
 const TIMEOUT = 30_000;
+
+// The functions given to page.waitForFunction run in the page, where `document` is the
+// workbench's. This program is built without the DOM lib (it runs in Node), so this is the
+// part of the page's document those functions use.
+interface PageElement {
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+  querySelector(selectors: string): PageElement | null;
+}
+declare const document: {
+  querySelector(selectors: string): PageElement | null;
+  querySelectorAll(selectors: string): ArrayLike<PageElement>;
+};
 /** The screenshots the README shows (copied to media/screenshots/ with --update-screenshots). */
 const README_SHOTS = [
   "02-connect-dialog", "03-connected", "04-tree-expanded", "05-delete-tag-confirmation", "06-pull-progress",

@@ -16,8 +16,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { chromium, Browser, Page } from "playwright-core";
-import { serverEnv, startVsCodeServer, VsCodeServer } from "../../scripts/start/vscodeServer";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { serverEnv, startVsCodeServer, type VsCodeServer } from "../../scripts/start/vscodeServer";
 import { ensureCodeServer } from "./ensureCodeServer";
 import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, printSummary } from "./results";
 
@@ -145,7 +145,7 @@ async function main(): Promise<number> {
   process.once("SIGTERM", onSignal);
 
   let timer: NodeJS.Timeout | undefined;
-  let code = 1;
+  let code: number;
   const workbenchLogFile = path.join(artifactsDir, "vscode-workbench.log");
   const workbenchLog = fs.createWriteStream(workbenchLogFile);
   try {

@@ -12,7 +12,7 @@ import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } f
 import { AuthChallenge, parseChallenge } from "./challenge";
 import type { RegistryAuthenticator } from "./registryAuthenticator";
 import { destroyBody } from "../http/readBody";
-import { isSafeForeignUrl } from "../http/foreignOrigin";
+import { registryUrlProblem } from "../foreignOrigin";
 import { RegistryError } from "../errors";
 import { isReplayable } from "../http/replayableRequest";
 
@@ -25,11 +25,13 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
       const url = new URL(request.url);
       if (url.origin !== registryOrigin) {
-        if (!isSafeForeignUrl(url, registryOrigin)) {
-          throw new RegistryError(
-            `${new URL(registryOrigin).host} redirected to ${url.protocol}//${url.host}, another host over plain http; not followed, so no data crosses the network unencrypted`,
-            { method: request.method, url: request.url },
-          );
+        // Every hop of a redirect, and every Link or Location target, passes here before it is sent.
+        const problem = registryUrlProblem(url, registryOrigin);
+        if (problem) {
+          throw new RegistryError(`${new URL(registryOrigin).host} sent the client to a URL it will not use: ${problem}; not followed, so nothing was sent there`, {
+            method: request.method,
+            url: request.url,
+          });
         }
         request.headers.delete("Authorization");
         return next(request);

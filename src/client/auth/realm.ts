@@ -11,8 +11,9 @@
 //    auth.docker.io): it gets the username and password (Basic) because the
 //    registry the user chose sent us there, but only over https; plain http
 //    only when the realm is the registry's own origin, or both are loopback
-//    (the bytes never leave the machine). Anything else (http to a remote
-//    host, other schemes) is refused here, before a connection is made.
+//    (the bytes never leave the machine); a realm on this machine only when
+//    the registry is on it too. This is the rule for every URL the registry
+//    hands out (http/foreignOrigin.ts), applied here before a connection is made.
 // 3. The token the realm returns is sent only to the registry's origin;
 //    Authorization is stripped from every request to any other origin.
 // README: "Credentials go only to the registry you connected to, and to the
@@ -21,7 +22,7 @@
 // upload Locations on other hosts never receive Authorization."
 
 import { RegistryAuthenticationError } from "../errors";
-import { isLoopbackHost } from "../endpoint";
+import { isLocalMachineHost, registryUrlProblem } from "../foreignOrigin";
 
 export function validateRealm(realm: string | undefined, registryOrigin: string): URL {
   if (!realm) {
@@ -33,10 +34,18 @@ export function validateRealm(realm: string | undefined, registryOrigin: string)
   } catch {
     throw new RegistryAuthenticationError(`${new URL(registryOrigin).host} sent an invalid token realm`);
   }
-  const plainHttpAllowed = url.origin === registryOrigin || isLoopbackHost(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && plainHttpAllowed)) {
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new RegistryAuthenticationError(
       `${new URL(registryOrigin).host} sent a token realm that is not https (${url.protocol}//${url.host}); refusing to use it`,
+    );
+  }
+  // The rule every registry-supplied URL follows (foreignOrigin.ts).
+  const problem = registryUrlProblem(url, registryOrigin);
+  if (problem) {
+    throw new RegistryAuthenticationError(
+      url.protocol === "http:" && !isLocalMachineHost(url.hostname)
+        ? `${new URL(registryOrigin).host} sent a token realm that is not https (${url.protocol}//${url.host}); refusing to use it`
+        : `${new URL(registryOrigin).host} sent a token realm the client will not use: ${problem}; refusing to use it`,
     );
   }
   url.hash = "";

@@ -3,7 +3,7 @@
 // challenge policy, and their answers are small JSON documents.
 
 import { createPipelineRequest, HttpClient, Pipeline } from "@azure/core-rest-pipeline";
-import type { AbortSignalLike } from "@azure/abort-controller";
+import { AbortError, AbortSignalLike } from "@azure/abort-controller";
 import { RegistryAuthenticationError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { parseErrorBody } from "../http/errorResponse";
@@ -58,7 +58,21 @@ export class TokenEndpointClient {
       pipelineRequest.headers.set("Content-Type", "application/x-www-form-urlencoded");
       pipelineRequest.body = new URLSearchParams(request.form).toString();
     }
-    const response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
+    let response;
+    try {
+      response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
+    } catch (error) {
+      if ((error as { name?: string }).name === "AbortError" || request.abortSignal?.aborted) {
+        throw new AbortError("The operation was aborted.");
+      }
+      // A reset or refused connection is a failure of the token request, not of the operation that needed the
+      // token; the transport error (which keeps the request and its Basic credentials) survives only as a scrubbed copy.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RegistryAuthenticationError(
+        `Could not ${request.operation} for ${this.registry}: the token endpoint could not be reached (${request.method} ${redactUrl(request.url)}): ${reason}`,
+        { method: request.method, url: request.url, operation: request.operation, cause: error },
+      );
+    }
     const bytes = await readBodyCapped(response.readableStreamBody, MAX_TOKEN_RESPONSE_BYTES, "token response");
     const text = bytes.toString("utf8");
     if (response.status >= 400) {

@@ -27,6 +27,7 @@ import {
   toTagProperties,
 } from "./acrModels";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
+import { registryDigest, registryList, registryRepositoryName, registryTag } from "../registryValues";
 
 /** Property, update and delete calls carry this (registry-protocols.md). */
 const API_VERSION = "2021-07-01";
@@ -38,7 +39,8 @@ export class AcrMetadata implements MetadataDialect {
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
     const { json, nextUrl } = await fetchListPage<AcrCatalog>(this.http, "/acr/v1/_catalog", page, "list repositories");
-    return { items: json.repositories ?? [], nextUrl };
+    const source = { registry: this.http.loginServer, operation: "list repositories" };
+    return { items: registryList(json.repositories, "repositories", source, (name, field) => registryRepositoryName(name, field, source)), nextUrl };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
@@ -59,7 +61,11 @@ export class AcrMetadata implements MetadataDialect {
       expectedStatus: [200, 202],
       abortSignal,
     });
-    return { deletedManifests: json.manifestsDeleted ?? [], deletedTags: json.tagsDeleted ?? [] };
+    const source = { registry: this.http.loginServer, operation: "delete repository" };
+    return {
+      deletedManifests: registryList(json.manifestsDeleted, "manifestsDeleted", source, (digest, field) => registryDigest(digest, field, source)),
+      deletedTags: registryList(json.tagsDeleted, "tagsDeleted", source, (tag, field) => registryTag(tag, field, source)),
+    };
   }
 
   async listManifestProperties(

@@ -7,6 +7,12 @@ import type {
   ArtifactTagProperties,
   RepositoryProperties,
 } from "../models";
+import { registryDigest, registryList, registryRepositoryName, registryTag } from "../registryValues";
+
+/** Names and digests in /acr/v1 answers are used in later request paths: checked like user input. */
+function acrSource(loginServer: string): { registry: string; operation: string } {
+  return { registry: loginServer, operation: "read the /acr/v1 answer" };
+}
 
 export interface AcrChangeableAttributes {
   deleteEnabled?: boolean;
@@ -94,7 +100,7 @@ function date(value: string | undefined): Date | undefined {
 export function toRepositoryProperties(repository: AcrRepository, loginServer: string): RepositoryProperties {
   return {
     registryLoginServer: loginServer,
-    name: repository.imageName,
+    name: registryRepositoryName(repository.imageName, "imageName", acrSource(loginServer)),
     createdOn: date(repository.createdTime),
     lastUpdatedOn: date(repository.lastUpdateTime),
     manifestCount: repository.manifestCount,
@@ -107,8 +113,8 @@ export function toTagProperties(tag: AcrTag, repository: string, loginServer: st
   return {
     registryLoginServer: loginServer,
     repositoryName: repository,
-    name: tag.name,
-    digest: tag.digest,
+    name: registryTag(tag?.name, "tag.name", acrSource(loginServer)),
+    digest: registryDigest(tag.digest, "tag.digest", acrSource(loginServer)),
     createdOn: date(tag.createdTime),
     lastUpdatedOn: date(tag.lastUpdateTime),
     ...permissions(tag.changeableAttributes),
@@ -119,18 +125,21 @@ export function toManifestProperties(manifest: AcrManifest, repository: string, 
   return {
     registryLoginServer: loginServer,
     repositoryName: repository,
-    digest: manifest.digest,
+    digest: registryDigest(manifest?.digest, "manifest.digest", acrSource(loginServer)),
     sizeInBytes: manifest.imageSize,
     createdOn: date(manifest.createdTime),
     lastUpdatedOn: date(manifest.lastUpdateTime),
     architecture: manifest.architecture || undefined,
     operatingSystem: manifest.os || undefined,
-    relatedArtifacts: (manifest.references ?? []).map((reference) => ({
-      digest: reference.digest,
-      architecture: reference.architecture || undefined,
-      operatingSystem: reference.os || undefined,
-    })),
-    tags: manifest.tags ?? [],
+    relatedArtifacts: registryList(manifest.references, "manifest.references", acrSource(loginServer), (item, field) => {
+      const reference = (item ?? {}) as { digest?: unknown; architecture?: string; os?: string };
+      return {
+        digest: registryDigest(reference.digest, `${field}.digest`, acrSource(loginServer)),
+        architecture: reference.architecture || undefined,
+        operatingSystem: reference.os || undefined,
+      };
+    }),
+    tags: registryList(manifest.tags, "manifest.tags", acrSource(loginServer), (tag, field) => registryTag(tag, field, acrSource(loginServer))),
     mediaType: manifest.mediaType,
     configMediaType: manifest.configMediaType,
     ...permissions(manifest.changeableAttributes),

@@ -7,6 +7,7 @@ import { verifyDigest } from "../digest";
 import { RegistryHttp } from "../http/registryHttp";
 import { isImageConfigMediaType } from "../mediaTypes";
 import type { ArtifactManifestProperties, GetManifestResult } from "../models";
+import { registryDescriptor, registryList } from "../registryValues";
 import { blobPath } from "../registry/blobPaths";
 
 /** Image configs are small JSON documents; anything larger is not read. */
@@ -20,8 +21,10 @@ export async function describeManifest(
   { manifest, mediaType, content }: GetManifestResult,
   abortSignal?: AbortSignalLike,
 ): Promise<ManifestDescription> {
-  const config = manifest.config;
-  const layers = Array.isArray(manifest.layers) ? manifest.layers : [];
+  const source = { registry: http.loginServer, operation: "describe manifest" };
+  // The config's digest goes into a blob path, and sizes are summed: both checked as descriptors.
+  const config = manifest.config === undefined ? undefined : registryDescriptor(manifest.config, "manifest config", source);
+  const layers = registryList(manifest.layers, "manifest layers", source, (layer, field) => registryDescriptor(layer, field, source));
   const sizeInBytes = content.byteLength + (config?.size ?? 0) + layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0);
   const relatedArtifacts = (Array.isArray(manifest.manifests) ? manifest.manifests : []).map((entry) => ({
     digest: entry.digest,

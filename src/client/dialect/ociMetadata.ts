@@ -10,7 +10,8 @@
 
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { randomUUID } from "node:crypto";
-import { NotSupportedByRegistryError, RegistryError } from "../errors";
+import { NotSupportedByRegistryError, RegistryError, RegistryNotFoundError } from "../errors";
+import { KeyedLock } from "../keyedLock";
 import { RegistryHttp } from "../http/registryHttp";
 import { deleteManifestByDigest, getManifest, manifestPath, putManifest, resolveDigest } from "../registry/manifests";
 import { OCI_EMPTY, OCI_EMPTY_DIGEST, OCI_MANIFEST } from "../mediaTypes";
@@ -28,6 +29,7 @@ import { uploadBlob } from "../registry/uploadBlob";
 import { mapWithConcurrency } from "../concurrency";
 import type { MetadataDialect, PageRequest } from "./metadataDialect";
 import { describeManifest } from "./describeManifest";
+import { registryList, registryRepositoryName, registryTag } from "../registryValues";
 
 /** HEAD/GET requests in flight at once when a page needs one per item. */
 const LOOKUP_CONCURRENCY = 8;
@@ -37,11 +39,18 @@ const DELETED_TAG_ARTIFACT_TYPE = "application/vnd.container-registry-explorer.d
 export class OciMetadata implements MetadataDialect {
   readonly capabilities: RegistryCapabilities = { kind: "oci", properties: false, ordering: false, deleteTagDirectly: false };
 
+  /** Tag deletions in flight, one per repository (see deleteTag). */
+  private readonly tagDeletes = new KeyedLock();
+
   constructor(private readonly http: RegistryHttp) {}
 
   async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
-    const listed = await fetchListPage<{ repositories?: string[] }>(this.http, "/v2/_catalog", page, "list repositories");
-    const { names, nextUrl } = windowNames(listed.json.repositories ?? [], listed.url, listed.nextUrl);
+    const listed = await fetchListPage<{ repositories?: unknown }>(this.http, "/v2/_catalog", page, "list repositories");
+    const source = { registry: this.http.loginServer, operation: "list repositories" };
+    const repositories = registryList(listed.json.repositories, "_catalog repositories", source, (name, field) =>
+      registryRepositoryName(name, field, source),
+    );
+    const { names, nextUrl } = windowNames(repositories, listed.url, listed.nextUrl);
     return { items: names, nextUrl };
   }
 
@@ -58,18 +67,22 @@ export class OciMetadata implements MetadataDialect {
   async deleteRepository(repository: string, abortSignal?: AbortSignalLike): Promise<DeleteRepositoryResult> {
     // The /v2 API has no repository deletion: delete every manifest a tag points at.
     const tags = await this.allTags(repository, abortSignal);
-    const deletedTags: string[] = [];
-    const deletedManifests: string[] = [];
+    const deleted: DeleteRepositoryResult = { deletedManifests: [], deletedTags: [] };
     const digests = new Map<string, string[]>();
     for (const tag of tags) {
       digests.set(tag.digest, [...(digests.get(tag.digest) ?? []), tag.name]);
     }
     for (const [digest, names] of digests) {
-      await deleteManifestByDigest(this.http, repository, digest, abortSignal);
-      deletedManifests.push(digest);
-      deletedTags.push(...names);
+      try {
+        await deleteManifestByDigest(this.http, repository, digest, abortSignal);
+      } catch (error) {
+        // Not atomic: whoever sees the failure must also learn what is already gone.
+        throw withDeletedBeforeFailure(error, deleted);
+      }
+      deleted.deletedManifests.push(digest);
+      deleted.deletedTags.push(...names);
     }
-    return { deletedManifests, deletedTags };
+    return deleted;
   }
 
   async listManifestProperties(
@@ -85,10 +98,11 @@ export class OciMetadata implements MetadataDialect {
     for (const tag of tags.items) {
       byDigest.set(tag.digest, [...(byDigest.get(tag.digest) ?? []), tag.name]);
     }
-    const items = await mapWithConcurrency([...byDigest], LOOKUP_CONCURRENCY, ([digest, names]) =>
-      this.describe(repository, digest, names, page.abortSignal),
+    const described = await mapWithConcurrency([...byDigest], LOOKUP_CONCURRENCY, ([digest, names]) =>
+      this.skipIfGone(repository, `manifest ${digest}`, () => this.describe(repository, digest, names, page.abortSignal)),
     );
-    return { items, nextUrl: tags.nextUrl };
+    const items = described.filter((m): m is ArtifactManifestProperties => m !== undefined);
+    return { items, nextUrl: tags.nextUrl, listed: tags.listed };
   }
 
   async getManifestProperties(repository: string, digest: string, abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
@@ -108,12 +122,16 @@ export class OciMetadata implements MetadataDialect {
     if (filter.order) {
       throw this.notSupported("ordering tags by time");
     }
-    const listed = await fetchListPage<{ tags?: string[] | null }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
+    const listed = await fetchListPage<{ tags?: unknown }>(this.http, `/v2/${repository}/tags/list`, page, "list tags");
+    // Each name goes into a HEAD's path: held to the tag grammar first.
+    const source = { registry: this.http.loginServer, operation: "list tags" };
+    const listedTags = registryList(listed.json.tags, "tags/list tags", source, (tag, field) => registryTag(tag, field, source));
     // One HEAD per tag of this page only, however many the registry sent.
-    const { names, nextUrl } = windowNames(listed.json.tags ?? [], listed.url, listed.nextUrl);
-    const tags = await mapWithConcurrency(names, LOOKUP_CONCURRENCY, (tag) =>
-      this.getTagProperties(repository, tag, page.abortSignal),
+    const { names, nextUrl } = windowNames(listedTags, listed.url, listed.nextUrl);
+    const found = await mapWithConcurrency(names, LOOKUP_CONCURRENCY, (tag) =>
+      this.skipIfGone(repository, `tag ${tag}`, () => this.getTagProperties(repository, tag, page.abortSignal)),
     );
+    const tags = found.filter((t): t is ArtifactTagProperties => t !== undefined);
     return { items: filter.digest ? tags.filter((t) => t.digest === filter.digest) : tags, nextUrl, listed: names.length };
   }
 
@@ -127,6 +145,13 @@ export class OciMetadata implements MetadataDialect {
   }
 
   async deleteTag(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<void> {
+    // One tag deletion per repository at a time: on distribution 2.8 the emulation (upload the
+    // empty blob, re-point the tag, delete the throwaway) interleaved with another one fails
+    // part of the calls and leaves tags listed whose manifests answer 404.
+    await this.tagDeletes.run(repository, () => this.deleteTagNow(repository, tag, abortSignal));
+  }
+
+  private async deleteTagNow(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<void> {
     // Make sure the tag exists before anything is changed (404 -> RegistryNotFoundError).
     await resolveDigest(this.http, repository, tag, abortSignal);
     try {
@@ -156,6 +181,40 @@ export class OciMetadata implements MetadataDialect {
     };
     const { digest } = await putManifest(this.http, repository, tag, Buffer.from(JSON.stringify(placeholder)), OCI_MANIFEST, abortSignal);
     await deleteManifestByDigest(this.http, repository, digest, abortSignal);
+    await this.verifyTagGone(repository, tag, digest, abortSignal);
+  }
+
+  /** After the emulation the tag must be gone; still pointing at the throwaway means the registry kept a dangling tag. */
+  private async verifyTagGone(repository: string, tag: string, placeholder: string, abortSignal?: AbortSignalLike): Promise<void> {
+    let now: string;
+    try {
+      now = await resolveDigest(this.http, repository, tag, abortSignal);
+    } catch (error) {
+      if (error instanceof RegistryNotFoundError) {
+        return;
+      }
+      throw error;
+    }
+    if (now === placeholder) {
+      throw new RegistryError(
+        `Delete tag failed on ${this.http.loginServer}: ${repository}:${tag} still points at the throwaway manifest ${placeholder} after it was deleted`,
+        { operation: "delete tag" },
+      );
+    }
+    // Another client tagged something new under this name meanwhile: that tag is theirs, not ours to delete.
+  }
+
+  /** Runs a per-item lookup; an item deleted since it was listed (404) is skipped and noted in the request log. */
+  private async skipIfGone<T>(repository: string, what: string, lookup: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await lookup();
+    } catch (error) {
+      if (error instanceof RegistryNotFoundError) {
+        this.http.log?.(`${this.http.loginServer}/${repository}: ${what} was listed but is gone (404); skipped`);
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   private async describe(repository: string, digest: string, tags: string[], abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
@@ -182,4 +241,27 @@ export class OciMetadata implements MetadataDialect {
       "it offers only the OCI distribution API, which has no properties, permissions or ordering",
     );
   }
+}
+
+/**
+ * The failure of a repository deletion that got part of the way, told what is
+ * already gone: the same error (its type is what callers branch on) with the
+ * deleted manifests and tags in its message and in `deletedBeforeFailure`.
+ */
+function withDeletedBeforeFailure(error: unknown, deleted: DeleteRepositoryResult): unknown {
+  if (!(error instanceof Error) || deleted.deletedManifests.length === 0) {
+    return error;
+  }
+  const tags = deleted.deletedTags.length > 0 ? `; tags ${listed(deleted.deletedTags)}` : "";
+  error.message += ` (already deleted before this failure: manifests ${listed(deleted.deletedManifests)}${tags})`;
+  (error as Error & { deletedBeforeFailure?: DeleteRepositoryResult }).deletedBeforeFailure = {
+    deletedManifests: [...deleted.deletedManifests],
+    deletedTags: [...deleted.deletedTags],
+  };
+  return error;
+}
+
+/** At most 20 names in a message; the full lists are in `deletedBeforeFailure`. */
+function listed(names: string[]): string {
+  return names.length > 20 ? `${names.slice(0, 20).join(", ")} and ${names.length - 20} more` : names.join(", ");
 }

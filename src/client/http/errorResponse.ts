@@ -38,16 +38,55 @@ export async function registryErrorFromResponse(info: ErrorResponseInfo): Promis
   return createRegistryError(info, errors);
 }
 
+/** Caps on what the registry wrote, as kept in `errors[]` and quoted in `error.message`. */
+const MAX_ERROR_MESSAGE_CHARS = 500;
+const MAX_ERROR_CODE_CHARS = 64;
+const MAX_ERROR_DETAIL_CHARS = 4096;
+const MAX_ERROR_ENTRIES = 20;
+
+// Terminal escape sequences (ECMA-48: CSI `ESC [ … final`, OSC `ESC ] … BEL|ST`,
+// the C1 forms of both, and two-character `ESC x`), then any other C0/C1
+// control and the Unicode bidi overrides (CVE-2021-42574, "Trojan Source").
+/* eslint-disable no-control-regex */
+const ESCAPE_SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[@-_]?/g;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+/* eslint-enable no-control-regex */
+
+/**
+ * Registry-written text made safe to put in a message or a log line: escape
+ * sequences and control characters removed (CR/LF become a space, so a
+ * registry cannot forge log lines or prompts), and at most `maxChars` long.
+ */
+export function sanitizeRegistryText(text: string, maxChars: number = MAX_ERROR_MESSAGE_CHARS): string {
+  const clean = text.replace(ESCAPE_SEQUENCES, "").replace(CONTROL_CHARACTERS, " ").replace(/ {2,}/g, " ").trim();
+  return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
+}
+
+/** The same for every string inside `detail` (any JSON), which is kept only up to a size. */
+function sanitizeDetail(detail: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(detail, (_key, value: unknown) => (typeof value === "string" ? sanitizeRegistryText(value, MAX_ERROR_DETAIL_CHARS) : value));
+  } catch {
+    return undefined;
+  }
+  if (json === undefined) {
+    return undefined;
+  }
+  return json.length > MAX_ERROR_DETAIL_CHARS ? `${json.slice(0, MAX_ERROR_DETAIL_CHARS)}…` : (JSON.parse(json) as unknown);
+}
+
 export function parseErrorBody(text: string): RegistryErrorDetail[] {
   try {
     const parsed = JSON.parse(text) as { errors?: unknown };
     if (Array.isArray(parsed.errors)) {
       return parsed.errors
         .filter((e): e is Record<string, unknown> => typeof e === "object" && e !== null)
+        .slice(0, MAX_ERROR_ENTRIES)
         .map((e) => ({
-          code: typeof e.code === "string" ? e.code : "UNKNOWN",
-          message: typeof e.message === "string" ? e.message.slice(0, 1000) : undefined,
-          detail: e.detail,
+          code: typeof e.code === "string" ? sanitizeRegistryText(e.code, MAX_ERROR_CODE_CHARS) || "UNKNOWN" : "UNKNOWN",
+          message: typeof e.message === "string" ? sanitizeRegistryText(e.message) : undefined,
+          detail: e.detail === undefined ? undefined : sanitizeDetail(e.detail),
         }));
     }
   } catch {

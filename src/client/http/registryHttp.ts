@@ -16,7 +16,7 @@ import {
   RequestBodyType,
 } from "@azure/core-rest-pipeline";
 import * as http from "node:http";
-import type { AbortSignalLike } from "@azure/abort-controller";
+import { AbortError, AbortSignalLike } from "@azure/abort-controller";
 import { RegistryError, RegistryTimeoutError, RegistryTlsError, ResponseTooLargeError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { explainTlsError } from "./tlsErrors";
@@ -67,6 +67,8 @@ export class RegistryHttp {
     readonly loginServer: string,
     private readonly pipeline: Pipeline,
     private readonly httpClient: HttpClient,
+    /** The client's request logger, for notes that are not one request (a tag skipped because it vanished). */
+    readonly log?: (line: string) => void,
   ) {}
 
   resolveUrl(url: string, base: string = this.origin): string {
@@ -158,8 +160,12 @@ export class RegistryHttp {
     if (error instanceof RegistryError) {
       return error;
     }
-    if ((error as { name?: string }).name === "AbortError" || (isRestError(error) && error.code === "REQUEST_SEND_ERROR" && /abort/i.test(error.message))) {
+    if ((error as { name?: string }).name === "AbortError") {
       return error as Error;
+    }
+    if (isRestError(error) && error.code === "REQUEST_SEND_ERROR" && /abort/i.test(error.message)) {
+      // Not the RestError itself: it keeps the request, Authorization header included.
+      return new AbortError(error.message);
     }
     const code = (error as { code?: string }).code;
     if (code === "HPE_HEADER_OVERFLOW") {

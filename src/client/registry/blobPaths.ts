@@ -1,7 +1,7 @@
 // Blob URLs of the OCI distribution API and small blob operations.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { isSafeForeignUrl } from "../http/foreignOrigin";
+import { isSafeForeignUrl } from "../foreignOrigin";
 import { RegistryError } from "../errors";
 import { RegistryHttp } from "../http/registryHttp";
 import { redactUrl } from "../redact";

@@ -2,13 +2,14 @@
 // get with digest checks, put, resolve a tag to a digest, delete by digest.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { DigestValidationError, RegistryError, ResponseTooLargeError } from "../errors";
+import { DigestValidationError, InvalidRegistryResponseError, ResponseTooLargeError } from "../errors";
 import { digestOf, sha256Digest } from "../digest";
-import { discardBody, RegistryHttp } from "../http/registryHttp";
+import { RegistryHttp } from "../http/registryHttp";
 import { destroyBody, readBodyCapped } from "../http/readBody";
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_MANIFEST } from "../mediaTypes";
 import type { GetManifestResult, OciManifestLike } from "../models";
 import { isDigest, splitDigest } from "../reference";
+import { registryDescriptor, registryDigest, registryList } from "../registryValues";
 
 export function manifestPath(repository: string, reference: string): string {
   return `/v2/${repository}/manifests/${reference}`;
@@ -35,19 +36,38 @@ export async function getManifest(
     throw new ResponseTooLargeError(`The manifest ${repository}:${tagOrDigest} on ${http.loginServer} is larger than 4 MiB`, { operation });
   }
   const content = await readBodyCapped(response.body, MAX_MANIFEST_BYTES, `manifest ${repository}:${tagOrDigest}`);
-  const digest = checkManifestDigest(content, tagOrDigest, response.headers.get("docker-content-digest"));
+  const headerDigest = response.headers.get("docker-content-digest");
+  if (headerDigest !== undefined) {
+    registryDigest(headerDigest, "Docker-Content-Digest", { registry: http.loginServer, operation });
+  }
+  const digest = checkManifestDigest(content, tagOrDigest, headerDigest);
+  const manifest = parseManifestContent(content, `The manifest ${repository}@${digest} on ${http.loginServer}`, operation);
+  const contentType = response.headers.get("content-type")?.split(";")[0].trim();
+  const mediaType = manifest.mediaType ?? contentType ?? OCI_MANIFEST;
+  return { digest, mediaType, manifest, content: new Uint8Array(content) };
+}
+
+/**
+ * Parses manifest or index bytes: a JSON object, and where it lists
+ * `manifests` (an index), each entry a valid descriptor. `what` starts the
+ * message ("The manifest app@sha256:… on host"). Every manifest and index the
+ * registry serves goes through here, the referrers API's answer included.
+ */
+export function parseManifestContent(content: Buffer, what: string, operation: string): OciManifestLike {
   let manifest: OciManifestLike;
   try {
     manifest = JSON.parse(content.toString("utf8")) as OciManifestLike;
   } catch {
-    throw new RegistryError(`The manifest ${repository}@${digest} on ${http.loginServer} is not valid JSON`, { operation });
+    throw new InvalidRegistryResponseError(`${what} is not valid JSON`, "manifest", { operation });
   }
   if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
-    throw new RegistryError(`The manifest ${repository}@${digest} on ${http.loginServer} is not a JSON object`, { operation });
+    throw new InvalidRegistryResponseError(`${what} is not a JSON object`, "manifest", { operation });
   }
-  const contentType = response.headers.get("content-type")?.split(";")[0].trim();
-  const mediaType = manifest.mediaType ?? contentType ?? OCI_MANIFEST;
-  return { digest, mediaType, manifest, content: new Uint8Array(content) };
+  if (manifest.manifests !== undefined) {
+    const source = { registry: what, operation: undefined };
+    manifest.manifests = registryList(manifest.manifests, "manifests", source, (entry, field) => registryDescriptor(entry, field, source));
+  }
+  return manifest;
 }
 
 /**
@@ -99,6 +119,9 @@ export async function putManifest(
     abortSignal,
   });
   const reported = response.headers.get("docker-content-digest");
+  if (reported) {
+    registryDigest(reported, "Docker-Content-Digest", { registry: http.loginServer, operation: "set manifest" });
+  }
   if (reported && reported !== digest) {
     throw new DigestValidationError(digest, reported, "manifest the registry stored");
   }
@@ -131,7 +154,8 @@ export async function resolveDigest(
   });
   const digest = response.headers.get("docker-content-digest");
   if (digest) {
-    return digest;
+    // It goes into the next request's path (a delete, a HEAD): it must be a digest, nothing more.
+    return registryDigest(digest, "Docker-Content-Digest", { registry: http.loginServer, operation: "resolve tag" });
   }
   // Some registries leave the header off HEAD answers: fall back to the bytes.
   return (await getManifest(http, repository, tagOrDigest, abortSignal)).digest;

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { command, connect, disconnectAll, getApi } from "./extensionTestHelpers";
 
 const BAD_ENDPOINTS: [string, RegExp][] = [

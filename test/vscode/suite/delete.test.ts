@@ -3,7 +3,7 @@
 // afterwards, and that the node leaves the tree.
 
 import * as assert from "assert";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, label, labels, manifestWithTag, registryNode } from "./extensionTestHelpers";
 
@@ -110,7 +110,7 @@ describe("delete commands", function () {
       registry: registryId,
       repository: "del/app",
       reference: digests.palette,
-      confirm: (message: string, detail: string) => (asked.push(detail), true),
+      confirm: (_message: string, detail: string) => (asked.push(detail), true),
     });
     assert.match(asked[0], /Its tag goes with it:\n {2}• palette\n/);
     assert.strictEqual(await manifestStatus(registry, "del/app", digests.palette), 404);

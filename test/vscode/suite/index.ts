@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as util from "util";
 import Mocha from "mocha";
-import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, SuiteResults, writeResults } from "../results";
+import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, type SuiteResults, writeResults } from "../results";
 
 function findTests(dir: string): string[] {
   const found: string[] = [];
@@ -73,7 +73,7 @@ export function run(): Promise<void> {
     } catch (error) {
       // A test file that throws while loading ends up here.
       unmark();
-      reject(error);
+      reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
 }

@@ -7,13 +7,21 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
-import { FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
 import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const TITLE = "org.opencontainers.image.title";
+
+/** What these tests read of a manifest the extension pushed. */
+interface PushedManifest {
+  mediaType: string;
+  artifactType?: string;
+  config: { mediaType: string; digest: string; size: number };
+  layers: { digest: string; size: number; annotations: Record<string, string> }[];
+}
 
 interface PullResult {
   digest: string;
@@ -79,7 +87,7 @@ describe("push, pull and blob transfers", function () {
     assert.strictEqual(result.reference, `${registry.host}/artifacts/files:v1`);
     const manifestBytes = await getManifestBytes(registry, "artifacts/files", "v1");
     assert.strictEqual(sha256Digest(manifestBytes), result.digest);
-    const manifest = JSON.parse(manifestBytes.toString("utf8"));
+    const manifest = JSON.parse(manifestBytes.toString("utf8")) as PushedManifest;
     assert.strictEqual(manifest.mediaType, OCI_MANIFEST);
     assert.strictEqual(manifest.artifactType, "application/vnd.unknown.artifact.v1");
     assert.deepStrictEqual(
@@ -336,7 +344,7 @@ describe("push, pull and blob transfers", function () {
         onProgress: (done: number, total?: number) => reports.push([done, total]),
       });
       assert.strictEqual(proxy.injected, 2, "the push was cut");
-      const manifest = JSON.parse((await getManifestBytes(registry, "resumed/push", "v1")).toString("utf8"));
+      const manifest = JSON.parse((await getManifestBytes(registry, "resumed/push", "v1")).toString("utf8")) as PushedManifest;
       for (const [i, layer] of manifest.layers.entries()) {
         assert.strictEqual(layer.size, files[names[i]].length);
         assert.ok((await getBlob(registry, "resumed/push", layer.digest)).equals(files[names[i]]), `${names[i]} byte for byte`);
@@ -410,7 +418,7 @@ describe("push, pull and blob transfers", function () {
     const document = await command<vscode.TextDocument>("openManifest", manifest);
     assert.strictEqual(document.uri.scheme, "container-registry-manifest");
     assert.strictEqual(document.languageId, "json");
-    const served = JSON.parse((await getManifestBytes(registry, "artifacts/files", "v1")).toString("utf8"));
+    const served: unknown = JSON.parse((await getManifestBytes(registry, "artifacts/files", "v1")).toString("utf8"));
     assert.deepStrictEqual(JSON.parse(document.getText()), served);
     const digest = sha256Digest(await getManifestBytes(registry, "artifacts/files", "v1"));
     assert.strictEqual(await command("copyReference", manifest), `${registry.host}/artifacts/files@${digest}`);

@@ -4,7 +4,7 @@
 
 import * as assert from "assert";
 import * as vscode from "vscode";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest } from "../../fixtures/seed";
 import {
   allChildren,

@@ -1,0 +1,141 @@
+// Issue 12's view of a benchmark run: each workload (whole image and seed-style
+// per blob, push and pull) against skopeo and against @azure/container-registry
+// on the same per-blob workload, with the issue's targets, our peak RSS, and
+// how far each result is from its floor (bench/README.md, "Floors").
+
+export type Operation = "push" | "pull";
+
+export interface WorkloadSample {
+  client: string;
+  operation: Operation;
+  seconds: number;
+  peakRssMB: number;
+  cpuSeconds?: number;
+  registryCpuSeconds?: number;
+  /** floorClient.ts prints `hashSeconds`, the part of its CPU spent in SHA-256. */
+  output?: Record<string, unknown>;
+}
+
+/** Issue 12's targets (medians of alternating rounds in one run). */
+export const ISSUE_12_TARGETS = {
+  seedPullToSkopeo: 0.8,
+  seedPushToSkopeo: 0.55,
+  pullImageToSkopeo: 0.7,
+  pushImageToSkopeo: 0.5,
+  seedToAzureSeed: 0.5,
+  oursPeakRssMB: 100,
+};
+
+interface Row {
+  workload: string;
+  client: string;
+  operation: Operation;
+  medianSeconds: number;
+  peakRssMB: number;
+  medianCpuSeconds: number;
+  medianRegistryCpuSeconds: number;
+  /** Median over rounds of (registry CPU of that round + the client's minimum) / cores. */
+  floorSeconds?: number;
+  /** Median over rounds of seconds / that round's floor. */
+  timesFloor?: number;
+  toSkopeo?: number;
+  toAzureSeed?: number;
+  target?: { toSkopeo?: number; toAzureSeed?: number };
+}
+
+/**
+ * `givenDigests`: the push knows every digest beforehand (an OCI layout's manifest) and the
+ * registry verifies them, so hashing is not part of its minimum; a client given a stream
+ * must hash it, and every pull must verify what it receives.
+ */
+const WORKLOADS: { client: string; name: (op: Operation) => string; givenDigests?: boolean }[] = [
+  { client: "ours", name: (op) => (op === "pull" ? "pullImage" : "pushImage"), givenDigests: true },
+  { client: "seed", name: (op) => `per-blob ${op}, seed style (this library)` },
+  { client: "azureSeed", name: (op) => `per-blob ${op}, seed style (@azure/container-registry)` },
+  { client: "skopeo", name: () => "skopeo --preserve-digests", givenDigests: true },
+  { client: "azure", name: () => "@azure/container-registry, one blob at a time" },
+  { client: "floor", name: () => "node:https alone (the client's minimum)" },
+];
+
+function median(values: number[]): number {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) {
+    return NaN;
+  }
+  const mid = Math.floor(finite.length / 2);
+  return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+}
+
+function fmt(n: number | undefined, digits = 2): string {
+  return n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(digits);
+}
+
+function mark(value: number | undefined, target: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) {
+    return "–";
+  }
+  return target === undefined ? fmt(value) : `${fmt(value)} (≤ ${target}${value <= target ? "" : " ✗"})`;
+}
+
+export function seedStyleReport(samples: WorkloadSample[], cpus: number): { lines: string[]; rows: Row[] } {
+  const rows: Row[] = [];
+  for (const operation of ["push", "pull"] as Operation[]) {
+    const of = (client: string) => samples.filter((s) => s.client === client && s.operation === operation);
+    const clientMinimum = median(of("floor").map((s) => s.cpuSeconds ?? NaN));
+    const hashing = median(of("floor").map((s) => Number(s.output?.hashSeconds ?? NaN)));
+    const medianOf = (client: string) => median(of(client).map((s) => s.seconds));
+    for (const workload of WORKLOADS) {
+      const taken = of(workload.client);
+      if (taken.length === 0) {
+        continue;
+      }
+      const minimum = operation === "push" && workload.givenDigests ? clientMinimum - hashing : clientMinimum;
+      const floors = taken.map((s) => ((s.registryCpuSeconds ?? NaN) + minimum) / cpus);
+      const row: Row = {
+        workload: workload.name(operation),
+        client: workload.client,
+        operation,
+        medianSeconds: medianOf(workload.client),
+        peakRssMB: Math.max(...taken.map((s) => s.peakRssMB)),
+        medianCpuSeconds: median(taken.map((s) => s.cpuSeconds ?? NaN)),
+        medianRegistryCpuSeconds: median(taken.map((s) => s.registryCpuSeconds ?? NaN)),
+        floorSeconds: median(floors),
+        timesFloor: median(taken.map((s, i) => s.seconds / floors[i])),
+      };
+      if (workload.client === "ours" || workload.client === "seed") {
+        row.toSkopeo = row.medianSeconds / medianOf("skopeo");
+        row.toAzureSeed = row.medianSeconds / medianOf("azureSeed");
+        const t = ISSUE_12_TARGETS;
+        row.target =
+          workload.client === "seed"
+            ? { toSkopeo: operation === "pull" ? t.seedPullToSkopeo : t.seedPushToSkopeo, toAzureSeed: t.seedToAzureSeed }
+            : { toSkopeo: operation === "pull" ? t.pullImageToSkopeo : t.pushImageToSkopeo };
+      }
+      rows.push(row);
+    }
+  }
+  const lines: string[] = [];
+  lines.push(
+    "Issue 12 workloads (medians of the same alternating rounds; floor = (registry CPU-s of the round + the client's minimum CPU-s) / cores; " +
+      "the minimum leaves out hashing for pushes given their digests: pushImage, skopeo)",
+  );
+  lines.push("");
+  lines.push("| workload | op | median (s) | ÷ skopeo (target) | ÷ azure per-blob (target) | peak RSS (MB) | client CPU-s | registry CPU-s | floor (s) | ÷ floor |");
+  lines.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const row of rows) {
+    lines.push(
+      `| ${row.workload} | ${row.operation} | ${fmt(row.medianSeconds)} | ${mark(row.toSkopeo, row.target?.toSkopeo)} | ${mark(row.toAzureSeed, row.target?.toAzureSeed)} | ${fmt(row.peakRssMB, 0)} | ${fmt(row.medianCpuSeconds)} | ${fmt(row.medianRegistryCpuSeconds)} | ${fmt(row.floorSeconds)} | ${fmt(row.timesFloor)} |`,
+    );
+  }
+  const ours = rows.filter((r) => r.client === "ours" || r.client === "seed");
+  if (ours.length) {
+    const peak = Math.max(...ours.map((r) => r.peakRssMB));
+    const limit = ISSUE_12_TARGETS.oursPeakRssMB;
+    lines.push("");
+    lines.push(`our peak RSS over these workloads: ${fmt(peak, 0)} MB (target ≤ ${limit}${peak <= limit ? "" : " ✗"})`);
+  }
+  if (!samples.some((s) => s.client === "floor")) {
+    lines.push("floors: not computed (add floor to BENCH_CLIENTS)");
+  }
+  return { lines, rows };
+}
