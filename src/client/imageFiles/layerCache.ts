@@ -286,7 +286,13 @@ export class LayerCache implements ReadOnlyBlobSource {
       } catch (error) {
         // Another process finished the same layer first: theirs is as good as ours.
         // (Linux says EEXIST or ENOTEMPTY; Windows may say EPERM, so the folder's presence decides.)
-        if (!isAlreadyThere(error) && !(await fs.promises.stat(finalDir).then((stat) => stat.isDirectory(), () => false))) {
+        if (
+          !isAlreadyThere(error) &&
+          !(await fs.promises.stat(finalDir).then(
+            (stat) => stat.isDirectory(),
+            () => false,
+          ))
+        ) {
           throw error;
         }
         await fs.promises.rm(workDir, { recursive: true, force: true });
