@@ -49,7 +49,7 @@ interface Sample {
 
 function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(stdout.trim().split("\n").pop() ?? "");
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
   } catch {
     return undefined;
   }

@@ -42,6 +42,7 @@ export function pickFromPages<T>(
       settled = true;
       quickPick.dispose();
       if (error !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the fetch threw, passed on as it came
         reject(error);
       } else {
         resolve(value);

@@ -216,6 +216,7 @@ export class ResumableBodyReader {
         body.removeListener("error", finish);
         body.on("error", () => undefined);
         if (error !== undefined) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the body emitted, passed on as it came
           reject(error);
         } else {
           resolve();
