@@ -90,3 +90,14 @@ export { planFolderFiles, isSafeFileName, digestFileName, TITLE_ANNOTATION } fro
 export type { PlannedFile } from "./layout/folderFileNames";
 export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
 export { UnsafeLocalPathError } from "./layout/safePaths";
+// Images: configs, sizes, referrer trees (images/).
+export { PlatformNotFoundError, NotAnImageError } from "./images/imageErrors";
+export type { ImageConfig, ImageConfigHistoryEntry, ImageRuntimeConfig, ImageConfigResult, GetImageConfigOptions, HistoryStep } from "./images/imageModels";
+export { formatPlatform, parsePlatform } from "./images/platform";
+export type { ImagePlatform } from "./images/platform";
+export type { ManifestSize, PlatformSize, RepositorySize, RepositorySizeProgress } from "./images/imageSizes";
+export { historySteps } from "./images/historySteps";
+export { artifactKind, isSignatureKind, isSbomKind, subjectOfFallbackTag } from "./images/artifactKinds";
+export type { ArtifactKind } from "./images/artifactKinds";
+export type { ReferrerNode, ReferrerTree, MismatchedReferrer } from "./images/referrerTree";
+export { MAX_CONFIG_BYTES } from "./images/fetchConfig";
