@@ -16,6 +16,9 @@ import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
+import { compareWith } from "./compareWith";
+import { inspectImage } from "./inspectImage";
+import { showRepositorySize } from "./showRepositorySize";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
@@ -41,6 +44,9 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
     "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
     "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+    "containerRegistryExplorer.inspectImage": () => vscode.l10n.t("Inspect image"),
+    "containerRegistryExplorer.compareWith": () => vscode.l10n.t("Compare"),
+    "containerRegistryExplorer.showRepositorySize": () => vscode.l10n.t("Show repository size"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -68,6 +74,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
     "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
     "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+    "containerRegistryExplorer.inspectImage": (node, options) => inspectImage(services, node, options),
+    "containerRegistryExplorer.compareWith": (node, options) => compareWith(services, node, options),
+    "containerRegistryExplorer.showRepositorySize": (node, options) => showRepositorySize(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);
