@@ -6,7 +6,7 @@
 
 import * as assert from "assert";
 import * as vscode from "vscode";
-import { ContainerRegistryClient, MediaTypes } from "../../../src/client";
+import { type ContainerRegistryClient, MediaTypes } from "../../../src/client";
 import { formatBytes } from "../../../src/extension/format";
 import { clientFor } from "../../client/helpers";
 import { pushImageWithConfig, pushIndex, pushReferrer, sampleConfig } from "../../client/imageFixtures";
@@ -92,7 +92,7 @@ describe("inspect, compare, repository size", function () {
 
   it("opens the config its digest links to", async () => {
     const uri = vscode.Uri.parse(documentLink("container-registry-config", registryId, v1.digest, ".json"));
-    const config = JSON.parse((await vscode.workspace.openTextDocument(uri)).getText());
+    const config: unknown = JSON.parse((await vscode.workspace.openTextDocument(uri)).getText());
     assert.deepStrictEqual(config, sampleConfig("amd64", 2));
   });
 
