@@ -2,7 +2,7 @@
 // registry can order them, a page at a time.
 
 import * as vscode from "vscode";
-import type { RegistryCapabilities, RepositoryProperties } from "../../client/index";
+import { type RegistryCapabilities, type RepositoryProperties, subjectOfFallbackTag } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { repositoryContext } from "./contextValues";
@@ -38,7 +38,8 @@ export class RepositoryNode extends PagedListNode {
       const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
       const page = await firstPage(client.listManifestProperties(name, { order }).byPage(settings));
       return Object.assign(
-        page.map((properties) => new ManifestNode(this, scope, properties)),
+        // A referrers fallback index (tagged only `sha256-<hex>`) is shown as the referrers under its subject.
+        page.filter((properties) => !isFallbackIndex(properties.tags)).map((properties) => new ManifestNode(this, scope, properties)),
         { continuationToken: page.continuationToken },
       );
     }, tree.pageSize, (existing, repeated) => {
@@ -90,4 +91,8 @@ export class RepositoryNode extends PagedListNode {
     item.accessibilityInformation = accessibleRow(vscode.l10n.t("Repository"), this.name, item.description);
     return item;
   }
+}
+
+function isFallbackIndex(tags: readonly string[]): boolean {
+  return tags.length > 0 && tags.every((t) => subjectOfFallbackTag(t) !== undefined);
 }
