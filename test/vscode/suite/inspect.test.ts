@@ -7,11 +7,11 @@
 import * as assert from "assert";
 import * as vscode from "vscode";
 import { type ContainerRegistryClient, MediaTypes } from "../../../src/client";
-import { formatBytes } from "../../../src/extension/format";
+import { formatBytes, shortDigest } from "../../../src/extension/format";
 import { clientFor } from "../../client/helpers";
 import { pushImageWithConfig, pushIndex, pushReferrer, sampleConfig } from "../../client/imageFixtures";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
-import { command, connect, disconnectAll, getApi, randomBytes } from "./extensionTestHelpers";
+import { allChildren, allIds, child, children, command, connect, disconnectAll, getApi, item, label, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
 
 describe("inspect, compare, repository size", function () {
   this.timeout(120_000);
@@ -165,6 +165,86 @@ describe("inspect, compare, repository size", function () {
 function documentLink(scheme: string, registryId: string, digest: string, extension: string): string {
   return vscode.Uri.from({ scheme, authority: registryId, path: `/app@${digest}${extension}` }).toString();
 }
+
+describe("referrers in the tree", function () {
+  this.timeout(120_000);
+  let registry: RunningRegistry;
+  let image: Awaited<ReturnType<typeof pushImageWithConfig>>;
+  let sbom: { digest: string; size: number };
+  let signature: { digest: string; size: number };
+  let sbomSignature: { digest: string; size: number };
+
+  before(async () => {
+    const api = await getApi();
+    await disconnectAll(api);
+    registry = await startRegistry({ auth: "anonymous" });
+    const client = clientFor(registry);
+    image = await pushImageWithConfig(client, "signed", sampleConfig("amd64", 1), [randomBytes(1000, 7)], "v1");
+    await pushImageWithConfig(client, "signed", sampleConfig("amd64", 1, { author: "plain" }), [randomBytes(1000, 8)], "plain");
+    const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
+    sbom = await pushReferrer(client, "signed", subject, "application/vnd.cyclonedx+json", '{"bomFormat":"CycloneDX"}');
+    signature = await pushReferrer(client, "signed", subject, "application/vnd.dev.cosign.artifact.sig.v1+json", "cosign");
+    sbomSignature = await pushReferrer(client, "signed", { digest: sbom.digest, mediaType: MediaTypes.OCI_MANIFEST, size: sbom.size }, "application/vnd.cncf.notary.signature", "notary");
+    await connect(registry);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await disconnectAll(await getApi());
+    await registry?.stop();
+  });
+
+  it("folds the fallback tags into their subject, badges it and groups its referrers by kind, nested", async () => {
+    const api = await getApi();
+    const repository = await child(api, await registryNode(api, registry), "signed");
+    const rows = await allChildren(api, repository);
+    // Two images; the two fallback indexes (sha256-<hex> tags) are not rows of their own.
+    assert.deepStrictEqual(rows.map((r) => String(item(api, r).description).split(" · ")[0]).sort(), ["plain", "v1"]);
+    const subject = await manifestWithTag(api, repository, "v1");
+    const badged = await waitFor(() => {
+      const description = String(item(api, subject).description);
+      return description.includes("signed") ? description : undefined;
+    });
+    assert.ok(badged?.endsWith(" · signed · SBOM"), badged);
+    const plain = await manifestWithTag(api, repository, "plain");
+    await children(api, plain);
+    assert.ok(!String(item(api, plain).description).includes("signed"));
+    // The tag, then one group per artifact type by name (the fallback tag is not a tag row).
+    const below = await children(api, subject);
+    assert.strictEqual(label(api, below[0]), "v1");
+    assert.strictEqual(below.length, 3);
+    assert.deepStrictEqual(below.slice(1).map((n) => [label(api, n), item(api, n).description]), [
+      ["Cosign signature", "1 referrers"],
+      ["CycloneDX SBOM", "1 referrers"],
+    ]);
+    const sbomGroup = await child(api, subject, "CycloneDX SBOM");
+    const sbomRow = await child(api, sbomGroup, shortDigest(sbom.digest));
+    // A manifest row (the bundle's own classes are not the test's, so by its id and contextValue).
+    assert.ok(item(api, sbomRow).id?.endsWith(`/referrer:${sbom.digest}`), item(api, sbomRow).id);
+    assert.ok(item(api, sbomRow).contextValue?.startsWith("manifest"));
+    assert.ok(String(item(api, sbomRow).description).includes("signed"), String(item(api, sbomRow).description));
+    const nested = await child(api, sbomRow, "Notary signature");
+    assert.deepStrictEqual(await children(api, nested).then((n) => n.map((r) => label(api, r))), [shortDigest(sbomSignature.digest)]);
+    const cosign = await child(api, await child(api, subject, "Cosign signature"), shortDigest(signature.digest));
+    assert.strictEqual(item(api, cosign).contextValue?.startsWith("manifest"), true);
+    // Every id unique, though the SBOM's signature sits three levels down.
+    const ids = await allIds(api, repository);
+    assert.strictEqual(new Set(ids).size, ids.length);
+  });
+
+  it("inspects and opens a referrer like any manifest", async () => {
+    const api = await getApi();
+    const subject = await manifestWithTag(api, await child(api, await registryNode(api, registry), "signed"), "v1");
+    const sbomRow = await child(api, await child(api, subject, "CycloneDX SBOM"), shortDigest(sbom.digest));
+    const document = await command<vscode.TextDocument>("inspectImage", sbomRow, {});
+    const text = document.getText();
+    assert.ok(text.includes("| Artifact type | `application/vnd.cyclonedx+json` |"), text);
+    assert.ok(text.includes("is not an image: its config is application/vnd\\.oci\\.empty\\.v1\\+json"), text);
+    assert.ok(text.includes("- Notary signature: "), text);
+    const manifest = await command<vscode.TextDocument>("openManifest", sbomRow, {});
+    assert.strictEqual((JSON.parse(manifest.getText()) as { subject: { digest: string } }).subject.digest, image.digest);
+  });
+});
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
