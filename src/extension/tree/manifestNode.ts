@@ -17,6 +17,7 @@ import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
 import { manifestContext } from "./contextValues";
+import { isCreatedSortedParent, readCreatedDate } from "./createdDates";
 import { ManifestReferrers } from "./manifestReferrers";
 import { manifestNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
@@ -40,6 +41,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
   private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
   readonly referrers: ManifestReferrers;
+  /** Where the registry reports no times: the config's `created`, read once the row is first shown. */
+  private configCreated?: { state: "reading" } | { state: "read"; date?: Date };
 
   constructor(
     readonly parent: TreeNode,
@@ -124,7 +127,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       tags.length ? sortedTags(tags).join(", ") : vscode.l10n.t("untagged"),
       platform,
       size !== undefined ? formatBytes(size) : undefined,
-      p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
+      p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : this.createdDescription(),
       ...permissionBadges(p),
       ...this.referrers.badges(),
     ]
@@ -188,6 +191,31 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.tagNodes = undefined;
     this.platformsSize = undefined;
     this.referrers.reset();
+    this.configCreated = undefined;
+  }
+
+  /** The image's `created` from its config, once read (registries without times only). */
+  get createdFromConfig(): Date | undefined {
+    return this.configCreated?.state === "read" ? this.configCreated.date : undefined;
+  }
+
+  private createdDescription(): string | undefined {
+    if (this.properties.createdOn || this.isIndex) {
+      return undefined;
+    }
+    if (!this.configCreated) {
+      const reading = { state: "reading" } as const;
+      this.configCreated = reading;
+      void readCreatedDate(this.scope).then((date) => {
+        if (this.configCreated === reading) {
+          this.configCreated = { state: "read", date };
+          // A parent sorting its rows by this date re-sorts; else only this row changes.
+          this.scope.tree.changed(isCreatedSortedParent(this.parent) && this.parent.sortedByCreated ? this.parent : this);
+        }
+      });
+    }
+    const date = this.createdFromConfig;
+    return date ? vscode.l10n.t("created {0}", relativeTime(date)) : undefined;
   }
 
   /** The sum of the platforms' sizes once read; starts reading it the first time it is asked for. */
