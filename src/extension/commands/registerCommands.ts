@@ -19,6 +19,7 @@ import { openManifest } from "./openManifest";
 import { compareWith } from "./compareWith";
 import { inspectImage } from "./inspectImage";
 import { showRepositorySize } from "./showRepositorySize";
+import { sortByCreated } from "./sortByCreated";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
@@ -47,6 +48,7 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.inspectImage": () => vscode.l10n.t("Inspect image"),
     "containerRegistryExplorer.compareWith": () => vscode.l10n.t("Compare"),
     "containerRegistryExplorer.showRepositorySize": () => vscode.l10n.t("Show repository size"),
+    "containerRegistryExplorer.sortByCreated": () => vscode.l10n.t("Sort by created"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -77,6 +79,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.inspectImage": (node, options) => inspectImage(services, node, options),
     "containerRegistryExplorer.compareWith": (node, options) => compareWith(services, node, options),
     "containerRegistryExplorer.showRepositorySize": (node, options) => showRepositorySize(services, node, options),
+    "containerRegistryExplorer.sortByCreated": (node, options) => sortByCreated(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);
