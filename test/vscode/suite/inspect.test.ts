@@ -11,6 +11,7 @@ import { formatBytes, shortDigest } from "../../../src/extension/format";
 import { clientFor } from "../../client/helpers";
 import { pushImageWithConfig, pushIndex, pushReferrer, sampleConfig } from "../../client/imageFixtures";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import type { TreeNode } from "../../../src/extension/tree/treeNode";
 import { allChildren, allIds, child, children, command, connect, disconnectAll, getApi, item, label, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
 
 describe("inspect, compare, repository size", function () {
@@ -158,6 +159,50 @@ describe("inspect, compare, repository size", function () {
     assert.strictEqual(size.sharedBytes, 3000 + 2);
     assert.strictEqual(size.exclusiveBytes, v1.config.size + 5000 + arm64.config.size + 9000 + v2.config.size + 7000 + 3);
     assert.strictEqual(size.totalBytes, size.sharedBytes + size.exclusiveBytes);
+  });
+});
+
+describe("ordering by the config's created date", function () {
+  this.timeout(120_000);
+  let registry: RunningRegistry;
+
+  before(async () => {
+    const api = await getApi();
+    await disconnectAll(api);
+    registry = await startRegistry({ auth: "anonymous" });
+    const client = clientFor(registry);
+    for (const [tag, created] of [
+      ["old", "2020-01-01T00:00:00Z"],
+      ["new", "2024-01-01T00:00:00Z"],
+      ["mid", "2022-01-01T00:00:00Z"],
+    ]) {
+      await pushImageWithConfig(client, "dated", sampleConfig("amd64", 1, { created }), [randomBytes(100, tag.length + 10)], tag);
+    }
+    await connect(registry);
+  });
+
+  after(async () => {
+    await disconnectAll(await getApi());
+    await registry?.stop();
+  });
+
+  it("shows each shown row's created date and sorts the loaded rows by it, newest first", async () => {
+    const api = await getApi();
+    const repository = await child(api, await registryNode(api, registry), "dated");
+    const tagOf = (node: TreeNode) => String(item(api, node).description).split(" · ")[0];
+    const rows = await allChildren(api, repository);
+    // distribution lists tags by name: the registry's order is not the images' age.
+    assert.deepStrictEqual(rows.map(tagOf), ["mid", "new", "old"]);
+    const described = await waitFor(() => {
+      const descriptions = rows.map((r) => String(item(api, r).description));
+      return descriptions.every((d) => d.includes("created ")) ? descriptions : undefined;
+    });
+    assert.ok(described, rows.map((r) => String(item(api, r).description)).join("\n"));
+    assert.strictEqual(await command("sortByCreated", repository, {}), true);
+    assert.deepStrictEqual((await children(api, repository)).map(tagOf), ["new", "mid", "old"]);
+    assert.ok(String(item(api, repository).description).includes("loaded rows sorted by created"));
+    assert.strictEqual(await command("sortByCreated", repository, {}), false);
+    assert.deepStrictEqual((await children(api, repository)).map(tagOf), ["mid", "new", "old"]);
   });
 });
 
