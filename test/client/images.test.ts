@@ -217,6 +217,24 @@ describe("images: configs, sizes, referrer trees", function () {
     assert.deepEqual(tree.mismatched, []);
   });
 
+  it("leaves out a referrer the fallback index still lists after it was deleted", async function () {
+    const image = await pushImageWithConfig(client, "stale", sampleConfig("amd64", 1), [randomBytes(100)], "v1");
+    const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
+    const kept = await pushReferrer(client, "stale", subject, NOTARY, "kept");
+    const deleted = await pushReferrer(client, "stale", subject, SPDX, '{"gone":true}');
+    await client.deleteManifest("stale", deleted.digest);
+    const listed = (await client.listReferrers("stale", image.digest)).map((d) => d.digest);
+    assert.ok(listed.includes(deleted.digest), "the fallback index still lists it");
+    const tree = await clientFor(registry).getReferrerTree("stale", image.digest);
+    assert.deepEqual(
+      tree.referrers.map((r) => r.descriptor.digest),
+      [kept.digest],
+    );
+    // The repository's size counts what is stored: the stale entry adds nothing and fails nothing.
+    const size = await clientFor(registry).getRepositorySize("stale");
+    assert.equal(size.totalBytes, image.config.size + 100 + 2 + "kept".length);
+  });
+
   it("sets apart a referrer whose subject is another manifest", async function () {
     const image = await pushImageWithConfig(client, "forged", sampleConfig("amd64", 1), [randomBytes(100)], "v1");
     const other = await pushImageWithConfig(client, "forged", sampleConfig("arm64", 1), [randomBytes(100)], "v2");

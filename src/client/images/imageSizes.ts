@@ -8,6 +8,7 @@
 
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { mapWithConcurrency } from "../concurrency";
+import { RegistryNotFoundError } from "../errors";
 import type { GetManifestResult, OciDescriptor } from "../models";
 import { isIndex, type ImageReader } from "./imageReader";
 import { platformOf, type ImagePlatform } from "./platform";
@@ -60,11 +61,21 @@ export async function manifestSize(reader: ImageReader, repository: string, mani
     return { digest: manifest.digest, sizeInBytes: sumSizes(blobs), platforms: [], blobs, children: [] };
   }
   const entries: OciDescriptor[] = manifest.manifest.manifests ?? [];
-  const children = await mapWithConcurrency(entries, CHILD_FETCHES, async (entry) => {
-    const child = await reader.manifest(repository, entry.digest, abortSignal);
+  const found = await mapWithConcurrency(entries, CHILD_FETCHES, async (entry) => {
+    let child: GetManifestResult;
+    try {
+      child = await reader.manifest(repository, entry.digest, abortSignal);
+    } catch (error) {
+      // A child that is gone (a deleted referrer a fallback index still lists) stores nothing.
+      if (error instanceof RegistryNotFoundError) {
+        return undefined;
+      }
+      throw error;
+    }
     // An index of indexes is rare but allowed; its blobs count too.
     return { entry, size: await manifestSize(reader, repository, child, abortSignal) };
   });
+  const children = found.filter((c) => c !== undefined);
   const blobs: BlobSizes = new Map();
   for (const { size } of children) {
     for (const [digest, bytes] of size.blobs) {

@@ -4,6 +4,7 @@
 // is set apart, not shown as if it belonged.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
+import { RegistryNotFoundError } from "../errors";
 import type { RegistryHttp } from "../http/registryHttp";
 import type { GetManifestResult, OciDescriptor } from "../models";
 import { listReferrers } from "../registry/referrers";
@@ -63,7 +64,17 @@ async function level(
     if (seen.has(descriptor.digest)) {
       continue;
     }
-    const manifest = await reader.manifest(repository, descriptor.digest, abortSignal);
+    let manifest: GetManifestResult;
+    try {
+      manifest = await reader.manifest(repository, descriptor.digest, abortSignal);
+    } catch (error) {
+      // A fallback index still listing a deleted referrer (clients that delete
+      // one do not always update it): the referrer is gone, so it is not shown.
+      if (error instanceof RegistryNotFoundError) {
+        continue;
+      }
+      throw error;
+    }
     const actualSubject = manifest.manifest.subject?.digest;
     if (actualSubject !== subject) {
       tree.mismatched.push({ descriptor, actualSubject });
