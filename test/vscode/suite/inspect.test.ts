@@ -116,6 +116,21 @@ describe("inspect, compare, repository size", function () {
     assert.ok(child.getText().includes("| Platform | linux/arm64 |"));
   });
 
+  it("inspects a platform row of the tree, and compares it with a tag of another repository", async () => {
+    const api = await getApi();
+    await pushImageWithConfig(client, "other/app", sampleConfig("arm64", 1, { author: "elsewhere" }), [shared], "latest");
+    const repository = await child(api, await registryNode(api, registry), "app");
+    const index = await manifestWithTag(api, repository, "multi");
+    const platform = await child(api, index, "linux/arm64");
+    const document = await command<vscode.TextDocument>("inspectImage", platform, {});
+    assert.ok(document.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`), document.getText().slice(0, 200));
+    assert.ok(document.getText().includes("- `ARCH=arm64`"));
+    const result = await command<{ summary: { added: string[]; removed: string[]; shared: string[] } }>("compareWith", platform, {
+      compareWith: { registry: registryId, repository: "other/app", reference: "latest" },
+    });
+    assert.deepStrictEqual(result.summary, { added: [], removed: [arm64.layers[1].digest], shared: [arm64.layers[0].digest] });
+  });
+
   it("refuses a platform the index does not have, listing those it has", async () => {
     await assert.rejects(
       command("inspectImage", { registry: registryId, repository: "app", reference: "multi", platform: "linux/s390x" }),
