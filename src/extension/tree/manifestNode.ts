@@ -200,7 +200,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   }
 
   private createdDescription(): string | undefined {
-    if (this.properties.createdOn || this.isIndex) {
+    // An index has no config of its own, and an artifact's (artifactType set) is no image config.
+    if (this.properties.createdOn || this.isIndex || this.properties.artifactType) {
       return undefined;
     }
     if (!this.configCreated) {
