@@ -16,6 +16,10 @@ import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
+import { compareWith } from "./compareWith";
+import { inspectImage } from "./inspectImage";
+import { showRepositorySize } from "./showRepositorySize";
+import { sortByCreated } from "./sortByCreated";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
@@ -41,6 +45,10 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
     "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
     "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+    "containerRegistryExplorer.inspectImage": () => vscode.l10n.t("Inspect image"),
+    "containerRegistryExplorer.compareWith": () => vscode.l10n.t("Compare"),
+    "containerRegistryExplorer.showRepositorySize": () => vscode.l10n.t("Show repository size"),
+    "containerRegistryExplorer.sortByCreated": () => vscode.l10n.t("Sort by created"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -68,6 +76,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
     "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
     "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+    "containerRegistryExplorer.inspectImage": (node, options) => inspectImage(services, node, options),
+    "containerRegistryExplorer.compareWith": (node, options) => compareWith(services, node, options),
+    "containerRegistryExplorer.showRepositorySize": (node, options) => showRepositorySize(services, node, options),
+    "containerRegistryExplorer.sortByCreated": (node, options) => sortByCreated(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);

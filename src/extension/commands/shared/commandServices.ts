@@ -9,6 +9,7 @@
 import * as vscode from "vscode";
 import type { Connections } from "../../connections";
 import type { Log } from "../../log";
+import type { InspectDocuments } from "../../inspect/inspectDocuments";
 import type { ManifestDocuments } from "../../manifestDocuments";
 import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
 
@@ -18,6 +19,7 @@ export interface Services {
   readonly tree: RegistryTreeDataProvider;
   readonly log: Log;
   readonly manifests: ManifestDocuments;
+  readonly inspect: InspectDocuments;
 }
 
 export interface CommandOptions {
@@ -56,6 +58,8 @@ export interface CommandOptions {
   overwrite?: boolean;
   /** Push: the manifest's artifactType. */
   artifactType?: string;
+  /** Compare With: the other side, instead of picking it. */
+  compareWith?: Pick<CommandOptions, "registry" | "repository" | "reference">;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
