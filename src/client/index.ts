@@ -39,6 +39,8 @@ export {
   formatReference,
 } from "./reference";
 export type { ArtifactReference } from "./reference";
+export { parseImageReference, formatImageReference, isDockerHubHost, DOCKER_HUB_HOST, DOCKER_HUB_API_HOST } from "./imageReference";
+export type { ImageReference } from "./imageReference";
 export { parseEndpoint, isLoopbackHost } from "./endpoint";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";

@@ -29,6 +29,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "endpoint.ts",
       "errors.ts",
       "foreignOrigin.ts",
+      "imageReference.ts",
       "keyedLock.ts",
       "mediaTypes.ts",
       "messageText.ts",
