@@ -5,10 +5,23 @@
 // and get the saved registry back, without any prompt.
 
 import * as vscode from "vscode";
-import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
+import {
+  candidateOrigins,
+  isLoopbackHost,
+  NotSupportedByRegistryError,
+  parseEndpoint,
+  probeRegistry,
+  RegistryAuthenticationError,
+  RegistryError,
+  type RegistryProbe,
+  RegistryProbeError,
+} from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
-import { abortSignalFor } from "../cancellation";
+import { abortSignalFor, isCancellation } from "../cancellation";
+import { readTrustedCertificates } from "../trustedCertificates";
+import { showInputStep, showPickStep } from "./dialogSteps";
+import { signInChoices } from "./signInChoices";
 import { firstPage } from "../clientPaging";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
@@ -33,7 +46,8 @@ export async function connect(services: Services, args: ConnectArgs | undefined)
   if (!request) {
     return undefined;
   }
-  if (!args?.skipVerification) {
+  // The dialog checked the credentials already, returning to the step that failed.
+  if (args && !args.skipVerification) {
     await verify(services, request);
   }
   const registry = await services.connections.add(request);
@@ -60,17 +74,24 @@ export async function reenterCredentials(services: Services, node: TreeNode | un
   }
   const base = { endpoint: registry.endpoint, allowInsecureHttp: registry.allowInsecureHttp, caCertificatePath: registry.caCertificatePath };
   const programmatic = args.auth !== undefined || args.username !== undefined || args.anonymous !== undefined;
-  const request = programmatic ? await requestFromArgs({ ...base, ...args }) : await askCredentials(registry.loginServer, base);
-  if (!request) {
+  if (programmatic) {
+    const request = await requestFromArgs({ ...base, ...args });
+    await verify(services, request);
+    const saved = await services.connections.add(request);
+    services.tree.refresh(services.tree.getRegistryNode(saved.id));
+    return saved;
+  }
+  const request = await askCredentialsAndVerify(services, registry.loginServer, base);
+  if (!request || request === "address") {
     return undefined;
   }
-  await verify(services, request);
   const saved = await services.connections.add(request);
   services.tree.refresh(services.tree.getRegistryNode(saved.id));
   return saved;
 }
 
-async function requestFromArgs(args: ConnectArgs): Promise<ConnectRequest> {
+async function requestFromArgs(given: ConnectArgs): Promise<ConnectRequest> {
+  const args = { ...given, endpoint: await originToUse(given.endpoint) };
   const { loginServer } = parseEndpoint(args.endpoint, args.allowInsecureHttp);
   let auth = args.auth;
   if (!auth) {
@@ -85,8 +106,17 @@ async function requestFromArgs(args: ConnectArgs): Promise<ConnectRequest> {
   return { ...args, auth };
 }
 
+/** A loopback address typed without a scheme: https if it answers, else plain http (probeRegistry.ts). */
+async function originToUse(endpoint: string): Promise<string> {
+  const candidates = candidateOrigins(endpoint);
+  if (candidates.length === 1) {
+    return endpoint;
+  }
+  return (await probeRegistry(endpoint, { caCertificates: await readTrustedCertificates(undefined) })).origin;
+}
+
 /** Tries the credentials with one small request, so a typo is caught before anything is saved. */
-async function verify(services: Services, request: ConnectRequest): Promise<void> {
+export async function verify(services: Services, request: ConnectRequest): Promise<void> {
   const parsed = parseEndpoint(request.endpoint, request.allowInsecureHttp);
   const probe: SavedRegistry = {
     id: "verify",
@@ -134,7 +164,8 @@ interface EndpointPick extends vscode.QuickPickItem {
   host?: string;
 }
 
-async function askConnectRequest(services: Services): Promise<ConnectRequest | undefined> {
+/** A registry from Docker's config, or undefined to type an address; null when dismissed. */
+async function pickDockerConfigHost(services: Services): Promise<string | undefined | null> {
   const dockerEntries = listDockerConfigEntries(await readDockerConfig());
   const known = new Set(services.connections.list().map((r) => r.loginServer));
   const items: EndpointPick[] = [{ label: `$(edit) ${vscode.l10n.t("Enter a registry address…")}`, alwaysShow: true }];
@@ -145,95 +176,176 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
       host: entry.host,
     });
   }
-  let endpoint: string | undefined;
-  if (items.length > 1) {
-    const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t("Connect Registry"),
-      placeHolder: vscode.l10n.t("Pick a registry from your Docker config, or enter an address"),
-    });
-    if (!picked) {
-      return undefined;
-    }
-    endpoint = picked.host;
-  }
-  endpoint ??= await vscode.window.showInputBox({
-    title: vscode.l10n.t("Connect Registry"),
-    prompt: vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)"),
-    placeHolder: "myregistry.azurecr.io",
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        parseEndpoint(value, true);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-  });
-  if (!endpoint) {
+  if (items.length === 1) {
     return undefined;
   }
-  const parsed = parseEndpoint(endpoint, true);
-  let allowInsecureHttp = false;
-  if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
-    const allow = vscode.l10n.t("Use Plain HTTP");
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t("{0} would be reached over plain HTTP: credentials and content travel unencrypted.", parsed.loginServer),
-      { modal: true },
-      allow,
-    );
-    if (choice !== allow) {
-      return undefined;
-    }
-    allowInsecureHttp = true;
-  }
-  return askCredentials(parsed.loginServer, { endpoint: parsed.origin, allowInsecureHttp });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t("Connect Registry"),
+    placeHolder: vscode.l10n.t("Pick a registry from your Docker config, or enter an address"),
+  });
+  return picked ? picked.host : null;
 }
 
-interface AuthPick extends vscode.QuickPickItem {
-  auth: AuthKind;
+function addressSyntaxProblem(value: string): string | undefined {
+  try {
+    parseEndpoint(value, true);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The address step's one look at the registry, with a cancellable progress note. */
+export async function probeAddress(address: string): Promise<RegistryProbe> {
+  const caCertificates = await readTrustedCertificates(undefined);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Looking at {0}…", address), cancellable: true },
+    async (_progress, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        return await probeRegistry(address, { caCertificates, abortSignal: abort.signal });
+      } finally {
+        abort.dispose();
+      }
+    },
+  );
+}
+
+/**
+ * The connect dialog, one step at a time: address (probed before anything
+ * else is asked), then how to sign in (preselected from the probe), then the
+ * credentials, then one check. A failure returns to the step it belongs to,
+ * with what was typed still there and the reason under it.
+ */
+export async function askConnectRequest(services: Services, initialAddress?: string): Promise<ConnectRequest | undefined> {
+  let address: string | undefined = initialAddress;
+  if (address === undefined) {
+    const picked = await pickDockerConfigHost(services);
+    if (picked === null) {
+      return undefined;
+    }
+    address = picked;
+  }
+  let addressError: string | undefined;
+  let askAddress = address === undefined;
+  for (;;) {
+    if (askAddress || address === undefined) {
+      address = await showInputStep({
+        title: vscode.l10n.t("Connect Registry"),
+        prompt: vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)"),
+        placeholder: "myregistry.azurecr.io",
+        value: address,
+        error: addressError,
+        validate: addressSyntaxProblem,
+      });
+      if (address === undefined) {
+        return undefined;
+      }
+    }
+    askAddress = true;
+    addressError = undefined;
+    let probe: RegistryProbe;
+    try {
+      probe = await probeAddress(address.trim());
+    } catch (error) {
+      if (error instanceof RegistryProbeError) {
+        addressError = error.reason;
+        continue;
+      }
+      throw error;
+    }
+    const parsed = parseEndpoint(probe.origin, true);
+    let allowInsecureHttp = false;
+    if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
+      const allow = vscode.l10n.t("Use Plain HTTP");
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t("{0} would be reached over plain HTTP: credentials and content travel unencrypted.", parsed.loginServer),
+        { modal: true },
+        allow,
+      );
+      if (choice !== allow) {
+        continue;
+      }
+      allowInsecureHttp = true;
+    }
+    const request = await askCredentialsAndVerify(services, probe.loginServer, { endpoint: probe.origin, allowInsecureHttp }, probe);
+    if (request === "address") {
+      continue;
+    }
+    return request;
+  }
+}
+
+/**
+ * How to sign in, the credentials, and the check of them; a refused sign-in
+ * asks again with the same choice and username. "address" when the check
+ * failed for a reason that belongs to the address step (unreachable, TLS).
+ */
+export async function askCredentialsAndVerify(
+  services: Services,
+  loginServer: string,
+  base: { endpoint: string; allowInsecureHttp?: boolean; caCertificatePath?: string },
+  probe?: RegistryProbe,
+): Promise<ConnectRequest | undefined | "address"> {
+  let previous: Partial<ConnectRequest> | undefined;
+  let error: string | undefined;
+  for (;;) {
+    const request = await askCredentials(loginServer, base, probe, previous, error);
+    if (!request) {
+      return undefined;
+    }
+    try {
+      await verify(services, request);
+      return request;
+    } catch (failure) {
+      if (isCancellation(failure)) {
+        throw failure;
+      }
+      if (failure instanceof RegistryAuthenticationError || (failure instanceof RegistryError && failure.statusCode === 401)) {
+        previous = request;
+        error = (failure as Error).message;
+        continue;
+      }
+      if (!probe) {
+        throw failure;
+      }
+      void vscode.window.showErrorMessage((failure as Error).message);
+      return "address";
+    }
+  }
 }
 
 async function askCredentials(
   loginServer: string,
   base: { endpoint: string; allowInsecureHttp?: boolean; caCertificatePath?: string },
+  probe?: RegistryProbe,
+  previous?: Partial<ConnectRequest>,
+  error?: string,
 ): Promise<ConnectRequest | undefined> {
-  const acr = isAzureContainerRegistryHost(loginServer);
   const docker = await getDockerCredential(loginServer, await readDockerConfig()).catch(() => undefined);
-  const items: AuthPick[] = [];
-  if (docker) {
-    items.push({ label: `$(key) ${vscode.l10n.t("Docker config")}`, description: vscode.l10n.t("use the credentials Docker has for {0}", loginServer), auth: "dockerConfig" });
-  }
-  const azure: AuthPick[] = [
-    { label: `$(account) ${vscode.l10n.t("Microsoft account")}`, description: vscode.l10n.t("sign in with VS Code's Microsoft authentication"), auth: "microsoft" },
-    { label: `$(azure) ${vscode.l10n.t("Azure identity")}`, description: vscode.l10n.t("environment, managed identity, Azure CLI (az login)"), auth: "azureIdentity" },
-  ];
-  const generic: AuthPick[] = [
-    { label: `$(lock) ${vscode.l10n.t("Username and password or token")}`, description: vscode.l10n.t("kept in VS Code's secret storage"), auth: "password" },
-    { label: `$(globe) ${vscode.l10n.t("Anonymous")}`, description: vscode.l10n.t("public content only"), auth: "anonymous" },
-  ];
-  items.push(...(acr ? [...azure, ...generic] : [...generic, ...azure]));
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Sign in to {0}", loginServer), placeHolder: vscode.l10n.t("How to sign in") });
+  const items = signInChoices({ loginServer, probe, dockerCredentials: docker !== undefined });
+  const active = items.find((i) => i.auth === previous?.auth);
+  const picked = await showPickStep(vscode.l10n.t("Sign in to {0}", loginServer), vscode.l10n.t("How to sign in"), items, active, error);
   if (!picked) {
     return undefined;
   }
   if (picked.auth !== "password") {
     return { ...base, auth: picked.auth };
   }
-  const username = await vscode.window.showInputBox({
+  const username = await showInputStep({
     title: vscode.l10n.t("Sign in to {0}", loginServer),
     prompt: vscode.l10n.t("Username (for an ACR token or admin user: its name)"),
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t("A username is needed")),
+    value: previous?.username,
+    validate: (v) => (v.trim() ? undefined : vscode.l10n.t("A username is needed")),
   });
   if (username === undefined) {
     return undefined;
   }
-  const password = await vscode.window.showInputBox({
-    title: vscode.l10n.t("Sign in to {0} as {1}", loginServer, username),
+  const password = await showInputStep({
+    title: vscode.l10n.t("Sign in to {0} as {1}", loginServer, username.trim()),
     prompt: vscode.l10n.t("Password or token"),
     password: true,
-    ignoreFocusOut: true,
+    error: previous?.username === username.trim() ? error : undefined,
   });
   if (password === undefined) {
     return undefined;
