@@ -58,11 +58,24 @@ export async function connect(services: Services, args: ConnectArgs | undefined)
   return registry;
 }
 
+/** Disconnects at once and offers Undo, which puts the registry back as it was (credentials included). */
 export async function disconnect(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<void> {
   const registry = await resolveRegistry(services, node, options);
-  if (registry) {
-    await services.connections.remove(registry.id);
+  if (!registry) {
+    return;
   }
+  const removed = await services.connections.removeUndoably(registry.id);
+  if (!removed || options.skipConfirmation) {
+    return;
+  }
+  const undo = vscode.l10n.t("Undo");
+  void Promise.resolve(
+    vscode.window.showInformationMessage(vscode.l10n.t("Disconnected {0}.", registry.name ?? registry.loginServer), undo),
+  ).then(async (choice) => {
+    if (choice === undo && !services.connections.get(registry.id)) {
+      await services.connections.restore(removed);
+    }
+  });
 }
 
 /** New credentials for a registry whose sign-in failed (from the error node, the registry node, or the palette). */
