@@ -225,16 +225,18 @@ const steps: Step[] = [
     },
   },
   {
-    name: "connects a registry through the dialog (address, then Anonymous)",
+    name: "connects a registry through the dialog (loopback address without a scheme: probed, Anonymous preselected)",
     shot: "02-connect-dialog",
     async run({ page, local }) {
       await page.locator(".part.sidebar .welcome-view-content .monaco-button", { hasText: "Connect Registry" }).click();
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Connect Registry" }));
-      await typeIntoQuickInput(page, local.url);
+      // No scheme: the probe tries https, then plain http (the registry serves http on loopback).
+      await typeIntoQuickInput(page, local.host);
       await visible(quickInput(page).locator(".quick-input-title", { hasText: `Sign in to ${local.host}` }));
-      await visible(quickInputRow(page, "Anonymous"));
+      // The probe's 200 from /v2/ puts Anonymous first and active: Enter takes it.
+      await visible(quickInput(page).locator(".quick-input-list .monaco-list-row.focused", { hasText: "Anonymous" }));
       await page.screenshot({ path: shotPath(this.shot) });
-      await quickInputRow(page, "Anonymous").click();
+      await page.keyboard.press("Enter");
       await expectNotification(page, `Connected ${local.host}.`);
       const row = await visible(treeRow(page, local.host, 1));
       assertIncludes(await row.locator(".label-description").textContent(), "anonymous");
@@ -422,6 +424,31 @@ const steps: Step[] = [
       });
       assertIncludes(await editor.textContent(), "org.opencontainers.image.title");
       await page.screenshot({ path: shotPath("12-manifest-editor") });
+    },
+  },
+  {
+    name: "opens a pasted reference from the palette: the manifest row is selected, then Open Manifest",
+    shot: "13-open-reference",
+    async run({ page, local }) {
+      await dismissNotifications(page);
+      await page.locator(".part.editor").click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+      await page.keyboard.press("F1");
+      const input = await visible(quickInput(page).locator(".quick-input-box input"));
+      await input.fill(">Container Registry: Open Reference");
+      await (await visible(quickInputRow(page, "Container Registry: Open Reference…"))).click();
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Open Reference" }));
+      const reference = `${local.host}/samples/multiarch:1.0`;
+      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), reference);
+      await visible(quickInputRow(page, `Open ${reference}`));
+      await page.screenshot({ path: shotPath(this.shot) });
+      await page.keyboard.press("Enter");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `Opened ${reference}` }));
+      const selected = await visible(page.locator('.part.sidebar .monaco-list-row.selected[aria-level="3"]'));
+      assertIncludes(await selected.locator(".label-description").textContent(), "1.0");
+      await (await visible(quickInputRow(page, "Open Manifest"))).click();
+      await page.waitForFunction(() => /image\.index\.v1\+json|manifest\.list\.v2\+json/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""), undefined, {
+        timeout: TIMEOUT,
+      });
     },
   },
 ];
