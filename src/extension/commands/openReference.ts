@@ -21,8 +21,8 @@ import type { ConnectRequest, SavedRegistry } from "../connections";
 import { revealInTree } from "../revealInTree";
 import { readTrustedCertificates } from "../trustedCertificates";
 import type { TreeNode } from "../tree/treeNode";
-import { askCredentialsAndVerify, probeAddress } from "./connect";
 import type { CommandOptions, Services } from "./shared/commandServices";
+import { askCredentialsAndVerify, probeAddress } from "./shared/signIn";
 
 export type ReferenceAction = "openManifest" | "pull" | "copyReference" | "inspect" | "browseFiles" | "none";
 
