@@ -7,6 +7,8 @@
 // choices the connect dialog builds from the probe.
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as vscode from "vscode";
 import { probeRegistry } from "../../../src/client";
 import { signInChoices } from "../../../src/extension/commands/signInChoices";
@@ -132,5 +134,30 @@ describe("open reference and names", function () {
     assert.ok(!(await order(basic)).includes("microsoft"));
     const withDocker = signInChoices({ loginServer: basic.host, probe: await probeRegistry(basic.url), dockerCredentials: true }).map((c) => c.auth);
     assert.strictEqual(withDocker[0], "dockerConfig");
+  });
+
+  it("declares a walkthrough (connect, browse, inspect, pull) whose links and completion commands exist", async () => {
+    await getApi();
+    const root = path.resolve(__dirname, "../../../..");
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+      contributes: { walkthroughs: { steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[] }[] };
+    };
+    const nls = JSON.parse(fs.readFileSync(path.join(root, "package.nls.json"), "utf8")) as Record<string, string>;
+    const steps = manifest.contributes.walkthroughs[0].steps;
+    assert.deepStrictEqual(
+      steps.map((s) => s.id),
+      ["connect", "browse", "inspect", "pull"],
+    );
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const step of steps) {
+      assert.ok(fs.existsSync(path.join(root, step.media.image)), step.media.image);
+      const description = nls[step.description.replace(/^%|%$/g, "")];
+      for (const link of description.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(registered.has(link[1]), `${step.id} links ${link[1]}`);
+      }
+      for (const event of step.completionEvents.filter((e) => e.startsWith("onCommand:"))) {
+        assert.ok(registered.has(event.slice("onCommand:".length)), event);
+      }
+    }
   });
 });
