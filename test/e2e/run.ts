@@ -254,6 +254,24 @@ const steps: Step[] = [
       await visible(quickInput(page).locator(".quick-input-message", { hasText: "Username" }));
       await typeIntoQuickInput(page, ADMIN.username);
       await visible(quickInput(page).locator(".quick-input-title", { hasText: `as ${ADMIN.username}` }));
+      // A wrong password first: the dialog returns to how to sign in, with the same choice active
+      // and the reason shown, then to the username, still filled in.
+      await typeIntoQuickInput(page, "not-the-password");
+      await visible(quickInput(page).locator(".quick-input-list .monaco-list-row.focused", { hasText: "Username and password or token" }));
+      const placeholder = await quickInput(page).locator(".quick-input-box input").getAttribute("placeholder");
+      assertIncludes(placeholder, "How to sign in");
+      if (!/401|credentials|sign/i.test(placeholder ?? "")) {
+        throw new Error(`the sign-in step does not say why it is back: "${placeholder ?? ""}"`);
+      }
+      await page.keyboard.press("Enter");
+      const username = await visible(quickInput(page).locator(".quick-input-box input"));
+      await page.waitForFunction(
+        (expected) => (document.querySelector(".quick-input-widget .quick-input-box input") as { value?: string } | null)?.value === expected,
+        ADMIN.username,
+        { timeout: TIMEOUT },
+      );
+      await username.press("Enter");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `as ${ADMIN.username}` }));
       await typeIntoQuickInput(page, ADMIN.password);
       await expectNotification(page, `Connected ${standIn.host}.`);
       const row = await visible(treeRow(page, standIn.host, 1));
