@@ -55,6 +55,7 @@ declare const document: {
 const README_SHOTS = [
   "02-connect-dialog", "03-connected", "04-tree-expanded", "05-delete-tag-confirmation", "06-pull-progress",
   "07-pull-done", "08-load-more", "09-context-menu-lock", "10-locked", "11-palette", "12-manifest-editor",
+  "13-open-reference",
 ];
 
 function log(message: string): void {
