@@ -16,6 +16,19 @@ import { type RunningRegistry, startRegistry } from "../../fixtures/registryServ
 import { pushImage } from "../../fixtures/seed";
 import { children, command, connect, disconnectAll, getApi, item } from "./extensionTestHelpers";
 
+/** Runs a command that shows quick picks, accepting the active item of each until the command is done (as palette.test.ts). */
+async function runAcceptingQuickPicks<T>(id: string): Promise<T> {
+  let done = false;
+  const running = Promise.resolve(vscode.commands.executeCommand<T>(id)).finally(() => (done = true));
+  while (!done) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    if (!done) {
+      await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+    }
+  }
+  return running;
+}
+
 interface Opened {
   registry: { id: string; endpoint: string; auth: string; loginServer: string };
   repository: string;
@@ -84,6 +97,17 @@ describe("open reference and names", function () {
       (await children(api, registryNode)).map((n) => item(api, n).label),
       ["hub/app", "hub/other", "Only repositories added by name are shown"],
     );
+  });
+
+  it("palette pickers list the added repositories first, and stay usable where the catalog is refused", async () => {
+    const api = await getApi();
+    await disconnectAll(api);
+    await pushImage(token, "hub/picked", "1", { layers: [Buffer.from("picked layer")] });
+    await command<Opened>("openReference", { imageReference: `${token.host}/hub/picked:1` });
+    // One registry: taken without asking; the repository picker's first row is the added name, although
+    // the registry refuses its catalog to anonymous users; then "The repository …" is the first choice.
+    const copied = await runAcceptingQuickPicks<string>("containerRegistryExplorer.copyReference");
+    assert.strictEqual(copied, `${token.host}/hub/picked`);
   });
 
   it("does not connect anonymously where anonymous reads are refused, and says so", async () => {
