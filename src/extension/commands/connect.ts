@@ -7,9 +7,9 @@
 import * as vscode from "vscode";
 import { candidateOrigins, isLoopbackHost, parseEndpoint, probeRegistry, type RegistryProbe, RegistryProbeError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
+import { type HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
 import { readTrustedCertificates } from "../trustedCertificates";
-import { showInputStep } from "./dialogSteps";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
@@ -83,7 +83,7 @@ export async function reenterCredentials(services: Services, node: TreeNode | un
     return saved;
   }
   const request = await askCredentialsAndVerify(services, registry.loginServer, base);
-  if (!request || request === "address") {
+  if (!request || "addressError" in request) {
     return undefined;
   }
   const saved = await services.connections.add(request);
@@ -116,15 +116,11 @@ async function originToUse(endpoint: string): Promise<string> {
   return (await probeRegistry(endpoint, { caCertificates: await readTrustedCertificates(undefined) })).origin;
 }
 
-interface EndpointPick extends vscode.QuickPickItem {
-  host?: string;
-}
-
-/** A registry from Docker's config, or undefined to type an address; null when dismissed. */
-async function pickDockerConfigHost(services: Services): Promise<string | undefined | null> {
+/** The hosts Docker's config has credentials for that are not connected yet. */
+async function dockerConfigHosts(services: Services): Promise<HostChoice[]> {
   const dockerEntries = listDockerConfigEntries(await readDockerConfig());
   const known = new Set(services.connections.list().map((r) => r.loginServer));
-  const items: EndpointPick[] = [{ label: `$(edit) ${vscode.l10n.t("Enter a registry address…")}`, alwaysShow: true }];
+  const items: HostChoice[] = [];
   for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
     items.push({
       label: entry.host,
@@ -132,57 +128,31 @@ async function pickDockerConfigHost(services: Services): Promise<string | undefi
       host: entry.host,
     });
   }
-  if (items.length === 1) {
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t("Connect Registry"),
-    placeHolder: vscode.l10n.t("Pick a registry from your Docker config, or enter an address"),
-  });
-  return picked ? picked.host : null;
-}
-
-function addressSyntaxProblem(value: string): string | undefined {
-  try {
-    parseEndpoint(value, true);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return items;
 }
 
 /**
- * The connect dialog, one step at a time: address (probed before anything
- * else is asked), then how to sign in (preselected from the probe), then the
- * credentials, then one check. A failure returns to the step it belongs to,
- * with what was typed still there and the reason under it.
+ * The connect dialog, one step at a time: address (typed, from the Docker
+ * config, or Sign in to Azure; probed before anything else is asked), then
+ * how to sign in (preselected from the probe), then the credentials, then
+ * one check. A failure returns to the step it belongs to, with what was typed
+ * still there and the reason under it.
  */
 export async function askConnectRequest(services: Services, initialAddress?: string): Promise<ConnectRequest | undefined> {
   let address: string | undefined = initialAddress;
-  if (address === undefined) {
-    const picked = await pickDockerConfigHost(services);
-    if (picked === null) {
-      return undefined;
-    }
-    address = picked;
-  }
   let addressError: string | undefined;
-  let askAddress = address === undefined;
   for (;;) {
-    if (askAddress || address === undefined) {
-      address = await showInputStep({
-        title: vscode.l10n.t("Connect Registry"),
-        prompt: vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)"),
-        placeholder: "myregistry.azurecr.io",
-        value: address,
-        error: addressError,
-        validate: addressSyntaxProblem,
-      });
-      if (address === undefined) {
+    if (address === undefined || addressError !== undefined) {
+      const choice = await pickEndpointOrAzure(await dockerConfigHosts(services), address === undefined ? undefined : { value: address, error: addressError });
+      if (choice === "azure") {
+        await vscode.commands.executeCommand("containerRegistryExplorer.azure.signIn");
         return undefined;
       }
+      if (!choice) {
+        return undefined;
+      }
+      address = choice.endpoint;
     }
-    askAddress = true;
     addressError = undefined;
     let probe: RegistryProbe;
     try {
@@ -204,12 +174,14 @@ export async function askConnectRequest(services: Services, initialAddress?: str
         allow,
       );
       if (choice !== allow) {
+        addressError = vscode.l10n.t("Plain HTTP was not allowed; use https://");
         continue;
       }
       allowInsecureHttp = true;
     }
     const request = await askCredentialsAndVerify(services, probe.loginServer, { endpoint: probe.origin, allowInsecureHttp }, probe);
-    if (request === "address") {
+    if (request && "addressError" in request) {
+      addressError = request.addressError;
       continue;
     }
     return request;
