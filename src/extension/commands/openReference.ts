@@ -104,7 +104,7 @@ async function connectFor(services: Services, reference: ImageReference, interac
     throw new Error(vscode.l10n.t("{0} does not allow anonymous reads of {1}; connect it with credentials first.", probe.loginServer, reference.repository));
   }
   const request = await askCredentialsAndVerify(services, probe.loginServer, base, probe);
-  if (!request || request === "address") {
+  if (!request || "addressError" in request) {
     return undefined;
   }
   return services.connections.add(request);

@@ -85,15 +85,15 @@ function listingRefused(error: unknown): boolean {
 
 /**
  * How to sign in, the credentials, and the check of them; a refused sign-in
- * asks again with the same choice and username. "address" when the check
- * failed for a reason that belongs to the address step (unreachable, TLS).
+ * asks again with the same choice and username. `addressError` when the
+ * check failed for a reason that belongs to the address step (unreachable, TLS).
  */
 export async function askCredentialsAndVerify(
   services: Services,
   loginServer: string,
   base: { endpoint: string; allowInsecureHttp?: boolean; caCertificatePath?: string },
   probe?: RegistryProbe,
-): Promise<ConnectRequest | undefined | "address"> {
+): Promise<ConnectRequest | undefined | { addressError: string }> {
   let previous: Partial<ConnectRequest> | undefined;
   let error: string | undefined;
   for (;;) {
@@ -116,8 +116,7 @@ export async function askCredentialsAndVerify(
       if (!probe) {
         throw failure;
       }
-      void vscode.window.showErrorMessage((failure as Error).message);
-      return "address";
+      return { addressError: (failure as Error).message };
     }
   }
 }
