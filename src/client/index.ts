@@ -39,7 +39,11 @@ export {
   formatReference,
 } from "./reference";
 export type { ArtifactReference } from "./reference";
+export { parseImageReference, formatImageReference, isDockerHubHost, DOCKER_HUB_HOST, DOCKER_HUB_API_HOST } from "./imageReference";
+export type { ImageReference } from "./imageReference";
 export { parseEndpoint, isLoopbackHost } from "./endpoint";
+export { probeRegistry, candidateOrigins, RegistryProbeError } from "./probeRegistry";
+export type { RegistryProbe, RegistryAccess, ProbeOptions } from "./probeRegistry";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";

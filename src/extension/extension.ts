@@ -12,6 +12,7 @@ import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
 import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
 import { RegistryTreeDataProvider } from "./tree/registryTreeDataProvider";
+import type { TreeNode } from "./tree/treeNode";
 
 export const VIEW_ID = "containerRegistryExplorer.registries";
 
@@ -33,9 +34,9 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const connections = new Connections(context, log);
   const tree = new RegistryTreeDataProvider(connections, log);
   const manifests = new ManifestDocuments(connections);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const inspect = new InspectDocuments(connections);
-  const services: Services = { context, connections, tree, log, manifests, inspect };
+  const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
   context.subscriptions.push(
     log,
     connections,

@@ -30,6 +30,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "errors.ts",
       "foreignOrigin.ts",
       "imageErrors.ts",
+      "imageReference.ts",
       "keyedLock.ts",
       "mediaTypes.ts",
       "messageText.ts",
@@ -54,7 +55,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   { layer: "dialect", members: ["dialect/"] },
   // Reading images over the wire: configs, sizes, referrer trees, cached by digest.
   { layer: "images", members: ["images/"] },
-  { layer: "facade", members: ["pipeline.ts", "transfers.ts", "containerRegistryClient.ts", "index.ts"] },
+  { layer: "facade", members: ["pipeline.ts", "probeRegistry.ts", "transfers.ts", "containerRegistryClient.ts", "index.ts"] },
 ];
 
 function sourceFiles(dir: string): string[] {

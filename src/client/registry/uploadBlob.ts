@@ -391,6 +391,10 @@ class SourceWindow extends Transform {
     private readonly onSent: (sent: number) => void,
   ) {
     super();
+    // The failure is reported through `sourceError` by the caller awaiting the request. This
+    // listener keeps an HTTP client that does not listen to its body's errors (core-rest-pipeline
+    // before 1.25 on a body that fails in _flush) from making it an uncaught exception.
+    this.on("error", () => undefined);
   }
 
   failSource(error: Error): void {

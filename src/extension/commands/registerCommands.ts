@@ -11,6 +11,7 @@ import { showError } from "../notify";
 import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
+import { addRepository } from "./addRepository";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
 import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
@@ -20,10 +21,12 @@ import { compareWith } from "./compareWith";
 import { inspectImage } from "./inspectImage";
 import { showRepositorySize } from "./showRepositorySize";
 import { sortByCreated } from "./sortByCreated";
+import { openReference } from "./openReference";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
 import { refresh } from "./refresh";
+import { renameRegistry } from "./rename";
 import { retry } from "./retry";
 import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
 
@@ -49,6 +52,9 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.compareWith": () => vscode.l10n.t("Compare"),
     "containerRegistryExplorer.showRepositorySize": () => vscode.l10n.t("Show repository size"),
     "containerRegistryExplorer.sortByCreated": () => vscode.l10n.t("Sort by created"),
+    "containerRegistryExplorer.openReference": () => vscode.l10n.t("Open reference"),
+    "containerRegistryExplorer.addRepository": () => vscode.l10n.t("Add repository"),
+    "containerRegistryExplorer.renameRegistry": () => vscode.l10n.t("Rename registry"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -80,6 +86,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.compareWith": (node, options) => compareWith(services, node, options),
     "containerRegistryExplorer.showRepositorySize": (node, options) => showRepositorySize(services, node, options),
     "containerRegistryExplorer.sortByCreated": (node, options) => sortByCreated(services, node, options),
+    "containerRegistryExplorer.openReference": (_node, options) => openReference(services, options),
+    "containerRegistryExplorer.addRepository": (node, options) => addRepository(services, node, options),
+    "containerRegistryExplorer.renameRegistry": (node, options) => renameRegistry(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);

@@ -12,11 +12,14 @@ import type { Log } from "../../log";
 import type { InspectDocuments } from "../../inspect/inspectDocuments";
 import type { ManifestDocuments } from "../../manifestDocuments";
 import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
+import type { TreeNode } from "../../tree/treeNode";
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly connections: Connections;
   readonly tree: RegistryTreeDataProvider;
+  /** The view showing `tree`, for reveal. */
+  readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Log;
   readonly manifests: ManifestDocuments;
   readonly inspect: InspectDocuments;
