@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { mapWithConcurrency, MediaTypes } from "../../src/client";
 import { DEFAULT_TAG_PAGE_SIZE } from "../../src/client/dialect/ociMetadata";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect } from "./helpers";
 
 const TAGS = DEFAULT_TAG_PAGE_SIZE + 30;
@@ -39,7 +39,7 @@ describe("listTagProperties without a page size (distribution 2.8 answers all ta
     const { client, sent } = counted();
     const first = await client.listTagProperties(REPOSITORY).byPage().next();
     assert.equal(first.done, false);
-    const page = first.value!;
+    const page = first.value;
     assert.deepEqual(page.map((t) => t.name), names.slice(0, DEFAULT_TAG_PAGE_SIZE));
     assert.ok(page.every((t) => t.digest === digest));
     assert.equal(sent.filter((r) => r.startsWith("HEAD ")).length, DEFAULT_TAG_PAGE_SIZE, "one HEAD per tag of the page, none for the rest");
