@@ -223,17 +223,32 @@ export class ContainerRegistryClient {
   }
 
   /**
-   * Uploads bytes, a reopenable source (`{ sizeInBytes, open(offset) }`, e.g.
+   * Uploads bytes, a file (its path, or `fs.createReadStream(path)` unread), a
+   * reopenable source (`{ sizeInBytes, open(offset) }`, e.g.
    * `fileBlobSource(path)`) or a one-shot stream as a blob, hashing on the fly;
-   * resolves to its digest and size. Bytes and reopenable sources resume or
-   * restart after a broken connection; a one-shot stream cannot.
+   * resolves to its digest and size. Bytes, files and reopenable sources
+   * resume or restart after a broken connection; other streams cannot.
+   *
+   * ```ts
+   * const { digest } = await client.uploadBlob("team/app", fs.createReadStream("layer.tar"));
+   * ```
    */
   async uploadBlob(repository: string, data: UploadBlobData, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
     validateRepositoryName(repository);
     return uploadBlob(this.http, repository, data, options);
   }
 
-  /** Streams a blob; `content` errors with DigestValidationError if the bytes do not match. */
+  /**
+   * Streams a blob in 1 MiB chunks; `content` errors with
+   * DigestValidationError before `end` if the bytes do not match. To save a
+   * blob to a file, `downloadBlobToFile` is faster (written off the main
+   * thread, no copy through the page cache where the disk allows).
+   *
+   * ```ts
+   * const { content } = await client.downloadBlob("team/app", digest);
+   * content.pipe(fs.createWriteStream("layer.tar"));
+   * ```
+   */
   async downloadBlob(repository: string, digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
     validateRepositoryName(repository);
     validateDigest(digest);
