@@ -43,7 +43,7 @@ const OPERATION = "download blob";
 export interface ResumableDownloadOptions extends DownloadBlobOptions {
   /** Upper bound on resumes. The default value is 5. */
   maxResumes?: number;
-  /** Bytes per chunk of the stream (verifiedBlobStream.ts). The default value is 1 MiB. */
+  /** Bytes per chunk of the stream (verifiedBlobStream.ts). The default value is 256 KiB. */
   chunkBytes?: number;
 }
 

@@ -10,7 +10,7 @@
 // copy, into a buffer of that size; a chunk that is that large already goes
 // through as it is), and the record is freed once copied when it is the
 // connection's own copy (http/bufferRelease.ts), as the whole-image pull does.
-// The reader is asked to wait only when a whole chunk is waiting unread.
+// The reader is asked to wait only when two whole chunks wait unread.
 //
 // The contract of the old verifying stream stays: every byte is hashed as it
 // arrives, and the stream errors with DigestValidationError before `end` if
@@ -24,8 +24,12 @@ import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
 import { splitDigest } from "../reference";
 
-/** Bytes per chunk the stream hands out. */
-export const BLOB_STREAM_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Bytes per chunk the stream hands out: the read size of a whole-image push.
+ * Larger chunks saved no CPU on a 1 GiB seed-style pull and held more
+ * memory (bench/README.md).
+ */
+export const BLOB_STREAM_CHUNK_BYTES = 256 * 1024;
 
 export interface VerifiedBlobStreamOptions {
   /** Bytes per chunk handed out. The default value is BLOB_STREAM_CHUNK_BYTES. */
@@ -54,8 +58,8 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
     private readonly options: VerifiedBlobStreamOptions = {},
   ) {
     const chunkBytes = options.chunkBytes ?? BLOB_STREAM_CHUNK_BYTES;
-    // One chunk unread is enough to keep the caller busy; push() says "full" past it.
-    super({ highWaterMark: chunkBytes });
+    // Two chunks unread: the caller writes one while the next fills; push() says "full" past that.
+    super({ highWaterMark: 2 * chunkBytes });
     this.chunkBytes = chunkBytes;
     this.hash = createHash(splitDigest(expectedDigest)[0]);
     this.releaser = options.releaseChunks ? new BufferReleaser() : undefined;
