@@ -1,7 +1,8 @@
 // One blob straight to a file, on the whole-image pull's path: the body goes
 // into a verified temporary file beside the destination (layout/verifiedFile.ts),
 // hashed and written by the writer thread (O_DIRECT where the file system
-// allows, layout/hashingWriterPool.ts) while the main thread only receives,
+// allows, layout/hashingWriterPool.ts; one thread for up to four downloads in
+// flight) while the main thread only receives,
 // resumed with Range when the connection breaks (registry/resumableDownload.ts),
 // and renamed onto the destination only once digest and size checked out.
 //
@@ -69,13 +70,12 @@ export async function downloadBlobToFile(
   const first = await sendFirstGet(http, url, options.abortSignal, release);
   const size = parseLength(first.headers.get("content-length"));
   // A thread is not worth it for a few bytes (a config); unknown sizes get one.
-  const pool =
-    (options.hashWorkers ?? 1) > 0 && (size === undefined || size >= POOL_THRESHOLD_BYTES)
-      ? new HashingWriterPool(1, { maxOpenFiles: 1, direct: options.directWrites ?? true })
-      : undefined;
+  const lease =
+    (options.hashWorkers ?? 1) > 0 && (size === undefined || size >= POOL_THRESHOLD_BYTES) ? sharedWriters.acquire(options.directWrites ?? true) : undefined;
   let received = 0;
+  let failed = true;
   try {
-    const file = await openBlobFile(pool, temp, destination, digest, size, {
+    const file = await openBlobFile(lease?.pool, temp, destination, digest, size, {
       // The body's chunks are node:http's own copies (http/bufferRelease.ts): they move to the thread.
       releaseChunks: release,
       onBytes: (delta) => {
@@ -95,9 +95,54 @@ export async function downloadBlobToFile(
     }
     // Checks digest and size, renames onto the destination; removes the temporary file if not.
     const sizeInBytes = await file.commit();
+    failed = false;
     return { digest, sizeInBytes, path: destination };
   } finally {
     destroyBody(first.body);
-    await pool?.close();
+    await lease?.release(failed);
   }
 }
+
+/** Files one writer thread takes at once: the whole-image pull's default blobs in flight. */
+const FILES_PER_WRITER = 4;
+
+interface SharedWriter {
+  pool: HashingWriterPool;
+  direct: boolean;
+  users: number;
+}
+
+/**
+ * Writer threads shared by the downloads in flight, so that parallel calls
+ * (a layer each, as a user writes them) do not start a thread each: up to
+ * FILES_PER_WRITER files per thread (its slots are sized for that many), a
+ * new thread past that, and each thread closed once its last file is done.
+ */
+class SharedWriters {
+  private current?: SharedWriter;
+
+  acquire(direct: boolean): { pool: HashingWriterPool; release(failed: boolean): Promise<void> } {
+    let writer = this.current;
+    if (!writer || writer.direct !== direct || writer.users >= FILES_PER_WRITER) {
+      writer = { pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct }), direct, users: 0 };
+      this.current = writer;
+    }
+    writer.users++;
+    const taken = writer;
+    return {
+      pool: taken.pool,
+      release: async (failed) => {
+        taken.users--;
+        // A failure may be the thread's own (it died): later downloads get a fresh one.
+        if (this.current === taken && (failed || taken.users === 0)) {
+          this.current = undefined;
+        }
+        if (taken.users === 0) {
+          await taken.pool.close();
+        }
+      },
+    };
+  }
+}
+
+const sharedWriters = new SharedWriters();

@@ -115,6 +115,19 @@ describe("per-blob downloads at whole-image speed (distribution over TLS)", func
     });
   }
 
+  it("downloadBlobToFile: six in parallel (more than one writer thread takes) each write their blob whole", async function () {
+    const client = clientFor(registry);
+    const blobs = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const bytes = randomBytes(4 * 1024 * 1024 + i);
+        return { bytes, digest: (await client.uploadBlob(REPOSITORY, bytes)).digest };
+      }),
+    );
+    await Promise.all(blobs.map(({ digest }, i) => client.downloadBlobToFile(REPOSITORY, digest, path.join(dir, `blob${i}`))));
+    blobs.forEach(({ bytes }, i) => assert.ok(fs.readFileSync(path.join(dir, `blob${i}`)).equals(bytes), `blob${i}`));
+    assert.equal(fs.readdirSync(dir).length, 6);
+  });
+
   it("downloadBlobToFile replaces a symbolic link at the destination instead of writing through it", async function () {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), "blob-outside-"));
     try {
