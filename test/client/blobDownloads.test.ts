@@ -179,7 +179,10 @@ describe("per-blob downloads at whole-image speed (distribution over TLS)", func
   it("downloadBlobToFile refuses a destination whose folder does not exist, before any request", async function () {
     const sent: string[] = [];
     const client = clientFor(registry, { logRequest: (line) => sent.push(line) });
-    await assert.rejects(client.downloadBlobToFile(REPOSITORY, smallDigest, path.join(dir, "missing", "blob.bin")), /folder does not exist/);
+    await assert.rejects(
+      client.downloadBlobToFile(REPOSITORY, smallDigest, path.join(dir, "missing", "blob.bin")),
+      /folder does not exist/,
+    );
     assert.deepEqual(sent, []);
   });
 });

@@ -67,7 +67,10 @@ describe("uploadBlob of a file stream or path (through the fault proxy)", functi
       const patch = proxy.requests.find((r) => r.method === "PATCH")!;
       assert.equal(patch.headers["content-range"], `0-${bytes.length - 1}`);
       assert.equal(patch.headers["content-length"], String(bytes.length));
-      assert.ok(progress.every((total) => total === bytes.length), "the size is known from the start");
+      assert.ok(
+        progress.every((total) => total === bytes.length),
+        "the size is known from the start",
+      );
     });
   }
 
@@ -82,7 +85,10 @@ describe("uploadBlob of a file stream or path (through the fault proxy)", functi
     proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 700_000 } });
     const result = await client().uploadBlob(REPOSITORY, file);
     await assertStored(result.digest);
-    assert.deepEqual(uploadRequests().filter((r) => !r.startsWith("DELETE")), ["POST 202", "PATCH resetRequest", "GET 404", "POST 202", "PATCH 202", "PUT 201"]);
+    assert.deepEqual(
+      uploadRequests().filter((r) => !r.startsWith("DELETE")),
+      ["POST 202", "PATCH resetRequest", "GET 404", "POST 202", "PATCH 202", "PUT 201"],
+    );
   });
 
   it("still streams a file stream with a start offset as it is (one-shot: its window only)", async function () {
