@@ -44,6 +44,7 @@ import { createPagedIterator, type PagedAsyncIterableIterator } from "./paging";
 import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
 import { blobExists, deleteBlob } from "./registry/blobPaths";
 import { downloadBlob } from "./registry/downloadBlob";
+import { downloadBlobToFile, type DownloadBlobToFileOptions, type DownloadBlobToFileResult } from "./blobFileDownload";
 import { uploadBlob } from "./registry/uploadBlob";
 import { ImageReader } from "./images/imageReader";
 import type { GetImageConfigOptions, ImageConfigResult } from "./images/imageModels";
@@ -232,21 +233,59 @@ export class ContainerRegistryClient {
   }
 
   /**
-   * Uploads bytes, a reopenable source (`{ sizeInBytes, open(offset) }`, e.g.
+   * Uploads bytes, a file (its path, or `fs.createReadStream(path)` unread), a
+   * reopenable source (`{ sizeInBytes, open(offset) }`, e.g.
    * `fileBlobSource(path)`) or a one-shot stream as a blob, hashing on the fly;
-   * resolves to its digest and size. Bytes and reopenable sources resume or
-   * restart after a broken connection; a one-shot stream cannot.
+   * resolves to its digest and size. Bytes, files and reopenable sources
+   * resume or restart after a broken connection; other streams cannot.
+   *
+   * ```ts
+   * const { digest } = await client.uploadBlob("team/app", fs.createReadStream("layer.tar"));
+   * ```
    */
   async uploadBlob(repository: string, data: UploadBlobData, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
     validateRepositoryName(repository);
     return uploadBlob(this.http, repository, data, options);
   }
 
-  /** Streams a blob; `content` errors with DigestValidationError if the bytes do not match. */
+  /**
+   * Streams a blob in 256 KiB chunks; `content` errors with
+   * DigestValidationError before `end` if the bytes do not match. To save a
+   * blob to a file, `downloadBlobToFile` is faster (written off the main
+   * thread, no copy through the page cache where the disk allows).
+   *
+   * ```ts
+   * const { content } = await client.downloadBlob("team/app", digest);
+   * content.pipe(fs.createWriteStream("layer.tar"));
+   * ```
+   */
   async downloadBlob(repository: string, digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
     validateRepositoryName(repository);
     validateDigest(digest);
     return downloadBlob(this.http, repository, digest, options);
+  }
+
+  /**
+   * Downloads a blob straight to a file, the fastest way to save one: hashed
+   * and written on a worker thread (O_DIRECT where allowed), resumed after a
+   * broken connection, and renamed onto `filePath` only once the digest
+   * checked out. Nothing is written but `filePath` (a link there is replaced,
+   * not followed) and a temporary file beside it, removed on any failure or
+   * cancellation.
+   *
+   * ```ts
+   * const { sizeInBytes } = await client.downloadBlobToFile("team/app", layer.digest, "layer.tar");
+   * ```
+   */
+  async downloadBlobToFile(
+    repository: string,
+    digest: string,
+    filePath: string,
+    options: DownloadBlobToFileOptions = {},
+  ): Promise<DownloadBlobToFileResult> {
+    validateRepositoryName(repository);
+    validateDigest(digest);
+    return downloadBlobToFile(this.http, repository, digest, filePath, options);
   }
 
   /** Uploads a manifest (an object is serialised as JSON), optionally under a tag. */

@@ -49,6 +49,7 @@ export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
 export { fileBlobSource } from "./layout/fileBlobSource";
 export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
+export type { DownloadBlobToFileOptions, DownloadBlobToFileResult } from "./blobFileDownload";
 export * as MediaTypes from "./mediaTypes";
 export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/copy";
 export type {
