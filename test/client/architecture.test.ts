@@ -48,7 +48,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   // Stores that implement content/'s interfaces: the wire and the disk.
   { layer: "wire and disk", members: ["registry/", "layout/"] },
   { layer: "dialect", members: ["dialect/"] },
-  { layer: "facade", members: ["pipeline.ts", "transfers.ts", "containerRegistryClient.ts", "index.ts"] },
+  { layer: "facade", members: ["pipeline.ts", "transfers.ts", "cleanup.ts", "copyImage.ts", "containerRegistryClient.ts", "index.ts"] },
 ];
 
 function sourceFiles(dir: string): string[] {
