@@ -41,7 +41,7 @@ async function confirmDeletion(options: CommandOptions, message: string, detail:
  * and offers "Unlock and Delete" or "Unlock Only". True to delete; the locks
  * that were turned off are in `unlocked`.
  */
-async function confirmDeletionOf(
+export async function confirmDeletionOf(
   services: Services,
   options: CommandOptions,
   locks: ItemLock[],
@@ -77,7 +77,7 @@ async function confirmDeletionOf(
   return choice === "delete";
 }
 
-function list(items: string[], max = 20): string {
+export function list(items: string[], max = 20): string {
   const shown = items.slice(0, max).map((i) => `  • ${i}`);
   if (items.length > max) {
     shown.push(`  • ${vscode.l10n.t("… and {0} more", items.length - max)}`);
