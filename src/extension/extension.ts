@@ -1,6 +1,7 @@
 // Activation: wires the pieces together and nothing else.
 
 import * as vscode from "vscode";
+import { RegistryDragAndDropController } from "./commands/dragAndDrop";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
@@ -21,6 +22,8 @@ export interface ContainerRegistryExplorerApi {
   readonly connections: Connections;
   readonly treeView: vscode.TreeView<unknown>;
   readonly log: Log;
+  /** Drag a manifest or tag onto a repository or registry: a copy (its handleDrag/handleDrop). */
+  readonly dragAndDrop: RegistryDragAndDropController;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -28,8 +31,9 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const connections = new Connections(context, log);
   const tree = new RegistryTreeDataProvider(connections, log);
   const manifests = new ManifestDocuments(connections);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const services: Services = { context, connections, tree, log, manifests };
+  const dragAndDrop = new RegistryDragAndDropController(services);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController: dragAndDrop });
   context.subscriptions.push(
     log,
     connections,
@@ -49,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log };
+  return { tree, connections, treeView, log, dragAndDrop };
 }
 
 export function deactivate(): void {}
