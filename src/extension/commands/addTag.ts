@@ -3,6 +3,7 @@
 
 import * as vscode from "vscode";
 import { formatReference, validateTag } from "../../client/index";
+import { askTag } from "./shared/askTag";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { digestOfTarget, resolveTarget } from "./shared/itemTargets";
@@ -36,21 +37,4 @@ export async function addTag(services: Services, node: TreeNode | undefined, opt
   }
   vscode.window.setStatusBarMessage(vscode.l10n.t("Tagged {0}", reference), 3000);
   return { reference, digest: result.digest };
-}
-
-/** An input box for a tag, checked against the tag grammar as it is typed. */
-export function askTag(title: string, value?: string, refuse?: (tag: string) => string | undefined): Thenable<string | undefined> {
-  return vscode.window.showInputBox({
-    title,
-    prompt: vscode.l10n.t("The tag (letters, digits, '_', '.', '-'; at most 128 characters)"),
-    value,
-    validateInput: (typed) => {
-      try {
-        validateTag(typed);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return refuse?.(typed);
-    },
-  });
 }

@@ -12,7 +12,7 @@ import { formatBytes } from "../format";
 import { pickRegistry, pickRepository } from "../pickers";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { askTag } from "./addTag";
+import { askTag } from "./shared/askTag";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { type ItemTarget, resolveTarget } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
