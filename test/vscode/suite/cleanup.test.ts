@@ -45,6 +45,9 @@ describe("clean up", function () {
       digests[name] = (await pushImage(acr, "clean/all", name, { layers: [Buffer.from(`all ${name}`)] })).manifestDigest;
       await pause();
     }
+    for (const name of ["l1", "l2"]) {
+      digests[name] = (await pushImage(acr, "clean/locks", name, { layers: [Buffer.from(`locks ${name}`)] })).manifestDigest;
+    }
     await pushImage(plain, "clean/plain", "v1", { layers: [Buffer.from("plain")] });
     await pushImage(noDelete, "clean/nodelete", "v1", { layers: [Buffer.from("nodelete")] });
     await connect({ url: standIn.url, host: standIn.host, ...ADMIN } as unknown as RunningRegistry);
@@ -97,6 +100,17 @@ describe("clean up", function () {
     for (const name of ["x", "y", "z"]) {
       assert.strictEqual(await status(upstream.url, "clean/all", digests[name]), 200);
     }
+  });
+
+  it("multi-select Lock locks every selected manifest; the clean-up then keeps both as locked", async () => {
+    const api = await getApi();
+    const repository = await child(api, await child(api, undefined, standIn.host), "clean/locks");
+    const selected = [await manifestWithTag(api, repository, "l1"), await manifestWithTag(api, repository, "l2")];
+    const results = await command<{ canWrite?: boolean }[]>("lock", selected[0], selected, {});
+    assert.deepStrictEqual(results.map((r) => r.canWrite), [false, false]);
+    const outcome = await command<CleanupOutcome>("cleanupRepository", repository, { cleanupRules: { keepLatest: 0 }, confirm: () => assert.fail("nothing to confirm") });
+    assert.deepStrictEqual(outcome.plans[0].delete, []);
+    assert.deepStrictEqual(outcome.plans[0].keep.map((k) => [k.digest, k.reason]).sort(), [[digests.l1, "locked"], [digests.l2, "locked"]].sort());
   });
 
   it("on distribution: a registry prefix clean-up by tag pattern", async () => {
