@@ -130,6 +130,7 @@ export async function planCleanup(client: CleanupClient, repository: string, rul
   const candidates: ArtifactManifestProperties[] = [];
   for (const manifest of manifests) {
     const index = referencedBy.get(manifest.digest);
+    // ACR refuses deleting an item whose delete or write is off (docs/protocols.md#acr-properties).
     if (manifest.canDelete === false || manifest.canWrite === false) {
       kept(manifest, "locked", manifest.canDelete === false ? "delete is disabled" : "write is disabled");
     } else if (index) {

@@ -2,7 +2,7 @@
 // repository to another, on the same registry or another one: one call of the
 // copy routine (content/copy.ts) between two repository stores. Within one
 // registry every missing blob is offered as a cross-repository mount from the
-// source repository (repositoryStore.ts), so no blob byte passes through the
+// source repository (repositoryStore.ts, docs/protocols.md#oci-push-blobs), so no blob byte passes through the
 // client; between registries each blob streams from the source's GET into the
 // target's upload, several at once, resuming after a broken connection. The
 // tag is set last.

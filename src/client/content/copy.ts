@@ -159,7 +159,8 @@ async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions)
   }
   const rootAt = manifests.length - 1;
   if (options.referrers && source.listReferrers) {
-    // Breadth first over subjects: every manifest walked (the root, its platforms, each referrer) may have referrers.
+    // Breadth first over subjects: every manifest walked (the root, its platforms, each referrer) may have
+    // referrers, listed through the API or the fallback tag (docs/protocols.md#oci-referrers).
     for (let next = 0; next < manifests.length; next++) {
       const subject = manifests[next].descriptor.digest;
       const referrers = await source.listReferrers(subject, { abortSignal: signal });

@@ -179,7 +179,7 @@ async function refuseWhenDeletesAreImpossible(services: Services, registry: Save
     return;
   }
   // The /v2 API has no way to ask; a DELETE of a digest that cannot exist tells
-  // 405 (deletes disabled, distribution's storage.delete.enabled=false) from 404.
+  // 405 (deletes disabled) from 404 (docs/protocols.md#oci-deletes).
   try {
     await client.deleteManifest(repository, `sha256:${"0".repeat(64)}`);
   } catch (error) {
