@@ -167,7 +167,7 @@ export async function planCleanup(client: CleanupClient, repository: string, rul
     }
   });
   const sizes = toDelete.map((entry) => entry.sizeInBytes);
-  const bytesFreed = sizes.every((size) => size !== undefined) ? sizes.reduce((sum: number, size) => sum + size!, 0) : undefined;
+  const bytesFreed = sizes.every((size) => size !== undefined) ? sizes.reduce((sum: number, size) => sum + (size ?? 0), 0) : undefined;
   return { repository, delete: toDelete, keep, bytesFreed };
 }
 
