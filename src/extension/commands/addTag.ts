@@ -3,7 +3,7 @@
 
 import * as vscode from "vscode";
 import { formatReference, validateTag } from "../../client/index";
-import { askTag } from "./shared/askTag";
+import { askTag, confirmTagReplacement } from "./shared/askTag";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { digestOfTarget, resolveTarget } from "./shared/itemTargets";
@@ -26,6 +26,9 @@ export async function addTag(services: Services, node: TreeNode | undefined, opt
   }
   validateTag(tag);
   const client = await services.connections.getClient(target.registry);
+  if (!(await confirmTagReplacement(client, { loginServer: target.registry.loginServer, repository: target.repository }, tag, digest, options))) {
+    return undefined;
+  }
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Tagging {0}", tag) }, () =>
     client.addTag(target.repository, digest, tag),
   );

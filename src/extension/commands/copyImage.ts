@@ -12,7 +12,7 @@ import { formatBytes } from "../format";
 import { pickRegistry, pickRepository } from "../pickers";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
-import { askTag } from "./shared/askTag";
+import { askTag, confirmTagReplacement } from "./shared/askTag";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { type ItemTarget, resolveTarget } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
@@ -75,6 +75,11 @@ export async function copyImageTo(
   const from = formatReference(source.registry.loginServer, source.repository, reference);
   const to = formatReference(registry.loginServer, repository, tag);
   if (!(await confirmCopy(options, from, to, destination !== undefined))) {
+    return undefined;
+  }
+  // With platforms the index is rewritten, so its digest is not known yet: any other manifest there is asked about.
+  const sourceDigest = platforms ? undefined : isDigest(reference) ? reference : (await sourceClient.getTagProperties(source.repository, reference)).digest;
+  if (!(await confirmTagReplacement(targetClient, { loginServer: registry.loginServer, repository }, tag, sourceDigest, options))) {
     return undefined;
   }
   const result = await withTransferProgress(

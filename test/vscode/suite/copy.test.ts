@@ -72,6 +72,21 @@ describe("add tag, copy image, drag and drop, multi-select delete", function () 
     assert.deepStrictEqual([again.blobsCopied, again.blobsSkipped], [0, 3]);
   });
 
+  it("asks before moving a tag that names another manifest; declined, the tag stays", async () => {
+    const asked: string[] = [];
+    const result = await command("copyImage", await tagNode("copy/app", "v1"), {
+      targetRegistry: two.host,
+      targetRepository: "landing/app",
+      tag: "seed",
+      includeReferrers: false,
+      confirm: (message: string) => (asked.push(message), false),
+    });
+    assert.strictEqual(result, undefined);
+    assert.deepStrictEqual(asked, [`${two.host}/landing/app:seed already exists. Move it?`]);
+    assert.notStrictEqual(await digestAt(two, "landing/app", "seed"), app);
+    assert.ok(await digestAt(two, "landing/app", "seed"));
+  });
+
   it("refuses copying onto the same repository and tag", async () => {
     await assert.rejects(
       command("copyImage", await tagNode("copy/app", "v1"), { targetRegistry: one.host, targetRepository: "copy/app", tag: "v1", includeReferrers: false }),
