@@ -38,7 +38,14 @@ export interface CleanupDeleteEntry {
   sizeInBytes?: number;
 }
 
-export type CleanupKeepReason = "locked" | "referenced by an index" | "not a candidate" | "unknown age" | "among the newest" | "too recent";
+export type CleanupKeepReason =
+  | "locked"
+  | "referenced by an index"
+  | "a referrer of a kept manifest"
+  | "not a candidate"
+  | "unknown age"
+  | "among the newest"
+  | "too recent";
 
 export interface CleanupKeepEntry {
   digest: string;
@@ -166,9 +173,47 @@ export async function planCleanup(client: CleanupClient, repository: string, rul
       toDelete.push({ digest: item.manifest.digest, tags: item.manifest.tags, lastUpdatedOn: item.age, sizeInBytes: item.manifest.sizeInBytes });
     }
   });
-  const sizes = toDelete.map((entry) => entry.sizeInBytes);
+  const deleted = await keepReferrersOfKept(client, repository, manifests, toDelete, keep, options);
+  const sizes = deleted.map((entry) => entry.sizeInBytes);
   const bytesFreed = sizes.every((size) => size !== undefined) ? sizes.reduce((sum: number, size) => sum + (size ?? 0), 0) : undefined;
-  return { repository, delete: toDelete, keep, bytesFreed };
+  return { repository, delete: deleted, keep, bytesFreed };
+}
+
+/**
+ * An untagged manifest with a `subject` (a signature, an SBOM) whose subject
+ * stays is kept: deleting it would strip a kept image of its signature. One
+ * that refers to a manifest being deleted goes with it. (Referrers listed in a
+ * fallback tag index are kept already, as referenced by an index.)
+ */
+async function keepReferrersOfKept(
+  client: CleanupClient,
+  repository: string,
+  manifests: readonly ArtifactManifestProperties[],
+  toDelete: CleanupDeleteEntry[],
+  keep: CleanupKeepEntry[],
+  options: OperationOptions,
+): Promise<CleanupDeleteEntry[]> {
+  const listed = new Set(manifests.map((m) => m.digest));
+  const subjects = new Map<string, string>();
+  for (const entry of toDelete) {
+    if (entry.tags.length === 0) {
+      const subject = (await client.getManifest(repository, entry.digest, options)).manifest.subject?.digest;
+      if (subject && listed.has(subject)) {
+        subjects.set(entry.digest, subject);
+      }
+    }
+  }
+  let remaining = toDelete;
+  for (let changed = true; changed; ) {
+    const going = new Set(remaining.map((entry) => entry.digest));
+    const kept = remaining.filter((entry) => subjects.has(entry.digest) && !going.has(subjects.get(entry.digest)!));
+    changed = kept.length > 0;
+    for (const entry of kept) {
+      keep.push({ ...entry, reason: "a referrer of a kept manifest", detail: `refers to ${subjects.get(entry.digest)}` });
+    }
+    remaining = remaining.filter((entry) => !kept.includes(entry));
+  }
+  return remaining;
 }
 
 export async function executeCleanup(client: CleanupClient, plan: CleanupPlan, options: ExecuteCleanupOptions = {}): Promise<CleanupResult> {

@@ -14,6 +14,8 @@ import {
 import { type AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
 import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { pushManifest } from "../fixtures/seed";
+import { sha256 } from "./helpers";
 
 const ADMIN = { username: "acradmin", password: "admin-pass" };
 
@@ -271,5 +273,40 @@ describe("clean-up against the ACR stand-in (lastUpdatedOn, locks, untagged)", f
     const result = await client.executeCleanup(plan);
     assert.deepEqual(result.deleted, [m.untagged]);
     assert.deepEqual(result.skipped, [{ digest: m.a, reason: "locked since the plan" }]);
+  });
+
+  it("keeps an untagged referrer whose subject stays; one whose subject goes goes with it", async function () {
+    const repository = "acrclean/referrers";
+    const a = await pushAged(client, repository, "ref-a", undefined, ["a"]);
+    const b = await pushAged(client, repository, "ref-b", undefined, ["b"]);
+    const subjectOf = async (digest: string) => {
+      const m = await client.getManifest(repository, digest);
+      return { mediaType: m.mediaType, digest, size: m.content.byteLength };
+    };
+    await client.uploadBlob(repository, Buffer.from("{}"));
+    // Pushed by digest with the raw seed (not setManifest), so no fallback tag index lists them:
+    // untagged manifests with a subject, as on a registry that keeps referrers itself.
+    const push = async (subject: string, note: string): Promise<string> => {
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaTypes.OCI_MANIFEST,
+          artifactType: "application/vnd.example.signature",
+          config: { mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2 },
+          layers: [{ mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2 }],
+          subject: await subjectOf(subject),
+          annotations: { note },
+        }),
+      );
+      const digest = sha256(bytes);
+      await pushManifest({ url: acr.url, ...ADMIN }, repository, digest, bytes, MediaTypes.OCI_MANIFEST);
+      return digest;
+    };
+    const refA = await push(a, "of a");
+    const refB = await push(b, "of b");
+    const plan = await client.planCleanup(repository, { tagPattern: "a" });
+    assert.deepEqual(sorted(plan.delete.map((d) => d.digest)), sorted([a, refA]));
+    assert.equal(keptFor(plan, refB), "a referrer of a kept manifest");
+    assert.equal(keptFor(plan, b), "not a candidate");
   });
 });

@@ -347,6 +347,7 @@ function keepReasonText(reason: CleanupPlan["keep"][number]["reason"]): string {
   const texts: Record<typeof reason, () => string> = {
     locked: () => vscode.l10n.t("locked"),
     "referenced by an index": () => vscode.l10n.t("referenced by an index"),
+    "a referrer of a kept manifest": () => vscode.l10n.t("a referrer of a kept manifest"),
     "not a candidate": () => vscode.l10n.t("not a candidate"),
     "unknown age": () => vscode.l10n.t("unknown age"),
     "among the newest": () => vscode.l10n.t("among the newest"),
