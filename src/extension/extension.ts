@@ -2,6 +2,7 @@
 
 import * as vscode from "vscode";
 import { RegistryDragAndDropController } from "./commands/dragAndDrop";
+import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
@@ -24,6 +25,8 @@ export interface ContainerRegistryExplorerApi {
   readonly log: Log;
   /** Drag a manifest or tag onto a repository or registry: a copy (its handleDrag/handleDrop). */
   readonly dragAndDrop: RegistryDragAndDropController;
+  /** The Azure group (issue 16); tests put their own session source in. */
+  readonly azure: AzureApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -50,10 +53,12 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     }),
     ...registerCommands(services),
   );
+  const azure = new AzureFeature(services);
+  context.subscriptions.push(azure);
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, dragAndDrop };
+  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api };
 }
 
 export function deactivate(): void {}
