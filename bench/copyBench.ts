@@ -10,15 +10,13 @@
 // runs one copy (the child process); runCopyBench() is the workload (run.ts).
 // BENCH_CA_FILES: the registries' CA certificates, comma separated.
 
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ContainerRegistryClient, copyImage } from "../src/client";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registryServer";
 import { generateImageLayout } from "./layout";
-
-const TIME = "/usr/bin/time";
+import { measure } from "./measure";
 
 export interface CopyBenchResults {
   layers: number;
@@ -50,29 +48,6 @@ async function copyOnce(): Promise<void> {
     { client: clientFor(targetUrl, caFiles), repository: target.repository, tag: target.tag },
   );
   process.stdout.write(JSON.stringify(result) + "\n");
-}
-
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; peakRssMB: number; stdout: string }> {
-  const timeFile = path.join(os.tmpdir(), `copy-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(TIME, ["-f", "%M", "-o", timeFile, command, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const kb = Number((fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8") : "").trim().split("\n").pop());
-      fs.rmSync(timeFile, { force: true });
-      if (code !== 0) {
-        reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}`));
-        return;
-      }
-      resolve({ seconds, peakRssMB: kb / 1024, stdout });
-    });
-  });
 }
 
 function median(values: number[]): number {
