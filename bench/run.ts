@@ -23,6 +23,7 @@ import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
 import { type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
+import { copyBenchLines, runCopyBench } from "./copyBench";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
 /** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
@@ -269,6 +270,8 @@ async function main(): Promise<void> {
     ).version,
   };
   const { samples, checks } = process.env.BENCH_SKIP_TRANSFER === "1" ? { samples: [], checks: {} } : await transferBench();
+  // Issue 15's copy workload (copyBench.ts); BENCH_SKIP_COPY=1 leaves it out.
+  const copy = process.env.BENCH_SKIP_COPY === "1" ? undefined : await runCopyBench(LAYERS, LAYER_MIB, ROUNDS);
   const summary: Record<string, Record<string, number>> = {};
   for (const client of samples.length ? CLIENTS : []) {
     const of = (op: Operation) => samples.filter((s) => s.client === client && s.operation === op);
@@ -371,13 +374,16 @@ async function main(): Promise<void> {
       ? `extension bundle: not built (${bundle.error})`
       : `extension bundle (production, minified): ${fmt(bundle.bytes! / 1024, 0)} KiB; module load ${fmt(bundle.loadMs, 0)} ms; activation: ${bundle.activation}`,
   );
+  if (copy) {
+    lines.push("", ...copyBenchLines(copy));
+  }
   const m = machine();
   lines.push("");
   lines.push(`machine: ${m.cpus} CPUs (${m.cpuModel}, SHA-NI ${m.shaNi}, AES-NI ${m.aesNi}), ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}; registry ${versions.registry}`);
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

@@ -10,7 +10,8 @@ import { TokenEndpointClient } from "./auth/tokenEndpoint";
 import { createDialect, detectRegistryKind, type RegistryKind } from "./dialect/detectDialect";
 import type { MetadataDialect } from "./dialect/metadataDialect";
 import { parseEndpoint, type RegistryEndpoint } from "./endpoint";
-import { InvalidInputError } from "./errors";
+import { DigestValidationError, InvalidInputError } from "./errors";
+import { type CleanupPlan, type CleanupResult, type CleanupRules, executeCleanup, type ExecuteCleanupOptions, planCleanup } from "./cleanup";
 import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions } from "./pipeline";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
@@ -300,6 +301,35 @@ export class ContainerRegistryClient {
     const mediaType = options.mediaType ?? declared ?? OCI_MANIFEST;
     const digest = await storeManifest(this.http, repository, content, mediaType, options.tag, options.abortSignal, parsed);
     return { digest };
+  }
+
+  /**
+   * Puts the manifest a tag or digest names under another tag as well: the
+   * same bytes, so the digest does not change.
+   */
+  async addTag(repository: string, tagOrDigest: string, tag: string, options: OperationOptions = {}): Promise<SetManifestResult> {
+    validateRepositoryName(repository);
+    validateTagOrDigest(tagOrDigest);
+    validateTag(tag);
+    const existing = await this.getManifest(repository, tagOrDigest, { abortSignal: options.abortSignal });
+    const digest = await storeManifest(this.http, repository, existing.content, existing.mediaType, tag, options.abortSignal, existing.manifest);
+    if (digest !== existing.digest) {
+      throw new DigestValidationError(existing.digest, digest, "manifest tagged");
+    }
+    return { digest };
+  }
+
+  /**
+   * Decides what a clean-up with these rules would delete and keep (with the
+   * reasons); changes nothing. See cleanup.ts.
+   */
+  planCleanup(repository: string, rules: CleanupRules, options: OperationOptions = {}): Promise<CleanupPlan> {
+    return planCleanup(this, repository, rules, options);
+  }
+
+  /** Deletes what the plan lists, each entry re-checked first; every outcome reported, failures included. */
+  executeCleanup(plan: CleanupPlan, options: ExecuteCleanupOptions = {}): Promise<CleanupResult> {
+    return executeCleanup(this, plan, options);
   }
 
   /**

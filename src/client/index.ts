@@ -5,6 +5,18 @@ export { ContainerRegistryClient } from "./containerRegistryClient";
 export type { ContainerRegistryClientOptions } from "./containerRegistryClient";
 export type { ListReferrersOptions } from "./registry/referrers";
 export type { RegistryKind } from "./dialect/detectDialect";
+export { copyImage } from "./copyImage";
+export type { CopyImageOptions, CopyImageResult, CopyImageSource, CopyImageTarget } from "./copyImage";
+export { checkCleanupRules, rulesDeleteEveryCandidate } from "./cleanup";
+export type {
+  CleanupDeleteEntry,
+  CleanupKeepEntry,
+  CleanupKeepReason,
+  CleanupPlan,
+  CleanupResult,
+  CleanupRules,
+  ExecuteCleanupOptions,
+} from "./cleanup";
 export { isAzureContainerRegistryHost } from "./dialect/detectDialect";
 export type { RetryOptions } from "./http/retryPolicy";
 export type { RequestLogger } from "./http/requestLogPolicy";

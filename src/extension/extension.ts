@@ -1,6 +1,7 @@
 // Activation: wires the pieces together and nothing else.
 
 import * as vscode from "vscode";
+import { RegistryDragAndDropController } from "./commands/dragAndDrop";
 import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
@@ -25,6 +26,8 @@ export interface ContainerRegistryExplorerApi {
   readonly connections: Connections;
   readonly treeView: vscode.TreeView<unknown>;
   readonly log: Log;
+  /** Drag a manifest or tag onto a repository or registry: a copy (its handleDrag/handleDrop). */
+  readonly dragAndDrop: RegistryDragAndDropController;
   /** The Azure group (issue 16); tests put their own session source in. */
   readonly azure: AzureApi;
 }
@@ -34,8 +37,15 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const connections = new Connections(context, log);
   const tree = new RegistryTreeDataProvider(connections, log);
   const manifests = new ManifestDocuments(connections);
-  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const inspect = new InspectDocuments(connections);
+  // The controller needs the services, and the services the view it belongs to: it reads them at drop time.
+  const dragAndDrop = new RegistryDragAndDropController(() => services);
+  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    canSelectMany: true,
+    dragAndDropController: dragAndDrop,
+  });
   const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
   context.subscriptions.push(
     log,
@@ -59,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, azure: azure.api };
+  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api };
 }
 
 export function deactivate(): void {}

@@ -55,7 +55,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   { layer: "dialect", members: ["dialect/"] },
   // Reading images over the wire: configs, sizes, referrer trees, cached by digest.
   { layer: "images", members: ["images/"] },
-  { layer: "facade", members: ["pipeline.ts", "probeRegistry.ts", "transfers.ts", "blobFileDownload.ts", "containerRegistryClient.ts", "index.ts"] },
+  { layer: "facade", members: ["pipeline.ts", "probeRegistry.ts", "transfers.ts", "blobFileDownload.ts", "cleanup.ts", "copyImage.ts", "containerRegistryClient.ts", "index.ts"] },
 ];
 
 function sourceFiles(dir: string): string[] {

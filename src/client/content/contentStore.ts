@@ -45,6 +45,12 @@ export interface ContentSource {
    * free them once written.
    */
   readonly handsOverChunks?: boolean;
+  /**
+   * Optional: the manifests whose `subject` is this digest (signatures,
+   * SBOMs), for copies with `referrers`; a source without it cannot copy
+   * referrers.
+   */
+  listReferrers?(digest: string, options?: StoreOperationOptions): Promise<OciDescriptor[]>;
   /** The repository on a registry this source reads, so that a target on the same registry can mount from it. */
   readonly registryRepository?: { loginServer: string; repository: string };
 }

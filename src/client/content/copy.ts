@@ -50,7 +50,12 @@ export interface CopyOptions {
   mountFrom?: readonly string[];
   /** Called with each manifest walked, before any blob moves; a throw stops the copy (e.g. a target that takes no index). */
   onManifest?: (descriptor: OciDescriptor, isRoot: boolean) => void;
-  /** Copy the artifacts that refer to the root (signatures, SBOMs) as well. Not implemented yet: true is refused. */
+  /**
+   * Copy the artifacts that refer to the copied manifests (signatures, SBOMs)
+   * as well, and theirs in turn; the source must list referrers
+   * (ContentSource.listReferrers). They are stored by digest after the
+   * blobs and before the root's tag.
+   */
   referrers?: boolean;
 }
 
@@ -60,7 +65,7 @@ export type CopyRoot = string | { descriptor: OciDescriptor; content: Uint8Array
 export interface CopyResult {
   /** The root manifest's descriptor. */
   root: OciDescriptor;
-  /** Every manifest stored, children first, the root last. */
+  /** Every manifest stored, children first, then the referrers, the root last. */
   manifests: OciDescriptor[];
   blobs: BlobTransferEvent[];
   /** Bytes that moved as blob bodies (0 when everything existed or was mounted). */
@@ -82,27 +87,35 @@ interface WalkedManifest {
 
 export async function copyContent(source: ContentSource, target: ContentTarget, root: CopyRoot, options: CopyOptions = {}): Promise<CopyResult> {
   const concurrency = checkConcurrency(options.concurrency);
-  if (options.referrers) {
-    throw new InvalidInputError("referrers", "true", "copying referrers is not implemented yet");
+  if (options.referrers && !source.listReferrers) {
+    throw new InvalidInputError("referrers", "true", "this source cannot list referrers");
   }
   const signal = options.abortSignal;
   try {
-    const { manifests, blobs } = await walk(source, root, options);
+    const { manifests, rootAt, blobs } = await walk(source, root, options);
     const moved = await copyBlobs(source, target, blobs, concurrency, options);
     throwIfAborted(signal);
-    for (const [i, manifest] of manifests.entries()) {
-      const isRoot = i === manifests.length - 1;
+    // The root's children, then the referrers (a registry takes a manifest whose subject it
+    // does not hold yet, distribution spec "Pushing Manifests with Subject"), the root last.
+    const rootManifest = manifests[rootAt];
+    const ordered = [...manifests.slice(0, rootAt), ...manifests.slice(rootAt + 1), rootManifest];
+    for (const [i, manifest] of ordered.entries()) {
+      const isRoot = i === ordered.length - 1;
+      throwIfAborted(signal);
       await target.pushManifest(manifest.descriptor, manifest.content, { abortSignal: signal, root: isRoot, tag: isRoot ? options.tag : undefined });
     }
-    return { root: manifests[manifests.length - 1].descriptor, manifests: manifests.map((m) => m.descriptor), ...moved };
+    return { root: rootManifest.descriptor, manifests: ordered.map((m) => m.descriptor), ...moved };
   } catch (error) {
     await target.abandon?.().catch(() => undefined);
     throw signal?.aborted ? new AbortError("The copy was cancelled.") : error;
   }
 }
 
-/** The manifests in the order they are stored (children first) and the unique blobs they name. */
-async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions): Promise<{ manifests: WalkedManifest[]; blobs: OciDescriptor[] }> {
+/**
+ * The manifests, children first (the root at `rootAt`, then the referrers'
+ * trees when asked for), and the unique blobs they name.
+ */
+async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions): Promise<{ manifests: WalkedManifest[]; rootAt: number; blobs: OciDescriptor[] }> {
   const signal = options.abortSignal;
   const manifests: WalkedManifest[] = [];
   const blobs: OciDescriptor[] = [];
@@ -144,7 +157,19 @@ async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions)
     const descriptor = validateDescriptor(root.descriptor, "root", "the given manifest");
     await visit(descriptor, root.content, "root", "the given manifest", 0);
   }
-  return { manifests, blobs: dedupe(blobs) };
+  const rootAt = manifests.length - 1;
+  if (options.referrers && source.listReferrers) {
+    // Breadth first over subjects: every manifest walked (the root, its platforms, each referrer) may have
+    // referrers, listed through the API or the fallback tag (docs/protocols.md#oci-referrers).
+    for (let next = 0; next < manifests.length; next++) {
+      const subject = manifests[next].descriptor.digest;
+      const referrers = await source.listReferrers(subject, { abortSignal: signal });
+      for (const [i, referrer] of referrers.entries()) {
+        await visit(validateDescriptor(referrer, `referrers[${i}]`, subject), undefined, `referrers[${i}]`, subject, 1);
+      }
+    }
+  }
+  return { manifests, rootAt, blobs: dedupe(blobs) };
 }
 
 async function copyBlobs(

@@ -30,6 +30,7 @@ import type { RegistryHttp } from "../http/registryHttp";
 import type { OciDescriptor } from "../models";
 import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
 import { getManifest } from "./manifests";
+import { listReferrers } from "./referrers";
 import { downloadBlobResumable, parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 import { StaggeredStart } from "./staggeredStart";
 import { storeManifest } from "./storeManifest";
@@ -85,6 +86,11 @@ export class RepositoryStore implements ContentSource, ContentTarget {
       return known;
     }
     return (await getManifest(this.http, this.repository, descriptor.digest, options.abortSignal)).content;
+  }
+
+  /** Through the referrers API, else the fallback tag (referrers.ts). */
+  listReferrers(digest: string, options: StoreOperationOptions = {}): Promise<OciDescriptor[]> {
+    return listReferrers(this.http, this.repository, digest, { abortSignal: options.abortSignal });
   }
 
   /**

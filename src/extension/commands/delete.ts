@@ -12,7 +12,8 @@ import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { ItemTarget, resolveTarget } from "./shared/itemTargets";
-import { describeLocks, findLocks, ItemLock, unlock } from "./shared/locks";
+import { confirmDeletionOf, list } from "./shared/deleteConfirmation";
+import { findLocks } from "./shared/locks";
 import { findNode, findRepositoryNode } from "./shared/nodeTargets";
 
 export interface DeleteResult {
@@ -21,68 +22,6 @@ export interface DeleteResult {
   deletedTags: string[];
   /** What was unlocked first ("Unlock and Delete"), in words. */
   unlocked: string[];
-}
-
-/** Asks with a modal (or the caller's `confirm`); true to go ahead. */
-async function confirmDeletion(options: CommandOptions, message: string, detail: string): Promise<boolean> {
-  if (options.skipConfirmation) {
-    return true;
-  }
-  if (options.confirm) {
-    return options.confirm(message, detail);
-  }
-  const deleteButton = vscode.l10n.t("Delete");
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteButton);
-  return choice === deleteButton;
-}
-
-/**
- * The confirmation, or where something locks the item, a modal that says so
- * and offers "Unlock and Delete" or "Unlock Only". True to delete; the locks
- * that were turned off are in `unlocked`.
- */
-async function confirmDeletionOf(
-  services: Services,
-  options: CommandOptions,
-  locks: ItemLock[],
-  message: string,
-  detail: string,
-  unlocked: string[],
-): Promise<boolean> {
-  if (locks.length === 0) {
-    return confirmDeletion(options, message, detail);
-  }
-  const lockedDetail =
-    `${vscode.l10n.t("The registry refuses to delete it while it is locked:")}\n${list(describeLocks(locks))}\n\n` +
-    `${vscode.l10n.t("Unlock and Delete turns these permissions back on, then deletes.")}\n\n${detail}`;
-  let choice: "delete" | "unlockOnly" | undefined;
-  if (options.skipConfirmation) {
-    if (!options.unlock) {
-      return true; // sent as asked: the registry's refusal (RegistryLockedError) is the answer
-    }
-    choice = "delete";
-  } else if (options.confirm) {
-    choice = (await options.confirm(message, lockedDetail)) ? "delete" : undefined;
-  } else {
-    const unlockAndDelete = vscode.l10n.t("Unlock and Delete");
-    const unlockOnly = vscode.l10n.t("Unlock Only");
-    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail: lockedDetail }, unlockAndDelete, unlockOnly);
-    choice = picked === unlockAndDelete ? "delete" : picked === unlockOnly ? "unlockOnly" : undefined;
-  }
-  if (!choice) {
-    return false;
-  }
-  unlocked.push(...(await unlock(services, locks)));
-  services.log.info(`Unlocked before deleting: ${unlocked.join("; ")}`);
-  return choice === "delete";
-}
-
-function list(items: string[], max = 20): string {
-  const shown = items.slice(0, max).map((i) => `  • ${i}`);
-  if (items.length > max) {
-    shown.push(`  • ${vscode.l10n.t("… and {0} more", items.length - max)}`);
-  }
-  return shown.join("\n");
 }
 
 export async function deleteRepository(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {

@@ -15,6 +15,10 @@ import { addRepository } from "./addRepository";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
 import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
+import { addTag } from "./addTag";
+import { cleanupRegistry, cleanupRepository } from "./cleanup";
+import { copyImageCommand } from "./copyImage";
+import { deleteSelection } from "./deleteSelection";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
 import { compareWith } from "./compareWith";
@@ -30,7 +34,8 @@ import { renameRegistry } from "./rename";
 import { retry } from "./retry";
 import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
 
-type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
+/** `selection`: the tree's selected nodes when several are (canSelectMany), the clicked one among them. */
+type Handler = (node: TreeNode | undefined, options: CommandOptions, selection?: TreeNode[]) => Promise<unknown>;
 
 /** What a command is called in "… failed" notifications, in the display language. */
 function commandTitle(id: string): string {
@@ -55,6 +60,10 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.openReference": () => vscode.l10n.t("Open reference"),
     "containerRegistryExplorer.addRepository": () => vscode.l10n.t("Add repository"),
     "containerRegistryExplorer.renameRegistry": () => vscode.l10n.t("Rename registry"),
+    "containerRegistryExplorer.cleanupRepository": () => vscode.l10n.t("Clean up repository"),
+    "containerRegistryExplorer.cleanupRegistry": () => vscode.l10n.t("Clean up repositories"),
+    "containerRegistryExplorer.addTag": () => vscode.l10n.t("Add tag"),
+    "containerRegistryExplorer.copyImage": () => vscode.l10n.t("Copy image"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -73,8 +82,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.retry": (node) => retry(services, node),
     "containerRegistryExplorer.openLog": async () => services.log.show(),
     "containerRegistryExplorer.deleteRepository": (node, options) => deleteRepository(services, node, options),
-    "containerRegistryExplorer.deleteManifest": (node, options) => deleteManifest(services, node, options),
-    "containerRegistryExplorer.deleteTag": (node, options) => deleteTag(services, node, options),
+    "containerRegistryExplorer.deleteManifest": (node, options, selection) =>
+      selection ? deleteSelection(services, selection, options) : deleteManifest(services, node, options),
+    "containerRegistryExplorer.deleteTag": (node, options, selection) => (selection ? deleteSelection(services, selection, options) : deleteTag(services, node, options)),
     "containerRegistryExplorer.pull": (node, options) => pull(services, node, options),
     "containerRegistryExplorer.push": (node, options) => push(services, node, options),
     "containerRegistryExplorer.uploadBlob": (node, options) => uploadBlob(services, node, options),
@@ -89,17 +99,30 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.openReference": (_node, options) => openReference(services, options),
     "containerRegistryExplorer.addRepository": (node, options) => addRepository(services, node, options),
     "containerRegistryExplorer.renameRegistry": (node, options) => renameRegistry(services, node, options),
+    "containerRegistryExplorer.cleanupRepository": (node, options) => cleanupRepository(services, node, options),
+    "containerRegistryExplorer.cleanupRegistry": (node, options) => cleanupRegistry(services, node, options),
+    "containerRegistryExplorer.addTag": (node, options) => addTag(services, node, options),
+    "containerRegistryExplorer.copyImage": (node, options) => copyImageCommand(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
-    handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);
+    // Several selected: the same change on each, in order.
+    handlers[toggle.command] = async (node, options, selection) => {
+      const results = [];
+      for (const each of selection ?? [node]) {
+        results.push(await setPermission(services, each, options, toggle));
+      }
+      return selection ? results : results[0];
+    };
   }
   return Object.entries(handlers).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       const node = args[0] instanceof TreeNode ? args[0] : undefined;
-      // (options), (node, options), or the tree's (node, selectedNodes[]) / the palette's ().
-      const options = [args[1], node ? undefined : args[0]].find(isPlainObject) as CommandOptions | undefined;
+      // (options), (node, options), the tree's (node, selectedNodes[]) (+ options from a programmatic caller) or the palette's ().
+      const options = [args[1], args[2], node ? undefined : args[0]].find(isPlainObject) as CommandOptions | undefined;
+      const selected = Array.isArray(args[1]) ? args[1].filter((n): n is TreeNode => n instanceof TreeNode) : [];
+      const selection = node && selected.length > 1 && selected.includes(node) ? selected : undefined;
       try {
-        return await handler(node, options ?? {});
+        return await handler(node, options ?? {}, selection);
       } catch (error) {
         if (isCancellation(error)) {
           services.log.info(`${commandTitle(id)}: cancelled`);

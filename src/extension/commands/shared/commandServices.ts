@@ -13,6 +13,7 @@ import type { InspectDocuments } from "../../inspect/inspectDocuments";
 import type { ManifestDocuments } from "../../manifestDocuments";
 import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
 import type { TreeNode } from "../../tree/treeNode";
+import type { CleanupRuleOptions } from "../cleanup";
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -63,6 +64,18 @@ export interface CommandOptions {
   artifactType?: string;
   /** Compare With: the other side, instead of picking it. */
   compareWith?: Pick<CommandOptions, "registry" | "repository" | "reference">;
+
+  // --- Clean up, Add Tag, Copy Image To (issue 15); Add Tag and Copy take the new tag as `tag` ---
+  /** Clean up: the rules instead of the form. */
+  cleanupRules?: CleanupRuleOptions;
+  /** Clean up on a registry: the repository-name prefix. */
+  repositoryPrefix?: string;
+  /** Copy Image To: the target registry (id or login server) and repository, instead of picking. */
+  targetRegistry?: string;
+  targetRepository?: string;
+  /** Copy Image To: only these platforms of an index (`os/arch`), and whether to copy referrers, instead of asking. */
+  platforms?: string[];
+  includeReferrers?: boolean;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */

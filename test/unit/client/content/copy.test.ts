@@ -154,7 +154,7 @@ describe("copyContent", function () {
     }
   });
 
-  it("refuses a concurrency outside 1..32 and the not yet implemented referrers option before anything is read", async function () {
+  it("refuses a concurrency outside 1..32, and referrers from a source that cannot list them, before anything is read", async function () {
     const source = new MemoryStore();
     image(source, [bytes(1, 1)], "v1");
     for (const concurrency of [0, 33, 1.5]) {
