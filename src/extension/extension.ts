@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const tree = new RegistryTreeDataProvider(connections, log);
   const manifests = new ManifestDocuments(connections);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const services: Services = { context, connections, tree, log, manifests };
+  const services: Services = { context, connections, tree, log, manifests, treeView };
   context.subscriptions.push(
     log,
     connections,

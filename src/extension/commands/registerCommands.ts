@@ -14,6 +14,8 @@ import { downloadBlob, uploadBlob } from "./blobs";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
 import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
+import { clearFilter, filter } from "./filter";
+import { findRepository } from "./findRepository";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
@@ -41,6 +43,9 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
     "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
     "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+    "containerRegistryExplorer.filter": () => vscode.l10n.t("Filter"),
+    "containerRegistryExplorer.clearFilter": () => vscode.l10n.t("Clear filter"),
+    "containerRegistryExplorer.findRepository": () => vscode.l10n.t("Find repository"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -68,6 +73,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
     "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
     "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+    "containerRegistryExplorer.filter": (node, options) => filter(services, node, options),
+    "containerRegistryExplorer.clearFilter": (node) => clearFilter(services, node),
+    "containerRegistryExplorer.findRepository": (node, options) => findRepository(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);

@@ -4,7 +4,8 @@ import * as vscode from "vscode";
 import { forEachWithConcurrency, RegistryCapabilities } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
-import { registryContext } from "./contextValues";
+import { FILTERED_TOKEN, registryContext } from "./contextValues";
+import { describePrefixFilter } from "./filters";
 import { registryNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
 import { PagedListNode } from "./pagingNodes";
@@ -30,6 +31,8 @@ export class RegistryNode extends PagedListNode {
   readonly paged: PagedChildren<TreeNode>;
   /** Known once the first page was read. */
   capabilities?: RegistryCapabilities;
+  /** Filter…: only the repositories whose names start with this. */
+  private namePrefix?: string;
 
   constructor(
     readonly registry: SavedRegistry,
@@ -48,7 +51,7 @@ export class RegistryNode extends PagedListNode {
         // The icon and tooltip say what kind of registry this is, known only now.
         setTimeout(() => tree.changed(this), 0);
       }
-      const names = await firstPage(client.listRepositoryNames().byPage(settings));
+      const names = await firstPage(client.listRepositoryNames({ prefix: this.namePrefix }).byPage(settings));
       const nodes = names.map((name) => new RepositoryNode(this, this.scope, name, capabilities));
       if (capabilities.properties) {
         await forEachWithConcurrency(nodes, PROPERTY_CONCURRENCY, (node) => node.loadProperties());
@@ -57,16 +60,30 @@ export class RegistryNode extends PagedListNode {
     }, tree.pageSize);
   }
 
+  get prefix(): string | undefined {
+    return this.namePrefix;
+  }
+
+  /** Shows only the repositories starting with `prefix` (undefined: all); the list is read again. */
+  setPrefix(prefix: string | undefined): void {
+    this.namePrefix = prefix || undefined;
+    this.paged.reset();
+  }
+
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.registry.loginServer, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
+    const auth = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
+    item.description = this.namePrefix !== undefined ? `${auth} · ${describePrefixFilter(this.namePrefix)}` : auth;
     item.iconPath = new vscode.ThemeIcon(this.capabilities?.kind === "acr" ? "azure" : "server");
-    item.contextValue = registryContext(this.registry.auth);
+    item.contextValue = registryContext(this.registry.auth) + (this.namePrefix !== undefined ? FILTERED_TOKEN : "");
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown("**").appendText(this.registry.loginServer).appendMarkdown("**");
     appendField(tooltip, vscode.l10n.t("Endpoint:"), this.registry.endpoint);
-    appendField(tooltip, vscode.l10n.t("Signed in with:"), item.description);
+    appendField(tooltip, vscode.l10n.t("Signed in with:"), auth);
+    if (this.namePrefix !== undefined) {
+      appendField(tooltip, vscode.l10n.t("Showing repositories starting with:"), this.namePrefix);
+    }
     if (this.capabilities) {
       appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
       tooltip.appendMarkdown("\n\n").appendText(

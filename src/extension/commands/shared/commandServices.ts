@@ -18,6 +18,8 @@ export interface Services {
   readonly tree: RegistryTreeDataProvider;
   readonly log: Log;
   readonly manifests: ManifestDocuments;
+  /** The registries view, for reveal (Find Repository…). */
+  readonly treeView?: vscode.TreeView<unknown>;
 }
 
 export interface CommandOptions {
@@ -56,6 +58,14 @@ export interface CommandOptions {
   overwrite?: boolean;
   /** Push: the manifest's artifactType. */
   artifactType?: string;
+  /** Filter… on a registry: the repository-name prefix (empty: clear). */
+  prefix?: string;
+  /** Filter… on a repository: a tag pattern with * and ?. */
+  tagPattern?: string;
+  /** Filter… on a repository: untagged manifests only. */
+  untaggedOnly?: boolean;
+  /** Find Repository…: the name typed; the repository found with exactly this name is revealed. */
+  query?: string;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
