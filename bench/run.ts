@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registryServer";
 import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
+import { prefixSearchLines, runPrefixSearchBench, type PrefixSearchResults } from "./prefixSearch";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
 import { seedStyleReport } from "./seedReport";
@@ -338,6 +339,10 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_LISTING !== "1") {
     listing = await runListingBench().catch((error: Error) => ({ error: error.message }));
   }
+  let prefixSearch: PrefixSearchResults | { error: string } | undefined;
+  if (process.env.BENCH_SKIP_LISTING !== "1") {
+    prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
+  }
   const bundle: BundleResults = await measureBundle();
 
   const lines: string[] = [];
@@ -399,6 +404,9 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (prefixSearch) {
+    lines.push("", ...prefixSearchLines(prefixSearch));
+  }
   lines.push("");
   lines.push(
     bundle.error
@@ -411,7 +419,7 @@ async function main(): Promise<void> {
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, prefixSearch, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

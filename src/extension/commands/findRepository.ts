@@ -18,11 +18,27 @@ import type { CommandOptions, Services } from "./shared/commandServices";
 const DEBOUNCE_MS = 250;
 /** Names shown for one query; more means typing more. */
 const RESULTS = 50;
+/** Pages read at most for one query (a registry whose catalog order is not known is read page by page). */
+const SEARCH_PAGES = 20;
 
+/**
+ * The first names starting with `prefix`. On a sorted catalog that is one or
+ * two requests; a registry whose order is not known is filtered page by page,
+ * so pages are read on (up to a bound) while they hold no match.
+ */
 async function search(services: Services, registry: SavedRegistry, prefix: string, abortSignal?: AbortSignal): Promise<{ names: string[]; more: boolean }> {
   const client = await services.connections.getClient(registry);
-  const page = await firstPage(client.listRepositoryNames({ prefix, abortSignal }).byPage({ maxPageSize: RESULTS }));
-  return { names: [...page], more: page.continuationToken !== undefined };
+  const names: string[] = [];
+  let continuationToken: string | undefined;
+  for (let pages = 0; pages < SEARCH_PAGES && names.length < RESULTS; pages++) {
+    const page = await firstPage(client.listRepositoryNames({ prefix, abortSignal }).byPage({ maxPageSize: RESULTS, continuationToken }));
+    names.push(...page);
+    continuationToken = page.continuationToken;
+    if (continuationToken === undefined) {
+      break;
+    }
+  }
+  return { names: names.slice(0, RESULTS), more: continuationToken !== undefined || names.length > RESULTS };
 }
 
 export async function findRepository(services: Services, _node: TreeNode | undefined, options: CommandOptions): Promise<RepositoryNode | undefined> {
