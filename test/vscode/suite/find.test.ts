@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as vscode from "vscode";
 import { ContainerRegistryClient, MediaTypes } from "../../../src/client";
 import { type AcrStandIn, startAcrStandIn } from "../../fixtures/acrStandIn";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
@@ -203,6 +204,11 @@ describe("filter and find", function () {
       const untagged = rows.find((n) => n.id.endsWith(`manifest:${untaggedDigest}`));
       assert.ok(untagged, "the untagged manifest is listed");
       assert.match(String(item(api, untagged).description), /^untagged · /);
+      const icon = item(api, untagged).iconPath as vscode.ThemeIcon;
+      assert.strictEqual((icon.color as unknown as { id: string } | undefined)?.id, "disabledForeground", "marked with a dimmed icon");
+      assert.match((item(api, untagged).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " "), /Untagged: no tag points at this manifest/);
+      const tagged = rows.find((n) => n !== untagged)!;
+      assert.strictEqual((item(api, tagged).iconPath as vscode.ThemeIcon).color, undefined);
       await command("filter", repository, { untaggedOnly: true });
       assert.deepStrictEqual((await children(api, repository)).map((n) => n.id), [untagged.id]);
       assert.match(String(item(api, repository).description), /filter: untagged only/);
