@@ -14,6 +14,7 @@ export const repoRoot = path.resolve(__dirname, "..", "..");
 /** Paths inside the .vsix (under `extension/`) that may ship. */
 const ALLOWED: RegExp[] = [
   /^dist\/extension\.js$/,
+  /^dist\/azureArm\.js$/,
   /^media\/[^]+$/,
   /^readme\.md$/i,
   /^license(\.txt)?$/i,
@@ -22,7 +23,7 @@ const ALLOWED: RegExp[] = [
 ];
 /** vsce's own bookkeeping at the top of the zip. */
 const ZIP_METADATA = new Set(["[Content_Types].xml", "extension.vsixmanifest"]);
-const REQUIRED = ["dist/extension.js", "package.json", "package.nls.json", "readme.md", "media/icon.png"];
+const REQUIRED = ["dist/extension.js", "dist/azureArm.js", "package.json", "package.nls.json", "readme.md", "media/icon.png"];
 
 export interface PackagedExtension {
   file: string;

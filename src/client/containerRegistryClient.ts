@@ -48,6 +48,9 @@ import { blobExists, deleteBlob } from "./registry/blobPaths";
 import { downloadBlob } from "./registry/downloadBlob";
 import { uploadBlob } from "./registry/uploadBlob";
 import type { UploadBlobData } from "./blobSource";
+import type { ImageFilesystem } from "./imageFiles/imageFilesystem";
+import type { OpenImageFilesystemOptions } from "./imageFiles/models";
+import { openImageFilesystem } from "./imageFiles/openImageFilesystem";
 import type { ImageSource } from "./layout/imageLayout";
 import type { ArtifactFile } from "./layout/fileArtifact";
 import {
@@ -304,6 +307,15 @@ export class ContainerRegistryClient {
     const result = await pushFiles(this.http, repository, files, { ...options, mountFrom: this.mountCandidates(repository, options.mountFrom) });
     this.rememberPushedTo(repository);
     return result;
+  }
+
+  /**
+   * The merged, read-only file system of an image (imageFiles/): layers
+   * stream in and are cached by digest in `cacheDir`; nothing is extracted to
+   * the host. For an index, `platform` picks the child.
+   */
+  openImageFilesystem(repository: string, tagOrDigest: string, options: OpenImageFilesystemOptions = {}): Promise<ImageFilesystem> {
+    return openImageFilesystem(this, repository, tagOrDigest, options);
   }
 
   /** Pulls an image into an OCI layout directory; each blob appears there only once its digest checks out. */

@@ -91,3 +91,35 @@ export { planFolderFiles, isSafeFileName, digestFileName, TITLE_ANNOTATION } fro
 export type { PlannedFile } from "./layout/folderFileNames";
 export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
 export { UnsafeLocalPathError } from "./layout/safePaths";
+// Image files (issue 14): a read-only view of an image's file system from the registry.
+export { openImageFilesystem, parsePlatform, formatPlatform } from "./imageFiles/openImageFilesystem";
+export type { ImageFilesystemClient } from "./imageFiles/openImageFilesystem";
+export { ImageFilesystem, ImageLayerView } from "./imageFiles/imageFilesystem";
+export { LayerCache, DEFAULT_CACHE_MAX_BYTES } from "./imageFiles/layerCache";
+export type { ReadOnlyBlobSource, CachedLayer } from "./imageFiles/layerCache";
+export type { WastedFile, WastedSpaceSummary } from "./imageFiles/wastedSpace";
+export {
+  ImageContentError,
+  UnsafeLayerEntryError,
+  CorruptLayerError,
+  LayerTooLargeError,
+  UnsupportedLayerError,
+  PlatformNotFoundError,
+  NotAnImageError,
+  ImagePathError,
+} from "./imageFiles/errors";
+export type { ImagePathErrorCode } from "./imageFiles/errors";
+export type {
+  ImageFileType,
+  LayerChange,
+  ImagePlatform,
+  ImageHistoryStep,
+  ImageLayer,
+  ImageFileStat,
+  ImageDirectoryEntry,
+  ReadOptions,
+  ReadFileOptions,
+  ImageFilesystemProgress,
+  OpenImageFilesystemOptions,
+  LayerChangeEntry,
+} from "./imageFiles/models";

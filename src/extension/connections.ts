@@ -56,6 +56,8 @@ export class Connections implements vscode.Disposable {
   /** Saved registries whose probed capabilities include properties. */
   private readonly propertyRegistries = new Set<string>();
   private readonly capabilities = new Map<string, Promise<RegistryCapabilities>>();
+  /** Registries shown but not saved (the Azure group's): the credential and token audience to sign in with, by id. */
+  private readonly transientCredentials = new Map<string, { credential: TokenCredential; audience?: string }>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a registry is added, removed or its credentials change. */
   readonly onDidChange = this.changed.event;
@@ -194,6 +196,12 @@ export class Connections implements vscode.Disposable {
     }
   }
 
+  /** Lets getClient sign in to an unsaved registry (by its id) with this credential, for ACR's token exchange. */
+  useTransientCredential(id: string, credential: TokenCredential, audience?: string): void {
+    this.transientCredentials.set(id, { credential, audience });
+    this.forgetClient(id);
+  }
+
   /** A client for a registry that is not saved (yet), e.g. to check credentials before saving. */
   async createClient(registry: SavedRegistry, password?: string): Promise<ContainerRegistryClient> {
     const credential = await this.credentialFor(registry, password);
@@ -202,11 +210,16 @@ export class Connections implements vscode.Disposable {
       allowInsecureHttp: registry.allowInsecureHttp,
       caCertificates,
       logRequest: this.log.request,
+      audience: this.transientCredentials.get(registry.id)?.audience,
       userAgentPrefix: "vscode-container-registry-explorer",
     });
   }
 
   private async credentialFor(registry: SavedRegistry, password?: string): Promise<TokenCredential | UsernamePasswordCredential | undefined> {
+    const transient = this.transientCredentials.get(registry.id);
+    if (transient) {
+      return transient.credential;
+    }
     switch (registry.auth) {
       case "anonymous":
         return undefined;

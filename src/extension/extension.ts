@@ -1,6 +1,7 @@
 // Activation: wires the pieces together and nothing else.
 
 import * as vscode from "vscode";
+import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
@@ -21,6 +22,8 @@ export interface ContainerRegistryExplorerApi {
   readonly connections: Connections;
   readonly treeView: vscode.TreeView<unknown>;
   readonly log: Log;
+  /** The Azure group (issue 16); tests put their own session source in. */
+  readonly azure: AzureApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -46,10 +49,12 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     }),
     ...registerCommands(services),
   );
+  const azure = new AzureFeature(services);
+  context.subscriptions.push(azure);
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log };
+  return { tree, connections, treeView, log, azure: azure.api };
 }
 
 export function deactivate(): void {}

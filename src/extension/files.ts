@@ -9,40 +9,6 @@ import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { ContainerRegistryClient } from "../client/index";
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-const MAX_NAME_BYTES = 255;
-
-/**
- * Whether a name from the registry (a layer's `org.opencontainers.image.title`)
- * can be used as a file name directly inside `folder`: one path component, no
- * separators or traversal, nothing Windows cannot store, and nothing that would
- * resolve outside the folder.
- */
-export function isSafeFileName(name: unknown, folder: string): name is string {
-  if (typeof name !== "string" || name.length === 0 || Buffer.byteLength(name) > MAX_NAME_BYTES) {
-    return false;
-  }
-  if (name === "." || name === ".." || name.trim() !== name || /[. ]$/.test(name)) {
-    return false;
-  }
-  // Separators of every platform, NUL and control characters, and what Windows reserves.
-  if (/[/\\<>:"|?*\u0000-\u001f\u007f]/.test(name) || WINDOWS_RESERVED.test(name)) {
-    return false;
-  }
-  // Our own temporary files look like ".<name>.<random>.partial".
-  if (name.endsWith(".partial")) {
-    return false;
-  }
-  const resolvedFolder = path.resolve(folder);
-  const resolved = path.resolve(resolvedFolder, name);
-  return path.dirname(resolved) === resolvedFolder && path.basename(resolved) === name;
-}
-
-/** `sha256:abc…` -> `sha256-abc…` (a colon is not allowed in Windows file names). */
-export function digestFileName(digest: string): string {
-  return digest.replace(/:/g, "-");
-}
-
 export function temporaryPath(folder: string, name: string): string {
   return path.join(folder, `.${name}.${randomBytes(6).toString("hex")}.partial`);
 }

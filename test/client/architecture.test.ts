@@ -2,7 +2,7 @@
 // library never imports vscode, the extension reaches the library only
 // through src/client/index.ts, and inside the library no folder imports a
 // folder above it (LIBRARY_LAYERS, lowest first):
-//   base files < content < http < auth < registry, layout < dialect < facade
+//   base files < content < http < auth < registry, layout < imageFiles < dialect < facade
 
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -47,6 +47,8 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   { layer: "auth", members: ["auth/"] },
   // Stores that implement content/'s interfaces: the wire and the disk.
   { layer: "wire and disk", members: ["registry/", "layout/"] },
+  // An image's file system (issue 14): reads through the client's public methods, caches layers on disk.
+  { layer: "image files", members: ["imageFiles/"] },
   { layer: "dialect", members: ["dialect/"] },
   { layer: "facade", members: ["pipeline.ts", "transfers.ts", "containerRegistryClient.ts", "index.ts"] },
 ];

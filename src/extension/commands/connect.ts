@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
+import { type HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
 import { abortSignalFor } from "../cancellation";
 import { firstPage } from "../clientPaging";
@@ -130,14 +131,10 @@ function listingRefused(error: unknown): boolean {
   );
 }
 
-interface EndpointPick extends vscode.QuickPickItem {
-  host?: string;
-}
-
 async function askConnectRequest(services: Services): Promise<ConnectRequest | undefined> {
   const dockerEntries = listDockerConfigEntries(await readDockerConfig());
   const known = new Set(services.connections.list().map((r) => r.loginServer));
-  const items: EndpointPick[] = [{ label: `$(edit) ${vscode.l10n.t("Enter a registry address…")}`, alwaysShow: true }];
+  const items: HostChoice[] = [];
   for (const entry of dockerEntries.filter((e) => !known.has(e.host) && e.host !== "index.docker.io")) {
     items.push({
       label: entry.host,
@@ -145,31 +142,12 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
       host: entry.host,
     });
   }
-  let endpoint: string | undefined;
-  if (items.length > 1) {
-    const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t("Connect Registry"),
-      placeHolder: vscode.l10n.t("Pick a registry from your Docker config, or enter an address"),
-    });
-    if (!picked) {
-      return undefined;
-    }
-    endpoint = picked.host;
+  const choice = await pickEndpointOrAzure(items);
+  if (choice === "azure") {
+    await vscode.commands.executeCommand("containerRegistryExplorer.azure.signIn");
+    return undefined;
   }
-  endpoint ??= await vscode.window.showInputBox({
-    title: vscode.l10n.t("Connect Registry"),
-    prompt: vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)"),
-    placeHolder: "myregistry.azurecr.io",
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        parseEndpoint(value, true);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-  });
+  const endpoint = choice?.endpoint;
   if (!endpoint) {
     return undefined;
   }

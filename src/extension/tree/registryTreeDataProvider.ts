@@ -20,6 +20,8 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
   private readonly changedEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changedEmitter.event;
   private roots = new Map<string, RegistryNode>();
+  /** Roots above the saved registries (the Azure group, when shown). */
+  private leadingRoots: () => TreeNode[] = () => [];
   private readonly context: TreeContext;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -43,13 +45,18 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
 
   getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return Promise.resolve([...this.roots.values()]);
+      return Promise.resolve([...this.leadingRoots(), ...this.roots.values()]);
     }
     return node.getChildren();
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
     return node.parent;
+  }
+
+  setLeadingRoots(roots: () => TreeNode[]): void {
+    this.leadingRoots = roots;
+    this.changedEmitter.fire(undefined);
   }
 
   /** The node of a connected registry. */
@@ -59,7 +66,7 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
 
   /** A node already read into the tree, by id; nothing is fetched. */
   findLoaded(id: string): TreeNode | undefined {
-    const queue: TreeNode[] = [...this.roots.values()];
+    const queue: TreeNode[] = [...this.leadingRoots(), ...this.roots.values()];
     while (queue.length) {
       const node = queue.shift()!;
       if (node.id === id) {
@@ -77,7 +84,7 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
     if (node) {
       node.reset();
     } else {
-      for (const root of this.roots.values()) {
+      for (const root of [...this.leadingRoots(), ...this.roots.values()]) {
         root.reset();
       }
     }

@@ -1,0 +1,159 @@
+// Benchmark of issue 14 (run alone: `tsc -p bench && node out/bench/imageFiles.js`;
+// not yet part of run.ts). An image of about 360 MB uncompressed in 4 gzip
+// layers made from /usr/share (doc, locale a-k, locale l-z, icons), pushed to
+// distribution on loopback. Per round, each as its own process under
+// /usr/bin/time:
+// - cold: this library lists the whole merged file system from an empty
+//   cache, against the command-line way (`skopeo copy` to an OCI layout,
+//   then `tar -tzf` of each layer);
+// - warm: list `/` and read a 1 MB file from the warm cache;
+// - the cache's choice: reading that file from the uncompressed copy,
+//   against inflating the layer from its start (what a cache of compressed
+//   blobs must do, Node's zlib having no way to resume mid-stream).
+// BENCH_ROUNDS (default 3).
+
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ContainerRegistryClient } from "../src/client";
+import { pushLayeredImage } from "../test/fixtures/layerBuilder";
+import { bundleClient } from "./clientBundles";
+import { measure } from "./measure";
+import { startRegistry } from "../test/fixtures/registryServer";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SHARE = "/usr/share";
+const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
+let CHILD = path.join(__dirname, "imageFilesClient.js");
+
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function tarOf(paths: string[]): Buffer {
+  return execFileSync("tar", ["--format=pax", "--sort=name", "-C", SHARE, "-cf", "-", ...paths], { maxBuffer: 1024 * 1024 * 1024 });
+}
+
+async function main(): Promise<void> {
+  // One bundle, as the extension ships the library (see clientBundles.ts).
+  CHILD = await bundleClient(path.join(__dirname, "..", "..", "bench", "imageFilesClient.ts"), "imageFiles");
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-image-files-"));
+  const registry = await startRegistry();
+  try {
+    const locales = fs.readdirSync(path.join(SHARE, "locale")).sort();
+    const layers = [
+      ["doc"],
+      locales.filter((name) => name < "l").map((name) => `locale/${name}`),
+      locales.filter((name) => name >= "l").map((name) => `locale/${name}`),
+      ["icons"],
+    ].map((paths) => ({ tar: tarOf(paths), compression: "gzip" as const }));
+    const uncompressed = layers.reduce((sum, layer) => sum + layer.tar.length, 0);
+    const client = new ContainerRegistryClient(registry.url);
+    const image = await pushLayeredImage(client, "bench/files", "v1", layers);
+    const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
+    console.log(
+      `image: ${layers.length} gzip layers, ${(uncompressed / 1e6).toFixed(0)} MB uncompressed, ${(compressed / 1e6).toFixed(0)} MB compressed`,
+    );
+
+    const rows: Record<string, number[]> = {
+      ours: [],
+      oursInProcess: [],
+      oursRss: [],
+      oursCpu: [],
+      cli: [],
+      skopeo: [],
+      tar: [],
+      listRoot: [],
+      readFile: [],
+      warmRss: [],
+      ranged: [],
+      inflate: [],
+    };
+    let entries = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const cacheDir = path.join(work, `cache-${round}`);
+      const layout = path.join(work, `layout-${round}`);
+      const runOurs = async (): Promise<void> => {
+        const cold = await measure(process.execPath, [CHILD, "cold", registry.url, "bench/files", "v1", cacheDir]);
+        const result = JSON.parse(cold.stdout) as { entries: number; seconds: number };
+        entries = result.entries;
+        rows.ours.push(cold.seconds);
+        rows.oursInProcess.push(result.seconds);
+        rows.oursRss.push(cold.peakRssMB);
+        rows.oursCpu.push(cold.cpuSeconds);
+      };
+      const runCli = async (): Promise<void> => {
+        const copy = await measure("skopeo", [
+          "copy",
+          "--src-tls-verify=false",
+          `docker://${registry.host}/bench/files:v1`,
+          `oci:${layout}:v1`,
+        ]);
+        let tarSeconds = 0;
+        for (const layer of image.layers) {
+          tarSeconds += (await measure("tar", ["-tzf", path.join(layout, "blobs", "sha256", layer.digest.slice(7))])).seconds;
+        }
+        rows.skopeo.push(copy.seconds);
+        rows.tar.push(tarSeconds);
+        rows.cli.push(copy.seconds + tarSeconds);
+      };
+      // Alternate who goes first: the page cache and the registry warm up for the second.
+      if (round % 2 === 0) {
+        await runOurs();
+        await runCli();
+      } else {
+        await runCli();
+        await runOurs();
+      }
+      const warm = await measure(process.execPath, [CHILD, "warm", registry.url, "bench/files", "v1", cacheDir, FILE]);
+      const warmResult = JSON.parse(warm.stdout) as { listRootSeconds: number; readFileSeconds: number };
+      rows.listRoot.push(warmResult.listRootSeconds);
+      rows.readFile.push(warmResult.readFileSeconds);
+      rows.warmRss.push(warm.peakRssMB);
+      const choice = JSON.parse(
+        (
+          await measure(process.execPath, [
+            CHILD,
+            "choice",
+            cacheDir,
+            image.layers[0].digest,
+            path.join(layout, "blobs", "sha256", image.layers[0].digest.slice(7)),
+            FILE.slice(1),
+          ])
+        ).stdout,
+      ) as { rangedReadSeconds: number; inflateFromStartSeconds: number; tarBytes: number; blobBytes: number; entryOffset: number };
+      rows.ranged.push(choice.rangedReadSeconds);
+      rows.inflate.push(choice.inflateFromStartSeconds);
+      if (round === 0) {
+        console.log(
+          `cache choice, layer 0: tar ${(choice.tarBytes / 1e6).toFixed(0)} MB vs blob ${(choice.blobBytes / 1e6).toFixed(0)} MB; ${FILE} at ${(choice.entryOffset / 1e6).toFixed(1)} MB`,
+        );
+      }
+      fs.rmSync(layout, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+    const m = (key: string): string => median(rows[key]).toFixed(3);
+    console.log(`entries listed: ${entries}; medians of ${ROUNDS} rounds`);
+    console.log(
+      `cold list, ours: ${m("ours")} s (${m("oursInProcess")} s from open to the end of the walk; CPU ${m("oursCpu")} s, peak RSS ${m("oursRss")} MB)`,
+    );
+    console.log(`cold list, skopeo copy + tar -tzf: ${m("cli")} s (${m("skopeo")} + ${m("tar")})`);
+    console.log(`ratio ours / command line (target <= 0.7): ${(median(rows.ours) / median(rows.cli)).toFixed(2)}`);
+    console.log(
+      `warm: list / ${m("listRoot")} s (target <= 0.2), read 1 MB ${m("readFile")} s (target <= 0.1), peak RSS ${m("warmRss")} MB`,
+    );
+    console.log(`1 MB file: ranged read of the uncompressed copy ${m("ranged")} s; inflating the layer up to it ${m("inflate")} s`);
+    console.log(JSON.stringify(rows));
+  } finally {
+    await registry.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
