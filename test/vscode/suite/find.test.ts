@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as vscode from "vscode";
+import type * as vscode from "vscode";
 import { ContainerRegistryClient, MediaTypes } from "../../../src/client";
 import { type AcrStandIn, startAcrStandIn } from "../../fixtures/acrStandIn";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
@@ -205,7 +205,7 @@ describe("filter and find", function () {
       assert.ok(untagged, "the untagged manifest is listed");
       assert.match(String(item(api, untagged).description), /^untagged · /);
       const icon = item(api, untagged).iconPath as vscode.ThemeIcon;
-      assert.strictEqual((icon.color as unknown as { id: string } | undefined)?.id, "disabledForeground", "marked with a dimmed icon");
+      assert.strictEqual((icon.color)?.id, "disabledForeground", "marked with a dimmed icon");
       assert.match((item(api, untagged).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " "), /Untagged: no tag points at this manifest/);
       const tagged = rows.find((n) => n !== untagged)!;
       assert.strictEqual((item(api, tagged).iconPath as vscode.ThemeIcon).color, undefined);
