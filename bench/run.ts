@@ -19,6 +19,7 @@ import * as path from "node:path";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registryServer";
 import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
+import { prefixSearchLines, runPrefixSearchBench, type PrefixSearchResults } from "./prefixSearch";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
 import { type Measured, measure, TIME } from "./measure";
@@ -307,6 +308,10 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_LISTING !== "1") {
     listing = await runListingBench().catch((error: Error) => ({ error: error.message }));
   }
+  let prefixSearch: PrefixSearchResults | { error: string } | undefined;
+  if (process.env.BENCH_SKIP_LISTING !== "1") {
+    prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
+  }
   const bundle: BundleResults = await measureBundle();
 
   const lines: string[] = [];
@@ -368,6 +373,9 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (prefixSearch) {
+    lines.push("", ...prefixSearchLines(prefixSearch));
+  }
   lines.push("");
   lines.push(
     bundle.error
@@ -383,7 +391,7 @@ async function main(): Promise<void> {
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, prefixSearch, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

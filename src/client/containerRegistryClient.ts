@@ -9,6 +9,7 @@ import { DEFAULT_ACR_AUDIENCE, RegistryAuthenticator } from "./auth/registryAuth
 import { TokenEndpointClient } from "./auth/tokenEndpoint";
 import { createDialect, detectRegistryKind, type RegistryKind } from "./dialect/detectDialect";
 import type { MetadataDialect } from "./dialect/metadataDialect";
+import { fetchPrefixPage } from "./dialect/repositoryPrefix";
 import { parseEndpoint, type RegistryEndpoint } from "./endpoint";
 import { DigestValidationError, InvalidInputError } from "./errors";
 import { type CleanupPlan, type CleanupResult, type CleanupRules, executeCleanup, type ExecuteCleanupOptions, planCleanup } from "./cleanup";
@@ -27,6 +28,7 @@ import type {
   OciDescriptor,
   OciManifestLike,
   ListManifestPropertiesOptions,
+  ListRepositoryNamesOptions,
   ListTagPropertiesOptions,
   OperationOptions,
   RegistryCapabilities,
@@ -42,7 +44,7 @@ import { listReferrers, type ListReferrersOptions } from "./registry/referrers";
 import { RepositoryStore, type RepositoryStoreOptions } from "./registry/repositoryStore";
 import { parseManifestObject, storeManifest } from "./registry/storeManifest";
 import { createPagedIterator, type PagedAsyncIterableIterator } from "./paging";
-import { validateDigest, validateRepositoryName, validateTag, validateTagOrDigest } from "./reference";
+import { validateDigest, validateRepositoryName, validateRepositoryPrefix, validateTag, validateTagOrDigest } from "./reference";
 import { blobExists, deleteBlob } from "./registry/blobPaths";
 import { downloadBlob } from "./registry/downloadBlob";
 import { downloadBlobToFile, type DownloadBlobToFileOptions, type DownloadBlobToFileResult } from "./blobFileDownload";
@@ -120,12 +122,14 @@ export class ContainerRegistryClient {
     return (await this.metadata(options)).capabilities;
   }
 
-  listRepositoryNames(options: OperationOptions = {}): PagedAsyncIterableIterator<string> {
-    return createPagedIterator(
-      async (url, maxPageSize) =>
-        (await this.metadata(options)).listRepositoryNames({ url, maxPageSize, abortSignal: options.abortSignal }),
-      this.loginServer,
-    );
+  /** Repository names in the registry's order; with `prefix`, only those starting with it (dialect/repositoryPrefix.ts). */
+  listRepositoryNames(options: ListRepositoryNamesOptions = {}): PagedAsyncIterableIterator<string> {
+    const prefix = validateRepositoryPrefix(options.prefix ?? "");
+    return createPagedIterator(async (url, maxPageSize) => {
+      const dialect = await this.metadata(options);
+      const page = { url, maxPageSize, abortSignal: options.abortSignal };
+      return prefix === "" ? dialect.listRepositoryNames(page) : fetchPrefixPage(dialect, prefix, page);
+    }, this.loginServer);
   }
 
   async getRepositoryProperties(repository: string, options: OperationOptions = {}): Promise<RepositoryProperties> {

@@ -43,6 +43,7 @@ export type { RegistryErrorDetail } from "./errors";
 export type { PagedAsyncIterableIterator, PageSettings, ContinuablePage } from "./paging";
 export {
   validateRepositoryName,
+  validateRepositoryPrefix,
   validateTag,
   validateDigest,
   validateTagOrDigest,

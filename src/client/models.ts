@@ -78,6 +78,15 @@ export interface ArtifactTagProperties extends ArtifactPermissions {
 export type ArtifactManifestOrder = "LastUpdatedOnDescending" | "LastUpdatedOnAscending";
 export type ArtifactTagOrder = ArtifactManifestOrder;
 
+export interface ListRepositoryNamesOptions extends OperationOptions {
+  /**
+   * Only the names that start with this (`team/`, `team`, `app-`). On a
+   * registry whose catalog is sorted the listing starts just before the prefix
+   * and stops past it; elsewhere every page is read and filtered.
+   */
+  prefix?: string;
+}
+
 export interface ListManifestPropertiesOptions extends OperationOptions {
   order?: ArtifactManifestOrder;
 }

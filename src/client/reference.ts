@@ -17,6 +17,11 @@ const REGISTERED_DIGESTS: Record<string, RegExp> = {
 
 /** Many registries reject names longer than this (distribution: 255 including the host). */
 const MAX_NAME_LENGTH = 255;
+// A start of a <name>: whole components each followed by '/', then at most one
+// component cut anywhere after its first character (a trailing '.', '_', '__'
+// or '-' can still be continued into a valid name).
+const REPOSITORY_NAME_PREFIX =
+  /^(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*\/)*(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\.|_|__|-+)?)?$/;
 
 export function validateRepositoryName(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
@@ -127,6 +132,29 @@ export function parseReference(reference: string): ArtifactReference {
     rest = rest.slice(0, colon);
   }
   return { registry: first, repository: validateRepositoryName(rest), tag, digest };
+}
+
+/**
+ * A repository-name prefix: the empty string, or a string that some valid
+ * repository name starts with (`team`, `team/`, `team-`), so that a listing
+ * by prefix cannot be asked for names no registry can hold.
+ */
+export function validateRepositoryPrefix(prefix: string): string {
+  if (typeof prefix !== "string") {
+    throw new InvalidInputError("repository prefix", String(prefix), "it is not a string");
+  }
+  if (prefix.length > MAX_NAME_LENGTH) {
+    throw new InvalidInputError("repository prefix", prefix, `it is longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  if (!REPOSITORY_NAME_PREFIX.test(prefix)) {
+    const reason = /[A-Z]/.test(prefix)
+      ? "repository names are lowercase"
+      : prefix.startsWith("/") || prefix.includes("//")
+        ? "path components must not be empty"
+        : "no repository name starts like this: use lowercase letters, digits, and '.', '_', '__' or '-' between them, with '/' between path components";
+    throw new InvalidInputError("repository prefix", prefix, reason);
+  }
+  return prefix;
 }
 
 /** Formats `host/repo:tag` or `host/repo@digest`. */

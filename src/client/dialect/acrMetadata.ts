@@ -26,7 +26,7 @@ import {
   toRepositoryProperties,
   toTagProperties,
 } from "./acrModels";
-import type { MetadataDialect, PageRequest } from "./metadataDialect";
+import type { CatalogPage, MetadataDialect, PageRequest } from "./metadataDialect";
 import { registryDigest, registryList, registryRepositoryName, registryTag } from "../registryValues";
 
 /** Property, update and delete calls carry this (registry-protocols.md). */
@@ -37,10 +37,15 @@ export class AcrMetadata implements MetadataDialect {
 
   constructor(private readonly http: RegistryHttp) {}
 
-  async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
+  async listRepositoryNames(page: PageRequest): Promise<CatalogPage> {
     const { json, nextUrl } = await fetchListPage<AcrCatalog>(this.http, "/acr/v1/_catalog", page, "list repositories");
     const source = { registry: this.http.loginServer, operation: "list repositories" };
-    return { items: registryList(json.repositories, "repositories", source, (name, field) => registryRepositoryName(name, field, source)), nextUrl };
+    return {
+      items: registryList(json.repositories, "repositories", source, (name, field) => registryRepositoryName(name, field, source)),
+      nextUrl,
+      // ACR's catalog is by name (docs/protocols.md#acr-metadata-api; the stand-in: plain string order).
+      sortedByName: true,
+    };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {

@@ -11,11 +11,11 @@ export async function fetchListPage<T>(
   page: PageRequest,
   operation: string,
   query: Record<string, string | undefined> = {},
-): Promise<{ json: T; url: string; nextUrl?: string }> {
+): Promise<{ json: T; url: string; nextUrl?: string; headers: { get(name: string): string | undefined } }> {
   let url = page.url;
   if (url === undefined) {
     const first = withPageSize(new URL(path, http.origin), page.maxPageSize);
-    for (const [key, value] of Object.entries(query)) {
+    for (const [key, value] of Object.entries({ ...query, last: page.startAfter })) {
       if (value !== undefined) {
         first.searchParams.set(key, value);
       }
@@ -29,7 +29,7 @@ export async function fetchListPage<T>(
     expectedStatus: [200],
     abortSignal: page.abortSignal,
   });
-  return { json, url, nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer) };
+  return { json, url, nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer), headers: response.headers };
 }
 
 /**
@@ -39,10 +39,22 @@ export async function fetchListPage<T>(
  * sorted, the window is the names after `last`, at most `n`, and the next page
  * is the spec's own `?n=&last=` form, which a registry that pages honours too.
  */
-export function windowNames(names: string[], requestUrl: string, nextUrl: string | undefined): { names: string[]; nextUrl?: string } {
+export function windowNames(
+  names: string[],
+  requestUrl: string,
+  nextUrl: string | undefined,
+  { keepPagedAnswer = false }: { keepPagedAnswer?: boolean } = {},
+): { names: string[]; nextUrl?: string } {
   const url = new URL(requestUrl);
   const n = Number(url.searchParams.get("n")) || undefined;
   const last = url.searchParams.get("last");
+  // A catalog that honoured `n` is taken as answered, in its own order: the
+  // `last` filter below is plain string order, and distribution's catalog is
+  // in path-component order (repositoryPrefix.ts), so it would drop `team-x`
+  // after `last=team/app`.
+  if (keepPagedAnswer && (n === undefined || names.length <= n)) {
+    return { names, nextUrl };
+  }
   const sorted = [...names].sort();
   const after = last ? sorted.filter((name) => name > last) : sorted;
   if (n !== undefined && after.length > n) {

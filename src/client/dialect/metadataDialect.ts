@@ -19,11 +19,18 @@ export interface PageRequest {
   url?: string;
   maxPageSize?: number;
   abortSignal?: AbortSignalLike;
+  /** On the first page only: start after this name (`last=`). */
+  startAfter?: string;
+}
+
+/** A page of the catalog, and whether the registry answering it sorts its catalog by name (see repositoryPrefix.ts). */
+export interface CatalogPage extends FetchedPage<string> {
+  sortedByName: boolean;
 }
 
 export interface MetadataDialect {
   readonly capabilities: RegistryCapabilities;
-  listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>>;
+  listRepositoryNames(page: PageRequest): Promise<CatalogPage>;
   getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties>;
   updateRepositoryProperties(repository: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<RepositoryProperties>;
   deleteRepository(repository: string, abortSignal?: AbortSignalLike): Promise<DeleteRepositoryResult>;

@@ -27,7 +27,7 @@ import type { FetchedPage } from "../paging";
 import { fetchListPage, windowNames } from "./listPage";
 import { uploadBlob } from "../registry/uploadBlob";
 import { mapWithConcurrency } from "../concurrency";
-import type { MetadataDialect, PageRequest } from "./metadataDialect";
+import type { CatalogPage, MetadataDialect, PageRequest } from "./metadataDialect";
 import { describeManifest } from "./describeManifest";
 import { registryList, registryRepositoryName, registryTag } from "../registryValues";
 
@@ -51,14 +51,18 @@ export class OciMetadata implements MetadataDialect {
 
   constructor(private readonly http: RegistryHttp) {}
 
-  async listRepositoryNames(page: PageRequest): Promise<FetchedPage<string>> {
+  async listRepositoryNames(page: PageRequest): Promise<CatalogPage> {
     const listed = await fetchListPage<{ repositories?: unknown }>(this.http, "/v2/_catalog", page, "list repositories");
     const source = { registry: this.http.loginServer, operation: "list repositories" };
     const repositories = registryList(listed.json.repositories, "_catalog repositories", source, (name, field) =>
       registryRepositoryName(name, field, source),
     );
-    const { names, nextUrl } = windowNames(repositories, listed.url, listed.nextUrl);
-    return { items: names, nextUrl };
+    const { names, nextUrl } = windowNames(repositories, listed.url, listed.nextUrl, { keepPagedAnswer: true });
+    // CNCF distribution (and what is built on it) names itself in every answer;
+    // its catalog is a sorted walk of its storage. Other registries' catalog
+    // order is not known, so a prefix listing reads all of theirs.
+    const sortedByName = listed.headers.get("docker-distribution-api-version") === "registry/2.0";
+    return { items: names, nextUrl, sortedByName };
   }
 
   async getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {

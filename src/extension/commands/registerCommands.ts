@@ -19,6 +19,8 @@ import { addTag } from "./addTag";
 import { cleanupRegistry, cleanupRepository } from "./cleanup";
 import { copyImageCommand } from "./copyImage";
 import { deleteSelection } from "./deleteSelection";
+import { clearFilter, filter } from "./filter";
+import { findRepository } from "./findRepository";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
 import { compareWith } from "./compareWith";
@@ -64,6 +66,9 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.cleanupRegistry": () => vscode.l10n.t("Clean up repositories"),
     "containerRegistryExplorer.addTag": () => vscode.l10n.t("Add tag"),
     "containerRegistryExplorer.copyImage": () => vscode.l10n.t("Copy image"),
+    "containerRegistryExplorer.filter": () => vscode.l10n.t("Filter"),
+    "containerRegistryExplorer.clearFilter": () => vscode.l10n.t("Clear filter"),
+    "containerRegistryExplorer.findRepository": () => vscode.l10n.t("Find repository"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -103,6 +108,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.cleanupRegistry": (node, options) => cleanupRegistry(services, node, options),
     "containerRegistryExplorer.addTag": (node, options) => addTag(services, node, options),
     "containerRegistryExplorer.copyImage": (node, options) => copyImageCommand(services, node, options),
+    "containerRegistryExplorer.filter": (node, options) => filter(services, node, options),
+    "containerRegistryExplorer.clearFilter": (node) => clearFilter(services, node),
+    "containerRegistryExplorer.findRepository": (node, options) => findRepository(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     // Several selected: the same change on each, in order.

@@ -12,6 +12,8 @@ import { deleteBlockers, PERMISSION_FIELDS } from "./permissions";
 export const PLATFORM_CONTEXT = "platform";
 export const LOAD_MORE_CONTEXT = "loadMore";
 export const PARTIAL_LIST_CONTEXT = "partialList";
+/** On a registry or repository row whose list is filtered (Filter…): Clear Filter applies. */
+export const FILTERED_TOKEN = ";filtered";
 
 /** `;read:on;write:off;...` for the permissions the registry reported; empty when it reports none. */
 export function permissionTokens(permissions: ArtifactPermissions | undefined): string {

@@ -29,6 +29,9 @@ import { TagNode } from "./tagNode";
 import { accessibleRow, appendDates, inlineCode } from "./tooltips";
 import { TreeNode } from "./treeNode";
 
+/** The theme color of an untagged manifest's icon. */
+export const UNTAGGED_COLOR = "disabledForeground";
+
 /** Property reads in flight at once when an index's platform sizes are added up. */
 const PLATFORM_SIZE_CONCURRENCY = 4;
 
@@ -134,6 +137,10 @@ export class ManifestNode extends TreeNode implements RetryableParent {
       .filter(Boolean)
       .join(" · ");
     item.iconPath = iconFor(p, this.isIndex ? "layers" : "package");
+    if (p.tags.length === 0 && item.iconPath.color === undefined) {
+      // Marked: a row no tag reaches is shown dimmed (ACR lists them; /v2 lists only tagged ones).
+      item.iconPath = new vscode.ThemeIcon(item.iconPath.id, new vscode.ThemeColor(UNTAGGED_COLOR));
+    }
     const repositoryPermissions = this.scope.repositoryPermissions();
     const tagPermissions = this.loadedChildren().flatMap((n) => (n instanceof TagNode ? [n.properties] : []));
     item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions, tagPermissions });
@@ -145,6 +152,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     }
     if (p.tags.length) {
       tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Tags:")}** `).appendText(sortedTags(p.tags).join(", "));
+    } else {
+      tooltip.appendMarkdown("\n\n").appendText(vscode.l10n.t("Untagged: no tag points at this manifest; it is reached by its digest only."));
     }
     if (this.isIndex && size !== undefined) {
       tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} across its {1} platforms", formatBytes(size), platforms.length));

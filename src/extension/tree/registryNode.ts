@@ -4,7 +4,8 @@ import * as vscode from "vscode";
 import { forEachWithConcurrency, NotSupportedByRegistryError, RegistryAuthenticationError, RegistryCapabilities, RegistryError } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
-import { registryContext } from "./contextValues";
+import { FILTERED_TOKEN, registryContext } from "./contextValues";
+import { describePrefixFilter } from "./filters";
 import { registryNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
 import { ErrorNode, PagedListNode } from "./pagingNodes";
@@ -37,6 +38,8 @@ export class RegistryNode extends PagedListNode {
   /** Nodes of the repositories added by name (Add Repository…, Open Reference), kept across refreshes of the catalog. */
   private added = new Map<string, RepositoryNode>();
   private readonly tree: TreeContext;
+  /** Filter…: only the repositories whose names start with this. */
+  private namePrefix?: string;
 
   constructor(
     readonly registry: SavedRegistry,
@@ -56,7 +59,7 @@ export class RegistryNode extends PagedListNode {
         // The icon and tooltip say what kind of registry this is, known only now.
         setTimeout(() => tree.changed(this), 0);
       }
-      const names = await firstPage(client.listRepositoryNames().byPage(settings));
+      const names = await firstPage(client.listRepositoryNames({ prefix: this.namePrefix }).byPage(settings));
       const nodes = names.map((name) => new RepositoryNode(this, this.scope, name, capabilities));
       if (capabilities.properties) {
         await forEachWithConcurrency(nodes, PROPERTY_CONCURRENCY, (node) => node.loadProperties());
@@ -72,7 +75,9 @@ export class RegistryNode extends PagedListNode {
    */
   override async getChildren(): Promise<TreeNode[]> {
     const listed = await super.getChildren();
-    const addedNames = this.tree.connections.addedRepositories(this.registry.id);
+    const addedNames = this.tree.connections
+      .addedRepositories(this.registry.id)
+      .filter((name) => this.namePrefix === undefined || name.startsWith(this.namePrefix));
     const refused = listed.find((n): n is ErrorNode => n instanceof ErrorNode && catalogRefused(n.error, this.registry.auth === "anonymous"));
     if (addedNames.length === 0 && !refused) {
       return listed;
@@ -104,17 +109,31 @@ export class RegistryNode extends PagedListNode {
     return super.removeChild(child) || wasAdded !== undefined;
   }
 
+  get prefix(): string | undefined {
+    return this.namePrefix;
+  }
+
+  /** Shows only the repositories starting with `prefix` (undefined: all); the list is read again. */
+  setPrefix(prefix: string | undefined): void {
+    this.namePrefix = prefix || undefined;
+    this.paged.reset();
+  }
+
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.registry.name ?? this.registry.loginServer, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const authDescription = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
-    item.description = this.registry.name ? `${this.registry.loginServer} · ${authDescription}` : authDescription;
+    const described = this.registry.name ? `${this.registry.loginServer} · ${authDescription}` : authDescription;
+    item.description = this.namePrefix !== undefined ? `${described} · ${describePrefixFilter(this.namePrefix)}` : described;
     item.iconPath = new vscode.ThemeIcon(this.capabilities?.kind === "acr" ? "azure" : "server");
-    item.contextValue = registryContext(this.registry.auth);
+    item.contextValue = registryContext(this.registry.auth) + (this.namePrefix !== undefined ? FILTERED_TOKEN : "");
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown("**").appendText(this.registry.loginServer).appendMarkdown("**");
     appendField(tooltip, vscode.l10n.t("Endpoint:"), this.registry.endpoint);
     appendField(tooltip, vscode.l10n.t("Signed in with:"), authDescription);
+    if (this.namePrefix !== undefined) {
+      appendField(tooltip, vscode.l10n.t("Showing repositories starting with:"), this.namePrefix);
+    }
     if (this.capabilities) {
       appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
       tooltip.appendMarkdown("\n\n").appendText(

@@ -76,6 +76,14 @@ export interface CommandOptions {
   /** Copy Image To: only these platforms of an index (`os/arch`), and whether to copy referrers, instead of asking. */
   platforms?: string[];
   includeReferrers?: boolean;
+  /** Filter… on a registry: the repository-name prefix (empty: clear). */
+  prefix?: string;
+  /** Filter… on a repository: a tag pattern with * and ?. */
+  tagPattern?: string;
+  /** Filter… on a repository: untagged manifests only. */
+  untaggedOnly?: boolean;
+  /** Find Repository…: the name typed; the repository found with exactly this name is revealed. */
+  query?: string;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
