@@ -5,6 +5,8 @@ import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
+import { imageFilesCacheDir } from "./imageFiles/imageFilesCache";
+import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature";
 import { Log } from "./log";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
@@ -24,6 +26,8 @@ export interface ContainerRegistryExplorerApi {
   readonly log: Log;
   /** The Azure group (issue 16); tests put their own session source in. */
   readonly azure: AzureApi;
+  /** Where Browse Files caches layers (issue 14), for tests that check what a cancel left. */
+  readonly imageFilesCacheDir: string;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -49,12 +53,13 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     }),
     ...registerCommands(services),
   );
+  registerImageFilesIfInWorkspace(services);
   const azure = new AzureFeature(services);
   context.subscriptions.push(azure);
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, azure: azure.api };
+  return { tree, connections, treeView, log, azure: azure.api, imageFilesCacheDir: imageFilesCacheDir(context) };
 }
 
 export function deactivate(): void {}

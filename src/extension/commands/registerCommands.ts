@@ -22,8 +22,10 @@ import { push } from "./push";
 import { refresh } from "./refresh";
 import { retry } from "./retry";
 import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
+import { imageFileHandlers, imageFileTitles } from "../imageFiles/imageFileHandlers";
 
-type Handler = (node: TreeNode | undefined, options: CommandOptions) => Promise<unknown>;
+/** `args`: what the command was called with (the Explorer passes a file's Uri). */
+export type Handler = (node: TreeNode | undefined, options: CommandOptions, args: unknown[]) => Promise<unknown>;
 
 /** What a command is called in "… failed" notifications, in the display language. */
 function commandTitle(id: string): string {
@@ -41,6 +43,7 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
     "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
     "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+    ...imageFileTitles(),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -68,6 +71,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
     "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
     "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+    ...imageFileHandlers(services),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);
@@ -78,7 +82,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       // (options), (node, options), or the tree's (node, selectedNodes[]) / the palette's ().
       const options = [args[1], node ? undefined : args[0]].find(isPlainObject) as CommandOptions | undefined;
       try {
-        return await handler(node, options ?? {});
+        return await handler(node, options ?? {}, args);
       } catch (error) {
         if (isCancellation(error)) {
           services.log.info(`${commandTitle(id)}: cancelled`);
