@@ -22,6 +22,7 @@ import { runListingBench, type ListingResults } from "./listing";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
 import { seedStyleReport } from "./seedReport";
+import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
 /** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
@@ -338,6 +339,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_LISTING !== "1") {
     listing = await runListingBench().catch((error: Error) => ({ error: error.message }));
   }
+  // Issue 14's image files (bench/imageFiles.ts); BENCH_SKIP_IMAGE_FILES=1 skips it.
+  const imageFiles: ImageFilesResults | { error: string } | undefined =
+    process.env.BENCH_SKIP_IMAGE_FILES === "1" ? undefined : await runImageFilesBench().catch((error: Error) => ({ error: error.message }));
   const bundle: BundleResults = await measureBundle();
 
   const lines: string[] = [];
@@ -399,6 +403,9 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (imageFiles) {
+    lines.push("", ...("error" in imageFiles ? [`image files: failed: ${imageFiles.error}`] : imageFiles.lines));
+  }
   lines.push("");
   lines.push(
     bundle.error
@@ -411,7 +418,7 @@ async function main(): Promise<void> {
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, listing, imageFiles, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");
