@@ -5,12 +5,13 @@
 // content is a folder, and the Explorer already is the tree for folders.
 
 import * as vscode from "vscode";
-import type { ImageFilesystem, ImageLayer } from "../../client/index";
+import type { ImageFilesystem } from "../../client/index";
 import type { CommandOptions, Services } from "../commands/shared/commandServices";
-import { formatBytes, shortDigest } from "../format";
+import { formatBytes } from "../format";
 import type { TreeNode } from "../tree/treeNode";
 import { imageMountsFor } from "./imageFilesFeature";
 import { mountLabel } from "./imageMounts";
+import { layerSummary } from "./layerSummary";
 import { openImageWithProgress } from "./openImage";
 import { addWorkspaceFolder, chooseOpenIn, openInNewWindow } from "./openImageFolder";
 
@@ -36,12 +37,6 @@ export async function browseLayer(services: Services, node: TreeNode | undefined
     await openInNewWindow(root);
   }
   return root;
-}
-
-/** A layer's one-line description: its command, or its digest when the config has no history. */
-export function layerSummary(layer: ImageLayer): string {
-  const step = layer.history?.createdBy?.replace(/\s+/g, " ").trim();
-  return step || shortDigest(layer.digest);
 }
 
 async function pickLayer(image: ImageFilesystem, options: CommandOptions): Promise<number | undefined> {

@@ -34,8 +34,6 @@ export interface OpenImageOptions {
 
 export class ImageMounts implements vscode.Disposable {
   readonly provider: ImageFileSystemProvider;
-  /** Merged views open now, by key (layer views are built from them). */
-  private readonly open = new Map<string, ImageFilesystem>();
   private readonly registration: vscode.Disposable;
 
   constructor(private readonly services: Services) {
@@ -87,7 +85,6 @@ export class ImageMounts implements vscode.Disposable {
   async mountImage(image: ImageFilesystem, mount: ImageMount): Promise<vscode.Uri> {
     const key = ImageMounts.keyOf(mount);
     await this.save(key, mount);
-    this.open.set(key, image);
     return this.provider.mount(image, mount.label, key);
   }
 
@@ -99,20 +96,13 @@ export class ImageMounts implements vscode.Disposable {
     return this.provider.mount(view, mount.label, key);
   }
 
-  /** The merged view open under `root`, if any (a layer's root gives its image's). */
-  imageOf(mount: Omit<ImageMount, "label">): ImageFilesystem | undefined {
-    return this.open.get(ImageMounts.keyOf({ ...mount, layer: undefined }));
-  }
-
   async unmount(root: vscode.Uri): Promise<void> {
-    this.open.delete(root.authority);
     await this.provider.unmount(root);
   }
 
   dispose(): void {
     this.registration.dispose();
     this.provider.dispose();
-    this.open.clear();
   }
 
   /** A saved root with no image in this window: open it again, with a progress notification. */
@@ -132,12 +122,7 @@ export class ImageMounts implements vscode.Disposable {
         return opened;
       },
     );
-    if (mount.layer === undefined) {
-      this.open.set(authority, image);
-      return image;
-    }
-    this.open.set(ImageMounts.keyOf({ ...mount, layer: undefined }), image);
-    return image.layerView(mount.layer);
+    return mount.layer === undefined ? image : image.layerView(mount.layer);
   }
 
   private saved(): Record<string, ImageMount> {

@@ -6,7 +6,6 @@ import * as vscode from "vscode";
 import { type ImageFilesystem, type ImageFilesystemProgress, PlatformNotFoundError } from "../../client/index";
 import type { CommandOptions, Services } from "../commands/shared/commandServices";
 import { digestOfTarget, type ItemTarget, resolveTarget } from "../commands/shared/itemTargets";
-import { PlatformNode } from "../tree/platformNode";
 import type { TreeNode } from "../tree/treeNode";
 import { withTransferProgress } from "../progress";
 import { describeProgress, type ImageMount, type ImageMounts, mountLabel } from "./imageMounts";
@@ -23,7 +22,8 @@ export async function resolveImageTarget(services: Services, node: TreeNode | un
   if (!target) {
     return undefined;
   }
-  return { target, digest: node instanceof PlatformNode ? node.digest : await digestOfTarget(services, target) };
+  // A platform row's target is its own manifest (targetFromNode), so its digest is the platform's.
+  return { target, digest: await digestOfTarget(services, target) };
 }
 
 /**

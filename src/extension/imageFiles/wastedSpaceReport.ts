@@ -7,8 +7,8 @@ import type { ImageFilesystem, WastedSpaceSummary } from "../../client/index";
 import type { CommandOptions, Services } from "../commands/shared/commandServices";
 import { formatBytes } from "../format";
 import type { TreeNode } from "../tree/treeNode";
-import { layerSummary } from "./browseLayer";
 import { imageMountsFor } from "./imageFilesFeature";
+import { layerSummary } from "./layerSummary";
 import { openImageWithProgress } from "./openImage";
 
 /** Files listed at most (the total counts them all). */
