@@ -19,6 +19,8 @@ export interface BrowsableImage {
   readDirectory(path: string, options?: { partial?: boolean }): Promise<ImageFileStat[]>;
   readFile(path: string, options?: { partial?: boolean; maxBytes?: number }): Promise<Buffer>;
   createReadStream?(path: string): Promise<Readable>;
+  /** False while layers are still being merged (the merged view); a layer view is always complete. */
+  readonly isComplete?: boolean;
   close?(): Promise<void>;
 }
 
@@ -88,7 +90,13 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const image = await this.imageOf(uri);
     return this.translate(uri, async () => {
-      const own = await image.lstat(uri.path, { partial: true });
+      // Not there yet may mean not merged yet: an editor restored in a reloaded window asks before the layers are in.
+      const own = await image.lstat(uri.path, { partial: true }).catch((error: unknown) => {
+        if (image.isComplete === false && error instanceof ImagePathError) {
+          return image.lstat(uri.path);
+        }
+        throw error;
+      });
       if (own.type !== "symlink") {
         return toFileStat(own, fileTypeOf(own));
       }
@@ -100,7 +108,12 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     const image = await this.imageOf(uri);
     return this.translate(uri, async () => {
-      const entries = await image.readDirectory(uri.path, { partial: true });
+      const entries = await image.readDirectory(uri.path, { partial: true }).catch((error: unknown) => {
+        if (image.isComplete === false && error instanceof ImagePathError) {
+          return image.readDirectory(uri.path);
+        }
+        throw error;
+      });
       this.listed.get(uri.authority)?.add(uri.path);
       const result: [string, vscode.FileType][] = [];
       for (const entry of entries) {

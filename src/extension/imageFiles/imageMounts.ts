@@ -84,16 +84,19 @@ export class ImageMounts implements vscode.Disposable {
   /** Mounts an open merged view; returns its root. */
   async mountImage(image: ImageFilesystem, mount: ImageMount): Promise<vscode.Uri> {
     const key = ImageMounts.keyOf(mount);
+    // Held before it is saved: a listing in between must not reopen it.
+    const root = this.provider.mount(image, mount.label, key);
     await this.save(key, mount);
-    return this.provider.mount(image, mount.label, key);
+    return root;
   }
 
   /** Mounts layer `layer` of an open image alone; returns its root. */
   async mountLayer(image: ImageFilesystem, mount: ImageMount & { layer: number }): Promise<vscode.Uri> {
     const view = await image.layerView(mount.layer);
     const key = ImageMounts.keyOf(mount);
+    const root = this.provider.mount(view, mount.label, key);
     await this.save(key, mount);
-    return this.provider.mount(view, mount.label, key);
+    return root;
   }
 
   async unmount(root: vscode.Uri): Promise<void> {

@@ -91,6 +91,33 @@ describe("image files: the read-only FileSystemProvider", function () {
       vscode.FileSystemError,
     );
   });
+
+  it("opens a root it does not hold through its reopener (a reloaded or new window)", async () => {
+    const client = new ContainerRegistryClient(registry.url);
+    let asked: string[] = [];
+    const reopening = new ImageFileSystemProvider(`${SCHEME}-reopen`, async (authority) => {
+      asked.push(authority);
+      return authority === "saved" ? openImageFilesystem(client, "files/vscode", "v1", { cacheDir }) : undefined;
+    });
+    const disposable = vscode.workspace.registerFileSystemProvider(`${SCHEME}-reopen`, reopening, { isReadonly: true });
+    try {
+      const saved = vscode.Uri.from({ scheme: `${SCHEME}-reopen`, authority: "saved", path: "/app/main.py" });
+      const [one, two] = await Promise.all([vscode.workspace.fs.readFile(saved), vscode.workspace.fs.stat(saved)]);
+      assert.strictEqual(Buffer.from(one).toString(), "print('hello')\n");
+      assert.strictEqual(two.size, 15);
+      assert.deepStrictEqual(asked, ["saved"], "two calls at once reopen the image once");
+      asked = [];
+      await vscode.workspace.fs.readFile(saved);
+      assert.deepStrictEqual(asked, [], "a reopened image is held");
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.stat(saved.with({ authority: "unknown" }))),
+        (error: unknown) => error instanceof vscode.FileSystemError && /no longer open/.test(error.message),
+      );
+    } finally {
+      disposable.dispose();
+      reopening.dispose();
+    }
+  });
 });
 
 describe("image files: Browse Files and the commands on image files", function () {
@@ -101,6 +128,7 @@ describe("image files: Browse Files and the commands on image files", function (
   let workDir: string;
   let layers: { digest: string }[];
   let v2Layers: { digest: string }[];
+  let streamLayers: { digest: string }[] = [];
   const script = "#!/usr/bin/env python3\nprint('v1')\n";
   const binary = crypto.randomBytes(70_000);
   const browse = (reference: string, extra: Record<string, unknown> = {}): Promise<vscode.Uri> =>
@@ -150,6 +178,46 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, "app/data.bin"))), binary);
     // The same image again is the same folder.
     assert.strictEqual((await browse("v1")).toString(), root.toString());
+  });
+
+  it("lists the first layer's directories while a later layer is still arriving", async () => {
+    const client = new ContainerRegistryClient(registry.url);
+    const pushed = await pushLayeredImage(client, "files/stream", "v1", [
+      { tar: rawTar([file("first.txt", "layer 0\n")]) },
+      { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
+    ]);
+    // The root the extension gives this image (imageMounts.ts: a key of registry, repository, digest and view).
+    const key = crypto.createHash("sha256").update(JSON.stringify([registryId, "files/stream", pushed.digest, -1])).digest("hex").slice(0, 32);
+    const root = vscode.Uri.from({ scheme: "cre-image", authority: key, path: "/" });
+    let finished = false;
+    let inFlight = false;
+    const early: string[][] = [];
+    const opened = await browse("v1", {
+      repository: "files/stream",
+      onProgress: () => {
+        if (inFlight || finished) {
+          return;
+        }
+        inFlight = true;
+        Promise.resolve(vscode.workspace.fs.readDirectory(root)).then(
+          (entries) => {
+            if (!finished) {
+              early.push(entries.map(([name]) => name));
+            }
+            inFlight = false;
+          },
+          () => (inFlight = false),
+        );
+      },
+    });
+    finished = true;
+    streamLayers = pushed.layers;
+    assert.strictEqual(opened.authority, root.authority);
+    assert.ok(
+      early.some((names) => names.includes("first.txt") && !names.includes("big.bin")),
+      `listings made while loading: ${JSON.stringify(early)}`,
+    );
+    assert.deepStrictEqual((await vscode.workspace.fs.readDirectory(root)).map(([name]) => name), ["big.bin", "first.txt"]);
   });
 
   it("fails on a hostile image with a typed error naming the entry", async () => {
@@ -264,8 +332,8 @@ describe("image files: Browse Files and the commands on image files", function (
     const before = fs.readdirSync(layersDir);
     const result = await command<{ freedBytes: number; remainingBytes: number }>("clearImageFileCache");
     const left = fs.readdirSync(layersDir).sort();
-    // The images still open (files/browse v1 and v2) keep theirs; nothing else stays.
-    const open = [...layers, ...v2Layers].map((l) => l.digest.slice("sha256:".length)).sort();
+    // The images still open (files/browse v1 and v2, files/stream) keep theirs; nothing else stays.
+    const open = [...layers, ...v2Layers, ...streamLayers].map((l) => l.digest.slice("sha256:".length)).sort();
     assert.deepStrictEqual(left, open);
     assert.ok(before.length > left.length, `before: ${before.length}, after: ${left.length}`);
     assert.ok(result.freedBytes > 0 && result.remainingBytes > 0);
