@@ -187,9 +187,7 @@ export async function runImageFilesBench(): Promise<ImageFilesResults> {
     );
     log(`cold list, skopeo copy + tar -tzf: ${m("cli")} s (${m("skopeo")} + ${m("tar")})`);
     log(`ratio ours / command line (target <= 0.7): ${(median(rows.ours) / median(rows.cli)).toFixed(2)}`);
-    log(
-      `warm: list / ${m("listRoot")} s (target <= 0.2), read 1 MB ${m("readFile")} s (target <= 0.1), peak RSS ${m("warmRss")} MB`,
-    );
+    log(`warm: list / ${m("listRoot")} s (target <= 0.2), read 1 MB ${m("readFile")} s (target <= 0.1), peak RSS ${m("warmRss")} MB`);
     log(`1 MB file: ranged read of the uncompressed copy ${m("ranged")} s; inflating the layer up to it ${m("inflate")} s`);
     return {
       lines,

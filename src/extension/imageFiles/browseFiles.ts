@@ -9,23 +9,34 @@ import { imageMountsFor } from "./imageFilesFeature";
 import { openImageWithProgress } from "./openImage";
 import { addWorkspaceFolder, chooseOpenIn, openInNewWindow, removeWorkspaceFolder } from "./openImageFolder";
 
-export async function browseFiles(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<vscode.Uri | undefined> {
+export async function browseFiles(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<vscode.Uri | undefined> {
   const openIn = chooseOpenIn(options);
   const mounts = imageMountsFor(services);
   let root: vscode.Uri | undefined;
   let added = false;
   try {
-    const opened = await openImageWithProgress(services, mounts, node, options, async ({ image, mount }) => {
-      root = await mounts.mountImage(image, mount);
-      if (openIn === "workspace") {
-        added = await addWorkspaceFolder(root, mount.label);
-      }
-    }, () => {
-      // Directories shown so far are announced as changed when another layer is merged.
-      if (root) {
-        mounts.provider.layerMerged(root);
-      }
-    });
+    const opened = await openImageWithProgress(
+      services,
+      mounts,
+      node,
+      options,
+      async ({ image, mount }) => {
+        root = await mounts.mountImage(image, mount);
+        if (openIn === "workspace") {
+          added = await addWorkspaceFolder(root, mount.label);
+        }
+      },
+      () => {
+        // Directories shown so far are announced as changed when another layer is merged.
+        if (root) {
+          mounts.provider.layerMerged(root);
+        }
+      },
+    );
     if (!opened || !root) {
       return undefined;
     }

@@ -15,7 +15,11 @@ import { layerSummary } from "./layerSummary";
 import { openImageWithProgress } from "./openImage";
 import { addWorkspaceFolder, chooseOpenIn, openInNewWindow } from "./openImageFolder";
 
-export async function browseLayer(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<vscode.Uri | undefined> {
+export async function browseLayer(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<vscode.Uri | undefined> {
   const openIn = chooseOpenIn(options);
   const mounts = imageMountsFor(services);
   const opened = await openImageWithProgress(services, mounts, node, options);

@@ -47,7 +47,10 @@ export async function saveImageFileAs(services: Services, args: unknown[], optio
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file")?.uri;
   const destination = options.destination
     ? toUri(options.destination)
-    : await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, title: vscode.l10n.t("Save {0} As", uri.path) });
+    : await vscode.window.showSaveDialog({
+        defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+        title: vscode.l10n.t("Save {0} As", uri.path),
+      });
   if (!destination) {
     return undefined;
   }
@@ -57,7 +60,9 @@ export async function saveImageFileAs(services: Services, args: unknown[], optio
   const target = destination.fsPath;
   const temporary = temporaryPath(path.dirname(target), path.basename(target));
   try {
-    const content = image.createReadStream ? await image.createReadStream(uri.path) : Readable.from([await image.readFile(uri.path, { maxBytes: Number.MAX_SAFE_INTEGER })]);
+    const content = image.createReadStream
+      ? await image.createReadStream(uri.path)
+      : Readable.from([await image.readFile(uri.path, { maxBytes: Number.MAX_SAFE_INTEGER })]);
     await pipeline(content, fs.createWriteStream(temporary, { flags: "wx", mode: 0o644 }));
     await fs.promises.rename(temporary, target);
   } catch (error) {
@@ -68,7 +73,11 @@ export async function saveImageFileAs(services: Services, args: unknown[], optio
   return destination;
 }
 
-export async function compareImageFileWith(services: Services, args: unknown[], options: CommandOptions): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+export async function compareImageFileWith(
+  services: Services,
+  args: unknown[],
+  options: CommandOptions,
+): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
   const right = imageFileOf(args, options);
   const mounts = imageMountsFor(services);
   const opened = await openImageWithProgress(services, mounts, undefined, options);

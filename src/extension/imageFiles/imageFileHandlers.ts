@@ -32,10 +32,14 @@ export function imageFileHandlers(services: Services): Record<string, Handler> {
   return {
     [IMAGE_FILE_COMMANDS.browseFiles]: async (node, options) => (await import("./browseFiles")).browseFiles(services, node, options),
     [IMAGE_FILE_COMMANDS.browseLayer]: async (node, options) => (await import("./browseLayer")).browseLayer(services, node, options),
-    [IMAGE_FILE_COMMANDS.wastedSpace]: async (node, options) => (await import("./wastedSpaceReport")).showWastedSpace(services, node, options),
-    [IMAGE_FILE_COMMANDS.copyPath]: async (_node, options, args) => (await import("./imageFileCommands")).copyImagePath(services, args, options),
-    [IMAGE_FILE_COMMANDS.saveAs]: async (_node, options, args) => (await import("./imageFileCommands")).saveImageFileAs(services, args, options),
-    [IMAGE_FILE_COMMANDS.compareWith]: async (_node, options, args) => (await import("./imageFileCommands")).compareImageFileWith(services, args, options),
+    [IMAGE_FILE_COMMANDS.wastedSpace]: async (node, options) =>
+      (await import("./wastedSpaceReport")).showWastedSpace(services, node, options),
+    [IMAGE_FILE_COMMANDS.copyPath]: async (_node, options, args) =>
+      (await import("./imageFileCommands")).copyImagePath(services, args, options),
+    [IMAGE_FILE_COMMANDS.saveAs]: async (_node, options, args) =>
+      (await import("./imageFileCommands")).saveImageFileAs(services, args, options),
+    [IMAGE_FILE_COMMANDS.compareWith]: async (_node, options, args) =>
+      (await import("./imageFileCommands")).compareImageFileWith(services, args, options),
     [IMAGE_FILE_COMMANDS.clearCache]: async () => (await import("./clearImageFileCache")).clearImageFileCache(services),
   };
 }

@@ -70,7 +70,10 @@ export class ImageMounts implements vscode.Disposable {
   }
 
   /** Opens the merged view of an image (not mounted); the caller closes it. */
-  async openImage(mount: Pick<ImageMount, "registryId" | "repository" | "digest">, options: OpenImageOptions = {}): Promise<ImageFilesystem> {
+  async openImage(
+    mount: Pick<ImageMount, "registryId" | "repository" | "digest">,
+    options: OpenImageOptions = {},
+  ): Promise<ImageFilesystem> {
     const client = await this.client(mount);
     return client.openImageFilesystem(mount.repository, mount.digest, {
       platform: options.platform,
@@ -114,7 +117,9 @@ export class ImageMounts implements vscode.Disposable {
     if (!mount) {
       return undefined;
     }
-    this.services.log.info(`Image files: reopening ${mount.repository}@${mount.digest}${mount.layer === undefined ? "" : ` layer ${mount.layer}`}`);
+    this.services.log.info(
+      `Image files: reopening ${mount.repository}@${mount.digest}${mount.layer === undefined ? "" : ` layer ${mount.layer}`}`,
+    );
     const image = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Reading the files of {0}", mount.label) },
       async (progress) => {

@@ -17,11 +17,23 @@ export class LayerChangeDecorations implements vscode.FileDecorationProvider {
     const stat = await image?.lstat(uri.path).catch(() => undefined);
     switch (stat?.change) {
       case "added":
-        return new vscode.FileDecoration("A", vscode.l10n.t("Added by this layer"), new vscode.ThemeColor("gitDecoration.addedResourceForeground"));
+        return new vscode.FileDecoration(
+          "A",
+          vscode.l10n.t("Added by this layer"),
+          new vscode.ThemeColor("gitDecoration.addedResourceForeground"),
+        );
       case "changed":
-        return new vscode.FileDecoration("M", vscode.l10n.t("Changed by this layer"), new vscode.ThemeColor("gitDecoration.modifiedResourceForeground"));
+        return new vscode.FileDecoration(
+          "M",
+          vscode.l10n.t("Changed by this layer"),
+          new vscode.ThemeColor("gitDecoration.modifiedResourceForeground"),
+        );
       case "deleted":
-        return new vscode.FileDecoration("D", vscode.l10n.t("Deleted by this layer"), new vscode.ThemeColor("gitDecoration.deletedResourceForeground"));
+        return new vscode.FileDecoration(
+          "D",
+          vscode.l10n.t("Deleted by this layer"),
+          new vscode.ThemeColor("gitDecoration.deletedResourceForeground"),
+        );
       default:
         return undefined;
     }

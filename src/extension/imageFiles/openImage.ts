@@ -17,7 +17,11 @@ export interface OpenedImage {
 }
 
 /** The target of a command on an image; undefined when the user dismissed a picker. */
-export async function resolveImageTarget(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<{ target: ItemTarget; digest: string } | undefined> {
+export async function resolveImageTarget(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<{ target: ItemTarget; digest: string } | undefined> {
   const target = await resolveTarget(services, node, options, ["manifest", "tag"]);
   if (!target) {
     return undefined;
@@ -50,37 +54,53 @@ export async function openImageWithProgress(
   let platform = options.platform;
   for (;;) {
     try {
-      return await withTransferProgress({ title, cancellationToken: options.cancellationToken, onProgress: options.onProgress }, async (context) => {
-        const transferred = new Map<number, number>();
-        let total = 0;
-        const onProgress = (progress: ImageFilesystemProgress): void => {
-          transferred.set(progress.layerIndex, progress.transferredBytes);
-          context.setStep(describeProgress(progress));
-          context.report([...transferred.values()].reduce((sum, bytes) => sum + bytes, 0), total || undefined);
-          if (progress.phase === "merged") {
-            onLayerMerged?.();
+      return await withTransferProgress(
+        { title, cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+        async (context) => {
+          const transferred = new Map<number, number>();
+          let total = 0;
+          const onProgress = (progress: ImageFilesystemProgress): void => {
+            transferred.set(progress.layerIndex, progress.transferredBytes);
+            context.setStep(describeProgress(progress));
+            context.report(
+              [...transferred.values()].reduce((sum, bytes) => sum + bytes, 0),
+              total || undefined,
+            );
+            if (progress.phase === "merged") {
+              onLayerMerged?.();
+            }
+          };
+          const image = await mounts.openImage(
+            { registryId: target.registry.id, repository: target.repository, digest },
+            { signal: context.signal, platform, onProgress },
+          );
+          total = image.layers.slice(0, image.upToLayer + 1).reduce((sum, layer) => sum + layer.size, 0);
+          const opened: OpenedImage = {
+            target,
+            image,
+            mount: {
+              registryId: target.registry.id,
+              repository: target.repository,
+              digest: image.digest,
+              label: mountLabel(target.repository, image.digest),
+            },
+          };
+          try {
+            await whileLoading?.(opened, context.signal);
+            await image.ready;
+          } catch (error) {
+            await image.close();
+            throw error;
           }
-        };
-        const image = await mounts.openImage({ registryId: target.registry.id, repository: target.repository, digest }, { signal: context.signal, platform, onProgress });
-        total = image.layers.slice(0, image.upToLayer + 1).reduce((sum, layer) => sum + layer.size, 0);
-        const opened: OpenedImage = {
-          target,
-          image,
-          mount: { registryId: target.registry.id, repository: target.repository, digest: image.digest, label: mountLabel(target.repository, image.digest) },
-        };
-        try {
-          await whileLoading?.(opened, context.signal);
-          await image.ready;
-        } catch (error) {
-          await image.close();
-          throw error;
-        }
-        return opened;
-      });
+          return opened;
+        },
+      );
     } catch (error) {
       // An index and no platform chosen: ask, then open again.
       if (error instanceof PlatformNotFoundError && error.requested === undefined && platform === undefined && error.available.length > 0) {
-        platform = await vscode.window.showQuickPick(error.available, { title: vscode.l10n.t("Which platform of {0}?", target.repository) });
+        platform = await vscode.window.showQuickPick(error.available, {
+          title: vscode.l10n.t("Which platform of {0}?", target.repository),
+        });
         if (platform !== undefined) {
           continue;
         }

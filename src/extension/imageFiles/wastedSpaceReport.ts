@@ -14,7 +14,11 @@ import { openImageWithProgress } from "./openImage";
 /** Files listed at most (the total counts them all). */
 const MAX_LISTED_FILES = 500;
 
-export async function showWastedSpace(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<{ document: vscode.TextDocument; summary: WastedSpaceSummary } | undefined> {
+export async function showWastedSpace(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<{ document: vscode.TextDocument; summary: WastedSpaceSummary } | undefined> {
   const opened = await openImageWithProgress(services, imageMountsFor(services), node, options);
   if (!opened) {
     return undefined;
@@ -39,16 +43,24 @@ export function wastedSpaceMarkdown(image: ImageFilesystem, summary: WastedSpace
   for (const file of summary.files) {
     perLayer.set(file.layerIndex, (perLayer.get(file.layerIndex) ?? 0) + file.size);
   }
-  lines.push(`| ${vscode.l10n.t("Layer")} | ${vscode.l10n.t("Size")} | ${vscode.l10n.t("Wasted")} | ${vscode.l10n.t("Created by")} |`, "|---:|---:|---:|---|");
+  lines.push(
+    `| ${vscode.l10n.t("Layer")} | ${vscode.l10n.t("Size")} | ${vscode.l10n.t("Wasted")} | ${vscode.l10n.t("Created by")} |`,
+    "|---:|---:|---:|---|",
+  );
   for (const layer of image.layers.slice(0, image.upToLayer + 1)) {
-    lines.push(`| ${layer.index + 1} | ${formatBytes(layer.size)} | ${formatBytes(perLayer.get(layer.index) ?? 0)} | ${cell(layerSummary(layer))} |`);
+    lines.push(
+      `| ${layer.index + 1} | ${formatBytes(layer.size)} | ${formatBytes(perLayer.get(layer.index) ?? 0)} | ${cell(layerSummary(layer))} |`,
+    );
   }
   lines.push("", `## ${vscode.l10n.t("Wasted space: {0} in {1} files", formatBytes(summary.totalBytes), summary.files.length)}`, "");
   if (summary.files.length === 0) {
     lines.push(vscode.l10n.t("No layer carries bytes of a file that a later layer overwrote or deleted."));
     return lines.join("\n") + "\n";
   }
-  lines.push(`| ${vscode.l10n.t("Path")} | ${vscode.l10n.t("Layer")} | ${vscode.l10n.t("Bytes")} | ${vscode.l10n.t("Why")} |`, "|---|---:|---:|---|");
+  lines.push(
+    `| ${vscode.l10n.t("Path")} | ${vscode.l10n.t("Layer")} | ${vscode.l10n.t("Bytes")} | ${vscode.l10n.t("Why")} |`,
+    "|---|---:|---:|---|",
+  );
   for (const file of summary.files.slice(0, MAX_LISTED_FILES)) {
     const why = file.reason === "overwritten" ? vscode.l10n.t("overwritten later") : vscode.l10n.t("deleted later");
     lines.push(`| ${cell(file.path)} | ${file.layerIndex + 1} | ${file.size} | ${why} |`);

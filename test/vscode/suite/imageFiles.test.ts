@@ -138,14 +138,20 @@ describe("image files: Browse Files and the commands on image files", function (
     registry = await startRegistry({ auth: "anonymous" });
     const client = new ContainerRegistryClient(registry.url);
     const pushed = await pushLayeredImage(client, "files/browse", "v1", [
-      { tar: rawTar([dir("app"), file("app/run.py", script), file("app/data.bin", binary), file("etc/gone", "old bytes")]), createdBy: "COPY app /app" },
+      {
+        tar: rawTar([dir("app"), file("app/run.py", script), file("app/data.bin", binary), file("etc/gone", "old bytes")]),
+        createdBy: "COPY app /app",
+      },
       { tar: rawTar([whiteout("etc", "gone"), file("app/new.txt", "added\n")]), createdBy: "RUN rm /etc/gone" },
     ]);
     layers = pushed.layers;
-    v2Layers = (await pushLayeredImage(client, "files/browse", "v2", [{ tar: rawTar([dir("app"), file("app/run.py", "print('v2')\n")]) }])).layers;
+    v2Layers = (await pushLayeredImage(client, "files/browse", "v2", [{ tar: rawTar([dir("app"), file("app/run.py", "print('v2')\n")]) }]))
+      .layers;
     await pushLayeredImage(client, "files/other", "v1", [{ tar: rawTar([file("other.txt", crypto.randomBytes(10_000))]) }]);
     await pushLayeredImage(client, "files/hostile", "v1", [{ tar: rawTar([dir("etc"), file("../../../../escaped-file", "escaped\n")]) }]);
-    await pushLayeredImage(client, "files/big", "v1", [{ tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" }]);
+    await pushLayeredImage(client, "files/big", "v1", [
+      { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
+    ]);
     registryId = await connect(registry);
     cacheDir = (await getApi()).imageFilesCacheDir;
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cre-browse-files-"));
@@ -187,7 +193,11 @@ describe("image files: Browse Files and the commands on image files", function (
       { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
     ]);
     // The root the extension gives this image (imageMounts.ts: a key of registry, repository, digest and view).
-    const key = crypto.createHash("sha256").update(JSON.stringify([registryId, "files/stream", pushed.digest, -1])).digest("hex").slice(0, 32);
+    const key = crypto
+      .createHash("sha256")
+      .update(JSON.stringify([registryId, "files/stream", pushed.digest, -1]))
+      .digest("hex")
+      .slice(0, 32);
     const root = vscode.Uri.from({ scheme: "cre-image", authority: key, path: "/" });
     let finished = false;
     let inFlight = false;
@@ -217,15 +227,21 @@ describe("image files: Browse Files and the commands on image files", function (
       early.some((names) => names.includes("first.txt") && !names.includes("big.bin")),
       `listings made while loading: ${JSON.stringify(early)}`,
     );
-    assert.deepStrictEqual((await vscode.workspace.fs.readDirectory(root)).map(([name]) => name), ["big.bin", "first.txt"]);
+    assert.deepStrictEqual(
+      (await vscode.workspace.fs.readDirectory(root)).map(([name]) => name),
+      ["big.bin", "first.txt"],
+    );
   });
 
   it("fails on a hostile image with a typed error naming the entry", async () => {
-    await assert.rejects(command("browseFiles", { registry: registryId, repository: "files/hostile", reference: "v1", openIn: "none" }), (error: Error) => {
-      assert.strictEqual(error.name, "UnsafeLayerEntryError");
-      assert.match(error.message, /escaped-file/);
-      return true;
-    });
+    await assert.rejects(
+      command("browseFiles", { registry: registryId, repository: "files/hostile", reference: "v1", openIn: "none" }),
+      (error: Error) => {
+        assert.strictEqual(error.name, "UnsafeLayerEntryError");
+        assert.match(error.message, /escaped-file/);
+        return true;
+      },
+    );
   });
 
   it("cancel stops the download and leaves no partial cache entry", async () => {
@@ -263,7 +279,13 @@ describe("image files: Browse Files and the commands on image files", function (
   });
 
   it("Browse Layer shows what one layer added and deleted", async () => {
-    const root = await command<vscode.Uri>("browseLayer", { registry: registryId, repository: "files/browse", reference: "v1", layer: 1, openIn: "none" });
+    const root = await command<vscode.Uri>("browseLayer", {
+      registry: registryId,
+      repository: "files/browse",
+      reference: "v1",
+      layer: 1,
+      openIn: "none",
+    });
     assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(root), [
       ["app", vscode.FileType.Directory],
       ["etc", vscode.FileType.Directory],
@@ -274,11 +296,14 @@ describe("image files: Browse Files and the commands on image files", function (
   });
 
   it("reports the wasted space with the layers and their build steps", async () => {
-    const result = await command<{ document: vscode.TextDocument; summary: { totalBytes: number; files: { path: string }[] } }>("showWastedSpace", {
-      registry: registryId,
-      repository: "files/browse",
-      reference: "v1",
-    });
+    const result = await command<{ document: vscode.TextDocument; summary: { totalBytes: number; files: { path: string }[] } }>(
+      "showWastedSpace",
+      {
+        registry: registryId,
+        repository: "files/browse",
+        reference: "v1",
+      },
+    );
     assert.strictEqual(result.summary.totalBytes, "old bytes".length);
     assert.deepStrictEqual(
       result.summary.files.map((f) => f.path),
@@ -300,7 +325,10 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.deepStrictEqual(fs.readdirSync(workDir), ["saved.bin"]);
     assert.strictEqual(await command("imageFiles.copyPath", file, {}), "/app/data.bin");
     assert.strictEqual(await vscode.env.clipboard.readText(), "/app/data.bin");
-    await assert.rejects(command("imageFiles.saveAs", vscode.Uri.joinPath(root, "app"), { destination: path.join(workDir, "dir") }), /directory/);
+    await assert.rejects(
+      command("imageFiles.saveAs", vscode.Uri.joinPath(root, "app"), { destination: path.join(workDir, "dir") }),
+      /directory/,
+    );
     assert.deepStrictEqual(fs.readdirSync(workDir), ["saved.bin"]);
   });
 
@@ -319,7 +347,11 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.strictEqual((await vscode.workspace.openTextDocument(left)).getText(), "print('v2')\n");
     assert.strictEqual((await vscode.workspace.openTextDocument(right)).getText(), script);
     await assert.rejects(
-      command("imageFiles.compareWith", vscode.Uri.joinPath(root, "app/new.txt"), { registry: registryId, repository: "files/browse", reference: "v2" }),
+      command("imageFiles.compareWith", vscode.Uri.joinPath(root, "app/new.txt"), {
+        registry: registryId,
+        repository: "files/browse",
+        reference: "v2",
+      }),
       /has no file \/app\/new\.txt/,
     );
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
