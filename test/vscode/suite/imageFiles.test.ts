@@ -186,7 +186,7 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.strictEqual((await browse("v1")).toString(), root.toString());
   });
 
-  it("lists the first layer's directories while a later layer is still arriving", async () => {
+  it("lists the image's directories while its layers are still arriving", async () => {
     const client = new ContainerRegistryClient(registry.url);
     const pushed = await pushLayeredImage(client, "files/stream", "v1", [
       { tar: rawTar([file("first.txt", "layer 0\n")]) },
@@ -201,10 +201,15 @@ describe("image files: Browse Files and the commands on image files", function (
     const root = vscode.Uri.from({ scheme: "cre-image", authority: key, path: "/" });
     let finished = false;
     let inFlight = false;
-    const early: string[][] = [];
+    let bytes = 0;
+    let total = 0;
+    // Listings answered before the command finished, with the bytes arrived by then.
+    const early: { names: string[]; bytes: number }[] = [];
     const opened = await browse("v1", {
       repository: "files/stream",
-      onProgress: () => {
+      onProgress: (transferred: number, totalBytes?: number) => {
+        bytes = transferred;
+        total = totalBytes ?? 0;
         if (inFlight || finished) {
           return;
         }
@@ -212,7 +217,7 @@ describe("image files: Browse Files and the commands on image files", function (
         Promise.resolve(vscode.workspace.fs.readDirectory(root)).then(
           (entries) => {
             if (!finished) {
-              early.push(entries.map(([name]) => name));
+              early.push({ names: entries.map(([name]) => name), bytes });
             }
             inFlight = false;
           },
@@ -223,9 +228,11 @@ describe("image files: Browse Files and the commands on image files", function (
     finished = true;
     streamLayers = pushed.layers;
     assert.strictEqual(opened.authority, root.authority);
+    // Entries are merged as they stream (big.bin may be listed once its header is in), so what counts is
+    // that the folder answered with the first layer's file while the second layer's bytes were still arriving.
     assert.ok(
-      early.some((names) => names.includes("first.txt") && !names.includes("big.bin")),
-      `listings made while loading: ${JSON.stringify(early)}`,
+      early.some((listing) => listing.names.includes("first.txt") && listing.bytes < total),
+      `listings made while loading (of ${total} bytes): ${JSON.stringify(early)}`,
     );
     assert.deepStrictEqual(
       (await vscode.workspace.fs.readDirectory(root)).map(([name]) => name),
