@@ -1,5 +1,6 @@
-// Benchmark of issue 14 (run alone: `tsc -p bench && node out/bench/imageFiles.js`;
-// not yet part of run.ts). An image of about 360 MB uncompressed in 4 gzip
+// Benchmark of issue 14, part of `npm run bench` (run.ts calls
+// runImageFilesBench; BENCH_SKIP_IMAGE_FILES=1 skips it), or alone:
+// `tsc -p bench && node out/bench/imageFiles.js`. An image of about 360 MB uncompressed in 4 gzip
 // layers made from /usr/share (doc, locale a-k, locale l-z, icons), pushed to
 // distribution on loopback. Per round, each as its own process under
 // /usr/bin/time:
@@ -37,7 +38,22 @@ function tarOf(paths: string[]): Buffer {
   return execFileSync("tar", ["--format=pax", "--sort=name", "-C", SHARE, "-cf", "-", ...paths], { maxBuffer: 1024 * 1024 * 1024 });
 }
 
-async function main(): Promise<void> {
+export interface ImageFilesResults {
+  /** The report's lines, as printed. */
+  lines: string[];
+  entries: number;
+  /** Seconds (and MB for the RSS rows) per round. */
+  rows: Record<string, number[]>;
+  ratioToCommandLine: number;
+  targets: { ratioToCommandLine: number; warmListRootSeconds: number; warmReadFileSeconds: number; peakRssMB: number };
+}
+
+export async function runImageFilesBench(): Promise<ImageFilesResults> {
+  const lines: string[] = [];
+  const log = (line: string): void => {
+    lines.push(line);
+    console.log(line);
+  };
   // One bundle, as the extension ships the library (see clientBundles.ts).
   CHILD = await bundleClient(path.join(__dirname, "..", "..", "bench", "imageFilesClient.ts"), "imageFiles");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-image-files-"));
@@ -54,7 +70,7 @@ async function main(): Promise<void> {
     const client = new ContainerRegistryClient(registry.url);
     const image = await pushLayeredImage(client, "bench/files", "v1", layers);
     const compressed = image.layers.reduce((sum, layer) => sum + layer.size, 0);
-    console.log(
+    log(
       `image: ${layers.length} gzip layers, ${(uncompressed / 1e6).toFixed(0)} MB uncompressed, ${(compressed / 1e6).toFixed(0)} MB compressed`,
     );
 
@@ -128,7 +144,7 @@ async function main(): Promise<void> {
       rows.ranged.push(choice.rangedReadSeconds);
       rows.inflate.push(choice.inflateFromStartSeconds);
       if (round === 0) {
-        console.log(
+        log(
           `cache choice, layer 0: tar ${(choice.tarBytes / 1e6).toFixed(0)} MB vs blob ${(choice.blobBytes / 1e6).toFixed(0)} MB; ${FILE} at ${(choice.entryOffset / 1e6).toFixed(1)} MB`,
         );
       }
@@ -136,24 +152,33 @@ async function main(): Promise<void> {
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }
     const m = (key: string): string => median(rows[key]).toFixed(3);
-    console.log(`entries listed: ${entries}; medians of ${ROUNDS} rounds`);
-    console.log(
+    log(`entries listed: ${entries}; medians of ${ROUNDS} rounds`);
+    log(
       `cold list, ours: ${m("ours")} s (${m("oursInProcess")} s from open to the end of the walk; CPU ${m("oursCpu")} s, peak RSS ${m("oursRss")} MB)`,
     );
-    console.log(`cold list, skopeo copy + tar -tzf: ${m("cli")} s (${m("skopeo")} + ${m("tar")})`);
-    console.log(`ratio ours / command line (target <= 0.7): ${(median(rows.ours) / median(rows.cli)).toFixed(2)}`);
-    console.log(
-      `warm: list / ${m("listRoot")} s (target <= 0.2), read 1 MB ${m("readFile")} s (target <= 0.1), peak RSS ${m("warmRss")} MB`,
-    );
-    console.log(`1 MB file: ranged read of the uncompressed copy ${m("ranged")} s; inflating the layer up to it ${m("inflate")} s`);
-    console.log(JSON.stringify(rows));
+    log(`cold list, skopeo copy + tar -tzf: ${m("cli")} s (${m("skopeo")} + ${m("tar")})`);
+    log(`ratio ours / command line (target <= 0.7): ${(median(rows.ours) / median(rows.cli)).toFixed(2)}`);
+    log(`warm: list / ${m("listRoot")} s (target <= 0.2), read 1 MB ${m("readFile")} s (target <= 0.1), peak RSS ${m("warmRss")} MB`);
+    log(`1 MB file: ranged read of the uncompressed copy ${m("ranged")} s; inflating the layer up to it ${m("inflate")} s`);
+    return {
+      lines,
+      entries,
+      rows,
+      ratioToCommandLine: median(rows.ours) / median(rows.cli),
+      targets: { ratioToCommandLine: 0.7, warmListRootSeconds: 0.2, warmReadFileSeconds: 0.1, peakRssMB: 150 },
+    };
   } finally {
     await registry.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  runImageFilesBench().then(
+    (results) => console.log(JSON.stringify(results.rows)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -25,6 +25,7 @@ import { bundleClient } from "./clientBundles";
 import { type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
 import { copyBenchLines, runCopyBench } from "./copyBench";
+import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
 /** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
@@ -312,6 +313,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_LISTING !== "1") {
     prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
   }
+  // Issue 14's image files (bench/imageFiles.ts); BENCH_SKIP_IMAGE_FILES=1 skips it.
+  const imageFiles: ImageFilesResults | { error: string } | undefined =
+    process.env.BENCH_SKIP_IMAGE_FILES === "1" ? undefined : await runImageFilesBench().catch((error: Error) => ({ error: error.message }));
   const bundle: BundleResults = await measureBundle();
 
   const lines: string[] = [];
@@ -376,6 +380,9 @@ async function main(): Promise<void> {
   if (prefixSearch) {
     lines.push("", ...prefixSearchLines(prefixSearch));
   }
+  if (imageFiles) {
+    lines.push("", ...("error" in imageFiles ? [`image files: failed: ${imageFiles.error}`] : imageFiles.lines));
+  }
   lines.push("");
   lines.push(
     bundle.error
@@ -391,7 +398,7 @@ async function main(): Promise<void> {
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, prefixSearch, bundle, samples };
+  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, prefixSearch, imageFiles, bundle, samples };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

@@ -6,6 +6,8 @@ import { type AzureApi, AzureFeature } from "./azure/azureFeature";
 import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
+import { imageFilesCacheDir } from "./imageFiles/imageFilesCache";
+import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
 import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
@@ -30,6 +32,8 @@ export interface ContainerRegistryExplorerApi {
   readonly dragAndDrop: RegistryDragAndDropController;
   /** The Azure group (issue 16); tests put their own session source in. */
   readonly azure: AzureApi;
+  /** Where Browse Files caches layers (issue 14), for tests that check what a cancel left. */
+  readonly imageFilesCacheDir: string;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -64,12 +68,13 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     }),
     ...registerCommands(services),
   );
+  registerImageFilesIfInWorkspace(services);
   const azure = new AzureFeature(services);
   context.subscriptions.push(azure);
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api };
+  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api, imageFilesCacheDir: imageFilesCacheDir(context) };
 }
 
 export function deactivate(): void {}

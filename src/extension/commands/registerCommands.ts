@@ -35,9 +35,13 @@ import { refresh } from "./refresh";
 import { renameRegistry } from "./rename";
 import { retry } from "./retry";
 import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
+import { imageFileHandlers, imageFileTitles } from "../imageFiles/imageFileHandlers";
 
-/** `selection`: the tree's selected nodes when several are (canSelectMany), the clicked one among them. */
-type Handler = (node: TreeNode | undefined, options: CommandOptions, selection?: TreeNode[]) => Promise<unknown>;
+/**
+ * `selection`: the tree's selected nodes when several are (canSelectMany), the clicked one among them;
+ * `args`: what the command was called with (the Explorer passes a file's Uri).
+ */
+export type Handler = (node: TreeNode | undefined, options: CommandOptions, selection: TreeNode[] | undefined, args: unknown[]) => Promise<unknown>;
 
 /** What a command is called in "… failed" notifications, in the display language. */
 function commandTitle(id: string): string {
@@ -69,6 +73,7 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.filter": () => vscode.l10n.t("Filter"),
     "containerRegistryExplorer.clearFilter": () => vscode.l10n.t("Clear filter"),
     "containerRegistryExplorer.findRepository": () => vscode.l10n.t("Find repository"),
+    ...imageFileTitles(),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -111,6 +116,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.filter": (node, options) => filter(services, node, options),
     "containerRegistryExplorer.clearFilter": (node) => clearFilter(services, node),
     "containerRegistryExplorer.findRepository": (node, options) => findRepository(services, node, options),
+    ...imageFileHandlers(services),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     // Several selected: the same change on each, in order.
@@ -130,7 +136,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       const selected = Array.isArray(args[1]) ? args[1].filter((n): n is TreeNode => n instanceof TreeNode) : [];
       const selection = node && selected.length > 1 && selected.includes(node) ? selected : undefined;
       try {
-        return await handler(node, options ?? {}, selection);
+        return await handler(node, options ?? {}, selection, args);
       } catch (error) {
         if (isCancellation(error)) {
           services.log.info(`${commandTitle(id)}: cancelled`);

@@ -3,11 +3,29 @@
 // paths below it are paths inside the image. Listings answer from the layers
 // merged so far (`partial`), and a directory already shown is announced as
 // changed when another layer is merged, so the Explorer fills in as layers
-// arrive. Not wired into any command yet.
+// arrive. A root it does not hold (a folder reopened after a reload, or in
+// another window) is asked of `reopen`, which opens the image again from
+// what the mount was saved as (imageMounts.ts).
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { type ImageFilesystem, type ImageFileStat, ImagePathError } from "../../client";
+import type { Readable } from "node:stream";
+import { type ImageFileStat, ImagePathError } from "../../client";
+
+/** What the provider needs of an image: the merged view (ImageFilesystem) or one layer alone (ImageLayerView). */
+export interface BrowsableImage {
+  stat(path: string, options?: { partial?: boolean }): Promise<ImageFileStat>;
+  lstat(path: string, options?: { partial?: boolean }): Promise<ImageFileStat>;
+  readDirectory(path: string, options?: { partial?: boolean }): Promise<ImageFileStat[]>;
+  readFile(path: string, options?: { partial?: boolean; maxBytes?: number }): Promise<Buffer>;
+  createReadStream?(path: string): Promise<Readable>;
+  /** False while layers are still being merged (the merged view); a layer view is always complete. */
+  readonly isComplete?: boolean;
+  close?(): Promise<void>;
+}
+
+/** Opens the image of a root the provider does not hold; undefined when there is none to open. */
+export type ImageReopener = (authority: string) => Promise<BrowsableImage | undefined>;
 
 export const IMAGE_FILES_SCHEME = "cre-image";
 
@@ -15,22 +33,25 @@ export const IMAGE_FILES_SCHEME = "cre-image";
 const MAX_EDITOR_FILE_BYTES = 256 * 1024 * 1024;
 
 export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
-  private readonly images = new Map<string, ImageFilesystem>();
+  private readonly images = new Map<string, BrowsableImage>();
+  private readonly reopening = new Map<string, Promise<BrowsableImage | undefined>>();
   /** Directories listed so far, per image: the ones to announce when a layer is merged. */
   private readonly listed = new Map<string, Set<string>>();
   private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changes.event;
 
   /** `scheme`: the URI scheme the provider is registered under (tests use their own). */
-  constructor(private readonly scheme = IMAGE_FILES_SCHEME) {}
+  constructor(
+    private readonly scheme = IMAGE_FILES_SCHEME,
+    private readonly reopen?: ImageReopener,
+  ) {}
 
-  /** Makes `image` browsable; returns the URI of its root. */
-  mount(image: ImageFilesystem, label = image.digest): vscode.Uri {
-    const key = crypto
-      .createHash("sha256")
-      .update(`${image.repository}@${image.digest}#${image.upToLayer}#${crypto.randomUUID()}`)
-      .digest("hex")
-      .slice(0, 16);
+  /** Makes `image` browsable under `key` (a random one by default); returns the URI of its root. */
+  mount(image: BrowsableImage, label = "", key = crypto.randomBytes(8).toString("hex")): vscode.Uri {
+    const previous = this.images.get(key);
+    if (previous && previous !== image) {
+      void previous.close?.();
+    }
     this.images.set(key, image);
     this.listed.set(key, new Set(["/"]));
     return vscode.Uri.from({ scheme: this.scheme, authority: key, path: "/", fragment: label });
@@ -48,7 +69,17 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
     const image = this.images.get(root.authority);
     this.images.delete(root.authority);
     this.listed.delete(root.authority);
-    await image?.close();
+    await image?.close?.();
+  }
+
+  /** Whether the provider holds the image of `root` now. */
+  holds(root: vscode.Uri): boolean {
+    return this.images.has(root.authority);
+  }
+
+  /** The image of a root, reopened if needed; undefined when it cannot be. */
+  async imageAt(uri: vscode.Uri): Promise<BrowsableImage | undefined> {
+    return this.images.get(uri.authority) ?? (await this.reopened(uri.authority));
   }
 
   watch(): vscode.Disposable {
@@ -57,9 +88,15 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    const image = this.imageOf(uri);
+    const image = await this.imageOf(uri);
     return this.translate(uri, async () => {
-      const own = await image.lstat(uri.path, { partial: true });
+      // Not there yet may mean not merged yet: an editor restored in a reloaded window asks before the layers are in.
+      const own = await image.lstat(uri.path, { partial: true }).catch((error: unknown) => {
+        if (image.isComplete === false && error instanceof ImagePathError) {
+          return image.lstat(uri.path);
+        }
+        throw error;
+      });
       if (own.type !== "symlink") {
         return toFileStat(own, fileTypeOf(own));
       }
@@ -69,9 +106,14 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
-    const image = this.imageOf(uri);
+    const image = await this.imageOf(uri);
     return this.translate(uri, async () => {
-      const entries = await image.readDirectory(uri.path, { partial: true });
+      const entries = await image.readDirectory(uri.path, { partial: true }).catch((error: unknown) => {
+        if (image.isComplete === false && error instanceof ImagePathError) {
+          return image.readDirectory(uri.path);
+        }
+        throw error;
+      });
       this.listed.get(uri.authority)?.add(uri.path);
       const result: [string, vscode.FileType][] = [];
       for (const entry of entries) {
@@ -87,7 +129,7 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    const image = this.imageOf(uri);
+    const image = await this.imageOf(uri);
     return this.translate(uri, () => image.readFile(uri.path, { maxBytes: MAX_EDITOR_FILE_BYTES }));
   }
 
@@ -109,21 +151,46 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
 
   dispose(): void {
     for (const image of this.images.values()) {
-      void image.close();
+      void image.close?.();
     }
     this.images.clear();
     this.listed.clear();
     this.changes.dispose();
   }
 
-  private imageOf(uri: vscode.Uri): ImageFilesystem {
-    const image = this.images.get(uri.authority);
+  private async imageOf(uri: vscode.Uri): Promise<BrowsableImage> {
+    const image = await this.imageAt(uri);
     if (!image) {
       throw vscode.FileSystemError.Unavailable(
         vscode.l10n.t("This image is no longer open. Browse its files again from the Container Registries view."),
       );
     }
     return image;
+  }
+
+  private reopened(authority: string): Promise<BrowsableImage | undefined> {
+    if (!this.reopen) {
+      return Promise.resolve(undefined);
+    }
+    let pending = this.reopening.get(authority);
+    if (!pending) {
+      pending = this.reopen(authority).then(
+        (image) => {
+          this.reopening.delete(authority);
+          if (image) {
+            this.images.set(authority, image);
+            this.listed.set(authority, new Set(["/"]));
+          }
+          return image;
+        },
+        (error: unknown) => {
+          this.reopening.delete(authority);
+          throw vscode.FileSystemError.Unavailable(error instanceof Error ? error.message : String(error));
+        },
+      );
+      this.reopening.set(authority, pending);
+    }
+    return pending;
   }
 
   /** Library errors as the FileSystemErrors VS Code shows properly. */

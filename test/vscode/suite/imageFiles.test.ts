@@ -1,9 +1,11 @@
 // The read-only image FileSystemProvider (src/extension/imageFiles) inside a
 // real VS Code, through VS Code's own file system API and text documents, over
-// an image pushed to a real registry. The provider is not wired into the
-// extension yet, so the test registers it under a scheme of its own.
+// an image pushed to a real registry: first the provider alone, under a
+// scheme of the test's own, then the extension's commands (Browse Files,
+// Browse Layer, wasted space, Save File As, Compare With, the cache).
 
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +14,7 @@ import { ContainerRegistryClient, openImageFilesystem } from "../../../src/clien
 import { ImageFileSystemProvider } from "../../../src/extension/imageFiles/imageFileSystemProvider";
 import { dir, file, pushLayeredImage, rawTar, symlink, whiteout } from "../../fixtures/layerBuilder";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { command, connect, disconnectAll, getApi } from "./extensionTestHelpers";
 
 const SCHEME = "cre-image-test";
 
@@ -87,5 +90,291 @@ describe("image files: the read-only FileSystemProvider", function () {
       Promise.resolve(vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, "etc/new"), Buffer.from("x"))),
       vscode.FileSystemError,
     );
+  });
+
+  it("opens a root it does not hold through its reopener (a reloaded or new window)", async () => {
+    const client = new ContainerRegistryClient(registry.url);
+    let asked: string[] = [];
+    const reopening = new ImageFileSystemProvider(`${SCHEME}-reopen`, async (authority) => {
+      asked.push(authority);
+      return authority === "saved" ? openImageFilesystem(client, "files/vscode", "v1", { cacheDir }) : undefined;
+    });
+    const disposable = vscode.workspace.registerFileSystemProvider(`${SCHEME}-reopen`, reopening, { isReadonly: true });
+    try {
+      const saved = vscode.Uri.from({ scheme: `${SCHEME}-reopen`, authority: "saved", path: "/app/main.py" });
+      const [one, two] = await Promise.all([vscode.workspace.fs.readFile(saved), vscode.workspace.fs.stat(saved)]);
+      assert.strictEqual(Buffer.from(one).toString(), "print('hello')\n");
+      assert.strictEqual(two.size, 15);
+      assert.deepStrictEqual(asked, ["saved"], "two calls at once reopen the image once");
+      asked = [];
+      await vscode.workspace.fs.readFile(saved);
+      assert.deepStrictEqual(asked, [], "a reopened image is held");
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.stat(saved.with({ authority: "unknown" }))),
+        (error: unknown) => error instanceof vscode.FileSystemError && /no longer open/.test(error.message),
+      );
+    } finally {
+      disposable.dispose();
+      reopening.dispose();
+    }
+  });
+});
+
+describe("image files: Browse Files and the commands on image files", function () {
+  this.timeout(120_000);
+  let registry: RunningRegistry;
+  let registryId: string;
+  let cacheDir: string;
+  let workDir: string;
+  let layers: { digest: string }[];
+  let v2Layers: { digest: string }[];
+  let streamLayers: { digest: string }[] = [];
+  const script = "#!/usr/bin/env python3\nprint('v1')\n";
+  const binary = crypto.randomBytes(70_000);
+  const browse = (reference: string, extra: Record<string, unknown> = {}): Promise<vscode.Uri> =>
+    command<vscode.Uri>("browseFiles", { registry: registryId, repository: "files/browse", reference, openIn: "none", ...extra });
+
+  before(async () => {
+    registry = await startRegistry({ auth: "anonymous" });
+    const client = new ContainerRegistryClient(registry.url);
+    const pushed = await pushLayeredImage(client, "files/browse", "v1", [
+      {
+        tar: rawTar([dir("app"), file("app/run.py", script), file("app/data.bin", binary), file("etc/gone", "old bytes")]),
+        createdBy: "COPY app /app",
+      },
+      { tar: rawTar([whiteout("etc", "gone"), file("app/new.txt", "added\n")]), createdBy: "RUN rm /etc/gone" },
+    ]);
+    layers = pushed.layers;
+    v2Layers = (await pushLayeredImage(client, "files/browse", "v2", [{ tar: rawTar([dir("app"), file("app/run.py", "print('v2')\n")]) }]))
+      .layers;
+    await pushLayeredImage(client, "files/other", "v1", [{ tar: rawTar([file("other.txt", crypto.randomBytes(10_000))]) }]);
+    await pushLayeredImage(client, "files/hostile", "v1", [{ tar: rawTar([dir("etc"), file("../../../../escaped-file", "escaped\n")]) }]);
+    await pushLayeredImage(client, "files/big", "v1", [
+      { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
+    ]);
+    registryId = await connect(registry);
+    cacheDir = (await getApi()).imageFilesCacheDir;
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cre-browse-files-"));
+  });
+
+  after(async () => {
+    await disconnectAll(await getApi());
+    await registry?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("opens the image as a folder whose directories expand and whose files show their text", async () => {
+    const root = await browse("v1");
+    assert.strictEqual(root.scheme, "cre-image");
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(root), [
+      ["app", vscode.FileType.Directory],
+      ["etc", vscode.FileType.Directory],
+    ]);
+    // etc/gone was whited out by the second layer: etc stays, empty.
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, "etc")), []);
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, "app")), [
+      ["data.bin", vscode.FileType.File],
+      ["new.txt", vscode.FileType.File],
+      ["run.py", vscode.FileType.File],
+    ]);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, "app/run.py"));
+    await vscode.window.showTextDocument(document);
+    assert.strictEqual(document.getText(), script);
+    assert.strictEqual(document.languageId, "python");
+    assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, "app/data.bin"))), binary);
+    // The same image again is the same folder.
+    assert.strictEqual((await browse("v1")).toString(), root.toString());
+  });
+
+  it("lists the image's directories while its layers are still arriving", async () => {
+    const client = new ContainerRegistryClient(registry.url);
+    const pushed = await pushLayeredImage(client, "files/stream", "v1", [
+      { tar: rawTar([file("first.txt", "layer 0\n")]) },
+      { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
+    ]);
+    // The root the extension gives this image (imageMounts.ts: a key of registry, repository, digest and view).
+    const key = crypto
+      .createHash("sha256")
+      .update(JSON.stringify([registryId, "files/stream", pushed.digest, -1]))
+      .digest("hex")
+      .slice(0, 32);
+    const root = vscode.Uri.from({ scheme: "cre-image", authority: key, path: "/" });
+    let finished = false;
+    let inFlight = false;
+    let bytes = 0;
+    let total = 0;
+    // Listings answered before the command finished, with the bytes arrived by then.
+    const early: { names: string[]; bytes: number }[] = [];
+    const opened = await browse("v1", {
+      repository: "files/stream",
+      onProgress: (transferred: number, totalBytes?: number) => {
+        bytes = transferred;
+        total = totalBytes ?? 0;
+        if (inFlight || finished) {
+          return;
+        }
+        inFlight = true;
+        Promise.resolve(vscode.workspace.fs.readDirectory(root)).then(
+          (entries) => {
+            if (!finished) {
+              early.push({ names: entries.map(([name]) => name), bytes });
+            }
+            inFlight = false;
+          },
+          () => (inFlight = false),
+        );
+      },
+    });
+    finished = true;
+    streamLayers = pushed.layers;
+    assert.strictEqual(opened.authority, root.authority);
+    // Entries are merged as they stream (big.bin may be listed once its header is in), so what counts is
+    // that the folder answered with the first layer's file while the second layer's bytes were still arriving.
+    assert.ok(
+      early.some((listing) => listing.names.includes("first.txt") && listing.bytes < total),
+      `listings made while loading (of ${total} bytes): ${JSON.stringify(early)}`,
+    );
+    assert.deepStrictEqual(
+      (await vscode.workspace.fs.readDirectory(root)).map(([name]) => name),
+      ["big.bin", "first.txt"],
+    );
+  });
+
+  it("fails on a hostile image with a typed error naming the entry", async () => {
+    await assert.rejects(
+      command("browseFiles", { registry: registryId, repository: "files/hostile", reference: "v1", openIn: "none" }),
+      (error: Error) => {
+        assert.strictEqual(error.name, "UnsafeLayerEntryError");
+        assert.match(error.message, /escaped-file/);
+        return true;
+      },
+    );
+  });
+
+  it("cancel stops the download and leaves no partial cache entry", async () => {
+    const source = new vscode.CancellationTokenSource();
+    let seen = 0;
+    let total = 0;
+    await assert.rejects(
+      command("browseFiles", {
+        registry: registryId,
+        repository: "files/big",
+        reference: "v1",
+        openIn: "none",
+        cancellationToken: source.token,
+        onProgress: (bytes: number, totalBytes?: number) => {
+          seen = bytes;
+          total = totalBytes ?? 0;
+          if (bytes > 0) {
+            source.cancel();
+          }
+        },
+      }),
+      (error: unknown) => error instanceof vscode.CancellationError,
+    );
+    assert.ok(seen > 0 && seen < total, `cancelled after ${seen} of ${total} bytes`);
+    const layersDir = path.join(cacheDir, "layers", "sha256");
+    const cached = fs.existsSync(layersDir) ? fs.readdirSync(layersDir) : [];
+    assert.ok(cached.length >= 2, "the layers of files/browse are cached");
+    const tmp = path.join(cacheDir, "tmp");
+    assert.deepStrictEqual(fs.existsSync(tmp) ? fs.readdirSync(tmp) : [], []);
+    // Only complete entries: each has its index and its whole tar.
+    for (const name of cached) {
+      const index = JSON.parse(fs.readFileSync(path.join(layersDir, name, "index.json"), "utf8")) as { tarBytes: number };
+      assert.strictEqual(fs.statSync(path.join(layersDir, name, "layer.tar")).size, index.tarBytes);
+    }
+  });
+
+  it("Browse Layer shows what one layer added and deleted", async () => {
+    const root = await command<vscode.Uri>("browseLayer", {
+      registry: registryId,
+      repository: "files/browse",
+      reference: "v1",
+      layer: 1,
+      openIn: "none",
+    });
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(root), [
+      ["app", vscode.FileType.Directory],
+      ["etc", vscode.FileType.Directory],
+    ]);
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, "app")), [["new.txt", vscode.FileType.File]]);
+    assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, "etc")), [["gone", vscode.FileType.File]]);
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, "app/new.txt"))).toString(), "added\n");
+  });
+
+  it("reports the wasted space with the layers and their build steps", async () => {
+    const result = await command<{ document: vscode.TextDocument; summary: { totalBytes: number; files: { path: string }[] } }>(
+      "showWastedSpace",
+      {
+        registry: registryId,
+        repository: "files/browse",
+        reference: "v1",
+      },
+    );
+    assert.strictEqual(result.summary.totalBytes, "old bytes".length);
+    assert.deepStrictEqual(
+      result.summary.files.map((f) => f.path),
+      ["/etc/gone"],
+    );
+    const text = result.document.getText();
+    assert.match(text, /COPY app \/app/);
+    assert.match(text, /RUN rm \/etc\/gone/);
+    assert.match(text, /\| \/etc\/gone \| 1 \| 9 \|/);
+  });
+
+  it("Save File As writes the file's bytes atomically, and Copy Path copies the path in the image", async () => {
+    const root = await browse("v1");
+    const file = vscode.Uri.joinPath(root, "app/data.bin");
+    const destination = path.join(workDir, "saved.bin");
+    const saved = await command<vscode.Uri>("imageFiles.saveAs", file, { destination });
+    assert.strictEqual(saved.fsPath, destination);
+    assert.deepStrictEqual(fs.readFileSync(destination), binary);
+    assert.deepStrictEqual(fs.readdirSync(workDir), ["saved.bin"]);
+    assert.strictEqual(await command("imageFiles.copyPath", file, {}), "/app/data.bin");
+    assert.strictEqual(await vscode.env.clipboard.readText(), "/app/data.bin");
+    await assert.rejects(
+      command("imageFiles.saveAs", vscode.Uri.joinPath(root, "app"), { destination: path.join(workDir, "dir") }),
+      /directory/,
+    );
+    assert.deepStrictEqual(fs.readdirSync(workDir), ["saved.bin"]);
+  });
+
+  it("Compare With opens a diff of the same path in another image", async () => {
+    const root = await browse("v1");
+    const right = vscode.Uri.joinPath(root, "app/run.py");
+    const { left } = await command<{ left: vscode.Uri; right: vscode.Uri }>("imageFiles.compareWith", right, {
+      registry: registryId,
+      repository: "files/browse",
+      reference: "v2",
+    });
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, "the active tab is a diff");
+    assert.strictEqual(tab.input.original.toString(), left.toString());
+    assert.strictEqual(tab.input.modified.toString(), right.toString());
+    assert.strictEqual((await vscode.workspace.openTextDocument(left)).getText(), "print('v2')\n");
+    assert.strictEqual((await vscode.workspace.openTextDocument(right)).getText(), script);
+    await assert.rejects(
+      command("imageFiles.compareWith", vscode.Uri.joinPath(root, "app/new.txt"), {
+        registry: registryId,
+        repository: "files/browse",
+        reference: "v2",
+      }),
+      /has no file \/app\/new\.txt/,
+    );
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  it("Clear Image File Cache removes the layers no open image uses", async () => {
+    // files/other is opened and closed again: its layer is cached and unused.
+    await command("showWastedSpace", { registry: registryId, repository: "files/other", reference: "v1" });
+    const layersDir = path.join(cacheDir, "layers", "sha256");
+    const before = fs.readdirSync(layersDir);
+    const result = await command<{ freedBytes: number; remainingBytes: number }>("clearImageFileCache");
+    const left = fs.readdirSync(layersDir).sort();
+    // The images still open (files/browse v1 and v2, files/stream) keep theirs; nothing else stays.
+    const open = [...layers, ...v2Layers, ...streamLayers].map((l) => l.digest.slice("sha256:".length)).sort();
+    assert.deepStrictEqual(left, open);
+    assert.ok(before.length > left.length, `before: ${before.length}, after: ${left.length}`);
+    assert.ok(result.freedBytes > 0 && result.remainingBytes > 0);
   });
 });

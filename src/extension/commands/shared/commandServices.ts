@@ -84,6 +84,13 @@ export interface CommandOptions {
   untaggedOnly?: boolean;
   /** Find Repository…: the name typed; the repository found with exactly this name is revealed. */
   query?: string;
+
+  /** Browse Files / Browse Layer: where the image's folder opens (default: the workspace when it is multi-root, else a new window). */
+  openIn?: "workspace" | "newWindow" | "none";
+  /** Browse Layer: the layer's index (from 0, the base) instead of picking it. */
+  layer?: number;
+  /** Copy Path, Save File As, Compare With: the file in an image folder, instead of the Explorer's selection. */
+  uri?: vscode.Uri;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */
