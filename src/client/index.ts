@@ -60,6 +60,8 @@ export type {
   PullImageOptions,
   PullImageResult,
   PullToFolderResult,
+  PullDockerArchiveOptions,
+  PullDockerArchiveResult,
   PushFilesOptions,
   PushFilesResult,
 } from "./transfers";
@@ -82,6 +84,10 @@ export type { RepositoryStore, RepositoryStoreOptions } from "./registry/reposit
 export { OciLayoutStore } from "./layout/ociLayoutStore";
 export type { OciLayoutStoreOptions } from "./layout/ociLayoutStore";
 export { FolderStore } from "./layout/folderStore";
+export { DockerArchiveStore, archiveBlobName } from "./layout/dockerArchiveStore";
+export type { DockerArchiveStoreOptions, DockerArchiveManifestEntry } from "./layout/dockerArchiveStore";
+export { selectPlatforms, platformName } from "./content/platformSubset";
+export type { PlatformChoice } from "./content/platformSubset";
 export type { PulledFile } from "./layout/folderStore";
 export { LocalFilesSource } from "./layout/localFilesSource";
 export { fileArtifactSource, FILE_LAYER_MEDIA_TYPE, DEFAULT_ARTIFACT_TYPE } from "./layout/fileArtifact";
