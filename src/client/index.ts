@@ -65,7 +65,7 @@ export type {
   PushFilesOptions,
   PushFilesResult,
 } from "./transfers";
-export { readImageLayout, layoutBlobPath } from "./layout/imageLayout";
+export { readImageLayout, readLayoutIndex, layoutBlobPath, REF_NAME_ANNOTATION } from "./layout/imageLayout";
 export type { ImageSource, LocalBlob } from "./layout/imageLayout";
 // Content stores and the copy routine, for moving content between any two places.
 export { copyContent } from "./content/copy";

@@ -1,17 +1,19 @@
 // Single blobs: upload a workspace file as a blob (its digest shown, with a
-// copy action), and download a blob by digest to a file (temporary name,
+// copy action), and download a blob (picked from the image's config and
+// layers, or by digest: shared/pickBlob.ts) to a file (temporary name,
 // renamed after the digest was verified).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { digestFileName, fileBlobSource, type UploadBlobResult, validateDigest } from "../../client/index";
+import { digestFileName, fileBlobSource, type UploadBlobResult } from "../../client/index";
 import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { type CommandOptions, type Services, toUri } from "./shared/commandServices";
 import { pickFiles, regularFileSize } from "./shared/pickFiles";
-import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
+import { resolveRepository, targetFromNode, validateGivenNames } from "./shared/itemTargets";
+import { checkBlobExists, type PickedBlob, pickBlob } from "./shared/pickBlob";
 
 export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
   validateGivenNames(options);
@@ -58,26 +60,15 @@ export async function downloadBlob(
   if (!where) {
     return undefined;
   }
-  const digest =
-    options.digest ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t("Download a blob from {0}", where.repository),
-      prompt: vscode.l10n.t("Digest of the blob"),
-      placeHolder: "sha256:…",
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        try {
-          validateDigest(value.trim());
-          return undefined;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    }))?.trim();
-  if (!digest) {
+  const client = await services.connections.getClient(where.registry);
+  const blob: PickedBlob | undefined = options.digest !== undefined ? { digest: options.digest } : await pickBlob(client, where.repository, targetFromNode(node)?.reference ?? options.reference);
+  if (!blob) {
     return undefined;
   }
-  validateDigest(digest);
+  const digest = blob.digest;
+  if (options.digest !== undefined) {
+    await checkBlobExists(client, where.repository, digest);
+  }
   let destination: string | undefined;
   if (options.destination !== undefined) {
     destination = toUri(options.destination).fsPath;
@@ -88,7 +79,7 @@ export async function downloadBlob(
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const picked = await vscode.window.showSaveDialog({
       title: vscode.l10n.t("Save blob {0}", digest),
-      defaultUri: folder ? vscode.Uri.joinPath(folder, digestFileName(digest)) : undefined,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, blob.suggestedName ?? digestFileName(digest)) : undefined,
       saveLabel: vscode.l10n.t("Download"),
     });
     destination = picked?.fsPath;
@@ -96,7 +87,6 @@ export async function downloadBlob(
   if (!destination) {
     return undefined;
   }
-  const client = await services.connections.getClient(where.registry);
   const folder = path.dirname(destination);
   const tmp = temporaryPath(folder, path.basename(destination));
   try {
