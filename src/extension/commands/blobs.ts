@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { digestFileName, fileBlobSource, type UploadBlobResult } from "../../client/index";
+import { digestFileName, fileBlobSource, type UploadBlobResult, validateDigest } from "../../client/index";
 import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
@@ -59,6 +59,9 @@ export async function downloadBlob(
   const where = await resolveRepository(services, node, options);
   if (!where) {
     return undefined;
+  }
+  if (options.digest !== undefined) {
+    validateDigest(options.digest);
   }
   const client = await services.connections.getClient(where.registry);
   const blob: PickedBlob | undefined = options.digest !== undefined ? { digest: options.digest } : await pickBlob(client, where.repository, targetFromNode(node)?.reference ?? options.reference);

@@ -34,6 +34,9 @@ export async function pushLayout(services: Services, node: TreeNode | undefined,
     throw new Error(vscode.l10n.t("{0} is not an OCI image layout (no readable index.json): {1}", layoutDir, (error as Error).message), { cause: error });
   }
   const names = (index.manifests ?? []).map((m) => m.annotations?.[REF_NAME_ANNOTATION]);
+  if (names.length > 1 && options.refName === undefined && options.destination !== undefined) {
+    throw new Error(vscode.l10n.t("The layout {0} holds several images ({1}); name the one to push (refName)", layoutDir, names.join(", ")));
+  }
   const refName = options.refName ?? (names.length > 1 ? await pickRefName(names, layoutDir) : undefined);
   if (names.length > 1 && refName === undefined) {
     return undefined;
