@@ -115,16 +115,18 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
   );
   services.log.info(`Pulled ${reference} (${result.digest}) as ${format} into ${destination}${result.files.length ? `: ${result.files.map((f) => f.name).join(", ")}` : ""}`);
   if (!options.destination) {
-    void showPulled(reference, format, folder, destination);
+    void showPulled(reference, format, folder, destination, result.files.length);
   }
   return { reference, digest: result.digest, format, folder, path: destination, files: result.files };
 }
 
 /** Done: Reveal (in the OS's file manager) or Open Folder (in a new window). */
-async function showPulled(reference: string, format: PullFormat, folder: string, destination: string): Promise<void> {
+async function showPulled(reference: string, format: PullFormat, folder: string, destination: string, fileCount: number): Promise<void> {
   const reveal = vscode.l10n.t("Reveal");
   const open = vscode.l10n.t("Open Folder");
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t("Pulled {0} into {1}.", reference, destination), reveal, open);
+  const message =
+    fileCount > 0 ? vscode.l10n.t("Pulled {0} into {1} ({2} files).", reference, destination, fileCount) : vscode.l10n.t("Pulled {0} into {1}.", reference, destination);
+  const choice = await vscode.window.showInformationMessage(message, reveal, open);
   if (choice === reveal) {
     await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(destination));
   } else if (choice === open) {
