@@ -116,6 +116,21 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
     assert.deepEqual(fs.existsSync(path.dirname(archive)) ? fs.readdirSync(path.dirname(archive)) : [], []);
   });
 
+  it("leaves nothing behind when a docker-archive pull is cancelled midway", async function () {
+    const big = [randomBytes(12 * 1024 * 1024), randomBytes(6 * 1024 * 1024)];
+    await pushImage(registry, "formats/big", "v1", { layers: big });
+    const folder = path.join(work, "cancelled");
+    const controller = new AbortController();
+    await assert.rejects(
+      clientFor(registry).pullDockerArchive("formats/big", "v1", path.join(folder, "big.tar"), {
+        abortSignal: controller.signal,
+        onProgress: (p) => p.transferredBytes > 1024 * 1024 && controller.abort(),
+      }),
+      (error: Error) => error.name === "AbortError",
+    );
+    assert.deepEqual(fs.readdirSync(folder), []);
+  });
+
   it("keeps several images in one layout, each under its name, and skopeo reads each", async function () {
     const layout = path.join(work, "layout");
     const client = clientFor(registry);
