@@ -12,13 +12,14 @@
 //   blobs must do, Node's zlib having no way to resume mid-stream).
 // BENCH_ROUNDS (default 3).
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ContainerRegistryClient } from "../src/client";
 import { pushLayeredImage } from "../test/fixtures/layerBuilder";
 import { bundleClient } from "./clientBundles";
+import { measure } from "./measure";
 import { startRegistry } from "../test/fixtures/registryServer";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -26,36 +27,6 @@ const SHARE = "/usr/share";
 const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
 let CHILD = path.join(__dirname, "imageFilesClient.js");
 
-interface Measured {
-  seconds: number;
-  peakRssMB: number;
-  cpuSeconds: number;
-  stdout: string;
-}
-
-function measure(command: string, args: string[]): Promise<Measured> {
-  const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn("/usr/bin/time", ["-f", "%M %U %S", "-o", timeFile, command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const timeOut = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8") : "";
-      fs.rmSync(timeFile, { force: true });
-      if (code !== 0) {
-        reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}`));
-        return;
-      }
-      const [kb, user, sys] = (timeOut.trim().split("\n").pop() ?? "").split(" ").map(Number);
-      resolve({ seconds, peakRssMB: kb / 1024, cpuSeconds: user + sys, stdout });
-    });
-  });
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

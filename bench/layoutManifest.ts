@@ -18,8 +18,9 @@ export function blobPath(dir: string, digest: string): string {
 }
 
 export function readLayoutManifest(dir: string): LayoutManifest {
-  const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8"));
+  const index = JSON.parse(fs.readFileSync(path.join(dir, "index.json"), "utf8")) as { manifests: { digest: string }[] };
   const bytes = fs.readFileSync(blobPath(dir, index.manifests[0].digest));
-  const manifest = JSON.parse(bytes.toString("utf8"));
+  type Blob = { digest: string; size: number };
+  const manifest = JSON.parse(bytes.toString("utf8")) as { mediaType: string; config: Blob; layers: Blob[] };
   return { bytes, mediaType: manifest.mediaType, blobs: [manifest.config, ...manifest.layers] };
 }

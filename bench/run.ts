@@ -21,6 +21,7 @@ import { generateImageLayout, type GeneratedImage } from "./layout";
 import { runListingBench, type ListingResults } from "./listing";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
+import { type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
@@ -48,7 +49,7 @@ interface Sample {
 
 function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(stdout.trim().split("\n").pop() ?? "");
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
   } catch {
     return undefined;
   }
@@ -60,42 +61,7 @@ const LAYERS = Number(process.env.BENCH_LAYERS ?? 4);
 const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
-const TIME = "/usr/bin/time";
 
-interface Measured {
-  seconds: number;
-  peakRssMB: number;
-  cpuSeconds: number;
-  stdout: string;
-}
-
-/** Runs a command under /usr/bin/time: wall time as seen from here, peak RSS as the kernel counted it. */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
-  const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const timeOut = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8") : "";
-      fs.rmSync(timeFile, { force: true });
-      if (code !== 0) {
-        reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}\n${timeOut}`));
-        return;
-      }
-      const [kb, user, sys] = (timeOut.trim().split("\n").pop() ?? "").split(" ").map(Number);
-      resolve({ seconds, peakRssMB: kb / 1024, cpuSeconds: user + sys, stdout });
-    });
-  });
-}
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
 function cpuSecondsOf(pid: number): number {

@@ -39,12 +39,17 @@ export {
   formatReference,
 } from "./reference";
 export type { ArtifactReference } from "./reference";
+export { parseImageReference, formatImageReference, isDockerHubHost, DOCKER_HUB_HOST, DOCKER_HUB_API_HOST } from "./imageReference";
+export type { ImageReference } from "./imageReference";
 export { parseEndpoint, isLoopbackHost } from "./endpoint";
+export { probeRegistry, candidateOrigins, RegistryProbeError } from "./probeRegistry";
+export type { RegistryProbe, RegistryAccess, ProbeOptions } from "./probeRegistry";
 export { sha256Digest, HashingStream } from "./digest";
 export { redactUrl } from "./redact";
 export { mapWithConcurrency, forEachWithConcurrency } from "./concurrency";
 export { fileBlobSource } from "./layout/fileBlobSource";
 export type { ReopenableBlobSource, UploadBlobData } from "./blobSource";
+export type { DownloadBlobToFileOptions, DownloadBlobToFileResult } from "./blobFileDownload";
 export * as MediaTypes from "./mediaTypes";
 export { DEFAULT_TRANSFER_CONCURRENCY } from "./content/copy";
 export type {
@@ -97,7 +102,7 @@ export type { PlannedFile } from "./layout/folderFileNames";
 export type { DiskWriteOptions } from "./layout/verifiedBlobWriter";
 export { UnsafeLocalPathError } from "./layout/safePaths";
 // Image files (issue 14): a read-only view of an image's file system from the registry.
-export { openImageFilesystem, parsePlatform, formatPlatform } from "./imageFiles/openImageFilesystem";
+export { openImageFilesystem } from "./imageFiles/openImageFilesystem";
 export type { ImageFilesystemClient } from "./imageFiles/openImageFilesystem";
 export { ImageFilesystem, ImageLayerView } from "./imageFiles/imageFilesystem";
 export { LayerCache, DEFAULT_CACHE_MAX_BYTES } from "./imageFiles/layerCache";
@@ -109,15 +114,12 @@ export {
   CorruptLayerError,
   LayerTooLargeError,
   UnsupportedLayerError,
-  PlatformNotFoundError,
-  NotAnImageError,
   ImagePathError,
 } from "./imageFiles/errors";
 export type { ImagePathErrorCode } from "./imageFiles/errors";
 export type {
   ImageFileType,
   LayerChange,
-  ImagePlatform,
   ImageHistoryStep,
   ImageLayer,
   ImageFileStat,
@@ -128,3 +130,14 @@ export type {
   OpenImageFilesystemOptions,
   LayerChangeEntry,
 } from "./imageFiles/models";
+// Images: configs, sizes, referrer trees (images/).
+export { PlatformNotFoundError, NotAnImageError } from "./imageErrors";
+export type { ImageConfig, ImageConfigHistoryEntry, ImageRuntimeConfig, ImageConfigResult, GetImageConfigOptions, HistoryStep } from "./images/imageModels";
+export { formatPlatform, parsePlatform } from "./platform";
+export type { ImagePlatform } from "./platform";
+export type { ManifestSize, PlatformSize, RepositorySize, RepositorySizeProgress } from "./images/imageSizes";
+export { historySteps } from "./images/historySteps";
+export { artifactKind, isSignatureKind, isSbomKind, subjectOfFallbackTag } from "./images/artifactKinds";
+export type { ArtifactKind } from "./images/artifactKinds";
+export type { ReferrerNode, ReferrerTree, MismatchedReferrer } from "./images/referrerTree";
+export { MAX_CONFIG_BYTES } from "./images/fetchConfig";

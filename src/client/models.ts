@@ -116,7 +116,16 @@ export interface UploadBlobResult {
   sizeInBytes: number;
 }
 
-export interface DownloadBlobOptions extends TransferOptions {}
+export interface DownloadBlobOptions extends TransferOptions {
+  /**
+   * Free received buffers (the connection's reads, the body's records) once
+   * they are parsed and copied into the stream's chunks, rather than at the
+   * next garbage collection (http/bufferRelease.ts). Set it to false with an
+   * HTTP client that keeps or shares the buffers of the bodies it returns.
+   * The default value is true.
+   */
+  releaseBuffers?: boolean;
+}
 
 export interface DownloadBlobResult {
   digest: string;

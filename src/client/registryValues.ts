@@ -93,6 +93,6 @@ function describe(value: unknown): string {
   if (value === undefined) {
     return "missing";
   }
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value as string | number | boolean | bigint | symbol);
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

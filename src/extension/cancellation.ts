@@ -16,7 +16,12 @@ export function abortSignalFor(...tokens: (vscode.CancellationToken | undefined)
     }
     subscriptions.push(token.onCancellationRequested(() => controller.abort()));
   }
-  return { signal: controller.signal, dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  return { signal: controller.signal, dispose: () => {
+      for (const s of subscriptions) {
+        s.dispose();
+      }
+    },
+  };
 }
 
 /** Whether an error is the result of cancelling (the client rejects with an AbortError). */

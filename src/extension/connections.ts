@@ -35,6 +35,15 @@ export interface SavedRegistry {
   allowInsecureHttp?: boolean;
   /** A PEM file with extra trusted CA certificates. */
   caCertificatePath?: string;
+  /** The user's own name for it (Rename…); the tree shows the host as its description then. */
+  name?: string;
+}
+
+/** What Disconnect keeps so Undo can put the registry back exactly (secret included, in memory only). */
+export interface RemovedRegistry {
+  registry: SavedRegistry;
+  secret?: string;
+  repositories: string[];
 }
 
 export interface ConnectRequest {
@@ -49,6 +58,11 @@ export interface ConnectRequest {
 
 const STATE_KEY = "containerRegistryExplorer.registries";
 const SECRET_PREFIX = "containerRegistryExplorer.secret.";
+/** Repositories added by name, per registry id: shown even where the registry has no catalog. */
+const ADDED_REPOSITORIES_KEY = "containerRegistryExplorer.addedRepositories";
+/** Most recent first; enough for a picker's first screen. */
+const RECENT_REFERENCES_KEY = "containerRegistryExplorer.recentReferences";
+const MAX_RECENT_REFERENCES = 10;
 
 export class Connections implements vscode.Disposable {
   /** The client being created or made, per registry id; a promise, so concurrent first uses share one. */
@@ -88,6 +102,7 @@ export class Connections implements vscode.Disposable {
       tenantId: request.tenantId,
       allowInsecureHttp: request.allowInsecureHttp || undefined,
       caCertificatePath: request.caCertificatePath,
+      name: existing?.name,
     };
     if (request.auth === "password") {
       if (!request.username || request.password === undefined) {
@@ -105,10 +120,88 @@ export class Connections implements vscode.Disposable {
     return registry;
   }
 
-  /** Forgets the registry and its secret. */
+  /** Gives the registry a name of the user's (empty: back to its host). */
+  async rename(id: string, name: string): Promise<SavedRegistry> {
+    const registry = this.get(id);
+    if (!registry) {
+      throw new Error(vscode.l10n.t("No connected registry {0}", id));
+    }
+    const renamed: SavedRegistry = { ...registry, name: name.trim() || undefined };
+    await this.context.globalState.update(
+      STATE_KEY,
+      this.list().map((r) => (r.id === id ? renamed : r)),
+    );
+    this.changed.fire();
+    return renamed;
+  }
+
+  /** The repositories added to a registry by name, in the order added. */
+  addedRepositories(id: string): string[] {
+    return this.context.globalState.get<Record<string, string[]>>(ADDED_REPOSITORIES_KEY, {})[id] ?? [];
+  }
+
+  /** Keeps a repository name with the registry; false when it was there already. */
+  async addRepository(id: string, repository: string): Promise<boolean> {
+    const all = this.context.globalState.get<Record<string, string[]>>(ADDED_REPOSITORIES_KEY, {});
+    const names = all[id] ?? [];
+    if (names.includes(repository)) {
+      return false;
+    }
+    await this.context.globalState.update(ADDED_REPOSITORIES_KEY, { ...all, [id]: [...names, repository] });
+    return true;
+  }
+
+  async forgetRepository(id: string, repository: string): Promise<void> {
+    const all = this.context.globalState.get<Record<string, string[]>>(ADDED_REPOSITORIES_KEY, {});
+    await this.context.globalState.update(ADDED_REPOSITORIES_KEY, { ...all, [id]: (all[id] ?? []).filter((r) => r !== repository) });
+  }
+
+  /** References opened lately (`host/repo:tag`), most recent first. */
+  recentReferences(): string[] {
+    return this.context.globalState.get<string[]>(RECENT_REFERENCES_KEY, []);
+  }
+
+  async rememberReference(reference: string): Promise<void> {
+    const next = [reference, ...this.recentReferences().filter((r) => r !== reference)].slice(0, MAX_RECENT_REFERENCES);
+    await this.context.globalState.update(RECENT_REFERENCES_KEY, next);
+  }
+
+  /** Removes the registry, returning what Undo needs to put it back. */
+  async removeUndoably(id: string): Promise<RemovedRegistry | undefined> {
+    const registry = this.get(id);
+    if (!registry) {
+      return undefined;
+    }
+    const secret = await this.context.secrets.get(SECRET_PREFIX + id);
+    const repositories = this.addedRepositories(id);
+    await this.remove(id);
+    return { registry, secret, repositories };
+  }
+
+  /** Puts a removed registry back with its id, secret and added repositories (Undo). */
+  async restore(removed: RemovedRegistry): Promise<void> {
+    const { registry, secret } = removed;
+    if (secret !== undefined) {
+      await this.context.secrets.store(SECRET_PREFIX + registry.id, secret);
+    }
+    for (const repository of removed.repositories) {
+      await this.addRepository(registry.id, repository);
+    }
+    await this.context.globalState.update(STATE_KEY, [...this.list().filter((r) => r.id !== registry.id), registry]);
+    this.forgetClient(registry.id);
+    this.log.info(`Restored registry ${registry.loginServer}`);
+    this.changed.fire();
+  }
+
+  /** Forgets the registry, its secret and its added repositories. */
   async remove(id: string): Promise<void> {
     const registry = this.get(id);
     await this.context.secrets.delete(SECRET_PREFIX + id);
+    const added = this.context.globalState.get<Record<string, string[]>>(ADDED_REPOSITORIES_KEY, {});
+    if (id in added) {
+      const { [id]: _gone, ...rest } = added;
+      await this.context.globalState.update(ADDED_REPOSITORIES_KEY, rest);
+    }
     await this.context.globalState.update(
       STATE_KEY,
       this.list().filter((r) => r.id !== id),

@@ -6,10 +6,13 @@ import { registerCommands } from "./commands/registerCommands";
 import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
 import { Log } from "./log";
+import { InspectDocuments } from "./inspect/inspectDocuments";
+import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
 import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
 import { RegistryTreeDataProvider } from "./tree/registryTreeDataProvider";
+import type { TreeNode } from "./tree/treeNode";
 
 export const VIEW_ID = "containerRegistryExplorer.registries";
 
@@ -31,14 +34,16 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const connections = new Connections(context, log);
   const tree = new RegistryTreeDataProvider(connections, log);
   const manifests = new ManifestDocuments(connections);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const services: Services = { context, connections, tree, log, manifests };
+  const treeView = vscode.window.createTreeView<TreeNode>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const inspect = new InspectDocuments(connections);
+  const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
   context.subscriptions.push(
     log,
     connections,
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
+    ...[INSPECT_SCHEME, CONFIG_SCHEME, COMPARE_SCHEME].map((scheme) => vscode.workspace.registerTextDocumentContentProvider(scheme, inspect)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(CA_CERTIFICATE_SETTING)) {
         connections.forgetAllClients();

@@ -3,7 +3,13 @@
 // with a "Load more…" entry, like the tree.
 
 import * as vscode from "vscode";
-import { ContinuablePage, PageSettings, validateRepositoryName } from "../client/index";
+import {
+  type ContinuablePage,
+  type PageSettings,
+  validateRepositoryName,
+  validateTag,
+  validateTagOrDigest,
+} from "../client/index";
 import { firstPage } from "./clientPaging";
 import type { CommandOptions, Services } from "./commands/shared/commandServices";
 import type { SavedRegistry } from "./connections";
@@ -14,34 +20,40 @@ interface PagedPickItem<T> extends vscode.QuickPickItem {
   value?: T;
   loadMore?: boolean;
   custom?: string;
+  /** The row saying the list could not be read; accepting it does nothing. */
+  failure?: boolean;
 }
 
 /**
  * A quick pick over a paged list. With `custom`, the user may also type a
  * value that is not listed (a repository not in the catalog, a tag to create).
  */
-export function pickFromPages<T>(
+export function pickFromPages<T, Typed = T>(
   title: string,
   placeholder: string,
   fetch: (settings: PageSettings) => Promise<ContinuablePage<T>>,
   toItem: (value: T) => vscode.QuickPickItem,
-  custom?: { parse: (typed: string) => T; label: (typed: string) => string },
-): Promise<T | undefined> {
-  return new Promise<T | undefined>((resolve, reject) => {
+  custom?: { parse: (typed: string) => Typed; label: (typed: string) => string },
+  /** Listed before the first page (e.g. repositories added by name); not repeated when a page lists them too. */
+  pinned: T[] = [],
+): Promise<T | Typed | undefined> {
+  return new Promise<T | Typed | undefined>((resolve, reject) => {
     const quickPick = vscode.window.createQuickPick<PagedPickItem<T>>();
     quickPick.title = title;
     quickPick.placeholder = placeholder;
     quickPick.matchOnDescription = true;
-    let listed: PagedPickItem<T>[] = [];
+    let listed: PagedPickItem<T>[] = pinned.map((value) => ({ ...toItem(value), value }));
     let continuationToken: string | undefined;
+    let loadFailure: string | undefined;
     let settled = false;
-    const finish = (value: T | undefined, error?: unknown): void => {
+    const finish = (value: T | Typed | undefined, error?: unknown): void => {
       if (settled) {
         return;
       }
       settled = true;
       quickPick.dispose();
       if (error !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the fetch threw, passed on as it came
         reject(error);
       } else {
         resolve(value);
@@ -49,6 +61,9 @@ export function pickFromPages<T>(
     };
     const render = (): void => {
       const items = [...listed];
+      if (loadFailure) {
+        items.push({ label: `$(warning) ${vscode.l10n.t("The registry did not list them: {0}", loadFailure)}`, failure: true, alwaysShow: true, detail: vscode.l10n.t("Type a name instead") });
+      }
       if (continuationToken) {
         items.push({ label: `$(ellipsis) ${vscode.l10n.t("Load more…")}`, loadMore: true, alwaysShow: true });
       }
@@ -62,11 +77,19 @@ export function pickFromPages<T>(
       quickPick.busy = true;
       try {
         const page = await fetch({ maxPageSize: configuredPageSize(), continuationToken });
-        listed = [...listed, ...page.map((value) => ({ ...toItem(value), value }))];
+        const known = new Set(listed.map((i) => i.label));
+        listed = [...listed, ...page.map((value) => ({ ...toItem(value), value })).filter((i) => !known.has(i.label))];
         continuationToken = page.continuationToken;
         render();
       } catch (error) {
-        finish(undefined, error);
+        if (!custom) {
+          finish(undefined, error);
+          return;
+        }
+        // A typed name still works where the registry refuses to list (no catalog, no list permission).
+        loadFailure = (error as Error).message;
+        continuationToken = undefined;
+        render();
       } finally {
         quickPick.busy = false;
       }
@@ -74,7 +97,7 @@ export function pickFromPages<T>(
     quickPick.onDidChangeValue(() => render());
     quickPick.onDidAccept(() => {
       const selected = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
-      if (!selected) {
+      if (!selected || selected.failure) {
         return;
       }
       if (selected.loadMore) {
@@ -149,11 +172,12 @@ export async function pickRepository(services: Services, registry: SavedRegistry
   const client = await services.connections.getClient(registry);
   return pickFromPages<string>(
     vscode.l10n.t("Repository in {0}", registry.loginServer),
-    allowNew ? vscode.l10n.t("Pick a repository, or type the name of a new one") : vscode.l10n.t("Pick a repository"),
+    allowNew ? vscode.l10n.t("Pick a repository, or type the name of a new one") : vscode.l10n.t("Pick a repository, or type its name"),
     (settings) => firstPage(client.listRepositoryNames().byPage(settings)),
     (name) => ({ label: name }),
     // A typed name is checked as it is typed: the item says what is wrong before anything is sent.
-    allowNew ? { parse: (typed) => validateRepositoryName(typed), label: (typed) => `$(add) ${typed}` } : undefined,
+    { parse: (typed) => validateRepositoryName(typed), label: (typed) => (allowNew ? `$(add) ${typed}` : typed) },
+    services.connections.addedRepositories(registry.id),
   );
 }
 
@@ -176,6 +200,8 @@ export async function pickManifest(services: Services, registry: SavedRegistry, 
         .filter(Boolean)
         .join(" · "),
     }),
+    // A typed digest or tag, for a manifest not on the pages read (or a registry that lists none).
+    { parse: (typed) => ({ digest: validateTagOrDigest(typed) }), label: (typed) => typed },
   );
   return picked?.digest;
 }
@@ -190,6 +216,8 @@ export async function pickTag(services: Services, registry: SavedRegistry, repos
     vscode.l10n.t("Pick a tag"),
     (settings) => firstPage(client.listTagProperties(repository).byPage(settings)),
     (t) => ({ label: t.name, description: shortDigest(t.digest) }),
+    { parse: (typed) => ({ name: validateTag(typed) }), label: (typed) => typed },
   );
   return picked?.name;
 }
+

@@ -18,6 +18,7 @@ export async function readTrustedCertificates(registryCaFile?: string): Promise<
     } catch (error) {
       throw new Error(
         vscode.l10n.t("Cannot read the CA certificate file {0}: {1}", file, (error as NodeJS.ErrnoException).code ?? String(error)),
+        { cause: error },
       );
     }
   }

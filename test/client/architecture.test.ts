@@ -2,7 +2,7 @@
 // library never imports vscode, the extension reaches the library only
 // through src/client/index.ts, and inside the library no folder imports a
 // folder above it (LIBRARY_LAYERS, lowest first):
-//   base files < content < http < auth < registry, layout < imageFiles < dialect < facade
+//   base files < content < http < auth < registry, layout < imageFiles < dialect < images < facade
 
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -29,11 +29,14 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "endpoint.ts",
       "errors.ts",
       "foreignOrigin.ts",
+      "imageErrors.ts",
+      "imageReference.ts",
       "keyedLock.ts",
       "mediaTypes.ts",
       "messageText.ts",
       "models.ts",
       "paging.ts",
+      "platform.ts",
       "redact.ts",
       "reference.ts",
       "registryValues.ts",
@@ -50,7 +53,9 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   // An image's file system (issue 14): reads through the client's public methods, caches layers on disk.
   { layer: "image files", members: ["imageFiles/"] },
   { layer: "dialect", members: ["dialect/"] },
-  { layer: "facade", members: ["pipeline.ts", "transfers.ts", "containerRegistryClient.ts", "index.ts"] },
+  // Reading images over the wire: configs, sizes, referrer trees, cached by digest.
+  { layer: "images", members: ["images/"] },
+  { layer: "facade", members: ["pipeline.ts", "probeRegistry.ts", "transfers.ts", "blobFileDownload.ts", "containerRegistryClient.ts", "index.ts"] },
 ];
 
 function sourceFiles(dir: string): string[] {

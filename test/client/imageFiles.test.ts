@@ -427,7 +427,7 @@ describe("image file system (real registry)", function () {
     it("needs a platform, and the error lists them", async function () {
       await assert.rejects(open("multi", {}, "files/multi"), (error: unknown) => {
         assert.ok(error instanceof PlatformNotFoundError);
-        assert.deepEqual(error.available, ["linux/amd64", "linux/arm64/v8"]);
+        assert.deepEqual(error.availablePlatforms, ["linux/amd64", "linux/arm64/v8"]);
         assert.match(error.message, /linux\/amd64, linux\/arm64\/v8/);
         return true;
       });

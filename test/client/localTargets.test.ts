@@ -6,6 +6,7 @@
 // 127.0.0.1 stands for the local service; it must receive nothing.
 
 import * as assert from "node:assert/strict";
+import * as dns from "node:dns";
 import * as http from "node:http";
 import type { LookupFunction } from "node:net";
 import { createDefaultHttpClient, HttpClient } from "@azure/core-rest-pipeline";
@@ -22,7 +23,7 @@ const BLOB = Buffer.from("private layer bytes");
 /** Resolves `*.example.test` to 127.0.0.1 and everything else as usual. */
 const lookup: LookupFunction = (hostname, options, callback) => {
   if (!hostname.endsWith(".example.test")) {
-    return (require("node:dns") as typeof import("node:dns")).lookup(hostname, options, callback);
+    return dns.lookup(hostname, options, callback);
   }
   if (options.all) {
     (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);

@@ -55,6 +55,7 @@ declare const document: {
 const README_SHOTS = [
   "02-connect-dialog", "03-connected", "04-tree-expanded", "05-delete-tag-confirmation", "06-pull-progress",
   "07-pull-done", "08-load-more", "09-context-menu-lock", "10-locked", "11-palette", "12-manifest-editor",
+  "13-open-reference",
 ];
 
 function log(message: string): void {
@@ -225,16 +226,18 @@ const steps: Step[] = [
     },
   },
   {
-    name: "connects a registry through the dialog (address, then Anonymous)",
+    name: "connects a registry through the dialog (loopback address without a scheme: probed, Anonymous preselected)",
     shot: "02-connect-dialog",
     async run({ page, local }) {
       await page.locator(".part.sidebar .welcome-view-content .monaco-button", { hasText: "Connect Registry" }).click();
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Connect Registry" }));
-      await typeIntoQuickInput(page, local.url);
+      // No scheme: the probe tries https, then plain http (the registry serves http on loopback).
+      await typeIntoQuickInput(page, local.host);
       await visible(quickInput(page).locator(".quick-input-title", { hasText: `Sign in to ${local.host}` }));
-      await visible(quickInputRow(page, "Anonymous"));
+      // The probe's 200 from /v2/ puts Anonymous first and active: Enter takes it.
+      await visible(quickInput(page).locator(".quick-input-list .monaco-list-row.focused", { hasText: "Anonymous" }));
       await page.screenshot({ path: shotPath(this.shot) });
-      await quickInputRow(page, "Anonymous").click();
+      await page.keyboard.press("Enter");
       await expectNotification(page, `Connected ${local.host}.`);
       const row = await visible(treeRow(page, local.host, 1));
       assertIncludes(await row.locator(".label-description").textContent(), "anonymous");
@@ -251,6 +254,24 @@ const steps: Step[] = [
       await (await visible(quickInputRow(page, "Username and password or token"))).click();
       await visible(quickInput(page).locator(".quick-input-message", { hasText: "Username" }));
       await typeIntoQuickInput(page, ADMIN.username);
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `as ${ADMIN.username}` }));
+      // A wrong password first: the dialog returns to how to sign in, with the same choice active
+      // and the reason shown, then to the username, still filled in.
+      await typeIntoQuickInput(page, "not-the-password");
+      await visible(quickInput(page).locator(".quick-input-list .monaco-list-row.focused", { hasText: "Username and password or token" }));
+      const placeholder = await quickInput(page).locator(".quick-input-box input").getAttribute("placeholder");
+      assertIncludes(placeholder, "How to sign in");
+      if (!/401|credentials|sign/i.test(placeholder ?? "")) {
+        throw new Error(`the sign-in step does not say why it is back: "${placeholder ?? ""}"`);
+      }
+      await page.keyboard.press("Enter");
+      const username = await visible(quickInput(page).locator(".quick-input-box input"));
+      await page.waitForFunction(
+        (expected) => (document.querySelector(".quick-input-widget .quick-input-box input") as { value?: string } | null)?.value === expected,
+        ADMIN.username,
+        { timeout: TIMEOUT },
+      );
+      await username.press("Enter");
       await visible(quickInput(page).locator(".quick-input-title", { hasText: `as ${ADMIN.username}` }));
       await typeIntoQuickInput(page, ADMIN.password);
       await expectNotification(page, `Connected ${standIn.host}.`);
@@ -460,6 +481,31 @@ const steps: Step[] = [
       });
       assertIncludes(await editor.textContent(), "org.opencontainers.image.title");
       await page.screenshot({ path: shotPath("12-manifest-editor") });
+    },
+  },
+  {
+    name: "opens a pasted reference from the palette: the manifest row is selected, then Open Manifest",
+    shot: "13-open-reference",
+    async run({ page, local }) {
+      await dismissNotifications(page);
+      await page.locator(".part.editor").click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+      await page.keyboard.press("F1");
+      const input = await visible(quickInput(page).locator(".quick-input-box input"));
+      await input.fill(">Container Registry: Open Reference");
+      await (await visible(quickInputRow(page, "Container Registry: Open Reference…"))).click();
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Open Reference" }));
+      const reference = `${local.host}/samples/multiarch:1.0`;
+      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), reference);
+      await visible(quickInputRow(page, `Open ${reference}`));
+      await page.screenshot({ path: shotPath(this.shot) });
+      await page.keyboard.press("Enter");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: `Opened ${reference}` }));
+      const selected = await visible(page.locator('.part.sidebar .monaco-list-row.selected[aria-level="3"]'));
+      assertIncludes(await selected.locator(".label-description").textContent(), "1.0");
+      await (await visible(quickInputRow(page, "Open Manifest"))).click();
+      await page.waitForFunction(() => /image\.index\.v1\+json|manifest\.list\.v2\+json/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""), undefined, {
+        timeout: TIMEOUT,
+      });
     },
   },
 ];

@@ -33,6 +33,13 @@ import { registryList, registryRepositoryName, registryTag } from "../registryVa
 
 /** HEAD/GET requests in flight at once when a page needs one per item. */
 const LOOKUP_CONCURRENCY = 8;
+/**
+ * Tags per page when the caller gives no page size. Each tag's digest costs a
+ * HEAD, and a registry may answer every tag at once (distribution 2.8 ignores
+ * `n` on tags/list), so an unbounded first page would cost as much as the
+ * whole list. Sent as `n` too, which a registry that pages honours.
+ */
+export const DEFAULT_TAG_PAGE_SIZE = 100;
 /** Marks the throwaway manifests made to delete a tag, should one ever be left behind. */
 const DELETED_TAG_ARTIFACT_TYPE = "application/vnd.container-registry-explorer.deleted-tag";
 
@@ -115,6 +122,15 @@ export class OciMetadata implements MetadataDialect {
   }
 
   async listTagProperties(
+    repository: string,
+    filter: { order?: ArtifactManifestOrder; digest?: string },
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactTagProperties>> {
+    return this.tagPage(repository, filter, { ...page, maxPageSize: page.maxPageSize ?? DEFAULT_TAG_PAGE_SIZE });
+  }
+
+  /** One page of tags with their digests; no `maxPageSize` takes the registry's page whole (allTags). */
+  private async tagPage(
     repository: string,
     filter: { order?: ArtifactManifestOrder; digest?: string },
     page: PageRequest,
@@ -227,7 +243,8 @@ export class OciMetadata implements MetadataDialect {
     const tags: ArtifactTagProperties[] = [];
     let url: string | undefined;
     do {
-      const page = await this.listTagProperties(repository, {}, { url, abortSignal });
+      // The registry's own pages, unwindowed: on distribution 2.8 one tags/list for the lot.
+      const page = await this.tagPage(repository, {}, { url, abortSignal });
       tags.push(...page.items);
       url = page.nextUrl;
     } while (url);

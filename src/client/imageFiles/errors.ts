@@ -57,27 +57,6 @@ export class UnsupportedLayerError extends ImageContentError {
   }
 }
 
-/** The reference names an image index and no platform (or a platform the index does not have) was chosen. */
-export class PlatformNotFoundError extends ImageContentError {
-  override name = "PlatformNotFoundError";
-  constructor(
-    readonly requested: string | undefined,
-    /** What the index offers, as `os/architecture[/variant]`. */
-    readonly available: string[],
-  ) {
-    super(
-      requested === undefined
-        ? `The image is an index of several platforms; choose one of: ${available.join(", ") || "(none)"}`
-        : `The index has no platform ${requested}; it has: ${available.join(", ") || "(none)"}`,
-    );
-  }
-}
-
-/** The manifest is not an image (no layers, or an artifact whose config is not an image config). */
-export class NotAnImageError extends ImageContentError {
-  override name = "NotAnImageError";
-}
-
 export type ImagePathErrorCode = "ENOENT" | "ENOTDIR" | "EISDIR" | "ELOOP" | "EFBIG";
 
 /**

@@ -7,11 +7,9 @@ import type { LayerChange } from "./imageTree";
 export type { ImageFileType } from "./layerEntry";
 export type { LayerChange } from "./imageTree";
 
-export interface ImagePlatform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
+import type { ImagePlatform } from "../platform";
+
+export type { ImagePlatform };
 
 /** One build step of the image config's `history` (image-spec config.md). */
 export interface ImageHistoryStep {

@@ -9,7 +9,9 @@ import { isImageConfigMediaType, isIndexMediaType } from "../mediaTypes";
 import type { DownloadBlobOptions, DownloadBlobResult, GetManifestResult, OciDescriptor, OperationOptions } from "../models";
 import { InvalidInputError } from "../errors";
 import { validateDigest, validateRepositoryName, validateTagOrDigest } from "../reference";
-import { ImageContentError, NotAnImageError, PlatformNotFoundError } from "./errors";
+import { NotAnImageError, PlatformNotFoundError } from "../imageErrors";
+import { formatPlatform } from "../platform";
+import { ImageContentError } from "./errors";
 import { ImageFilesystem, type LayerFetcher } from "./imageFilesystem";
 import { indexLayer } from "./indexLayer";
 import { type CachedLayer, DEFAULT_CACHE_MAX_BYTES, LayerCache } from "./layerCache";
@@ -46,7 +48,7 @@ export async function openImageFilesystem(
   };
   const concurrency = positiveInteger("concurrency", options.concurrency, DEFAULT_LAYER_CONCURRENCY);
   const cacheMaxBytes = positiveInteger("cacheMaxBytes", options.cacheMaxBytes, DEFAULT_CACHE_MAX_BYTES);
-  const wanted = options.platform === undefined ? undefined : parsePlatform(options.platform);
+  const wanted = options.platform === undefined ? undefined : toImagePlatform(options.platform);
   const operation = { abortSignal: options.abortSignal };
 
   let resolved = await client.getManifest(repository, tagOrDigest, operation);
@@ -178,7 +180,8 @@ function positiveInteger(field: string, value: number | undefined, fallback: num
   return value;
 }
 
-export function parsePlatform(platform: string | ImagePlatform): ImagePlatform {
+/** A platform given as text or as an object, checked. */
+export function toImagePlatform(platform: string | ImagePlatform): ImagePlatform {
   if (typeof platform !== "string") {
     if (
       typeof platform?.os !== "string" ||
@@ -197,9 +200,6 @@ export function parsePlatform(platform: string | ImagePlatform): ImagePlatform {
   return parts.length === 3 ? { os: parts[0], architecture: parts[1], variant: parts[2] } : { os: parts[0], architecture: parts[1] };
 }
 
-export function formatPlatform(platform: ImagePlatform): string {
-  return [platform.os, platform.architecture, platform.variant].filter((part) => part).join("/");
-}
 
 function choosePlatform(
   manifests: OciDescriptor[],
@@ -221,7 +221,7 @@ function choosePlatform(
     if (candidates.length === 1) {
       return candidates[0];
     }
-    throw new PlatformNotFoundError(undefined, available);
+    throw new PlatformNotFoundError(`The image is an index of several platforms; choose one of: ${available.join(", ") || "(none)"}`, available);
   }
   const match = candidates.find(
     (candidate) =>
@@ -230,7 +230,7 @@ function choosePlatform(
       (wanted.variant === undefined || candidate.platform.variant === wanted.variant),
   );
   if (!match) {
-    throw new PlatformNotFoundError(formatPlatform(wanted), available);
+    throw new PlatformNotFoundError(`The index has no platform ${formatPlatform(wanted)}; it has: ${available.join(", ") || "(none)"}`, available, formatPlatform(wanted));
   }
   return match;
 }

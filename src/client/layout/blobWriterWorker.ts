@@ -45,9 +45,13 @@ export interface BlobWriterWorkerConfig {
 }
 
 export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
+  // The worker runs from this function's source text (hashingWriterPool.ts), where
+  // no module imports exist: it requires what it needs itself.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const { parentPort, MessageChannel } = require("node:worker_threads") as typeof import("node:worker_threads");
   const fs = require("node:fs") as typeof import("node:fs");
   const crypto = require("node:crypto") as typeof import("node:crypto");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const port = parentPort!;
   const { slotBytes, align } = config;
   const { O_WRONLY, O_CREAT, O_EXCL, O_DIRECT } = fs.constants;

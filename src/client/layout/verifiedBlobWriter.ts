@@ -16,7 +16,7 @@ import { HashingWriterPool } from "./hashingWriterPool";
 import { openBlobFile } from "./verifiedFile";
 
 /** Below this many bytes in all, blobs (a config, a manifest) are not worth a thread. */
-const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
+export const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
 export interface DiskWriteOptions {
   /** Bytes gathered per hand-over to the worker (per write to disk without one). The default value is 256 KiB. */

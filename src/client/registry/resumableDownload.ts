@@ -23,7 +23,6 @@
 import { AbortError, AbortSignalLike } from "@azure/abort-controller";
 import type { OperationOptions } from "../models";
 import type { DownloadSink } from "../blobSink";
-import { VerifyingStream } from "../digest";
 import { RegistryError } from "../errors";
 import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { destroyBody } from "../http/readBody";
@@ -31,6 +30,7 @@ import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { redactUrl } from "../redact";
 import { blobPath } from "./blobPaths";
 import { capitalize } from "../messageText";
+import { VerifiedBlobStream } from "./verifiedBlobStream";
 
 /** Range requests after a failure, per download. */
 export const MAX_RESUMES = 5;
@@ -43,6 +43,8 @@ const OPERATION = "download blob";
 export interface ResumableDownloadOptions extends DownloadBlobOptions {
   /** Upper bound on resumes. The default value is 5. */
   maxResumes?: number;
+  /** Bytes per chunk of the stream (verifiedBlobStream.ts). The default value is 256 KiB. */
+  chunkBytes?: number;
 }
 
 export interface ResumableReadOptions extends OperationOptions {
@@ -63,27 +65,20 @@ export async function downloadBlobResumable(
   options: ResumableDownloadOptions = {},
 ): Promise<DownloadBlobResult> {
   const url = blobPath(repository, digest);
-  const first = await sendFirstGet(http, url, options.abortSignal);
+  const release = options.releaseBuffers ?? true;
+  const first = await sendFirstGet(http, url, options.abortSignal, release);
   const sizeInBytes = parseLength(first.headers.get("content-length"));
-  const verifier = new VerifyingStream(digest, sizeInBytes, (transferredBytes) =>
-    options.onProgress?.({ transferredBytes, totalBytes: sizeInBytes }),
-  );
-  const sink: DownloadSink = {
-    write: (chunk) => verifier.write(chunk),
-    ready: () => drained(verifier),
-    get stopped() {
-      return verifier.destroyed;
-    },
-  };
-  const reader = new ResumableBodyReader(http, url, sink, sizeInBytes, options);
+  // The stream is the reader's sink: large chunks, no Transform in between (verifiedBlobStream.ts).
+  const verifier = new VerifiedBlobStream(digest, sizeInBytes, {
+    chunkBytes: options.chunkBytes,
+    releaseChunks: release,
+    onBytes: (transferredBytes) => options.onProgress?.({ transferredBytes, totalBytes: sizeInBytes }),
+  });
+  const reader = new ResumableBodyReader(http, url, verifier, sizeInBytes, { ...options, releaseSocketReads: release });
   // The caller destroyed the stream (or the verifier failed): stop reading the network.
   verifier.once("close", () => reader.stop());
   reader.run(first).then(
-    () => {
-      if (!verifier.destroyed) {
-        verifier.end();
-      }
-    },
+    () => verifier.finish(),
     (error: Error) => {
       if (!verifier.destroyed) {
         verifier.destroy(error);
@@ -216,6 +211,7 @@ export class ResumableBodyReader {
         body.removeListener("error", finish);
         body.on("error", () => undefined);
         if (error !== undefined) {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- what the body emitted, passed on as it came
           reject(error);
         } else {
           resolve();
@@ -358,18 +354,6 @@ function withResumeNote(error: unknown, resumes: number): unknown {
     error.message += ` (after ${resumes} resumed ${resumes === 1 ? "request" : "requests"})`;
   }
   return error;
-}
-
-function drained(stream: NodeJS.WritableStream & { destroyed?: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.removeListener("drain", done);
-      stream.removeListener("close", done);
-      resolve();
-    };
-    stream.once("drain", done);
-    stream.once("close", done);
-  });
 }
 
 function delay(ms: number, signal: AbortSignalLike | undefined): Promise<void> {

@@ -31,7 +31,7 @@ import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { isTransientError } from "../http/retryPolicy";
 import type { UploadBlobOptions, UploadBlobResult } from "../models";
 import { blobExists, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
-import { bytesSource, isReopenableSource, ReopenableBlobSource, UploadBlobData } from "../blobSource";
+import { bytesSource, isReopenableSource, reopenableFile, ReopenableBlobSource, UploadBlobData, uploadFilePath } from "../blobSource";
 
 const OPERATION = "upload blob";
 /** Resumes in one session, from the registry's reported offset. */
@@ -53,6 +53,11 @@ export async function uploadBlob(
     }
     return uploadReopenable(http, repository, source, options);
   }
+  const filePath = uploadFilePath(data);
+  if (filePath !== undefined) {
+    // The digest is not known: one streaming PATCH hashes as it sends, then the PUT (uploadReopenable).
+    return uploadReopenable(http, repository, await reopenableFile(filePath, data), options);
+  }
   if (isReopenableSource(data)) {
     if (!Number.isSafeInteger(data.sizeInBytes) || data.sizeInBytes < 0) {
       throw new InvalidInputError("upload size", String(data.sizeInBytes), "sizeInBytes must be a whole number of bytes, 0 or more");
@@ -63,7 +68,8 @@ export async function uploadBlob(
     }
     return uploadReopenable(http, repository, data, options);
   }
-  return uploadOneShot(http, repository, data, options);
+  // A path string went to the file branch above.
+  return uploadOneShot(http, repository, data as NodeJS.ReadableStream, options);
 }
 
 async function startUpload(http: RegistryHttp, repository: string, options: UploadBlobOptions): Promise<string> {
@@ -391,6 +397,10 @@ class SourceWindow extends Transform {
     private readonly onSent: (sent: number) => void,
   ) {
     super();
+    // The failure is reported through `sourceError` by the caller awaiting the request. This
+    // listener keeps an HTTP client that does not listen to its body's errors (core-rest-pipeline
+    // before 1.25 on a body that fails in _flush) from making it an uncaught exception.
+    this.on("error", () => undefined);
   }
 
   failSource(error: Error): void {

@@ -15,7 +15,11 @@ interface Choice extends vscode.QuickPickItem {
   invalid?: boolean;
 }
 
-export function pickEndpointOrAzure(hosts: readonly HostChoice[]): Promise<{ endpoint: string } | "azure" | undefined> {
+/** `retry`: the address typed before and why it failed (the connect dialog coming back to this step). */
+export function pickEndpointOrAzure(
+  hosts: readonly HostChoice[],
+  retry?: { value: string; error?: string },
+): Promise<{ endpoint: string } | "azure" | undefined> {
   const pick = vscode.window.createQuickPick<Choice>();
   pick.title = vscode.l10n.t("Connect Registry");
   pick.placeholder = vscode.l10n.t("Registry address: myregistry.azurecr.io, ghcr.io, localhost:5000, or a URL (https:// is assumed)");
@@ -42,10 +46,14 @@ export function pickEndpointOrAzure(hosts: readonly HostChoice[]): Promise<{ end
         alwaysShow: true,
         host: value,
         invalid: !!problem,
+        detail: retry?.error && value === retry.value.trim() ? `$(error) ${retry.error}` : undefined,
       });
     }
     pick.items = [...typed, ...hosts, azure];
   };
+  if (retry) {
+    pick.value = retry.value;
+  }
   update();
   return new Promise((resolve) => {
     let done = false;

@@ -1,13 +1,12 @@
 // Single blobs: upload a workspace file as a blob (its digest shown, with a
 // copy action), and download a blob (picked from the image's config and
-// layers, or by digest: shared/pickBlob.ts) to a file (temporary name,
-// renamed after the digest was verified).
+// layers, or by digest: shared/pickBlob.ts) to a file (the library's
+// downloadBlobToFile: temporary name, renamed after the digest was verified).
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { digestFileName, fileBlobSource, type UploadBlobResult, validateDigest } from "../../client/index";
-import { downloadBlobToFile, removeQuietly, temporaryPath } from "../files";
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { type CommandOptions, type Services, toUri } from "./shared/commandServices";
@@ -90,20 +89,20 @@ export async function downloadBlob(
   if (!destination) {
     return undefined;
   }
-  const folder = path.dirname(destination);
-  const tmp = temporaryPath(folder, path.basename(destination));
-  try {
-    const sizeInBytes = await withTransferProgress(
-      { title: vscode.l10n.t("Downloading {0}", digest), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
-      (progress) => downloadBlobToFile(client, where.repository, digest, tmp, { abortSignal: progress.signal, onBytes: progress.report }),
-    );
-    await fs.promises.rename(tmp, destination);
-    services.log.info(`Downloaded ${digest} from ${where.registry.loginServer}/${where.repository} to ${destination}`);
-    if (options.destination === undefined) {
-      void vscode.window.showInformationMessage(vscode.l10n.t("Downloaded {0} to {1}.", digest, destination));
-    }
-    return { digest, path: destination, sizeInBytes };
-  } finally {
-    await removeQuietly([tmp]);
+  const target = destination;
+  // The library's file download: the pull's writer thread, resumed after a broken connection,
+  // renamed onto the destination only once verified, nothing left behind on failure or cancel.
+  const { sizeInBytes } = await withTransferProgress(
+    { title: vscode.l10n.t("Downloading {0}", digest), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    (progress) =>
+      client.downloadBlobToFile(where.repository, digest, target, {
+        abortSignal: progress.signal,
+        onProgress: (p) => progress.report(p.transferredBytes, p.totalBytes),
+      }),
+  );
+  services.log.info(`Downloaded ${digest} from ${where.registry.loginServer}/${where.repository} to ${destination}`);
+  if (options.destination === undefined) {
+    void vscode.window.showInformationMessage(vscode.l10n.t("Downloaded {0} to {1}.", digest, destination));
   }
+  return { digest, path: destination, sizeInBytes };
 }

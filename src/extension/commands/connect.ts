@@ -5,15 +5,15 @@
 // and get the saved registry back, without any prompt.
 
 import * as vscode from "vscode";
-import { isAzureContainerRegistryHost, isLoopbackHost, NotSupportedByRegistryError, parseEndpoint, RegistryAuthenticationError, RegistryError } from "../../client/index";
+import { candidateOrigins, isLoopbackHost, parseEndpoint, probeRegistry, type RegistryProbe, RegistryProbeError } from "../../client/index";
 import type { AuthKind, ConnectRequest, SavedRegistry } from "../connections";
 import { type HostChoice, pickEndpointOrAzure } from "../azure/connectChoice";
 import { getDockerCredential, listDockerConfigEntries, readDockerConfig } from "../dockerConfig";
-import { abortSignalFor } from "../cancellation";
-import { firstPage } from "../clientPaging";
+import { readTrustedCertificates } from "../trustedCertificates";
 import { ErrorNode } from "../tree/pagingNodes";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
+import { askCredentialsAndVerify, probeAddress, verify } from "./shared/signIn";
 import { resolveRegistry } from "./shared/itemTargets";
 
 export interface ConnectArgs {
@@ -34,7 +34,8 @@ export async function connect(services: Services, args: ConnectArgs | undefined)
   if (!request) {
     return undefined;
   }
-  if (!args?.skipVerification) {
+  // The dialog checked the credentials already, returning to the step that failed.
+  if (args && !args.skipVerification) {
     await verify(services, request);
   }
   const registry = await services.connections.add(request);
@@ -45,11 +46,24 @@ export async function connect(services: Services, args: ConnectArgs | undefined)
   return registry;
 }
 
+/** Disconnects at once and offers Undo, which puts the registry back as it was (credentials included). */
 export async function disconnect(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<void> {
   const registry = await resolveRegistry(services, node, options);
-  if (registry) {
-    await services.connections.remove(registry.id);
+  if (!registry) {
+    return;
   }
+  const removed = await services.connections.removeUndoably(registry.id);
+  if (!removed || options.skipConfirmation) {
+    return;
+  }
+  const undo = vscode.l10n.t("Undo");
+  void Promise.resolve(
+    vscode.window.showInformationMessage(vscode.l10n.t("Disconnected {0}.", registry.name ?? registry.loginServer), undo),
+  ).then(async (choice) => {
+    if (choice === undo && !services.connections.get(registry.id)) {
+      await services.connections.restore(removed);
+    }
+  });
 }
 
 /** New credentials for a registry whose sign-in failed (from the error node, the registry node, or the palette). */
@@ -61,17 +75,24 @@ export async function reenterCredentials(services: Services, node: TreeNode | un
   }
   const base = { endpoint: registry.endpoint, allowInsecureHttp: registry.allowInsecureHttp, caCertificatePath: registry.caCertificatePath };
   const programmatic = args.auth !== undefined || args.username !== undefined || args.anonymous !== undefined;
-  const request = programmatic ? await requestFromArgs({ ...base, ...args }) : await askCredentials(registry.loginServer, base);
-  if (!request) {
+  if (programmatic) {
+    const request = await requestFromArgs({ ...base, ...args });
+    await verify(services, request);
+    const saved = await services.connections.add(request);
+    services.tree.refresh(services.tree.getRegistryNode(saved.id));
+    return saved;
+  }
+  const request = await askCredentialsAndVerify(services, registry.loginServer, base);
+  if (!request || "addressError" in request) {
     return undefined;
   }
-  await verify(services, request);
   const saved = await services.connections.add(request);
   services.tree.refresh(services.tree.getRegistryNode(saved.id));
   return saved;
 }
 
-async function requestFromArgs(args: ConnectArgs): Promise<ConnectRequest> {
+async function requestFromArgs(given: ConnectArgs): Promise<ConnectRequest> {
+  const args = { ...given, endpoint: await originToUse(given.endpoint) };
   const { loginServer } = parseEndpoint(args.endpoint, args.allowInsecureHttp);
   let auth = args.auth;
   if (!auth) {
@@ -86,52 +107,17 @@ async function requestFromArgs(args: ConnectArgs): Promise<ConnectRequest> {
   return { ...args, auth };
 }
 
-/** Tries the credentials with one small request, so a typo is caught before anything is saved. */
-async function verify(services: Services, request: ConnectRequest): Promise<void> {
-  const parsed = parseEndpoint(request.endpoint, request.allowInsecureHttp);
-  const probe: SavedRegistry = {
-    id: "verify",
-    endpoint: parsed.origin,
-    loginServer: parsed.loginServer,
-    auth: request.auth,
-    username: request.username,
-    tenantId: request.tenantId,
-    allowInsecureHttp: request.allowInsecureHttp,
-    caCertificatePath: request.caCertificatePath,
-  };
-  const client = await services.connections.createClient(probe, request.password);
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Connecting to {0}…", parsed.loginServer), cancellable: true },
-    async (_progress, token) => {
-      const abort = abortSignalFor(token);
-      try {
-        await firstPage(client.listRepositoryNames({ abortSignal: abort.signal }).byPage({ maxPageSize: 1 }));
-      } catch (error) {
-        if (!listingRefused(error) || abort.signal.aborted) {
-          throw error;
-        }
-        // Listing may be forbidden (a repository-scoped token) or unsupported; the registry is still worth saving.
-        services.log.warn(`Connected to ${parsed.loginServer}, but listing repositories failed: ${(error as Error).message}`);
-      } finally {
-        abort.dispose();
-      }
-    },
-  );
+/** A loopback address typed without a scheme: https if it answers, else plain http (probeRegistry.ts). */
+async function originToUse(endpoint: string): Promise<string> {
+  const candidates = candidateOrigins(endpoint);
+  if (candidates.length === 1) {
+    return endpoint;
+  }
+  return (await probeRegistry(endpoint, { caCertificates: await readTrustedCertificates(undefined) })).origin;
 }
 
-/**
- * The registry answered, but will not list repositories for these credentials
- * (403, or no catalog: 404/405). Anything else (wrong credentials, TLS, an
- * unreachable host) means the connection does not work.
- */
-function listingRefused(error: unknown): boolean {
-  return (
-    error instanceof NotSupportedByRegistryError ||
-    (error instanceof RegistryError && !(error instanceof RegistryAuthenticationError) && [403, 404, 405].includes(error.statusCode ?? 0))
-  );
-}
-
-async function askConnectRequest(services: Services): Promise<ConnectRequest | undefined> {
+/** The hosts Docker's config has credentials for that are not connected yet. */
+async function dockerConfigHosts(services: Services): Promise<HostChoice[]> {
   const dockerEntries = listDockerConfigEntries(await readDockerConfig());
   const known = new Set(services.connections.list().map((r) => r.loginServer));
   const items: HostChoice[] = [];
@@ -142,79 +128,62 @@ async function askConnectRequest(services: Services): Promise<ConnectRequest | u
       host: entry.host,
     });
   }
-  const choice = await pickEndpointOrAzure(items);
-  if (choice === "azure") {
-    await vscode.commands.executeCommand("containerRegistryExplorer.azure.signIn");
-    return undefined;
-  }
-  const endpoint = choice?.endpoint;
-  if (!endpoint) {
-    return undefined;
-  }
-  const parsed = parseEndpoint(endpoint, true);
-  let allowInsecureHttp = false;
-  if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
-    const allow = vscode.l10n.t("Use Plain HTTP");
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t("{0} would be reached over plain HTTP: credentials and content travel unencrypted.", parsed.loginServer),
-      { modal: true },
-      allow,
-    );
-    if (choice !== allow) {
-      return undefined;
+  return items;
+}
+
+/**
+ * The connect dialog, one step at a time: address (typed, from the Docker
+ * config, or Sign in to Azure; probed before anything else is asked), then
+ * how to sign in (preselected from the probe), then the credentials, then
+ * one check. A failure returns to the step it belongs to, with what was typed
+ * still there and the reason under it.
+ */
+export async function askConnectRequest(services: Services, initialAddress?: string): Promise<ConnectRequest | undefined> {
+  let address: string | undefined = initialAddress;
+  let addressError: string | undefined;
+  for (;;) {
+    if (address === undefined || addressError !== undefined) {
+      const choice = await pickEndpointOrAzure(await dockerConfigHosts(services), address === undefined ? undefined : { value: address, error: addressError });
+      if (choice === "azure") {
+        await vscode.commands.executeCommand("containerRegistryExplorer.azure.signIn");
+        return undefined;
+      }
+      if (!choice) {
+        return undefined;
+      }
+      address = choice.endpoint;
     }
-    allowInsecureHttp = true;
+    addressError = undefined;
+    let probe: RegistryProbe;
+    try {
+      probe = await probeAddress(address.trim());
+    } catch (error) {
+      if (error instanceof RegistryProbeError) {
+        addressError = error.reason;
+        continue;
+      }
+      throw error;
+    }
+    const parsed = parseEndpoint(probe.origin, true);
+    let allowInsecureHttp = false;
+    if (parsed.origin.startsWith("http:") && !isLoopbackHost(parsed.hostname)) {
+      const allow = vscode.l10n.t("Use Plain HTTP");
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t("{0} would be reached over plain HTTP: credentials and content travel unencrypted.", parsed.loginServer),
+        { modal: true },
+        allow,
+      );
+      if (choice !== allow) {
+        addressError = vscode.l10n.t("Plain HTTP was not allowed; use https://");
+        continue;
+      }
+      allowInsecureHttp = true;
+    }
+    const request = await askCredentialsAndVerify(services, probe.loginServer, { endpoint: probe.origin, allowInsecureHttp }, probe);
+    if (request && "addressError" in request) {
+      addressError = request.addressError;
+      continue;
+    }
+    return request;
   }
-  return askCredentials(parsed.loginServer, { endpoint: parsed.origin, allowInsecureHttp });
-}
-
-interface AuthPick extends vscode.QuickPickItem {
-  auth: AuthKind;
-}
-
-async function askCredentials(
-  loginServer: string,
-  base: { endpoint: string; allowInsecureHttp?: boolean; caCertificatePath?: string },
-): Promise<ConnectRequest | undefined> {
-  const acr = isAzureContainerRegistryHost(loginServer);
-  const docker = await getDockerCredential(loginServer, await readDockerConfig()).catch(() => undefined);
-  const items: AuthPick[] = [];
-  if (docker) {
-    items.push({ label: `$(key) ${vscode.l10n.t("Docker config")}`, description: vscode.l10n.t("use the credentials Docker has for {0}", loginServer), auth: "dockerConfig" });
-  }
-  const azure: AuthPick[] = [
-    { label: `$(account) ${vscode.l10n.t("Microsoft account")}`, description: vscode.l10n.t("sign in with VS Code's Microsoft authentication"), auth: "microsoft" },
-    { label: `$(azure) ${vscode.l10n.t("Azure identity")}`, description: vscode.l10n.t("environment, managed identity, Azure CLI (az login)"), auth: "azureIdentity" },
-  ];
-  const generic: AuthPick[] = [
-    { label: `$(lock) ${vscode.l10n.t("Username and password or token")}`, description: vscode.l10n.t("kept in VS Code's secret storage"), auth: "password" },
-    { label: `$(globe) ${vscode.l10n.t("Anonymous")}`, description: vscode.l10n.t("public content only"), auth: "anonymous" },
-  ];
-  items.push(...(acr ? [...azure, ...generic] : [...generic, ...azure]));
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Sign in to {0}", loginServer), placeHolder: vscode.l10n.t("How to sign in") });
-  if (!picked) {
-    return undefined;
-  }
-  if (picked.auth !== "password") {
-    return { ...base, auth: picked.auth };
-  }
-  const username = await vscode.window.showInputBox({
-    title: vscode.l10n.t("Sign in to {0}", loginServer),
-    prompt: vscode.l10n.t("Username (for an ACR token or admin user: its name)"),
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t("A username is needed")),
-  });
-  if (username === undefined) {
-    return undefined;
-  }
-  const password = await vscode.window.showInputBox({
-    title: vscode.l10n.t("Sign in to {0} as {1}", loginServer, username),
-    prompt: vscode.l10n.t("Password or token"),
-    password: true,
-    ignoreFocusOut: true,
-  });
-  if (password === undefined) {
-    return undefined;
-  }
-  return { ...base, auth: "password", username: username.trim(), password };
 }

@@ -11,16 +11,23 @@ import { showError } from "../notify";
 import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
+import { addRepository } from "./addRepository";
 import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
 import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
 import { loadMore } from "./loadMore";
 import { openManifest } from "./openManifest";
+import { compareWith } from "./compareWith";
+import { inspectImage } from "./inspectImage";
+import { showRepositorySize } from "./showRepositorySize";
+import { sortByCreated } from "./sortByCreated";
+import { openReference } from "./openReference";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
 import { pushLayout } from "./pushLayout";
 import { refresh } from "./refresh";
+import { renameRegistry } from "./rename";
 import { retry } from "./retry";
 import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
 
@@ -43,6 +50,13 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
     "containerRegistryExplorer.copyDigest": () => vscode.l10n.t("Copy digest"),
     "containerRegistryExplorer.openManifest": () => vscode.l10n.t("Open manifest"),
+    "containerRegistryExplorer.inspectImage": () => vscode.l10n.t("Inspect image"),
+    "containerRegistryExplorer.compareWith": () => vscode.l10n.t("Compare"),
+    "containerRegistryExplorer.showRepositorySize": () => vscode.l10n.t("Show repository size"),
+    "containerRegistryExplorer.sortByCreated": () => vscode.l10n.t("Sort by created"),
+    "containerRegistryExplorer.openReference": () => vscode.l10n.t("Open reference"),
+    "containerRegistryExplorer.addRepository": () => vscode.l10n.t("Add repository"),
+    "containerRegistryExplorer.renameRegistry": () => vscode.l10n.t("Rename registry"),
   };
   const toggle = PROPERTY_TOGGLES.find((t) => t.command === id);
   if (toggle) {
@@ -71,6 +85,13 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),
     "containerRegistryExplorer.copyDigest": (node, options) => copyDigest(services, node, options),
     "containerRegistryExplorer.openManifest": (node, options) => openManifest(services, node, options),
+    "containerRegistryExplorer.inspectImage": (node, options) => inspectImage(services, node, options),
+    "containerRegistryExplorer.compareWith": (node, options) => compareWith(services, node, options),
+    "containerRegistryExplorer.showRepositorySize": (node, options) => showRepositorySize(services, node, options),
+    "containerRegistryExplorer.sortByCreated": (node, options) => sortByCreated(services, node, options),
+    "containerRegistryExplorer.openReference": (_node, options) => openReference(services, options),
+    "containerRegistryExplorer.addRepository": (node, options) => addRepository(services, node, options),
+    "containerRegistryExplorer.renameRegistry": (node, options) => renameRegistry(services, node, options),
   };
   for (const toggle of PROPERTY_TOGGLES) {
     handlers[toggle.command] = (node, options) => setPermission(services, node, options, toggle);

@@ -11,6 +11,7 @@ import { deleteBlockers, PERMISSION_FIELDS } from "./permissions";
 
 export const PLATFORM_CONTEXT = "platform";
 export const LOAD_MORE_CONTEXT = "loadMore";
+export const PARTIAL_LIST_CONTEXT = "partialList";
 
 /** `;read:on;write:off;...` for the permissions the registry reported; empty when it reports none. */
 export function permissionTokens(permissions: ArtifactPermissions | undefined): string {

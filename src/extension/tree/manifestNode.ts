@@ -1,12 +1,24 @@
 // A manifest, by digest. Its children are the platform manifests of an index
-// (multi-arch image), then its tags.
+// (multi-arch image), then its tags, then its referrers by artifact type
+// (manifestReferrers.ts). Referrers fallback tags (`sha256-<hex>`) are not
+// shown as tags: the referrers they stand for are shown under their subject.
 
 import * as vscode from "vscode";
-import { ArtifactManifestProperties, ArtifactTagProperties, mapWithConcurrency, MediaTypes } from "../../client/index";
+import {
+  ArtifactManifestProperties,
+  ArtifactTagProperties,
+  mapWithConcurrency,
+  MediaTypes,
+  type ReferrerNode,
+  type ReferrerTree,
+  subjectOfFallbackTag,
+} from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
 import { manifestContext } from "./contextValues";
+import { isCreatedSortedParent, readCreatedDate } from "./createdDates";
+import { ManifestReferrers } from "./manifestReferrers";
 import { manifestNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
 import { pagedChildren, RetryableParent } from "./pagingNodes";
@@ -28,22 +40,33 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   private tagNodes?: TagNode[];
   /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
   private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
+  readonly referrers: ManifestReferrers;
+  /** Where the registry reports no times: the config's `created`, read once the row is first shown. */
+  private configCreated?: { state: "reading" } | { state: "read"; date?: Date };
 
   constructor(
     readonly parent: TreeNode,
     parentScope: RepositoryScope,
     public properties: ArtifactManifestProperties,
+    /** For a referrer shown under its subject: its row's id and its own referrers, read with its subject's. */
+    referrerRow?: { id: string; referrers: ReferrerTree },
   ) {
     super();
-    this.id = manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
+    this.id = referrerRow?.id ?? manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
     const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
     this.scope = scope;
+    this.referrers = new ManifestReferrers(
+      this,
+      scope,
+      (parent, referrer, id) => new ManifestNode(parent, parentScope, referrerProperties(properties, referrer), { id, referrers: referrer }),
+      referrerRow?.referrers,
+    );
     if (scope.capabilities.properties) {
       this.pagedTags = new PagedChildren<TreeNode>(async (settings) => {
         const client = await scope.client();
         const page = await firstPage(client.listTagProperties(scope.repository, { digest: scope.digest }).byPage(settings));
         return Object.assign(
-          page.map((tag) => new TagNode(this, scope, tag)),
+          page.filter((tag) => !subjectOfFallbackTag(tag.name)).map((tag) => new TagNode(this, scope, tag)),
           { continuationToken: page.continuationToken },
         );
       }, scope.tree.pageSize);
@@ -89,7 +112,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   getTreeItem(): vscode.TreeItem {
     const p = this.properties;
     const platforms = this.platforms;
-    const hasChildren = platforms.length > 0 || p.tags.length > 0;
+    const tags = visibleTags(p.tags);
+    const hasChildren = platforms.length > 0 || tags.length > 0 || this.referrers.hasChildren;
     const item = new vscode.TreeItem(shortDigest(p.digest), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const platform = this.isIndex
@@ -100,11 +124,12 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     // An index's own bytes say nothing about the image: its size is that of its platforms.
     const size = this.isIndex ? this.indexSize() : p.sizeInBytes;
     item.description = [
-      p.tags.length ? sortedTags(p.tags).join(", ") : vscode.l10n.t("untagged"),
+      tags.length ? sortedTags(tags).join(", ") : vscode.l10n.t("untagged"),
       platform,
       size !== undefined ? formatBytes(size) : undefined,
-      p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : undefined,
+      p.lastUpdatedOn ? relativeTime(p.lastUpdatedOn) : this.createdDescription(),
       ...permissionBadges(p),
+      ...this.referrers.badges(),
     ]
       .filter(Boolean)
       .join(" · ");
@@ -138,10 +163,10 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   override async getChildren(): Promise<TreeNode[]> {
     const platforms = this.platforms.map((platform) => new PlatformNode(this, this.scope, platform));
     if (this.pagedTags) {
-      return [...platforms, ...(await pagedChildren(this, this.pagedTags))];
+      return [...platforms, ...(await pagedChildren(this, this.pagedTags)), ...(await this.referrers.children())];
     }
     // Without a tag list filtered by digest (plain OCI), the tags the manifest listing found are all there is.
-    this.tagNodes ??= sortedTags(this.properties.tags).map(
+    this.tagNodes ??= sortedTags(visibleTags(this.properties.tags)).map(
       (name) =>
         new TagNode(this, this.scope, {
           registryLoginServer: this.properties.registryLoginServer,
@@ -150,7 +175,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
           digest: this.digest,
         } satisfies ArtifactTagProperties),
     );
-    return [...platforms, ...this.tagNodes];
+    return [...platforms, ...this.tagNodes, ...(await this.referrers.children())];
   }
 
   loadMore(): Promise<void> {
@@ -165,6 +190,33 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.pagedTags?.reset();
     this.tagNodes = undefined;
     this.platformsSize = undefined;
+    this.referrers.reset();
+    this.configCreated = undefined;
+  }
+
+  /** The image's `created` from its config, once read (registries without times only). */
+  get createdFromConfig(): Date | undefined {
+    return this.configCreated?.state === "read" ? this.configCreated.date : undefined;
+  }
+
+  private createdDescription(): string | undefined {
+    // An index has no config of its own, and an artifact's (artifactType set) is no image config.
+    if (this.properties.createdOn || this.isIndex || this.properties.artifactType) {
+      return undefined;
+    }
+    if (!this.configCreated) {
+      const reading = { state: "reading" } as const;
+      this.configCreated = reading;
+      void readCreatedDate(this.scope).then((date) => {
+        if (this.configCreated === reading) {
+          this.configCreated = { state: "read", date };
+          // A parent sorting its rows by this date re-sorts; else only this row changes.
+          this.scope.tree.changed(isCreatedSortedParent(this.parent) && this.parent.sortedByCreated ? this.parent : this);
+        }
+      });
+    }
+    const date = this.createdFromConfig;
+    return date ? vscode.l10n.t("created {0}", relativeTime(date)) : undefined;
   }
 
   /** The sum of the platforms' sizes once read; starts reading it the first time it is asked for. */
@@ -213,4 +265,23 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.pagedTags?.remove(child);
     return true;
   }
+}
+
+/** Tags shown as tags: not the fallback tags that stand for referrers (shown under their subject instead). */
+function visibleTags(tags: readonly string[]): string[] {
+  return tags.filter((t) => !subjectOfFallbackTag(t));
+}
+
+/** The row properties of a referrer, from its descriptor and manifest (the listing never had it). */
+function referrerProperties(subject: ArtifactManifestProperties, referrer: ReferrerNode): ArtifactManifestProperties {
+  return {
+    registryLoginServer: subject.registryLoginServer,
+    repositoryName: subject.repositoryName,
+    digest: referrer.descriptor.digest,
+    sizeInBytes: referrer.descriptor.size,
+    relatedArtifacts: [],
+    tags: [],
+    mediaType: referrer.manifest.mediaType,
+    artifactType: referrer.artifactType,
+  };
 }

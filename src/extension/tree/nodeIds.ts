@@ -38,3 +38,13 @@ export function loadMoreNodeId(parentId: string): string {
 export function errorNodeId(parentId: string): string {
   return `${parentId}/error`;
 }
+
+/** A group of referrers (one artifact type) under the row of the manifest they refer to. */
+export function referrerGroupNodeId(subjectRowId: string, artifactType: string): string {
+  return `${subjectRowId}/referrers:${artifactType}`;
+}
+
+/** A referrer in its group; its own referrers nest below it with this id as their subject row. */
+export function referrerNodeId(groupId: string, digest: string): string {
+  return `${groupId}/referrer:${digest}`;
+}

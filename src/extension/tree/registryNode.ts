@@ -1,17 +1,21 @@
 // A connected registry; its children are its repositories, a page at a time.
 
 import * as vscode from "vscode";
-import { forEachWithConcurrency, RegistryCapabilities } from "../../client/index";
+import { forEachWithConcurrency, NotSupportedByRegistryError, RegistryAuthenticationError, RegistryCapabilities, RegistryError } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { registryContext } from "./contextValues";
 import { registryNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
-import { PagedListNode } from "./pagingNodes";
+import { ErrorNode, PagedListNode } from "./pagingNodes";
+import { PartialListNode } from "./partialListNode";
 import { RepositoryNode } from "./repositoryNode";
 import { registryScope, RegistryScope } from "./scope";
 import { accessibleRow, appendField } from "./tooltips";
 import type { TreeContext, TreeNode } from "./treeNode";
+
+/** What the tree assumes of a registry whose capabilities could not be read (no metadata API, no ordering). */
+const PLAIN_CAPABILITIES: RegistryCapabilities = { kind: "oci", properties: false, ordering: false, deleteTagDirectly: false };
 
 /** Property reads in flight at once when a page of repositories is decorated with permissions. */
 const PROPERTY_CONCURRENCY = 8;
@@ -30,6 +34,9 @@ export class RegistryNode extends PagedListNode {
   readonly paged: PagedChildren<TreeNode>;
   /** Known once the first page was read. */
   capabilities?: RegistryCapabilities;
+  /** Nodes of the repositories added by name (Add Repository…, Open Reference), kept across refreshes of the catalog. */
+  private added = new Map<string, RepositoryNode>();
+  private readonly tree: TreeContext;
 
   constructor(
     readonly registry: SavedRegistry,
@@ -40,6 +47,7 @@ export class RegistryNode extends PagedListNode {
     super();
     this.id = registryNodeId(registry.id, parent?.id);
     this.scope = registryScope(registry, this.id, tree);
+    this.tree = tree;
     this.paged = new PagedChildren<TreeNode>(async (settings) => {
       const client = await this.scope.client();
       const capabilities = await tree.connections.getCapabilities(registry);
@@ -57,16 +65,56 @@ export class RegistryNode extends PagedListNode {
     }, tree.pageSize);
   }
 
+  /**
+   * The catalog's page, with the repositories added by name first (those the
+   * catalog lists too are shown once, where the catalog has them). Where the
+   * catalog is refused or missing, the added ones and a row saying why.
+   */
+  override async getChildren(): Promise<TreeNode[]> {
+    const listed = await super.getChildren();
+    const addedNames = this.tree.connections.addedRepositories(this.registry.id);
+    const refused = listed.find((n): n is ErrorNode => n instanceof ErrorNode && catalogRefused(n.error, this.registry.auth === "anonymous"));
+    if (addedNames.length === 0 && !refused) {
+      return listed;
+    }
+    const capabilities = this.capabilities ?? (await this.tree.connections.getCapabilities(this.registry).catch(() => PLAIN_CAPABILITIES));
+    const listedIds = new Set(listed.map((n) => n.id));
+    const next = new Map<string, RepositoryNode>();
+    for (const name of addedNames) {
+      next.set(name, this.added.get(name) ?? new RepositoryNode(this, this.scope, name, capabilities));
+    }
+    this.added = next;
+    const added = [...next.values()].filter((n) => !listedIds.has(n.id));
+    if (refused) {
+      return [...added, new PartialListNode(this, (refused.error as Error).message)];
+    }
+    return [...added, ...listed];
+  }
+
+  override loadedChildren(): readonly TreeNode[] {
+    return [...this.added.values(), ...super.loadedChildren()];
+  }
+
+  override removeChild(child: TreeNode): boolean {
+    const wasAdded = [...this.added.entries()].find(([, node]) => node === child || node.id === child.id);
+    if (wasAdded) {
+      this.added.delete(wasAdded[0]);
+      void this.tree.connections.forgetRepository(this.registry.id, wasAdded[0]);
+    }
+    return super.removeChild(child) || wasAdded !== undefined;
+  }
+
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.registry.loginServer, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(this.registry.name ?? this.registry.loginServer, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
+    const authDescription = AUTH_DESCRIPTIONS[this.registry.auth](this.registry);
+    item.description = this.registry.name ? `${this.registry.loginServer} · ${authDescription}` : authDescription;
     item.iconPath = new vscode.ThemeIcon(this.capabilities?.kind === "acr" ? "azure" : "server");
     item.contextValue = registryContext(this.registry.auth);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown("**").appendText(this.registry.loginServer).appendMarkdown("**");
     appendField(tooltip, vscode.l10n.t("Endpoint:"), this.registry.endpoint);
-    appendField(tooltip, vscode.l10n.t("Signed in with:"), item.description);
+    appendField(tooltip, vscode.l10n.t("Signed in with:"), authDescription);
     if (this.capabilities) {
       appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
       tooltip.appendMarkdown("\n\n").appendText(
@@ -79,7 +127,20 @@ export class RegistryNode extends PagedListNode {
       );
     }
     item.tooltip = tooltip;
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Registry"), this.registry.loginServer, item.description);
+    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Registry"), this.registry.name ?? this.registry.loginServer, item.description);
     return item;
   }
+}
+
+/**
+ * The registry answered but will not list repositories (403, no catalog:
+ * 404/405): repositories can still be reached by name. A refused sign-in
+ * counts only for anonymous access (Docker Hub gives anonymous users no
+ * catalog scope); with credentials it stays an error, whose fix is new ones.
+ */
+function catalogRefused(error: unknown, anonymous: boolean): boolean {
+  if (error instanceof RegistryAuthenticationError || (error instanceof RegistryError && error.statusCode === 401)) {
+    return anonymous;
+  }
+  return error instanceof NotSupportedByRegistryError || (error instanceof RegistryError && [403, 404, 405].includes(error.statusCode ?? 0));
 }

@@ -119,7 +119,9 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
   }
 
   dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
     this.changedEmitter.dispose();
   }
 }

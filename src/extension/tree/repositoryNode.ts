@@ -2,10 +2,11 @@
 // registry can order them, a page at a time.
 
 import * as vscode from "vscode";
-import type { RegistryCapabilities, RepositoryProperties } from "../../client/index";
+import { type RegistryCapabilities, type RepositoryProperties, subjectOfFallbackTag } from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { repositoryContext } from "./contextValues";
+import { byCreatedDescending, type CreatedSortedParent } from "./createdDates";
 import { ManifestNode } from "./manifestNode";
 import { repositoryNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
@@ -15,12 +16,14 @@ import { RegistryScope, repositoryScope, RepositoryScope } from "./scope";
 import { accessibleRow, appendDates } from "./tooltips";
 import type { TreeNode } from "./treeNode";
 
-export class RepositoryNode extends PagedListNode {
+export class RepositoryNode extends PagedListNode implements CreatedSortedParent {
   readonly id: string;
   readonly scope: RepositoryScope;
   readonly paged: PagedChildren<TreeNode>;
   /** Read where the registry has properties (ACR); undefined elsewhere. */
   properties?: RepositoryProperties;
+  /** Sort By Created: the loaded rows, newest image first by their configs' `created` (createdDates.ts). */
+  sortedByCreated = false;
 
   constructor(
     readonly parent: TreeNode,
@@ -38,7 +41,8 @@ export class RepositoryNode extends PagedListNode {
       const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
       const page = await firstPage(client.listManifestProperties(name, { order }).byPage(settings));
       return Object.assign(
-        page.map((properties) => new ManifestNode(this, scope, properties)),
+        // A referrers fallback index (tagged only `sha256-<hex>`) is shown as the referrers under its subject.
+        page.filter((properties) => !isFallbackIndex(properties.tags)).map((properties) => new ManifestNode(this, scope, properties)),
         { continuationToken: page.continuationToken },
       );
     }, tree.pageSize, (existing, repeated) => {
@@ -48,6 +52,16 @@ export class RepositoryNode extends PagedListNode {
         tree.changed(existing);
       }
     });
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const rows = await super.getChildren();
+    if (!this.sortedByCreated) {
+      return rows;
+    }
+    // Only manifest rows move; "Load more…" and an error row stay last.
+    const manifests = rows.filter((r): r is ManifestNode => r instanceof ManifestNode);
+    return [...byCreatedDescending(manifests, (m) => m.properties.createdOn ?? m.createdFromConfig), ...rows.filter((r) => !(r instanceof ManifestNode))];
   }
 
   get registry(): SavedRegistry {
@@ -76,7 +90,8 @@ export class RepositoryNode extends PagedListNode {
       p?.tagCount !== undefined || p?.manifestCount !== undefined
         ? [vscode.l10n.t("{0} manifests", p?.manifestCount ?? "?"), vscode.l10n.t("{0} tags", p?.tagCount ?? "?")]
         : [];
-    item.description = [...counts, ...permissionBadges(p)].join(" · ") || undefined;
+    const sorted = this.sortedByCreated ? [vscode.l10n.t("loaded rows sorted by created")] : [];
+    item.description = [...counts, ...permissionBadges(p), ...sorted].join(" · ") || undefined;
     item.iconPath = iconFor(p, "repo");
     item.contextValue = repositoryContext({ properties: this.capabilities.properties, permissions: p });
     const tooltip = new vscode.MarkdownString();
@@ -90,4 +105,8 @@ export class RepositoryNode extends PagedListNode {
     item.accessibilityInformation = accessibleRow(vscode.l10n.t("Repository"), this.name, item.description);
     return item;
   }
+}
+
+function isFallbackIndex(tags: readonly string[]): boolean {
+  return tags.length > 0 && tags.every((t) => subjectOfFallbackTag(t) !== undefined);
 }

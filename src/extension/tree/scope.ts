@@ -12,7 +12,7 @@ export interface RegistryScope {
   /** The id of the registry's row: the ids of the nodes under it start with it (nodeIds.ts). */
   readonly registryNodeId: string;
   readonly tree: TreeContext;
-  client(): Promise<ContainerRegistryClient>;
+  readonly client: () => Promise<ContainerRegistryClient>;
 }
 
 export interface RepositoryScope extends RegistryScope {

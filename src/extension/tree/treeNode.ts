@@ -12,7 +12,7 @@ export interface TreeContext {
   readonly connections: Connections;
   readonly log: Log;
   /** The `containerRegistryExplorer.pageSize` setting. */
-  pageSize(): number;
+  readonly pageSize: () => number;
   /** Tells the view that this node (or the whole tree) changed. */
   changed(node?: TreeNode): void;
 }

@@ -9,15 +9,20 @@
 import * as vscode from "vscode";
 import type { Connections } from "../../connections";
 import type { Log } from "../../log";
+import type { InspectDocuments } from "../../inspect/inspectDocuments";
 import type { ManifestDocuments } from "../../manifestDocuments";
 import type { RegistryTreeDataProvider } from "../../tree/registryTreeDataProvider";
+import type { TreeNode } from "../../tree/treeNode";
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly connections: Connections;
   readonly tree: RegistryTreeDataProvider;
+  /** The view showing `tree`, for reveal. */
+  readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Log;
   readonly manifests: ManifestDocuments;
+  readonly inspect: InspectDocuments;
 }
 
 export interface CommandOptions {
@@ -62,6 +67,8 @@ export interface CommandOptions {
   platforms?: string[] | "all";
   /** Push OCI Layout: which manifest of index.json (its ref name) to push. */
   refName?: string;
+  /** Compare With: the other side, instead of picking it. */
+  compareWith?: Pick<CommandOptions, "registry" | "repository" | "reference">;
 }
 
 /** Whether a command argument is an options object (not a tree node, a Uri or the tree's selection array). */

@@ -1,0 +1,44 @@
+// Runs a command under /usr/bin/time and reports what the benchmark compares:
+// wall time as seen from here, peak RSS and CPU seconds as the kernel counted them.
+
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const TIME = "/usr/bin/time";
+
+export interface Measured {
+  seconds: number;
+  peakRssMB: number;
+  cpuSeconds: number;
+  stdout: string;
+}
+
+/** Runs a command under /usr/bin/time: wall time as seen from here, peak RSS as the kernel counted it. */
+export function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
+  const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const timeOut = fs.existsSync(timeFile) ? fs.readFileSync(timeFile, "utf8") : "";
+      fs.rmSync(timeFile, { force: true });
+      if (code !== 0) {
+        reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr.slice(-4000)}\n${timeOut}`));
+        return;
+      }
+      const [kb, user, sys] = (timeOut.trim().split("\n").pop() ?? "").split(" ").map(Number);
+      resolve({ seconds, peakRssMB: kb / 1024, cpuSeconds: user + sys, stdout });
+    });
+  });
+}
