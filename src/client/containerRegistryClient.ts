@@ -65,6 +65,9 @@ import {
   type PullImageOptions,
   type PullImageResult,
   pullToFolder,
+  pullDockerArchive,
+  type PullDockerArchiveOptions,
+  type PullDockerArchiveResult,
   type PullToFolderResult,
   pushFiles,
   type PushFilesOptions,
@@ -464,6 +467,27 @@ export class ContainerRegistryClient {
       validateDigest(manifest.digest);
     }
     return pullToFolder(this.http, repository, manifest, folder, options);
+  }
+
+  /**
+   * Pulls one image manifest into a docker-archive tarball that `docker load`
+   * and skopeo's `docker-archive:` read (layers as the registry holds them);
+   * the file appears only once complete. Pass the result of getManifest to
+   * pull what was already fetched.
+   */
+  async pullDockerArchive(
+    repository: string,
+    manifest: string | GetManifestResult,
+    archivePath: string,
+    options: PullDockerArchiveOptions = {},
+  ): Promise<PullDockerArchiveResult> {
+    validateRepositoryName(repository);
+    if (typeof manifest === "string") {
+      validateTagOrDigest(manifest);
+    } else {
+      validateDigest(manifest.digest);
+    }
+    return pullDockerArchive(this.http, repository, manifest, archivePath, options);
   }
 
   /**

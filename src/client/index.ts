@@ -78,10 +78,12 @@ export type {
   PullImageOptions,
   PullImageResult,
   PullToFolderResult,
+  PullDockerArchiveOptions,
+  PullDockerArchiveResult,
   PushFilesOptions,
   PushFilesResult,
 } from "./transfers";
-export { readImageLayout, layoutBlobPath } from "./layout/imageLayout";
+export { readImageLayout, readLayoutIndex, layoutBlobPath, REF_NAME_ANNOTATION } from "./layout/imageLayout";
 export type { ImageSource, LocalBlob } from "./layout/imageLayout";
 // Content stores and the copy routine, for moving content between any two places.
 export { copyContent } from "./content/copy";
@@ -100,6 +102,10 @@ export type { RepositoryStore, RepositoryStoreOptions } from "./registry/reposit
 export { OciLayoutStore } from "./layout/ociLayoutStore";
 export type { OciLayoutStoreOptions } from "./layout/ociLayoutStore";
 export { FolderStore } from "./layout/folderStore";
+export { DockerArchiveStore, archiveBlobName } from "./layout/dockerArchiveStore";
+export type { DockerArchiveStoreOptions, DockerArchiveManifestEntry } from "./layout/dockerArchiveStore";
+export { selectPlatforms, platformName } from "./content/platformSubset";
+export type { PlatformChoice } from "./content/platformSubset";
 export type { PulledFile } from "./layout/folderStore";
 export { LocalFilesSource } from "./layout/localFilesSource";
 export { fileArtifactSource, FILE_LAYER_MEDIA_TYPE, DEFAULT_ARTIFACT_TYPE } from "./layout/fileArtifact";

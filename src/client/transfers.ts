@@ -1,13 +1,16 @@
 // Whole-image transfers, each one call of the copy routine (content/copy.ts)
 // between two content stores: pushImage (a layout, or a manifest and its
 // files, to a repository), pullImage (a repository to a layout), pullToFolder
-// (a repository to a folder of named files) and pushFiles (local files as an
-// artifact to a repository). The facade validates input and calls these.
+// (a repository to a folder of named files), pullDockerArchive (a repository
+// to a tarball docker load reads) and pushFiles (local files as an artifact
+// to a repository). The facade validates input and calls these.
 
 import type { ContentSource } from "./content/contentStore";
 import { type BlobTransferEvent, checkConcurrency, copyContent, type CopyOptions } from "./content/copy";
+import { type PlatformChoice, selectPlatforms } from "./content/platformSubset";
 import { InvalidInputError } from "./errors";
 import type { RegistryHttp } from "./http/registryHttp";
+import { DockerArchiveStore } from "./layout/dockerArchiveStore";
 import { type ArtifactFile, fileArtifactSource, type FileArtifactOptions } from "./layout/fileArtifact";
 import { FolderStore, type PulledFile } from "./layout/folderStore";
 import { type ImageSource, readImageLayout } from "./layout/imageLayout";
@@ -62,6 +65,13 @@ export interface PushImageResult extends PushBlobsResult {
 export interface PullImageOptions extends PullBlobsOptions {
   /** Name recorded in the layout's index.json. The default value is the tag pulled, if any. */
   refName?: string;
+  /**
+   * For an index (multi-platform image): "all" pulls it whole; a list of
+   * platforms (`os/architecture[/variant]` or child digests) pulls an index
+   * of only those (a new index, with a new digest). Without it an index is
+   * refused.
+   */
+  platforms?: PlatformChoice;
 }
 
 export interface PullImageResult extends PullBlobsResult {
@@ -116,10 +126,17 @@ export async function pullImage(
 ): Promise<PullImageResult> {
   checkConcurrency(options.concurrency);
   const refName = options.refName ?? (isDigest(tagOrDigest) ? undefined : tagOrDigest);
-  const copied = await copyContent(new RepositoryStore(http, repository), new OciLayoutStore(layoutDir, options), tagOrDigest, {
+  const source = new RepositoryStore(http, repository);
+  let root: string | { descriptor: OciDescriptor; content: Uint8Array } = tagOrDigest;
+  if (options.platforms !== undefined) {
+    const descriptor = await source.resolve(tagOrDigest, { abortSignal: options.abortSignal });
+    const content = await source.fetchManifest(descriptor, { abortSignal: options.abortSignal });
+    root = isIndexMediaType(descriptor.mediaType) ? selectPlatforms({ descriptor, content }, options.platforms) : { descriptor, content };
+  }
+  const copied = await copyContent(source, new OciLayoutStore(layoutDir, options), root, {
     ...options,
     tag: refName,
-    onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, tagOrDigest),
+    onManifest: (descriptor, isRoot) => (options.platforms === undefined ? refuseIndex(descriptor, isRoot, tagOrDigest) : undefined),
   });
   return { blobs: copied.blobs, downloadedBytes: copied.transferredBytes, digest: copied.root.digest, mediaType: copied.root.mediaType, layoutDir };
 }
@@ -153,6 +170,43 @@ export async function pullToFolder(
     folder,
     files: target.files,
   };
+}
+
+export interface PullDockerArchiveOptions extends PullBlobsOptions {
+  /** The names docker load gives the image, such as `registry.example.com/app:v1`. */
+  repoTags?: readonly string[];
+}
+
+export interface PullDockerArchiveResult extends PullBlobsResult {
+  digest: string;
+  mediaType: string;
+  archivePath: string;
+}
+
+/**
+ * Pulls one image manifest (a tag or digest, or a manifest already fetched)
+ * into a docker-archive tarball at `archivePath` (layout/dockerArchiveStore.ts),
+ * which appears only once complete.
+ */
+export async function pullDockerArchive(
+  http: RegistryHttp,
+  repository: string,
+  manifest: string | GetManifestResult,
+  archivePath: string,
+  options: PullDockerArchiveOptions = {},
+): Promise<PullDockerArchiveResult> {
+  checkConcurrency(options.concurrency);
+  const target = new DockerArchiveStore(archivePath, options);
+  const root =
+    typeof manifest === "string"
+      ? manifest
+      : { descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength }, content: manifest.content };
+  const reference = typeof manifest === "string" ? manifest : manifest.digest;
+  const copied = await copyContent(new RepositoryStore(http, repository), target, root, {
+    ...options,
+    onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, reference),
+  });
+  return { blobs: copied.blobs, downloadedBytes: copied.transferredBytes, digest: copied.root.digest, mediaType: copied.root.mediaType, archivePath };
 }
 
 function refuseIndex(descriptor: OciDescriptor, isRoot: boolean, reference: string): void {

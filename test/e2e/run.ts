@@ -326,6 +326,9 @@ const steps: Step[] = [
     async run({ page, local, workspace }) {
       const manifest = await visible(manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }));
       await rightClickAndChoose(page, manifest, "Pull to Folder…");
+      // The format, remembered as a setting: files by their titles comes first until another is chosen.
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
+      await (await visible(quickInputRow(page, "Files by their titles"))).click();
       // VS Code's own folder picker for the remote file system: a path in a quick input.
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
       const input = await visible(quickInput(page).locator(".quick-input-box input"));
@@ -337,7 +340,13 @@ const steps: Step[] = [
       await page.screenshot({ path: shotPath(this.shot) });
       assertIncludes(await progress.locator(".notification-list-item-source").textContent(), "Container Registry Explorer");
       const done = await visible(notification(page, /Pulled .*samples\/hello.* \(\d+ files\)\./), 120_000);
-      const files = fs.readdirSync(workspace);
+      // Into a subfolder named after the image (the repository's last component and the digest's start).
+      const pulledInto = fs.readdirSync(workspace).find((name) => /^hello-[0-9a-f]{12}$/.test(name));
+      if (!pulledInto) {
+        throw new Error(`no hello-<digest> folder in the workspace: ${fs.readdirSync(workspace).join(", ")}`);
+      }
+      const imageFolder = path.join(workspace, pulledInto);
+      const files = fs.readdirSync(imageFolder);
       for (const expected of ["manifest.json", "config.json"]) {
         if (!files.includes(expected)) {
           throw new Error(`${expected} is not in the workspace: ${files.join(", ")}`);
@@ -347,7 +356,7 @@ const steps: Step[] = [
       if (layers.length !== 4) {
         throw new Error(`expected 4 layer files, found ${layers.join(", ")}`);
       }
-      const sizes = layers.map((f) => fs.statSync(path.join(workspace, f)).size);
+      const sizes = layers.map((f) => fs.statSync(path.join(imageFolder, f)).size);
       if (!sizes.some((s) => s > BIG_LAYER)) {
         throw new Error(`the big layer is missing or short: ${sizes.join(", ")}`);
       }
@@ -355,6 +364,35 @@ const steps: Step[] = [
       await page.screenshot({ path: shotPath("07-pull-done") });
     },
   },
+  // ---- formats (issue 17): Pull to Folder as an OCI image layout, read by skopeo ----
+  {
+    name: "pulls a manifest as an OCI image layout that skopeo reads",
+    shot: "07b-pull-oci-layout",
+    async run({ page, local, workspace }) {
+      await dismissNotifications(page);
+      const manifest = await visible(manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }));
+      await rightClickAndChoose(page, manifest, "Pull to Folder…");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
+      await (await visible(quickInputRow(page, "OCI image layout"))).click();
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
+      const layoutParent = path.join(workspace, "layouts");
+      fs.mkdirSync(layoutParent, { recursive: true });
+      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), layoutParent + "/");
+      await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
+      await visible(notification(page, new RegExp(`Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*layouts/hello-[0-9a-f]{12}\\.`)), 120_000);
+      await page.screenshot({ path: shotPath(this.shot) });
+      const layouts = fs.readdirSync(layoutParent);
+      if (layouts.length !== 1) {
+        throw new Error(`expected one layout folder, found ${layouts.join(", ")}`);
+      }
+      const { execFileSync } = await import("node:child_process");
+      const inspected = JSON.parse(execFileSync("skopeo", ["inspect", `oci:${path.join(layoutParent, layouts[0])}`], { encoding: "utf8" })) as { Layers: string[] };
+      if (inspected.Layers.length !== 4) {
+        throw new Error(`skopeo read ${inspected.Layers.length} layers from the layout; expected 4`);
+      }
+    },
+  },
+  // ---- end of formats ----
   {
     name: "clicks \"Load more…\" under a repository of the ACR stand-in (page size 5)",
     shot: "08-load-more",

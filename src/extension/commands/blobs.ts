@@ -1,5 +1,6 @@
 // Single blobs: upload a workspace file as a blob (its digest shown, with a
-// copy action), and download a blob by digest to a file (the library's
+// copy action), and download a blob (picked from the image's config and
+// layers, or by digest: shared/pickBlob.ts) to a file (the library's
 // downloadBlobToFile: temporary name, renamed after the digest was verified).
 
 import * as fs from "node:fs";
@@ -10,7 +11,8 @@ import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { type CommandOptions, type Services, toUri } from "./shared/commandServices";
 import { pickFiles, regularFileSize } from "./shared/pickFiles";
-import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
+import { resolveRepository, targetFromNode, validateGivenNames } from "./shared/itemTargets";
+import { checkBlobExists, type PickedBlob, pickBlob } from "./shared/pickBlob";
 
 export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
   validateGivenNames(options);
@@ -57,26 +59,18 @@ export async function downloadBlob(
   if (!where) {
     return undefined;
   }
-  const digest =
-    options.digest ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t("Download a blob from {0}", where.repository),
-      prompt: vscode.l10n.t("Digest of the blob"),
-      placeHolder: "sha256:…",
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        try {
-          validateDigest(value.trim());
-          return undefined;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    }))?.trim();
-  if (!digest) {
+  if (options.digest !== undefined) {
+    validateDigest(options.digest);
+  }
+  const client = await services.connections.getClient(where.registry);
+  const blob: PickedBlob | undefined = options.digest !== undefined ? { digest: options.digest } : await pickBlob(client, where.repository, targetFromNode(node)?.reference ?? options.reference);
+  if (!blob) {
     return undefined;
   }
-  validateDigest(digest);
+  const digest = blob.digest;
+  if (options.digest !== undefined) {
+    await checkBlobExists(client, where.repository, digest);
+  }
   let destination: string | undefined;
   if (options.destination !== undefined) {
     destination = toUri(options.destination).fsPath;
@@ -87,7 +81,7 @@ export async function downloadBlob(
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const picked = await vscode.window.showSaveDialog({
       title: vscode.l10n.t("Save blob {0}", digest),
-      defaultUri: folder ? vscode.Uri.joinPath(folder, digestFileName(digest)) : undefined,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, blob.suggestedName ?? digestFileName(digest)) : undefined,
       saveLabel: vscode.l10n.t("Download"),
     });
     destination = picked?.fsPath;
@@ -95,7 +89,6 @@ export async function downloadBlob(
   if (!destination) {
     return undefined;
   }
-  const client = await services.connections.getClient(where.registry);
   const target = destination;
   // The library's file download: the pull's writer thread, resumed after a broken connection,
   // renamed onto the destination only once verified, nothing left behind on failure or cancel.

@@ -1,4 +1,5 @@
-// Push: workspace files as an OCI artifact through the library's pushFiles
+// Push: workspace files and folders (shared/artifactFiles.ts), with an
+// artifact type, as an OCI artifact through the library's pushFiles
 // (layout/fileArtifact.ts there): one blob per file with its name in the
 // `org.opencontainers.image.title` annotation, the empty config (so
 // `artifactType` is set), a manifest, and a tag. The blobs go up several at
@@ -11,7 +12,8 @@ import { formatReference, type OciDescriptor, validateTag } from "../../client/i
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
-import { pickFiles, regularFileSize } from "./shared/pickFiles";
+import { chooseArtifactType, expandArtifactPaths, pickArtifactPaths } from "./shared/artifactFiles";
+import { regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
 
@@ -23,10 +25,11 @@ export interface PushResult {
 
 export async function push(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<PushResult | undefined> {
   validateGivenNames(options);
-  const files = await pickFiles(options, true, vscode.l10n.t("Push as Artifact"));
-  if (!files?.length) {
+  const picked = await pickArtifactPaths(options, vscode.l10n.t("Push as Artifact"));
+  if (!picked?.length) {
     return undefined;
   }
+  const files = await expandArtifactPaths(picked, services.log);
   const names = files.map((f) => path.basename(f));
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) {
@@ -42,6 +45,10 @@ export async function push(services: Services, node: TreeNode | undefined, optio
     return undefined;
   }
   validateTag(tag);
+  const artifactType = await chooseArtifactType(options);
+  if (artifactType === undefined) {
+    return undefined;
+  }
   const client = await services.connections.getClient(where.registry);
   const reference = formatReference(where.registry.loginServer, where.repository, tag);
   const filesTotal = sizes.reduce((a, b) => a + b, 0);
@@ -55,7 +62,7 @@ export async function push(services: Services, node: TreeNode | undefined, optio
         files.map((file) => ({ path: file })),
         {
           tag,
-          artifactType: options.artifactType,
+          artifactType,
           annotations: { "org.opencontainers.image.created": new Date().toISOString() },
           abortSignal: progress.signal,
           // The user's files make the total; the 2-byte empty config (image-spec manifest.md) is not one of them.

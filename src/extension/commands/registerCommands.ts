@@ -31,6 +31,7 @@ import { openReference } from "./openReference";
 import { setPermission, PROPERTY_TOGGLES } from "./properties";
 import { pull } from "./pull";
 import { push } from "./push";
+import { pushLayout } from "./pushLayout";
 import { refresh } from "./refresh";
 import { renameRegistry } from "./rename";
 import { retry } from "./retry";
@@ -54,6 +55,7 @@ function commandTitle(id: string): string {
     "containerRegistryExplorer.deleteTag": () => vscode.l10n.t("Delete tag"),
     "containerRegistryExplorer.pull": () => vscode.l10n.t("Pull"),
     "containerRegistryExplorer.push": () => vscode.l10n.t("Push"),
+    "containerRegistryExplorer.pushLayout": () => vscode.l10n.t("Push OCI layout"),
     "containerRegistryExplorer.uploadBlob": () => vscode.l10n.t("Upload blob"),
     "containerRegistryExplorer.downloadBlob": () => vscode.l10n.t("Download blob"),
     "containerRegistryExplorer.copyReference": () => vscode.l10n.t("Copy reference"),
@@ -97,6 +99,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.deleteTag": (node, options, selection) => (selection ? deleteSelection(services, selection, options) : deleteTag(services, node, options)),
     "containerRegistryExplorer.pull": (node, options) => pull(services, node, options),
     "containerRegistryExplorer.push": (node, options) => push(services, node, options),
+    "containerRegistryExplorer.pushLayout": (node, options) => pushLayout(services, node, options),
     "containerRegistryExplorer.uploadBlob": (node, options) => uploadBlob(services, node, options),
     "containerRegistryExplorer.downloadBlob": (node, options) => downloadBlob(services, node, options),
     "containerRegistryExplorer.copyReference": (node, options) => copyReference(services, node, options),

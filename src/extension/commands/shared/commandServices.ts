@@ -62,6 +62,12 @@ export interface CommandOptions {
   overwrite?: boolean;
   /** Push: the manifest's artifactType. */
   artifactType?: string;
+  /** Pull: "files", "ociLayout" or "dockerArchive" (without it, the remembered one). */
+  format?: string;
+  /** Pull as an OCI layout of an index: the platforms to keep (`os/arch[/variant]` or digests), or "all". */
+  platforms?: string[] | "all";
+  /** Push OCI Layout: which manifest of index.json (its ref name) to push. */
+  refName?: string;
   /** Compare With: the other side, instead of picking it. */
   compareWith?: Pick<CommandOptions, "registry" | "repository" | "reference">;
 
