@@ -70,7 +70,8 @@ export async function copyImageTo(
   if (choices === null) {
     return undefined;
   }
-  const platforms = options.platforms ?? choices?.platforms;
+  // "all" is the whole index as it is, as no platform list is.
+  const platforms = options.platforms === "all" ? undefined : (options.platforms ?? choices?.platforms);
   const includeReferrers = options.includeReferrers ?? choices?.includeReferrers ?? false;
   const from = formatReference(source.registry.loginServer, source.repository, reference);
   const to = formatReference(registry.loginServer, repository, tag);

@@ -64,7 +64,10 @@ export interface CommandOptions {
   artifactType?: string;
   /** Pull: "files", "ociLayout" or "dockerArchive" (without it, the remembered one). */
   format?: string;
-  /** Pull as an OCI layout of an index: the platforms to keep (`os/arch[/variant]` or digests), or "all". */
+  /**
+   * Pull as an OCI layout, Copy Image To: the platforms of an index to keep
+   * (`os/arch[/variant]`; for a pull also digests), or "all", instead of asking.
+   */
   platforms?: string[] | "all";
   /** Push OCI Layout: which manifest of index.json (its ref name) to push. */
   refName?: string;
@@ -79,8 +82,7 @@ export interface CommandOptions {
   /** Copy Image To: the target registry (id or login server) and repository, instead of picking. */
   targetRegistry?: string;
   targetRepository?: string;
-  /** Copy Image To: only these platforms of an index (`os/arch`), and whether to copy referrers, instead of asking. */
-  platforms?: string[];
+  /** Copy Image To: whether to copy referrers, instead of asking. */
   includeReferrers?: boolean;
   /** Filter… on a registry: the repository-name prefix (empty: clear). */
   prefix?: string;
