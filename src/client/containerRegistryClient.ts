@@ -148,7 +148,12 @@ export class ContainerRegistryClient {
   /** Deletes the repository with all its manifests and tags; returns what the registry reports deleted. */
   async deleteRepository(repository: string, options: OperationOptions = {}): Promise<DeleteRepositoryResult> {
     validateRepositoryName(repository);
-    return (await this.metadata(options)).deleteRepository(repository, options.abortSignal);
+    try {
+      return await (await this.metadata(options)).deleteRepository(repository, options.abortSignal);
+    } finally {
+      // Even a delete that failed midway may have removed some of it.
+      this.images.forget(repository);
+    }
   }
 
   listManifestProperties(repository: string, options: ListManifestPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactManifestProperties> {
@@ -224,6 +229,7 @@ export class ContainerRegistryClient {
     validateTagOrDigest(tagOrDigest);
     const digest = await this.digestOf(repository, tagOrDigest, options);
     await deleteManifestByDigest(this.http, repository, digest, options.abortSignal);
+    this.images.forget(repository, digest);
   }
 
   /** Deletes a blob; a blob that does not exist is not an error. */

@@ -1,6 +1,7 @@
 // A bounded cache of content fetched by digest. Content named by a digest is
-// immutable (image-spec descriptor.md "Digests"), so an entry never goes
-// stale; it is keyed by repository and digest because a registry only serves
+// immutable (image-spec descriptor.md "Digests"), so an entry goes stale only
+// when it is deleted (the client forgets what it deletes itself); it is keyed
+// by repository and digest because a registry only serves
 // a digest from a repository that holds it, and evicted least recently used.
 // A fetch in flight is shared, so two callers asking at once send one request.
 
@@ -35,6 +36,15 @@ export class DigestCache<T> {
   /** Stores a value fetched some other way (a manifest fetched by tag, once its digest is known). */
   put(repository: string, digest: string, value: T): void {
     this.get(repository, digest, () => Promise.resolve(value)).catch(() => undefined);
+  }
+
+  /** Forgets one digest of a repository, or the whole repository. */
+  forget(repository: string, digest?: string): void {
+    for (const key of [...this.entries.keys()]) {
+      if (digest !== undefined ? key === `${repository}@${digest}` : key.startsWith(`${repository}@`)) {
+        this.entries.delete(key);
+      }
+    }
   }
 
   get size(): number {

@@ -26,6 +26,12 @@ export class ImageReader {
 
   constructor(private readonly http: RegistryHttp) {}
 
+  /** Forgets what was cached of a deleted manifest (or of every manifest of a deleted repository). */
+  forget(repository: string, digest?: string): void {
+    this.manifests.forget(repository, digest);
+    this.configs.forget(repository, digest);
+  }
+
   async manifest(repository: string, tagOrDigest: string, abortSignal?: AbortSignalLike): Promise<GetManifestResult> {
     if (isDigest(tagOrDigest)) {
       return this.manifests.get(repository, tagOrDigest, () => getManifest(this.http, repository, tagOrDigest, abortSignal));
