@@ -36,7 +36,13 @@ const common = {
 async function main() {
   const contexts = await Promise.all([
     // `supported`: the import becomes a plain require, which VS Code's extension host resolves like the bundle itself.
-    esbuild.context({ ...common, entryPoints: ["src/extension/extension.ts"], outfile: "dist/extension.js", plugins: [armChunk], supported: { "dynamic-import": false } }),
+    esbuild.context({
+      ...common,
+      entryPoints: ["src/extension/extension.ts"],
+      outfile: "dist/extension.js",
+      plugins: [armChunk],
+      supported: { "dynamic-import": false },
+    }),
     esbuild.context({ ...common, entryPoints: [ARM_ENTRY], outfile: "dist/azureArm.js" }),
   ]);
   if (watch) {

@@ -29,7 +29,11 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => 
     return await realFetch(input, init);
   } finally {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    upstreamCalls.push({ method: init?.method ?? "GET", path: url.pathname.replace(/sha256:[0-9a-f]{64}/, "sha256:…"), ms: performance.now() - started });
+    upstreamCalls.push({
+      method: init?.method ?? "GET",
+      path: url.pathname.replace(/sha256:[0-9a-f]{64}/, "sha256:…"),
+      ms: performance.now() - started,
+    });
   }
 };
 
@@ -50,7 +54,9 @@ async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const before = upstreamCalls.length;
   const result = await run();
   const ms = performance.now() - started;
-  process.stdout.write(`  ${label}: ${ms.toFixed(0)} ms; stand-in upstream calls: ${upstreamCalls.length - before} (${summarize(upstreamCalls.slice(before))})\n`);
+  process.stdout.write(
+    `  ${label}: ${ms.toFixed(0)} ms; stand-in upstream calls: ${upstreamCalls.length - before} (${summarize(upstreamCalls.slice(before))})\n`,
+  );
   return result;
 }
 
@@ -64,7 +70,9 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       process.stdout.write(`round ${round}: a fresh client (as after a window reload)\n`);
       const lines: string[] = [];
-      const client = new ContainerRegistryClient(standIn.url, admin, { logRequest: (line) => lines.push(`    ${performance.now().toFixed(0)} ${line}`) });
+      const client = new ContainerRegistryClient(standIn.url, admin, {
+        logRequest: (line) => lines.push(`    ${performance.now().toFixed(0)} ${line}`),
+      });
       const started = performance.now();
       upstreamCalls.length = 0;
       const capabilities = await timed("getCapabilities", () => client.getCapabilities());
@@ -81,7 +89,9 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`  first expand of the registry: ${(performance.now() - started).toFixed(0)} ms (kind ${capabilities.kind})\n`);
       await timed("listManifestProperties(demo/many-tags) first page, newest first", async () => {
-        for await (const page of client.listManifestProperties("demo/many-tags", { order: "LastUpdatedOnDescending" }).byPage({ maxPageSize: 100 })) {
+        for await (const page of client
+          .listManifestProperties("demo/many-tags", { order: "LastUpdatedOnDescending" })
+          .byPage({ maxPageSize: 100 })) {
           return page;
         }
         return undefined;

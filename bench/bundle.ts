@@ -48,7 +48,6 @@ export async function measureBundle(): Promise<BundleResults> {
   return {
     bytes,
     loadMs,
-    activation:
-      "not measured here (activate() needs a real extension host; the VS Code tests run it); module load time shown instead",
+    activation: "not measured here (activate() needs a real extension host; the VS Code tests run it); module load time shown instead",
   };
 }

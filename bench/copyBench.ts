@@ -30,7 +30,10 @@ export interface CopyBenchResults {
 }
 
 function clientFor(url: string, caFiles: string[]): ContainerRegistryClient {
-  return new ContainerRegistryClient(url, undefined, { registryKind: "oci", caCertificates: caFiles.map((file) => fs.readFileSync(file, "utf8")).join("\n") });
+  return new ContainerRegistryClient(url, undefined, {
+    registryKind: "oci",
+    caCertificates: caFiles.map((file) => fs.readFileSync(file, "utf8")).join("\n"),
+  });
 }
 
 function split(reference: string): { repository: string; tag: string } {
@@ -78,7 +81,9 @@ export async function runCopyBench(layers: number, layerMiB: number, rounds: num
     const results: CopyBenchResults["rounds"] = [];
     for (let round = 0; round < rounds; round++) {
       emptyStorage(to);
-      const ours = await measure(process.execPath, [script, "copy", from.url, "bench/source:v1", to.url, `bench/ours:r${round}`], { BENCH_CA_FILES: caFiles.join(",") });
+      const ours = await measure(process.execPath, [script, "copy", from.url, "bench/source:v1", to.url, `bench/ours:r${round}`], {
+        BENCH_CA_FILES: caFiles.join(","),
+      });
       const copied = JSON.parse(ours.stdout.trim().split("\n").pop()!) as { digest: string; bytesTransferred: number };
       if (copied.digest !== image.manifestDigest) {
         throw new Error(`our copy stored ${copied.digest}, the image is ${image.manifestDigest}`);
@@ -96,11 +101,19 @@ export async function runCopyBench(layers: number, layerMiB: number, rounds: num
         `docker://${from.host}/bench/source:v1`,
         `docker://${to.host}/bench/skopeo:r${round}`,
       ]);
-      results.push({ ours: { seconds: ours.seconds, peakRssMB: ours.peakRssMB, bytesTransferred: copied.bytesTransferred }, skopeo: { seconds: skopeo.seconds, peakRssMB: skopeo.peakRssMB } });
-      process.stderr.write(`copy round ${round + 1}/${rounds}: ours ${ours.seconds.toFixed(2)} s ${ours.peakRssMB.toFixed(0)} MB, skopeo ${skopeo.seconds.toFixed(2)} s ${skopeo.peakRssMB.toFixed(0)} MB\n`);
+      results.push({
+        ours: { seconds: ours.seconds, peakRssMB: ours.peakRssMB, bytesTransferred: copied.bytesTransferred },
+        skopeo: { seconds: skopeo.seconds, peakRssMB: skopeo.peakRssMB },
+      });
+      process.stderr.write(
+        `copy round ${round + 1}/${rounds}: ours ${ours.seconds.toFixed(2)} s ${ours.peakRssMB.toFixed(0)} MB, skopeo ${skopeo.seconds.toFixed(2)} s ${skopeo.peakRssMB.toFixed(0)} MB\n`,
+      );
     }
     const started = process.hrtime.bigint();
-    const within = await copyImage({ client: source, repository: "bench/source", reference: "v1" }, { client: source, repository: "bench/mirror", tag: "v1" });
+    const within = await copyImage(
+      { client: source, repository: "bench/source", reference: "v1" },
+      { client: source, repository: "bench/mirror", tag: "v1" },
+    );
     const withinSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const oursMedianSeconds = median(results.map((r) => r.ours.seconds));
     const skopeoMedianSeconds = median(results.map((r) => r.skopeo.seconds));

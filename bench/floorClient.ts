@@ -34,7 +34,13 @@ interface Answer {
   body: Buffer;
 }
 
-function request(url: URL, method: string, headers: Record<string, string | number>, body?: Buffer | fs.ReadStream, onData?: (chunk: Buffer) => void): Promise<Answer> {
+function request(
+  url: URL,
+  method: string,
+  headers: Record<string, string | number>,
+  body?: Buffer | fs.ReadStream,
+  onData?: (chunk: Buffer) => void,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, headers, agent }, (res) => {
       const kept: Buffer[] = [];
@@ -62,7 +68,11 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
   const manifest = readLayoutManifest(dir);
   await Promise.all(
     manifest.blobs.map(async ({ digest, size }) => {
-      const started = expect(await request(new URL(`/v2/${repository}/blobs/uploads/`, base), "POST", { "Content-Length": 0 }), 202, "POST upload");
+      const started = expect(
+        await request(new URL(`/v2/${repository}/blobs/uploads/`, base), "POST", { "Content-Length": 0 }),
+        202,
+        "POST upload",
+      );
       const location = new URL(String(started.headers.location), base);
       location.searchParams.set("digest", digest);
       const hash = crypto.createHash("sha256");
@@ -75,24 +85,43 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
     }),
   );
   const url = new URL(`/v2/${repository}/manifests/${tag}`, base);
-  expect(await request(url, "PUT", { "Content-Type": manifest.mediaType, "Content-Length": manifest.bytes.length }, manifest.bytes), 201, "PUT manifest");
-  process.stdout.write(JSON.stringify({ digest: `sha256:${crypto.createHash("sha256").update(manifest.bytes).digest("hex")}`, hashSeconds: Number(hashNanoseconds) / 1e9 }) + "\n");
+  expect(
+    await request(url, "PUT", { "Content-Type": manifest.mediaType, "Content-Length": manifest.bytes.length }, manifest.bytes),
+    201,
+    "PUT manifest",
+  );
+  process.stdout.write(
+    JSON.stringify({
+      digest: `sha256:${crypto.createHash("sha256").update(manifest.bytes).digest("hex")}`,
+      hashSeconds: Number(hashNanoseconds) / 1e9,
+    }) + "\n",
+  );
 }
 
 async function pull(base: URL, repository: string, tag: string, dir: string): Promise<void> {
-  const answer = expect(await request(new URL(`/v2/${repository}/manifests/${tag}`, base), "GET", { Accept: OCI_MANIFEST }), 200, "GET manifest");
+  const answer = expect(
+    await request(new URL(`/v2/${repository}/manifests/${tag}`, base), "GET", { Accept: OCI_MANIFEST }),
+    200,
+    "GET manifest",
+  );
   const manifest = JSON.parse(answer.body.toString("utf8")) as { config: { digest: string }; layers: { digest: string }[] };
   await Promise.all(
     [manifest.config, ...manifest.layers].map(async ({ digest }) => {
       const hash = crypto.createHash("sha256");
-      expect(await request(new URL(`/v2/${repository}/blobs/${digest}`, base), "GET", {}, undefined, (chunk) => hashInto(hash, chunk)), 200, "GET blob");
+      expect(
+        await request(new URL(`/v2/${repository}/blobs/${digest}`, base), "GET", {}, undefined, (chunk) => hashInto(hash, chunk)),
+        200,
+        "GET blob",
+      );
       if (`sha256:${hash.digest("hex")}` !== digest) {
         throw new Error(`${digest}: the bytes do not match`);
       }
     }),
   );
   fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
-  process.stdout.write(JSON.stringify({ digest: answer.headers["docker-content-digest"], hashSeconds: Number(hashNanoseconds) / 1e9 }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ digest: answer.headers["docker-content-digest"], hashSeconds: Number(hashNanoseconds) / 1e9 }) + "\n",
+  );
 }
 
 async function main(): Promise<void> {

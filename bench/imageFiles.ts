@@ -28,7 +28,6 @@ const SHARE = "/usr/share";
 const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
 let CHILD = path.join(__dirname, "imageFilesClient.js");
 
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

@@ -69,7 +69,12 @@ export function generateImageLayout(dir: string, layers: number, layerBytes: num
       schemaVersion: 2,
       mediaType: "application/vnd.oci.image.index.v1+json",
       manifests: [
-        { mediaType: OCI_MANIFEST, digest: manifestDigest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": tag } },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": tag },
+        },
       ],
     }),
   );

@@ -80,7 +80,12 @@ export async function runListingBench(): Promise<ListingResults> {
     const configResult = await client.uploadBlob("bench/tags", config);
     const { digest } = await client.setManifest(
       "bench/tags",
-      { schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configResult.digest, size: config.length }, layers: [] },
+      {
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configResult.digest, size: config.length },
+        layers: [],
+      },
       { tag: "seed" },
     );
     const seedStart = performance.now();

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     // BENCH_TRACE=1: each request on stderr, stamped with the ms since the process started.
     logRequest: process.env.BENCH_TRACE === "1" ? (line) => process.stderr.write(`${performance.now().toFixed(0)} ${line}\n`) : undefined,
   });
-  const concurrency = concurrencyArg ? Number(concurrencyArg) : process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
+  const concurrency = concurrencyArg
+    ? Number(concurrencyArg)
+    : process.env.BENCH_CONCURRENCY
+      ? Number(process.env.BENCH_CONCURRENCY)
+      : undefined;
   const mountFrom = process.env.BENCH_MOUNT_FROM ? [process.env.BENCH_MOUNT_FROM] : undefined;
   if (command === "push") {
     const readBufferBytes = process.env.BENCH_READ_BUFFER ? Number(process.env.BENCH_READ_BUFFER) : undefined;
@@ -57,7 +61,13 @@ async function main(): Promise<void> {
     const hashWorkers = process.env.BENCH_HASH_WORKERS ? Number(process.env.BENCH_HASH_WORKERS) : undefined;
     const releaseBuffers = process.env.BENCH_RELEASE_BUFFERS ? process.env.BENCH_RELEASE_BUFFERS === "1" : undefined;
     const directWrites = process.env.BENCH_DIRECT_WRITES ? process.env.BENCH_DIRECT_WRITES === "1" : undefined;
-    const result = await client.pullImage(repository, tag, dir, { concurrency, writeBufferBytes, hashWorkers, releaseBuffers, directWrites });
+    const result = await client.pullImage(repository, tag, dir, {
+      concurrency,
+      writeBufferBytes,
+      hashWorkers,
+      releaseBuffers,
+      directWrites,
+    });
     process.stdout.write(JSON.stringify({ digest: result.digest, downloadedBytes: result.downloadedBytes }) + "\n");
   } else {
     throw new Error(`unknown command ${command}`);

@@ -44,7 +44,11 @@ function seed(registry: RunningRegistry): void {
   }
 }
 
-async function measure(registry: RunningRegistry, what: string, names: (client: ContainerRegistryClient) => AsyncIterable<string[]>): Promise<PrefixSearchRow> {
+async function measure(
+  registry: RunningRegistry,
+  what: string,
+  names: (client: ContainerRegistryClient) => AsyncIterable<string[]>,
+): Promise<PrefixSearchRow> {
   let catalogRequests = 0;
   const client = new ContainerRegistryClient(registry.url, undefined, {
     registryKind: "oci",
@@ -110,7 +114,13 @@ export async function runPrefixSearchBench(): Promise<PrefixSearchResults> {
     rows.push(
       await measure(registry, "list everything, filter", (client) => client.listRepositoryNames().byPage({ maxPageSize: PAGE_SIZE })),
     );
-    return { repositories: TEAMS * APPS_PER_TEAM + 4, prefix: PREFIX, seedSeconds, rows, targets: { catalogRequests: 2, msToLastMatch: 200 } };
+    return {
+      repositories: TEAMS * APPS_PER_TEAM + 4,
+      prefix: PREFIX,
+      seedSeconds,
+      rows,
+      targets: { catalogRequests: 2, msToLastMatch: 200 },
+    };
   } finally {
     await registry.stop();
   }

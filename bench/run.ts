@@ -65,7 +65,6 @@ const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
 
-
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
 function cpuSecondsOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -88,11 +87,21 @@ interface Context {
   workDir: string;
 }
 
-function clientCommand(client: ClientName, operation: Operation, ctx: Context, reference: string, dir: string): [string, string[], NodeJS.ProcessEnv] {
+function clientCommand(
+  client: ClientName,
+  operation: Operation,
+  ctx: Context,
+  reference: string,
+  dir: string,
+): [string, string[], NodeJS.ProcessEnv] {
   const nodeEnv = { NODE_EXTRA_CA_CERTS: ctx.registry.caCertPath! };
   switch (client) {
     case "ours":
-      return [process.execPath, [ctx.scripts.ours!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], nodeEnv];
+      return [
+        process.execPath,
+        [ctx.scripts.ours!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])],
+        nodeEnv,
+      ];
     case "base": {
       const extra = Object.fromEntries(
         (process.env.BENCH_BASE_ENV ?? "")
@@ -100,7 +109,11 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
           .filter(Boolean)
           .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
       );
-      return [process.execPath, [ctx.scripts.base!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])], { ...nodeEnv, ...extra }];
+      return [
+        process.execPath,
+        [ctx.scripts.base!, operation, ctx.registry.url, reference, dir, ...(CONCURRENCY ? [CONCURRENCY] : [])],
+        { ...nodeEnv, ...extra },
+      ];
     }
     case "azure":
     case "seed":
@@ -114,7 +127,21 @@ function clientCommand(client: ClientName, operation: Operation, ctx: Context, r
       // uncompressed layers for a registry, or for an OCI layout).
       return operation === "push"
         ? ["skopeo", ["--insecure-policy", "copy", "--quiet", "--preserve-digests", "--dest-cert-dir", ctx.certDir, local, remote], {}]
-        : ["skopeo", ["--insecure-policy", "copy", "--quiet", "--preserve-digests", "--dest-oci-accept-uncompressed-layers", "--src-cert-dir", ctx.certDir, remote, local], {}];
+        : [
+            "skopeo",
+            [
+              "--insecure-policy",
+              "copy",
+              "--quiet",
+              "--preserve-digests",
+              "--dest-oci-accept-uncompressed-layers",
+              "--src-cert-dir",
+              ctx.certDir,
+              remote,
+              local,
+            ],
+            {},
+          ];
     }
   }
 }
@@ -166,7 +193,11 @@ function median(values: number[]): number {
 
 function machine(): Record<string, string | number> {
   const cpu = fs.readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? "?";
-  const flags = fs.readFileSync("/proc/cpuinfo", "utf8").match(/flags\s*:\s*(.*)/)?.[1].split(" ") ?? [];
+  const flags =
+    fs
+      .readFileSync("/proc/cpuinfo", "utf8")
+      .match(/flags\s*:\s*(.*)/)?.[1]
+      .split(" ") ?? [];
   return {
     cpus: os.cpus().length,
     cpuModel: cpu,
@@ -210,13 +241,31 @@ async function transferBench(): Promise<{ samples: Sample[]; checks: Record<stri
           let registryCpu = cpuSecondsOf(registry.pid);
           const push = await measure(...clientCommand(client, "push", ctx, reference, imageDir));
           const pushRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "push", round, seconds: push.seconds, peakRssMB: push.peakRssMB, cpuSeconds: push.cpuSeconds, registryCpuSeconds: pushRegistryCpu, output: lastJsonLine(push.stdout) });
+          samples.push({
+            client,
+            operation: "push",
+            round,
+            seconds: push.seconds,
+            peakRssMB: push.peakRssMB,
+            cpuSeconds: push.cpuSeconds,
+            registryCpuSeconds: pushRegistryCpu,
+            output: lastJsonLine(push.stdout),
+          });
           await sync();
           const pullDir = path.join(workDir, `pull-${client}-${round}`);
           registryCpu = cpuSecondsOf(registry.pid);
           const pull = await measure(...clientCommand(client, "pull", ctx, reference, pullDir));
           const pullRegistryCpu = cpuSecondsOf(registry.pid) - registryCpu;
-          samples.push({ client, operation: "pull", round, seconds: pull.seconds, peakRssMB: pull.peakRssMB, cpuSeconds: pull.cpuSeconds, registryCpuSeconds: pullRegistryCpu, output: lastJsonLine(pull.stdout) });
+          samples.push({
+            client,
+            operation: "pull",
+            round,
+            seconds: pull.seconds,
+            peakRssMB: pull.peakRssMB,
+            cpuSeconds: pull.cpuSeconds,
+            registryCpuSeconds: pullRegistryCpu,
+            output: lastJsonLine(pull.stdout),
+          });
           if (client !== "floor") {
             // The floor client drops what it receives (floorClient.ts).
             checkPulled(pullDir, image, client);
@@ -245,7 +294,8 @@ async function skipAndMountChecks(ctx: Context): Promise<Record<string, unknown>
   const again = await measure(cmd, args, env);
   const [cmd2, args2] = clientCommand("ours", "push", ctx, "bench/second:v1", ctx.image.dir);
   const mounted = await measure(cmd2, args2, { ...env, BENCH_MOUNT_FROM: "bench/first" });
-  const parse = (m: Measured) => JSON.parse(m.stdout.trim().split("\n").pop()!) as { uploadedBytes: number; outcomes: Record<string, number> };
+  const parse = (m: Measured) =>
+    JSON.parse(m.stdout.trim().split("\n").pop()!) as { uploadedBytes: number; outcomes: Record<string, number> };
   return {
     firstPush: { seconds: first.seconds, ...parse(first) },
     secondPushSameRepository: { seconds: again.seconds, ...parse(again) },
@@ -347,7 +397,9 @@ async function main(): Promise<void> {
     `ours/azure:  push ${fmt(ratios.pushOursToAzure)} (target ≤ ${targets.pushOursToAzure}), pull ${fmt(ratios.pullOursToAzure)} (target ≤ ${targets.pullOursToAzure})`,
   );
   if (summary.ours) {
-    lines.push(`ours peak RSS: push ${fmt(summary.ours.pushPeakRssMB, 0)} MB, pull ${fmt(summary.ours.pullPeakRssMB, 0)} MB (target ≤ ${targets.oursPeakRssMB})`);
+    lines.push(
+      `ours peak RSS: push ${fmt(summary.ours.pushPeakRssMB, 0)} MB, pull ${fmt(summary.ours.pullPeakRssMB, 0)} MB (target ≤ ${targets.oursPeakRssMB})`,
+    );
   }
   if (checks.secondPushSameRepository) {
     const c = checks as Record<string, { seconds: number; uploadedBytes: number; outcomes: Record<string, number> }>;
@@ -368,7 +420,9 @@ async function main(): Promise<void> {
     if ("error" in listing) {
       lines.push(`listing: failed: ${listing.error}`);
     } else {
-      lines.push("| listing (this library) | items | requests | first page (ms) | first page items | whole list (ms) | peak RSS (MB) | heap after (MB) |");
+      lines.push(
+        "| listing (this library) | items | requests | first page (ms) | first page items | whole list (ms) | peak RSS (MB) | heap after (MB) |",
+      );
       lines.push("|---|---|---|---|---|---|---|---|");
       for (const row of listing.rows) {
         lines.push(
@@ -394,11 +448,29 @@ async function main(): Promise<void> {
   }
   const m = machine();
   lines.push("");
-  lines.push(`machine: ${m.cpus} CPUs (${m.cpuModel}, SHA-NI ${m.shaNi}, AES-NI ${m.aesNi}), ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}; registry ${versions.registry}`);
+  lines.push(
+    `machine: ${m.cpus} CPUs (${m.cpuModel}, SHA-NI ${m.shaNi}, AES-NI ${m.aesNi}), ${m.memoryGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}; registry ${versions.registry}`,
+  );
   const text = lines.join("\n");
   process.stdout.write(text + "\n");
 
-  const result = { started: started.toISOString(), machine: m, versions, workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS }, summary, ratios, targets, seedStyle: seedStyle.rows, checks, copy, listing, prefixSearch, imageFiles, bundle, samples };
+  const result = {
+    started: started.toISOString(),
+    machine: m,
+    versions,
+    workload: { layers: LAYERS, layerMiB: LAYER_MIB, rounds: ROUNDS },
+    summary,
+    ratios,
+    targets,
+    seedStyle: seedStyle.rows,
+    checks,
+    copy,
+    listing,
+    prefixSearch,
+    imageFiles,
+    bundle,
+    samples,
+  };
   const outDir = path.join(ROOT, "bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, "-");

@@ -120,7 +120,9 @@ export function seedStyleReport(samples: WorkloadSample[], cpus: number): { line
       "the minimum leaves out hashing for pushes given their digests: pushImage, skopeo)",
   );
   lines.push("");
-  lines.push("| workload | op | median (s) | ÷ skopeo (target) | ÷ azure per-blob (target) | peak RSS (MB) | client CPU-s | registry CPU-s | floor (s) | ÷ floor |");
+  lines.push(
+    "| workload | op | median (s) | ÷ skopeo (target) | ÷ azure per-blob (target) | peak RSS (MB) | client CPU-s | registry CPU-s | floor (s) | ÷ floor |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
     lines.push(

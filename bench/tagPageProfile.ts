@@ -66,7 +66,13 @@ async function firstPage(c: ContainerRegistryClient, log: Logged[], maxPageSize:
     `first page, maxPageSize ${maxPageSize ?? "not given"}: ${ms.toFixed(0)} ms for ${items} tags; ` +
       `client CPU ${((used.user + used.system) / 1000).toFixed(0)} ms, registry CPU ${((cpuSecondsOf(registryPid) - registryCpu) * 1000).toFixed(0)} ms; ` +
       `tags/list ${list.map((l) => `${l.ms} ms`).join(", ")}; ${heads.length} HEADs from ${(firstHead - started).toFixed(0)} to ${heads.length ? (heads[heads.length - 1].at - started).toFixed(0) : "–"} ms, ` +
-      `each p50 ${percentile(heads.map((h) => h.ms), 50)} ms p90 ${percentile(heads.map((h) => h.ms), 90)} ms\n`,
+      `each p50 ${percentile(
+        heads.map((h) => h.ms),
+        50,
+      )} ms p90 ${percentile(
+        heads.map((h) => h.ms),
+        90,
+      )} ms\n`,
   );
 }
 
@@ -82,7 +88,12 @@ async function main(): Promise<void> {
     const { digest: configDigest } = await seeder.uploadBlob(REPOSITORY, config);
     const { digest } = await seeder.setManifest(
       REPOSITORY,
-      { schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length }, layers: [] },
+      {
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
+        layers: [],
+      },
       { tag: "seed" },
     );
     seedTags(registry, REPOSITORY, digest, count);
@@ -101,7 +112,9 @@ async function main(): Promise<void> {
         names.push(...page.map((t) => t.name));
         break;
       }
-      process.stdout.write(`tags/list of ${count} names (maxPageSize 1, one HEAD): ${(performance.now() - listStarted).toFixed(0)} ms, the GET itself ${log.find((l) => l.method === "GET")?.ms} ms\n`);
+      process.stdout.write(
+        `tags/list of ${count} names (maxPageSize 1, one HEAD): ${(performance.now() - listStarted).toFixed(0)} ms, the GET itself ${log.find((l) => l.method === "GET")?.ms} ms\n`,
+      );
     }
 
     const sample = Array.from({ length: 400 }, (_, i) => `v${String(i * 7).padStart(5, "0")}`);
@@ -114,7 +127,10 @@ async function main(): Promise<void> {
       const ms = performance.now() - started;
       const used = process.cpuUsage(cpu);
       process.stdout.write(
-        `400 HEADs, ${inFlight} in flight: ${ms.toFixed(0)} ms (${((ms / 400) * 100).toFixed(0)} ms per 100 tags), client CPU ${((used.user + used.system) / 1000).toFixed(0)} ms, registry CPU ${((cpuSecondsOf(registryPid) - registryCpu) * 1000).toFixed(0)} ms, each p50 ${percentile(log.map((l) => l.ms), 50)} ms\n`,
+        `400 HEADs, ${inFlight} in flight: ${ms.toFixed(0)} ms (${((ms / 400) * 100).toFixed(0)} ms per 100 tags), client CPU ${((used.user + used.system) / 1000).toFixed(0)} ms, registry CPU ${((cpuSecondsOf(registryPid) - registryCpu) * 1000).toFixed(0)} ms, each p50 ${percentile(
+          log.map((l) => l.ms),
+          50,
+        )} ms\n`,
       );
     }
   } finally {

@@ -124,7 +124,11 @@ export function packageExtension(options: { quiet?: boolean } = {}): PackagedExt
   // extension (VS Code's extension page); a Marketplace build would pass
   // --baseImagesUrl instead. --allow-missing-repository: package.json has no
   // `repository` yet (no public URL decided); add it before publishing.
-  run(process.execPath, [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--allow-missing-repository", "--out", file], options.quiet);
+  run(
+    process.execPath,
+    [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--allow-missing-repository", "--out", file],
+    options.quiet,
+  );
   const files = checkContents(zipEntries(file));
   const bytes = fs.statSync(file).size;
   return { file, bytes, files };
@@ -133,10 +137,14 @@ export function packageExtension(options: { quiet?: boolean } = {}): PackagedExt
 if (require.main === module) {
   try {
     const packaged = packageExtension();
-    console.log(`\n${path.relative(process.cwd(), packaged.file)}: ${formatSize(packaged.bytes)} (${packaged.bytes} bytes), ${packaged.files.length} files:`);
+    console.log(
+      `\n${path.relative(process.cwd(), packaged.file)}: ${formatSize(packaged.bytes)} (${packaged.bytes} bytes), ${packaged.files.length} files:`,
+    );
     for (const file of packaged.files.sort()) {
       // vsce stores README.md as readme.md and LICENSE as LICENSE.txt.
-      const source = [file, file.replace(/^readme\.md$/, "README.md"), file.replace(/\.txt$/, "")].find((f) => fs.existsSync(path.join(repoRoot, f)));
+      const source = [file, file.replace(/^readme\.md$/, "README.md"), file.replace(/\.txt$/, "")].find((f) =>
+        fs.existsSync(path.join(repoRoot, f)),
+      );
       const size = source ? formatSize(fs.statSync(path.join(repoRoot, source)).size) : "";
       console.log(`  ${file.padEnd(40)} ${size}`);
     }

@@ -111,7 +111,11 @@ async function main(): Promise<void> {
     await seedDistribution({ url: local.url }, { log: seedLog });
     await seedAcr({ url: standIn.url, ...ACR_ADMIN }, { log: seedLog });
 
-    const dirs = { userData: path.join(tmp, "user-data"), serverData: path.join(tmp, "server-data"), extensions: path.join(tmp, "extensions") };
+    const dirs = {
+      userData: path.join(tmp, "user-data"),
+      serverData: path.join(tmp, "server-data"),
+      extensions: path.join(tmp, "extensions"),
+    };
     installVsix(node, serverMain, dirs, packaged.file);
     log("extension installed from the .vsix");
     writeUserSettings(dirs, {
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   } catch (error) {
-    console.error(`[start] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`[start] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     await stopAll();
     process.exit(1);
   }

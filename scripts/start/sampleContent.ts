@@ -30,7 +30,13 @@ export function tar(files: Record<string, string | Uint8Array>): Buffer {
     header.write("0000000\0", 108, "ascii");
     header.write("0000000\0", 116, "ascii");
     header.write(body.length.toString(8).padStart(11, "0") + "\0", 124, "ascii");
-    header.write(Math.floor(Date.UTC(2024, 0, 1) / 1000).toString(8).padStart(11, "0") + "\0", 136, "ascii");
+    header.write(
+      Math.floor(Date.UTC(2024, 0, 1) / 1000)
+        .toString(8)
+        .padStart(11, "0") + "\0",
+      136,
+      "ascii",
+    );
     header.write("        ", 148, "ascii");
     header.write("0", 156, "ascii");
     header.write("ustar\0" + "00", 257, "ascii");
@@ -61,7 +67,13 @@ export interface SeededDistribution {
 }
 
 /** Pushes an OCI artifact with titled files; returns its manifest digest. */
-export async function pushArtifact(target: SeedTarget, repo: string, tag: string, artifactType: string, files: Record<string, string>): Promise<string> {
+export async function pushArtifact(
+  target: SeedTarget,
+  repo: string,
+  tag: string,
+  artifactType: string,
+  files: Record<string, string>,
+): Promise<string> {
   const empty = Buffer.from("{}");
   await pushBlob(target, repo, empty);
   const layers = [];
@@ -106,9 +118,20 @@ export async function seedDistribution(target: SeedTarget, options: SeedOptions 
       architecture,
       os: "linux",
     });
-    platforms.push({ mediaType: OCI_MANIFEST, digest: image.manifestDigest, size: image.manifestBytes.length, platform: { os: "linux", architecture } });
+    platforms.push({
+      mediaType: OCI_MANIFEST,
+      digest: image.manifestDigest,
+      size: image.manifestBytes.length,
+      platform: { os: "linux", architecture },
+    });
   }
-  const multiarch = await pushManifest(target, "samples/multiarch", "1.0", { schemaVersion: 2, mediaType: OCI_INDEX, manifests: platforms }, OCI_INDEX);
+  const multiarch = await pushManifest(
+    target,
+    "samples/multiarch",
+    "1.0",
+    { schemaVersion: 2, mediaType: OCI_INDEX, manifests: platforms },
+    OCI_INDEX,
+  );
 
   log("samples/notes: an OCI artifact with titled files");
   const notes = await pushArtifact(target, "samples/notes", "v1", "application/vnd.example.notes.v1", {
@@ -119,7 +142,9 @@ export async function seedDistribution(target: SeedTarget, options: SeedOptions 
   log(`samples/many-tags: one image with ${manyTags} tags`);
   const tagged = await pushImage(target, "samples/many-tags", "tag-001", { layers: [tar({ "tags.txt": "many tags\n" })] });
   await forEachLimited(range(2, manyTags), 8, (i) =>
-    pushManifest(target, "samples/many-tags", `tag-${String(i).padStart(3, "0")}`, tagged.manifestBytes, OCI_MANIFEST).then(() => undefined),
+    pushManifest(target, "samples/many-tags", `tag-${String(i).padStart(3, "0")}`, tagged.manifestBytes, OCI_MANIFEST).then(
+      () => undefined,
+    ),
   );
   return { hello: hello.manifestDigest, multiarch, notes };
 }
@@ -137,7 +162,14 @@ export async function seedAcr(target: SeedTarget, options: SeedOptions = {}): Pr
   const layer = tar({ "build.txt": "a build\n" });
   await pushBlob(target, "demo/many-tags", layer);
   await forEachLimited(range(1, manyTags), 8, async (i) => {
-    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, config: { Labels: { build: String(i) } } }));
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [] },
+        config: { Labels: { build: String(i) } },
+      }),
+    );
     const configDigest = await pushBlob(target, "demo/many-tags", config);
     const manifest = {
       schemaVersion: 2,

@@ -56,8 +56,19 @@ export function serverEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export function installVsix(node: string, serverMain: string, dirs: VsCodeDirs, vsix: string): string {
   const result = cp.spawnSync(
     node,
-    [serverMain, "--accept-server-license-terms", "--user-data-dir", dirs.userData, "--server-data-dir", dirs.serverData,
-      "--extensions-dir", dirs.extensions, "--install-extension", vsix, "--force"],
+    [
+      serverMain,
+      "--accept-server-license-terms",
+      "--user-data-dir",
+      dirs.userData,
+      "--server-data-dir",
+      dirs.serverData,
+      "--extensions-dir",
+      dirs.extensions,
+      "--install-extension",
+      vsix,
+      "--force",
+    ],
     { encoding: "utf8", env: serverEnv(), timeout: 120_000 },
   );
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
@@ -82,16 +93,21 @@ export function startVsCodeServer(options: VsCodeServerOptions): Promise<VsCodeS
   }
   const args = [
     serverMain,
-    "--host", host,
-    "--port", String(port),
+    "--host",
+    host,
+    "--port",
+    String(port),
     ...(options.connectionToken ? ["--connection-token", options.connectionToken] : ["--without-connection-token"]),
     "--accept-server-license-terms",
     "--disable-telemetry",
     ...(options.disableWorkspaceTrust ? ["--disable-workspace-trust"] : []),
     ...(options.enableSmokeTestDriver ? ["--enable-smoke-test-driver"] : []),
-    "--user-data-dir", dirs.userData,
-    "--server-data-dir", dirs.serverData,
-    "--extensions-dir", dirs.extensions,
+    "--user-data-dir",
+    dirs.userData,
+    "--server-data-dir",
+    dirs.serverData,
+    "--extensions-dir",
+    dirs.extensions,
   ];
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const logStream = fs.createWriteStream(options.logFile);

@@ -2,7 +2,7 @@
 // AbortSignal: the caller stops waiting when it is aborted, and the shared
 // work goes on for the others.
 
-import { AbortError, AbortSignalLike } from "@azure/abort-controller";
+import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 
 function abortError(): Error {
   return new AbortError("The operation was aborted.");

@@ -79,7 +79,10 @@ export interface CleanupResult {
 
 /** The client operations the clean-up needs (ContainerRegistryClient has them all). */
 export interface CleanupClient {
-  listManifestProperties(repository: string, options?: ListManifestPropertiesOptions): PagedAsyncIterableIterator<ArtifactManifestProperties>;
+  listManifestProperties(
+    repository: string,
+    options?: ListManifestPropertiesOptions,
+  ): PagedAsyncIterableIterator<ArtifactManifestProperties>;
   getManifestProperties(repository: string, tagOrDigest: string, options?: OperationOptions): Promise<ArtifactManifestProperties>;
   getManifest(repository: string, tagOrDigest: string, options?: OperationOptions): Promise<GetManifestResult>;
   downloadBlob(repository: string, digest: string, options?: OperationOptions): Promise<DownloadBlobResult>;
@@ -122,7 +125,12 @@ interface Aged {
   age?: Date;
 }
 
-export async function planCleanup(client: CleanupClient, repository: string, rules: CleanupRules, options: OperationOptions = {}): Promise<CleanupPlan> {
+export async function planCleanup(
+  client: CleanupClient,
+  repository: string,
+  rules: CleanupRules,
+  options: OperationOptions = {},
+): Promise<CleanupPlan> {
   validateRepositoryName(repository);
   const pattern = checkCleanupRules(rules);
   const manifests: ArtifactManifestProperties[] = [];
@@ -162,7 +170,9 @@ export async function planCleanup(client: CleanupClient, repository: string, rul
       kept(item.manifest, "unknown age", "the registry reports no time and the image config has no `created`");
     }
   }
-  const ordered = usesAge ? known.sort((a, b) => b.age!.getTime() - a.age!.getTime() || a.manifest.digest.localeCompare(b.manifest.digest)) : aged;
+  const ordered = usesAge
+    ? known.sort((a, b) => b.age!.getTime() - a.age!.getTime() || a.manifest.digest.localeCompare(b.manifest.digest))
+    : aged;
   const toDelete: CleanupDeleteEntry[] = [];
   ordered.forEach((item, rank) => {
     if (rules.keepLatest !== undefined && rank < rules.keepLatest) {
@@ -170,7 +180,12 @@ export async function planCleanup(client: CleanupClient, repository: string, rul
     } else if (rules.olderThan !== undefined && item.age!.getTime() >= rules.olderThan.getTime()) {
       kept(item.manifest, "too recent", `updated on or after ${rules.olderThan.toISOString()}`, item.age);
     } else {
-      toDelete.push({ digest: item.manifest.digest, tags: item.manifest.tags, lastUpdatedOn: item.age, sizeInBytes: item.manifest.sizeInBytes });
+      toDelete.push({
+        digest: item.manifest.digest,
+        tags: item.manifest.tags,
+        lastUpdatedOn: item.age,
+        sizeInBytes: item.manifest.sizeInBytes,
+      });
     }
   });
   const deleted = await keepReferrersOfKept(client, repository, manifests, toDelete, keep, options);
@@ -204,7 +219,7 @@ async function keepReferrersOfKept(
     }
   }
   let remaining = toDelete;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     const going = new Set(remaining.map((entry) => entry.digest));
     const kept = remaining.filter((entry) => subjects.has(entry.digest) && !going.has(subjects.get(entry.digest)!));
     changed = kept.length > 0;
@@ -216,7 +231,11 @@ async function keepReferrersOfKept(
   return remaining;
 }
 
-export async function executeCleanup(client: CleanupClient, plan: CleanupPlan, options: ExecuteCleanupOptions = {}): Promise<CleanupResult> {
+export async function executeCleanup(
+  client: CleanupClient,
+  plan: CleanupPlan,
+  options: ExecuteCleanupOptions = {},
+): Promise<CleanupResult> {
   validateRepositoryName(plan.repository);
   const result: CleanupResult = { deleted: [], skipped: [], failed: [] };
   const total = plan.delete.length;
@@ -231,7 +250,13 @@ export async function executeCleanup(client: CleanupClient, plan: CleanupPlan, o
   return result;
 }
 
-async function deleteOne(client: CleanupClient, repository: string, entry: CleanupDeleteEntry, result: CleanupResult, abortSignal?: AbortSignalLike): Promise<void> {
+async function deleteOne(
+  client: CleanupClient,
+  repository: string,
+  entry: CleanupDeleteEntry,
+  result: CleanupResult,
+  abortSignal?: AbortSignalLike,
+): Promise<void> {
   try {
     let now: ArtifactManifestProperties;
     try {
@@ -267,7 +292,9 @@ function describeTagChange(planned: readonly string[], now: readonly string[]): 
   if (added.length === 0 && removed.length === 0) {
     return undefined;
   }
-  return [added.length ? `now tagged ${added.join(", ")}` : "", removed.length ? `no longer tagged ${removed.join(", ")}` : ""].filter(Boolean).join("; ");
+  return [added.length ? `now tagged ${added.join(", ")}` : "", removed.length ? `no longer tagged ${removed.join(", ")}` : ""]
+    .filter(Boolean)
+    .join("; ");
 }
 
 function matches(pattern: RegExp, tag: string): boolean {
@@ -306,14 +333,25 @@ async function indexReferences(
  * age is its newest platform's. This reads the config itself; the inspect
  * work adds a public getImageConfig, which can replace this small helper.
  */
-async function ageOf(client: CleanupClient, repository: string, manifest: ArtifactManifestProperties, options: OperationOptions): Promise<Date | undefined> {
+async function ageOf(
+  client: CleanupClient,
+  repository: string,
+  manifest: ArtifactManifestProperties,
+  options: OperationOptions,
+): Promise<Date | undefined> {
   if (manifest.lastUpdatedOn) {
     return manifest.lastUpdatedOn;
   }
   return createdOf(client, repository, manifest.digest, options, 0);
 }
 
-async function createdOf(client: CleanupClient, repository: string, digest: string, options: OperationOptions, depth: number): Promise<Date | undefined> {
+async function createdOf(
+  client: CleanupClient,
+  repository: string,
+  digest: string,
+  options: OperationOptions,
+  depth: number,
+): Promise<Date | undefined> {
   const { manifest, mediaType } = await client.getManifest(repository, digest, options);
   if (isIndexMediaType(mediaType)) {
     if (depth > 0) {

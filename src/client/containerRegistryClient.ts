@@ -12,7 +12,14 @@ import type { MetadataDialect } from "./dialect/metadataDialect";
 import { fetchPrefixPage } from "./dialect/repositoryPrefix";
 import { parseEndpoint, type RegistryEndpoint } from "./endpoint";
 import { DigestValidationError, InvalidInputError } from "./errors";
-import { type CleanupPlan, type CleanupResult, type CleanupRules, executeCleanup, type ExecuteCleanupOptions, planCleanup } from "./cleanup";
+import {
+  type CleanupPlan,
+  type CleanupResult,
+  type CleanupRules,
+  executeCleanup,
+  type ExecuteCleanupOptions,
+  planCleanup,
+} from "./cleanup";
 import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions } from "./pipeline";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
@@ -110,13 +117,14 @@ export class ContainerRegistryClient {
     this.loginServer = this.parsedEndpoint.loginServer;
     const httpClient = createHttpClient(options);
     const tokens = new TokenEndpointClient(createTokenPipeline(options), httpClient, this.loginServer);
-    const authenticator = new RegistryAuthenticator(
-      credential,
+    const authenticator = new RegistryAuthenticator(credential, this.endpoint, tokens, options.audience ?? DEFAULT_ACR_AUDIENCE);
+    this.http = new RegistryHttp(
       this.endpoint,
-      tokens,
-      options.audience ?? DEFAULT_ACR_AUDIENCE,
+      this.loginServer,
+      createRegistryPipeline(this.endpoint, authenticator, options),
+      httpClient,
+      options.logRequest,
     );
-    this.http = new RegistryHttp(this.endpoint, this.loginServer, createRegistryPipeline(this.endpoint, authenticator, options), httpClient, options.logRequest);
     this.images = new ImageReader(this.http);
   }
 
@@ -156,7 +164,10 @@ export class ContainerRegistryClient {
     }
   }
 
-  listManifestProperties(repository: string, options: ListManifestPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactManifestProperties> {
+  listManifestProperties(
+    repository: string,
+    options: ListManifestPropertiesOptions = {},
+  ): PagedAsyncIterableIterator<ArtifactManifestProperties> {
     validateRepositoryName(repository);
     return createPagedIterator(
       async (url, maxPageSize) =>
@@ -169,7 +180,11 @@ export class ContainerRegistryClient {
     );
   }
 
-  async getManifestProperties(repository: string, tagOrDigest: string, options: OperationOptions = {}): Promise<ArtifactManifestProperties> {
+  async getManifestProperties(
+    repository: string,
+    tagOrDigest: string,
+    options: OperationOptions = {},
+  ): Promise<ArtifactManifestProperties> {
     validateRepositoryName(repository);
     validateTagOrDigest(tagOrDigest);
     const digest = await this.digestOf(repository, tagOrDigest, options);
@@ -325,7 +340,15 @@ export class ContainerRegistryClient {
     validateTagOrDigest(tagOrDigest);
     validateTag(tag);
     const existing = await this.getManifest(repository, tagOrDigest, { abortSignal: options.abortSignal });
-    const digest = await storeManifest(this.http, repository, existing.content, existing.mediaType, tag, options.abortSignal, existing.manifest);
+    const digest = await storeManifest(
+      this.http,
+      repository,
+      existing.content,
+      existing.mediaType,
+      tag,
+      options.abortSignal,
+      existing.manifest,
+    );
     if (digest !== existing.digest) {
       throw new DigestValidationError(existing.digest, digest, "manifest tagged");
     }
@@ -424,7 +447,10 @@ export class ContainerRegistryClient {
     if (options.tag !== undefined) {
       validateTag(options.tag);
     }
-    const result = await pushImage(this.http, repository, source, { ...options, mountFrom: this.mountCandidates(repository, options.mountFrom) });
+    const result = await pushImage(this.http, repository, source, {
+      ...options,
+      mountFrom: this.mountCandidates(repository, options.mountFrom),
+    });
     this.rememberPushedTo(repository);
     return result;
   }
@@ -438,7 +464,10 @@ export class ContainerRegistryClient {
     if (options.tag !== undefined) {
       validateTag(options.tag);
     }
-    const result = await pushFiles(this.http, repository, files, { ...options, mountFrom: this.mountCandidates(repository, options.mountFrom) });
+    const result = await pushFiles(this.http, repository, files, {
+      ...options,
+      mountFrom: this.mountCandidates(repository, options.mountFrom),
+    });
     this.rememberPushedTo(repository);
     return result;
   }
@@ -465,7 +494,12 @@ export class ContainerRegistryClient {
    * result of getManifest to pull what was already fetched without fetching
    * it again. Files get their names only once every blob checked out.
    */
-  async pullToFolder(repository: string, manifest: string | GetManifestResult, folder: string, options: PullBlobsOptions = {}): Promise<PullToFolderResult> {
+  async pullToFolder(
+    repository: string,
+    manifest: string | GetManifestResult,
+    folder: string,
+    options: PullBlobsOptions = {},
+  ): Promise<PullToFolderResult> {
     validateRepositoryName(repository);
     if (typeof manifest === "string") {
       validateTagOrDigest(manifest);

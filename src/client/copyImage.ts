@@ -61,7 +61,11 @@ export interface CopyImageResult {
   bytesTransferred: number;
 }
 
-export async function copyImage(source: CopyImageSource, target: CopyImageTarget, options: CopyImageOptions = {}): Promise<CopyImageResult> {
+export async function copyImage(
+  source: CopyImageSource,
+  target: CopyImageTarget,
+  options: CopyImageOptions = {},
+): Promise<CopyImageResult> {
   validateRepositoryName(source.repository);
   validateTagOrDigest(source.reference);
   validateRepositoryName(target.repository);
@@ -73,7 +77,11 @@ export async function copyImage(source: CopyImageSource, target: CopyImageTarget
   const platforms = options.platforms?.map(parsePlatform);
   const sameRegistry = source.client.loginServer === target.client.loginServer;
   if (sameRegistry && source.repository === target.repository && (tag === undefined || tag === source.reference)) {
-    throw new InvalidInputError("target", `${target.repository}${tag ? `:${tag}` : ""}`, "is the source itself; pick another repository or tag");
+    throw new InvalidInputError(
+      "target",
+      `${target.repository}${tag ? `:${tag}` : ""}`,
+      "is the source itself; pick another repository or tag",
+    );
   }
   const from = source.client.repositoryStore(source.repository);
   const to = target.client.repositoryStore(target.repository, sameRegistry ? { mountFrom: [source.repository] } : {});
@@ -126,17 +134,28 @@ function parsePlatform(text: string): Platform {
 async function selectPlatforms(source: CopyImageSource, platforms: Platform[], abortSignal?: AbortSignalLike): Promise<CopyRoot> {
   const fetched = await source.client.getManifest(source.repository, source.reference, { abortSignal });
   if (!isIndexMediaType(fetched.mediaType)) {
-    throw new InvalidInputError("platforms", platforms.map(formatPlatform).join(", "), `${source.repository}:${source.reference} is not an index`);
+    throw new InvalidInputError(
+      "platforms",
+      platforms.map(formatPlatform).join(", "),
+      `${source.repository}:${source.reference} is not an index`,
+    );
   }
   const index = fetched.manifest;
   const kept = (index.manifests ?? []).filter((entry) => platforms.some((wanted) => platformMatches(entry, wanted)));
   const missing = platforms.filter((wanted) => !kept.some((entry) => platformMatches(entry, wanted)));
   if (missing.length > 0) {
-    throw new InvalidInputError("platforms", missing.map(formatPlatform).join(", "), `not in the index (it has ${describePlatforms(index)})`);
+    throw new InvalidInputError(
+      "platforms",
+      missing.map(formatPlatform).join(", "),
+      `not in the index (it has ${describePlatforms(index)})`,
+    );
   }
   if (kept.length === (index.manifests ?? []).length) {
     // Every platform asked for: the index as it is, digest preserved.
-    return { descriptor: { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.content.byteLength }, content: fetched.content };
+    return {
+      descriptor: { mediaType: fetched.mediaType, digest: fetched.digest, size: fetched.content.byteLength },
+      content: fetched.content,
+    };
   }
   const content = Buffer.from(JSON.stringify({ ...index, manifests: kept }));
   return { descriptor: { mediaType: fetched.mediaType, digest: sha256Digest(content), size: content.byteLength }, content };
@@ -144,7 +163,11 @@ async function selectPlatforms(source: CopyImageSource, platforms: Platform[], a
 
 function platformMatches(entry: OciDescriptor, wanted: Platform): boolean {
   const platform = entry.platform;
-  return platform?.os === wanted.os && platform.architecture === wanted.architecture && (wanted.variant === undefined || platform.variant === wanted.variant);
+  return (
+    platform?.os === wanted.os &&
+    platform.architecture === wanted.architecture &&
+    (wanted.variant === undefined || platform.variant === wanted.variant)
+  );
 }
 
 function formatPlatform(platform: Platform): string {

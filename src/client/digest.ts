@@ -1,8 +1,8 @@
 // SHA-256 of bytes as they stream past, and digest checks. Hashing happens in
 // the same pass that moves the bytes, so nothing is read twice or held whole.
 
-import { createHash, Hash } from "node:crypto";
-import { Transform, TransformCallback } from "node:stream";
+import { createHash, type Hash } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
 import { DigestValidationError } from "./errors";
 import { splitDigest } from "./reference";
 

@@ -49,7 +49,11 @@ export function parseEndpoint(rawEndpoint: string, allowInsecureHttp = false): R
     throw new InvalidInputError("registry endpoint", endpoint, "it is not a valid host or URL");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InvalidInputError("registry endpoint", endpoint, `the scheme must be https:// (or http:// for loopback), not ${url.protocol}//`);
+    throw new InvalidInputError(
+      "registry endpoint",
+      endpoint,
+      `the scheme must be https:// (or http:// for loopback), not ${url.protocol}//`,
+    );
   }
   if (url.username || url.password) {
     throw new InvalidInputError("registry endpoint", url.host, "put credentials in the credential argument, not in the URL");

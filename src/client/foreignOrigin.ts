@@ -17,7 +17,10 @@ export type RegistryUrlUse = "paging Link" | "upload Location" | "redirect" | "t
 
 /** Hosts that reach this machine: loopback, the unspecified address, IPv4-mapped loopback, `*.localhost` (RFC 6761). */
 export function isLocalMachineHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  const host = hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.$/, "");
   return (
     isLoopbackHost(host) ||
     host === "0.0.0.0" ||

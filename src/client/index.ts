@@ -145,7 +145,14 @@ export type {
 } from "./imageFiles/models";
 // Images: configs, sizes, referrer trees (images/).
 export { PlatformNotFoundError, NotAnImageError } from "./imageErrors";
-export type { ImageConfig, ImageConfigHistoryEntry, ImageRuntimeConfig, ImageConfigResult, GetImageConfigOptions, HistoryStep } from "./images/imageModels";
+export type {
+  ImageConfig,
+  ImageConfigHistoryEntry,
+  ImageRuntimeConfig,
+  ImageConfigResult,
+  GetImageConfigOptions,
+  HistoryStep,
+} from "./images/imageModels";
 export { formatPlatform, parsePlatform } from "./platform";
 export type { ImagePlatform } from "./platform";
 export type { ManifestSize, PlatformSize, RepositorySize, RepositorySizeProgress } from "./images/imageSizes";

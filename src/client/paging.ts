@@ -97,7 +97,12 @@ export function createPagedIterator<T>(
  * The next page's URL from a `Link` header (RFC 8288), resolved against the
  * URL that answered. Only a link on the registry's own origin is followed.
  */
-export function nextPageUrl(linkHeader: string | undefined, answeredUrl: string, registryOrigin: string, registry: string): string | undefined {
+export function nextPageUrl(
+  linkHeader: string | undefined,
+  answeredUrl: string,
+  registryOrigin: string,
+  registry: string,
+): string | undefined {
   if (!linkHeader) {
     return undefined;
   }
@@ -133,5 +138,9 @@ export function withPageSize(url: URL, maxPageSize: number | undefined): URL {
 
 /** Names identify themselves; objects (tag or manifest properties) by a hash of their JSON, to keep the set small. */
 function defaultItemKey(item: unknown): string {
-  return typeof item === "string" ? item : createHash("sha256").update(JSON.stringify(item) ?? "").digest("base64");
+  return typeof item === "string"
+    ? item
+    : createHash("sha256")
+        .update(JSON.stringify(item) ?? "")
+        .digest("base64");
 }

@@ -8,8 +8,8 @@
 import {
   createDefaultHttpClient,
   createEmptyPipeline,
-  HttpClient,
-  Pipeline,
+  type HttpClient,
+  type Pipeline,
   redirectPolicy,
   tlsPolicy,
   userAgentPolicy,
@@ -19,8 +19,8 @@ import { challengeAuthPolicy } from "./auth/challengeAuthPolicy";
 import { idleTimeoutPolicy } from "./http/idleTimeoutPolicy";
 import { releaseSocketReads } from "./http/bufferRelease";
 import { requestContext } from "./http/requestContext";
-import { RequestLogger, requestLogPolicy } from "./http/requestLogPolicy";
-import { RetryOptions, retryPolicy } from "./http/retryPolicy";
+import { type RequestLogger, requestLogPolicy } from "./http/requestLogPolicy";
+import { type RetryOptions, retryPolicy } from "./http/retryPolicy";
 
 export interface TransportOptions {
   retry?: RetryOptions;
@@ -53,11 +53,7 @@ function basePipeline(options: TransportOptions, crossOriginRedirects: boolean):
   return pipeline;
 }
 
-export function createRegistryPipeline(
-  registryOrigin: string,
-  authenticator: RegistryAuthenticator,
-  options: TransportOptions,
-): Pipeline {
+export function createRegistryPipeline(registryOrigin: string, authenticator: RegistryAuthenticator, options: TransportOptions): Pipeline {
   const pipeline = basePipeline(options, true);
   pipeline.addPolicy(challengeAuthPolicy(registryOrigin, authenticator));
   if (options.logRequest) {

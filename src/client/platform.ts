@@ -40,5 +40,9 @@ export function platformOf(descriptor: OciDescriptor): ImagePlatform | undefined
  * container runtimes do when only one is listed.
  */
 export function platformMatches(entry: ImagePlatform, wanted: ImagePlatform): boolean {
-  return entry.os === wanted.os && entry.architecture === wanted.architecture && (wanted.variant === undefined || entry.variant === wanted.variant);
+  return (
+    entry.os === wanted.os &&
+    entry.architecture === wanted.architecture &&
+    (wanted.variant === undefined || entry.variant === wanted.variant)
+  );
 }

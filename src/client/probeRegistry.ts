@@ -84,7 +84,9 @@ export async function probeRegistry(address: string, options: ProbeOptions = {})
         continue;
       }
       // Both failed: the https reason is the one worth reading (plain http was the fallback).
-      throw httpsFailure && !failure.tls ? new RegistryProbeError(address, `${httpsFailure.reason}; over plain http: ${failure.reason}`, httpsFailure.tls) : failure;
+      throw httpsFailure && !failure.tls
+        ? new RegistryProbeError(address, `${httpsFailure.reason}; over plain http: ${failure.reason}`, httpsFailure.tls)
+        : failure;
     }
     const loginServer = new URL(origin).host;
     const result = (access: RegistryAccess): RegistryProbe => ({ origin, loginServer, access, httpsFailure: httpsFailure?.reason });
@@ -96,15 +98,28 @@ export async function probeRegistry(address: string, options: ProbeOptions = {})
       return result({ kind: "basic", realm: challenge.realm });
     }
     if (challenge?.scheme === "bearer" && challenge.realm) {
-      return result({ kind: "token", realm: challenge.realm, service: challenge.service, anonymousTokens: await anonymousTokenGranted(send, challenge.realm, challenge.service) });
+      return result({
+        kind: "token",
+        realm: challenge.realm,
+        service: challenge.service,
+        anonymousTokens: await anonymousTokenGranted(send, challenge.realm, challenge.service),
+      });
     }
-    throw new RegistryProbeError(address, `${origin}/v2/ answered ${response.status}, not as an OCI distribution registry does (200, or 401 with a challenge)`, false);
+    throw new RegistryProbeError(
+      address,
+      `${origin}/v2/ answered ${response.status}, not as an OCI distribution registry does (200, or 401 with a challenge)`,
+      false,
+    );
   }
   throw httpsFailure ?? new RegistryProbeError(address, "no address to try", false);
 }
 
 /** Whether the realm hands out a token without credentials (a registry with public content). */
-async function anonymousTokenGranted(send: (url: string) => Promise<PipelineResponse>, realm: string, service: string | undefined): Promise<boolean> {
+async function anonymousTokenGranted(
+  send: (url: string) => Promise<PipelineResponse>,
+  realm: string,
+  service: string | undefined,
+): Promise<boolean> {
   try {
     const url = new URL(realm);
     if (service) {

@@ -3,18 +3,7 @@
 // blob-storage redirects carry SAS signatures (`sig`, `se`, ...): only query
 // keys known to be harmless keep their values.
 
-const HARMLESS_QUERY_KEYS = new Set([
-  "n",
-  "last",
-  "digest",
-  "mount",
-  "from",
-  "api-version",
-  "orderby",
-  "artifactType",
-  "service",
-  "scope",
-]);
+const HARMLESS_QUERY_KEYS = new Set(["n", "last", "digest", "mount", "from", "api-version", "orderby", "artifactType", "service", "scope"]);
 
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-ms-authorization-auxiliary"]);
 
@@ -58,7 +47,11 @@ export function redactText(text: string, knownSecrets: readonly string[] = []): 
   let result = text;
   for (const pattern of SECRET_PATTERNS) {
     result = result.replace(pattern, (match, prefix: string) =>
-      pattern === SECRET_PATTERNS[2] ? `${prefix}${REDACTED}` : pattern === SECRET_PATTERNS[0] ? `${match.split(/\s+/)[0]} ${REDACTED}` : REDACTED,
+      pattern === SECRET_PATTERNS[2]
+        ? `${prefix}${REDACTED}`
+        : pattern === SECRET_PATTERNS[0]
+          ? `${match.split(/\s+/)[0]} ${REDACTED}`
+          : REDACTED,
     );
   }
   for (const secret of knownSecrets) {
@@ -144,7 +137,12 @@ function scrubNode(node: unknown, knownSecrets: readonly string[], seen: Map<unk
   }
   const cause = (node as { cause?: unknown }).cause;
   if (cause !== undefined) {
-    Object.defineProperty(target, "cause", { value: scrubNode(cause, knownSecrets, seen), writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(target, "cause", {
+      value: scrubNode(cause, knownSecrets, seen),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   return target;
 }

@@ -20,8 +20,7 @@ const MAX_NAME_LENGTH = 255;
 // A start of a <name>: whole components each followed by '/', then at most one
 // component cut anywhere after its first character (a trailing '.', '_', '__'
 // or '-' can still be continued into a valid name).
-const REPOSITORY_NAME_PREFIX =
-  /^(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*\/)*(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\.|_|__|-+)?)?$/;
+const REPOSITORY_NAME_PREFIX = /^(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*\/)*(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\.|_|__|-+)?)?$/;
 
 export function validateRepositoryName(name: string): string {
   if (typeof name !== "string" || name.length === 0) {
@@ -122,7 +121,11 @@ export function parseReference(reference: string): ArtifactReference {
   }
   const first = rest.slice(0, slash);
   if (!(first.includes(".") || first.includes(":") || first === "localhost")) {
-    throw new InvalidInputError("reference", reference, `"${first}" is not a registry host (a host has a '.' or a ':port', or is localhost)`);
+    throw new InvalidInputError(
+      "reference",
+      reference,
+      `"${first}" is not a registry host (a host has a '.' or a ':port', or is localhost)`,
+    );
   }
   rest = rest.slice(slash + 1);
   let tag: string | undefined;

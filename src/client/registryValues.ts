@@ -34,7 +34,12 @@ export function registryRepositoryName(value: unknown, field: string, source: Re
 }
 
 /** A list the registry sent, each entry checked; `field` is the list's name, entries are reported as `field[i]`. */
-export function registryList<T>(value: unknown, field: string, source: RegistryValueSource, check: (item: unknown, field: string) => T): T[] {
+export function registryList<T>(
+  value: unknown,
+  field: string,
+  source: RegistryValueSource,
+  check: (item: unknown, field: string) => T,
+): T[] {
   if (value === undefined || value === null) {
     return [];
   }
@@ -83,7 +88,9 @@ function checked(value: unknown, field: string, source: RegistryValueSource, val
 }
 
 function invalid(what: string, field: string, source: RegistryValueSource): InvalidRegistryResponseError {
-  const doing = source.operation ? `${source.operation[0].toUpperCase()}${source.operation.slice(1)} failed on ${source.registry}` : source.registry;
+  const doing = source.operation
+    ? `${source.operation[0].toUpperCase()}${source.operation.slice(1)} failed on ${source.registry}`
+    : source.registry;
   return new InvalidRegistryResponseError(`${doing}: the registry answered with a value the client will not use: ${what}`, field, {
     operation: source.operation,
   });
@@ -93,6 +100,7 @@ function describe(value: unknown): string {
   if (value === undefined) {
     return "missing";
   }
-  const text = JSON.stringify(value) ?? String(value as string | number | boolean | bigint | symbol);
+  // JSON has no text only for a function or a symbol.
+  const text = JSON.stringify(value) ?? (typeof value === "symbol" ? value.toString() : typeof value);
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

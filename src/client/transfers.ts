@@ -98,20 +98,35 @@ export interface PushFilesResult extends PushImageResult {
   layers: OciDescriptor[];
 }
 
-export async function pushImage(http: RegistryHttp, repository: string, image: string | ImageSource, options: PushImageOptions = {}): Promise<PushImageResult> {
+export async function pushImage(
+  http: RegistryHttp,
+  repository: string,
+  image: string | ImageSource,
+  options: PushImageOptions = {},
+): Promise<PushImageResult> {
   checkConcurrency(options.concurrency);
   const local = typeof image === "string" ? await readImageLayout(image, options.refName) : image;
   const source = new LocalFilesSource(local, { readBufferBytes: options.readBufferBytes });
   return pushFrom(http, repository, source, options);
 }
 
-export async function pushFiles(http: RegistryHttp, repository: string, files: readonly ArtifactFile[], options: PushFilesOptions = {}): Promise<PushFilesResult> {
+export async function pushFiles(
+  http: RegistryHttp,
+  repository: string,
+  files: readonly ArtifactFile[],
+  options: PushFilesOptions = {},
+): Promise<PushFilesResult> {
   checkConcurrency(options.concurrency);
   const { source, layers } = await fileArtifactSource(files, options);
   return { ...(await pushFrom(http, repository, source, options)), layers };
 }
 
-async function pushFrom(http: RegistryHttp, repository: string, source: LocalFilesSource, options: PushImageOptions): Promise<PushImageResult> {
+async function pushFrom(
+  http: RegistryHttp,
+  repository: string,
+  source: LocalFilesSource,
+  options: PushImageOptions,
+): Promise<PushImageResult> {
   const target = new RepositoryStore(http, repository, options);
   const copied = await copyContent(source, target, { descriptor: source.root, content: await source.fetchManifest(source.root) }, options);
   return { blobs: copied.blobs, uploadedBytes: copied.transferredBytes, digest: copied.root.digest };
@@ -138,7 +153,13 @@ export async function pullImage(
     tag: refName,
     onManifest: (descriptor, isRoot) => (options.platforms === undefined ? refuseIndex(descriptor, isRoot, tagOrDigest) : undefined),
   });
-  return { blobs: copied.blobs, downloadedBytes: copied.transferredBytes, digest: copied.root.digest, mediaType: copied.root.mediaType, layoutDir };
+  return {
+    blobs: copied.blobs,
+    downloadedBytes: copied.transferredBytes,
+    digest: copied.root.digest,
+    mediaType: copied.root.mediaType,
+    layoutDir,
+  };
 }
 
 /**
@@ -159,9 +180,15 @@ export async function pullToFolder(
   const root =
     typeof manifest === "string"
       ? manifest
-      : { descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength }, content: manifest.content };
+      : {
+          descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength },
+          content: manifest.content,
+        };
   const reference = typeof manifest === "string" ? manifest : manifest.digest;
-  const copied = await copyContent(source, target, root, { ...options, onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, reference) });
+  const copied = await copyContent(source, target, root, {
+    ...options,
+    onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, reference),
+  });
   return {
     blobs: copied.blobs,
     downloadedBytes: copied.transferredBytes,
@@ -200,13 +227,22 @@ export async function pullDockerArchive(
   const root =
     typeof manifest === "string"
       ? manifest
-      : { descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength }, content: manifest.content };
+      : {
+          descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength },
+          content: manifest.content,
+        };
   const reference = typeof manifest === "string" ? manifest : manifest.digest;
   const copied = await copyContent(new RepositoryStore(http, repository), target, root, {
     ...options,
     onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, reference),
   });
-  return { blobs: copied.blobs, downloadedBytes: copied.transferredBytes, digest: copied.root.digest, mediaType: copied.root.mediaType, archivePath };
+  return {
+    blobs: copied.blobs,
+    downloadedBytes: copied.transferredBytes,
+    digest: copied.root.digest,
+    mediaType: copied.root.mediaType,
+    archivePath,
+  };
 }
 
 function refuseIndex(descriptor: OciDescriptor, isRoot: boolean, reference: string): void {

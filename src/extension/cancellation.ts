@@ -16,7 +16,9 @@ export function abortSignalFor(...tokens: (vscode.CancellationToken | undefined)
     }
     subscriptions.push(token.onCancellationRequested(() => controller.abort()));
   }
-  return { signal: controller.signal, dispose: () => {
+  return {
+    signal: controller.signal,
+    dispose: () => {
       for (const s of subscriptions) {
         s.dispose();
       }

@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { readTrustedCertificates } from "./trustedCertificates";
-import { ContainerRegistryClient, parseEndpoint, RegistryCapabilities, UsernamePasswordCredential } from "../client/index";
+import { ContainerRegistryClient, parseEndpoint, type RegistryCapabilities, type UsernamePasswordCredential } from "../client/index";
 import { createAzureIdentityCredential, VsCodeMicrosoftCredential } from "./azureAuth";
 import { getDockerCredential, readDockerConfig } from "./dockerConfig";
 import type { Log } from "./log";
@@ -308,7 +308,10 @@ export class Connections implements vscode.Disposable {
     });
   }
 
-  private async credentialFor(registry: SavedRegistry, password?: string): Promise<TokenCredential | UsernamePasswordCredential | undefined> {
+  private async credentialFor(
+    registry: SavedRegistry,
+    password?: string,
+  ): Promise<TokenCredential | UsernamePasswordCredential | undefined> {
     const transient = this.transientCredentials.get(registry.id);
     if (transient) {
       return transient.credential;

@@ -48,7 +48,7 @@ export async function readDockerConfig(file = dockerConfigPath()): Promise<Docke
   }
   try {
     const parsed = JSON.parse(text) as unknown;
-    return typeof parsed === "object" && parsed !== null ? (parsed as DockerConfigFile) : undefined;
+    return typeof parsed === "object" && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -123,7 +123,9 @@ export function decodeAuthsEntry(entry: NonNullable<DockerConfigFile["auths"]>[s
 /** Runs `docker-credential-<helper> get`; a "not found" answer (non-zero exit) is no credential. */
 export function runCredentialHelper(helper: string, serverUrl: string): Promise<DockerCredential | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    return Promise.reject(new Error(vscode.l10n.t("Refusing to run Docker credential helper with an unusual name: {0}", JSON.stringify(helper))));
+    return Promise.reject(
+      new Error(vscode.l10n.t("Refusing to run Docker credential helper with an unusual name: {0}", JSON.stringify(helper))),
+    );
   }
   return new Promise((resolve, reject) => {
     const child = execFile(`docker-credential-${helper}`, ["get"], { timeout: HELPER_TIMEOUT_MS }, (error, stdout) => {

@@ -57,7 +57,9 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
-    ...[INSPECT_SCHEME, CONFIG_SCHEME, COMPARE_SCHEME].map((scheme) => vscode.workspace.registerTextDocumentContentProvider(scheme, inspect)),
+    ...[INSPECT_SCHEME, CONFIG_SCHEME, COMPARE_SCHEME].map((scheme) =>
+      vscode.workspace.registerTextDocumentContentProvider(scheme, inspect),
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(CA_CERTIFICATE_SETTING)) {
         connections.forgetAllClients();

@@ -7,7 +7,12 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) {
     return vscode.l10n.t("{0} B", bytes);
   }
-  const units = [(v: string) => vscode.l10n.t("{0} KB", v), (v: string) => vscode.l10n.t("{0} MB", v), (v: string) => vscode.l10n.t("{0} GB", v), (v: string) => vscode.l10n.t("{0} TB", v)];
+  const units = [
+    (v: string) => vscode.l10n.t("{0} KB", v),
+    (v: string) => vscode.l10n.t("{0} MB", v),
+    (v: string) => vscode.l10n.t("{0} GB", v),
+    (v: string) => vscode.l10n.t("{0} TB", v),
+  ];
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

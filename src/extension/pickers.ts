@@ -3,13 +3,7 @@
 // with a "Load more…" entry, like the tree.
 
 import * as vscode from "vscode";
-import {
-  type ContinuablePage,
-  type PageSettings,
-  validateRepositoryName,
-  validateTag,
-  validateTagOrDigest,
-} from "../client/index";
+import { type ContinuablePage, type PageSettings, validateRepositoryName, validateTag, validateTagOrDigest } from "../client/index";
 import { firstPage } from "./clientPaging";
 import type { CommandOptions, Services } from "./commands/shared/commandServices";
 import type { SavedRegistry } from "./connections";
@@ -62,7 +56,12 @@ export function pickFromPages<T, Typed = T>(
     const render = (): void => {
       const items = [...listed];
       if (loadFailure) {
-        items.push({ label: `$(warning) ${vscode.l10n.t("The registry did not list them: {0}", loadFailure)}`, failure: true, alwaysShow: true, detail: vscode.l10n.t("Type a name instead") });
+        items.push({
+          label: `$(warning) ${vscode.l10n.t("The registry did not list them: {0}", loadFailure)}`,
+          failure: true,
+          alwaysShow: true,
+          detail: vscode.l10n.t("Type a name instead"),
+        });
       }
       if (continuationToken) {
         items.push({ label: `$(ellipsis) ${vscode.l10n.t("Load more…")}`, loadMore: true, alwaysShow: true });
@@ -128,7 +127,11 @@ function invalidReason(parse: (typed: string) => unknown, typed: string): string
 }
 
 /** The registry named in the options, the only one connected, or the user's pick. */
-export async function pickRegistry(services: Services, options: CommandOptions, filter?: (r: SavedRegistry) => Promise<boolean>): Promise<SavedRegistry | undefined> {
+export async function pickRegistry(
+  services: Services,
+  options: CommandOptions,
+  filter?: (r: SavedRegistry) => Promise<boolean>,
+): Promise<SavedRegistry | undefined> {
   const registries = services.connections.list();
   if (options.registry !== undefined) {
     const wanted = options.registry;
@@ -165,7 +168,12 @@ export async function pickRegistry(services: Services, options: CommandOptions, 
   return picked?.registry;
 }
 
-export async function pickRepository(services: Services, registry: SavedRegistry, options: CommandOptions, allowNew = false): Promise<string | undefined> {
+export async function pickRepository(
+  services: Services,
+  registry: SavedRegistry,
+  options: CommandOptions,
+  allowNew = false,
+): Promise<string | undefined> {
   if (options.repository !== undefined) {
     return options.repository;
   }
@@ -182,7 +190,12 @@ export async function pickRepository(services: Services, registry: SavedRegistry
 }
 
 /** A manifest's digest (or a tag, when typed). */
-export async function pickManifest(services: Services, registry: SavedRegistry, repository: string, options: CommandOptions): Promise<string | undefined> {
+export async function pickManifest(
+  services: Services,
+  registry: SavedRegistry,
+  repository: string,
+  options: CommandOptions,
+): Promise<string | undefined> {
   if (options.reference !== undefined) {
     return options.reference;
   }
@@ -192,11 +205,19 @@ export async function pickManifest(services: Services, registry: SavedRegistry, 
     vscode.l10n.t("Manifest in {0}", `${registry.loginServer}/${repository}`),
     vscode.l10n.t("Pick a manifest"),
     (settings) =>
-      firstPage(client.listManifestProperties(repository, { order: capabilities.ordering ? "LastUpdatedOnDescending" : undefined }).byPage(settings)),
+      firstPage(
+        client
+          .listManifestProperties(repository, { order: capabilities.ordering ? "LastUpdatedOnDescending" : undefined })
+          .byPage(settings),
+      ),
     (m) => ({
       label: shortDigest(m.digest),
       description: m.tags.join(", ") || vscode.l10n.t("untagged"),
-      detail: [m.operatingSystem && `${m.operatingSystem}/${m.architecture ?? "?"}`, m.artifactType, m.lastUpdatedOn && relativeTime(m.lastUpdatedOn)]
+      detail: [
+        m.operatingSystem && `${m.operatingSystem}/${m.architecture ?? "?"}`,
+        m.artifactType,
+        m.lastUpdatedOn && relativeTime(m.lastUpdatedOn),
+      ]
         .filter(Boolean)
         .join(" · "),
     }),
@@ -206,7 +227,12 @@ export async function pickManifest(services: Services, registry: SavedRegistry, 
   return picked?.digest;
 }
 
-export async function pickTag(services: Services, registry: SavedRegistry, repository: string, options: CommandOptions): Promise<string | undefined> {
+export async function pickTag(
+  services: Services,
+  registry: SavedRegistry,
+  repository: string,
+  options: CommandOptions,
+): Promise<string | undefined> {
   if (options.reference !== undefined) {
     return options.reference;
   }
@@ -220,4 +246,3 @@ export async function pickTag(services: Services, registry: SavedRegistry, repos
   );
   return picked?.name;
 }
-

@@ -13,7 +13,7 @@
 // nothing happens.
 
 import { parseEndpoint } from "../client/index";
-import { connect, ConnectArgs } from "./commands/connect";
+import { connect, type ConnectArgs } from "./commands/connect";
 import type { Services } from "./commands/shared/commandServices";
 
 export const PRESET_ENV = "CRE_PRESET_REGISTRIES";
@@ -21,7 +21,10 @@ const PRESET_IDS_KEY = "containerRegistryExplorer.presetRegistryIds";
 
 function parsePresets(text: string): ConnectArgs[] {
   const value: unknown = JSON.parse(text);
-  if (!Array.isArray(value) || !value.every((e) => typeof e === "object" && e !== null && typeof (e as ConnectArgs).endpoint === "string")) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((e) => typeof e === "object" && e !== null && typeof (e as ConnectArgs).endpoint === "string")
+  ) {
     throw new Error("expected a JSON array of objects with an endpoint");
   }
   return value as ConnectArgs[];

@@ -40,7 +40,8 @@ export function withTransferProgress<T>(options: TransferProgressOptions, task: 
         let lastBytes = 0;
         let lastTotal: number | undefined;
         const render = (): void => {
-          const bytes = lastTotal === undefined ? formatBytes(lastBytes) : vscode.l10n.t("{0} of {1}", formatBytes(lastBytes), formatBytes(lastTotal));
+          const bytes =
+            lastTotal === undefined ? formatBytes(lastBytes) : vscode.l10n.t("{0} of {1}", formatBytes(lastBytes), formatBytes(lastTotal));
           const percent = lastTotal ? Math.min(100, Math.floor((lastBytes / lastTotal) * 100)) : undefined;
           const message = [step, percent === undefined ? bytes : vscode.l10n.t("{0} ({1}%)", bytes, percent)].filter(Boolean).join(" — ");
           const increment = percent === undefined ? undefined : percent - reportedPercent;

@@ -13,13 +13,20 @@ import type { TreeNode } from "./tree/treeNode";
 const MAX_PAGES_SEARCHED = 5;
 
 /** The repository's row, or the manifest's when `digest` is given and found; undefined when the registry is not in the tree. */
-export async function revealInTree(services: Services, registry: SavedRegistry, repository: string, digest?: string): Promise<TreeNode | undefined> {
+export async function revealInTree(
+  services: Services,
+  registry: SavedRegistry,
+  repository: string,
+  digest?: string,
+): Promise<TreeNode | undefined> {
   const registryNode = services.tree.getRegistryNode(registry.id);
   if (!registryNode) {
     return undefined;
   }
   const repositoryId = repositoryNodeId(registryNode.id, repository);
-  const repositoryNode = (await registryNode.getChildren()).find((n): n is RepositoryNode => n instanceof RepositoryNode && n.id === repositoryId);
+  const repositoryNode = (await registryNode.getChildren()).find(
+    (n): n is RepositoryNode => n instanceof RepositoryNode && n.id === repositoryId,
+  );
   if (!repositoryNode) {
     return undefined;
   }

@@ -126,7 +126,10 @@ describe("client against the ACR stand-in", function () {
     // Only writeEnabled is turned off: deleteEnabled stays on, and ACR still refuses the delete.
     await client.updateTagProperties(repo, "v1", { canWrite: false });
     await assert.rejects(client.deleteTag(repo, "v1"), isLocked("delete tag"));
-    await assert.rejects(client.setManifest(repo, (await client.getManifest(repo, "v2")).manifest, { tag: "v1" }), isLocked("move a locked tag"));
+    await assert.rejects(
+      client.setManifest(repo, (await client.getManifest(repo, "v2")).manifest, { tag: "v1" }),
+      isLocked("move a locked tag"),
+    );
     await assert.rejects(client.deleteManifest(repo, v1.digest), isLocked("delete the manifest of a locked tag"));
     assert.equal((await client.getTagProperties(repo, "v1")).digest, v1.digest, "the tag still points where it did");
     await client.updateTagProperties(repo, "v1", { canWrite: true });
@@ -143,7 +146,11 @@ describe("client against the ACR stand-in", function () {
     assert.deepEqual((await collect(client.listTagProperties(repo))).map((t) => t.name).sort(), ["v1", "v2"], "nothing was deleted");
 
     await client.deleteTag(repo, "v1");
-    assert.deepEqual((await collect(client.listTagProperties(repo))).map((t) => t.name), ["v2"], "unlocked, the delete goes through");
+    assert.deepEqual(
+      (await collect(client.listTagProperties(repo))).map((t) => t.name),
+      ["v2"],
+      "unlocked, the delete goes through",
+    );
   });
 
   it("lists manifests newest first or oldest first, with their tags and sizes", async function () {
@@ -151,14 +158,25 @@ describe("client against the ACR stand-in", function () {
     const second = await pushArtifact(client, "order/app", "second", Buffer.from("22"));
     const third = await pushArtifact(client, "order/app", "third", Buffer.from("333"));
     const newest = await collect(client.listManifestProperties("order/app", { order: "LastUpdatedOnDescending" }));
-    assert.deepEqual(newest.map((m) => m.digest), [third.digest, second.digest, first.digest]);
+    assert.deepEqual(
+      newest.map((m) => m.digest),
+      [third.digest, second.digest, first.digest],
+    );
     const oldest = await collect(client.listManifestProperties("order/app", { order: "LastUpdatedOnAscending" }));
-    assert.deepEqual(oldest.map((m) => m.digest), [first.digest, second.digest, third.digest]);
+    assert.deepEqual(
+      oldest.map((m) => m.digest),
+      [first.digest, second.digest, third.digest],
+    );
     assert.deepEqual(newest[0].tags, ["third"]);
     assert.equal(newest[0].mediaType, MediaTypes.OCI_MANIFEST);
     assert.ok(newest[0].lastUpdatedOn! >= newest[1].lastUpdatedOn!);
-    const paged = await collect(client.listManifestProperties("order/app", { order: "LastUpdatedOnDescending" }).byPage({ maxPageSize: 2 }));
-    assert.deepEqual(paged.map((p) => p.length), [2, 1]);
+    const paged = await collect(
+      client.listManifestProperties("order/app", { order: "LastUpdatedOnDescending" }).byPage({ maxPageSize: 2 }),
+    );
+    assert.deepEqual(
+      paged.map((p) => p.length),
+      [2, 1],
+    );
   });
 
   it("reads and toggles each manifest permission, enforced by the registry", async function () {
@@ -185,14 +203,20 @@ describe("client against the ACR stand-in", function () {
     await client.setManifest("props/tags", (await client.getManifest("props/tags", "a")).manifest, { tag: "b" });
     const c = await pushArtifact(client, "props/tags", "c", Buffer.from("c"));
     const newest = await collect(client.listTagProperties("props/tags", { order: "LastUpdatedOnDescending" }));
-    assert.deepEqual(newest.map((t) => t.name), ["c", "b", "a"]);
+    assert.deepEqual(
+      newest.map((t) => t.name),
+      ["c", "b", "a"],
+    );
     const ofA = await collect(client.listTagProperties("props/tags", { digest: a.digest }));
     assert.deepEqual(ofA.map((t) => t.name).sort(), ["a", "b"]);
     assert.equal((await client.getTagProperties("props/tags", "c")).digest, c.digest);
 
     const locked = await client.updateTagProperties("props/tags", "c", { canWrite: false });
     assert.equal(locked.canWrite, false);
-    await assert.rejects(client.setManifest("props/tags", (await client.getManifest("props/tags", "a")).manifest, { tag: "c" }), RegistryPermissionError);
+    await assert.rejects(
+      client.setManifest("props/tags", (await client.getManifest("props/tags", "a")).manifest, { tag: "c" }),
+      RegistryPermissionError,
+    );
     await client.updateTagProperties("props/tags", "c", { canWrite: true });
     const hidden = await client.updateTagProperties("props/tags", "c", { canList: false });
     assert.equal(hidden.canList, false);

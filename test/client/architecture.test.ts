@@ -55,7 +55,19 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
   { layer: "dialect", members: ["dialect/"] },
   // Reading images over the wire: configs, sizes, referrer trees, cached by digest.
   { layer: "images", members: ["images/"] },
-  { layer: "facade", members: ["pipeline.ts", "probeRegistry.ts", "transfers.ts", "blobFileDownload.ts", "cleanup.ts", "copyImage.ts", "containerRegistryClient.ts", "index.ts"] },
+  {
+    layer: "facade",
+    members: [
+      "pipeline.ts",
+      "probeRegistry.ts",
+      "transfers.ts",
+      "blobFileDownload.ts",
+      "cleanup.ts",
+      "copyImage.ts",
+      "containerRegistryClient.ts",
+      "index.ts",
+    ],
+  },
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -112,7 +124,9 @@ export function layeringViolations(files: { file: string; specifiers: string[] }
       }
       const fromFolder = fromPlace.member.endsWith("/");
       if (toPlace.rank > fromPlace.rank) {
-        violations.push(`${from} -> ${to} (${LIBRARY_LAYERS[fromPlace.rank].layer} imports ${LIBRARY_LAYERS[toPlace.rank].layer}, a layer above it)`);
+        violations.push(
+          `${from} -> ${to} (${LIBRARY_LAYERS[fromPlace.rank].layer} imports ${LIBRARY_LAYERS[toPlace.rank].layer}, a layer above it)`,
+        );
       } else if (toPlace.rank === fromPlace.rank && fromFolder && toPlace.member !== fromPlace.member) {
         violations.push(`${from} -> ${to} (${fromPlace.member} and ${toPlace.member} share a layer and must not import each other)`);
       }
@@ -147,7 +161,10 @@ describe("layer border", function () {
   });
 
   it("the layering check bites: an import upwards or sideways, or a file in no layer, is reported", function () {
-    const probe = (file: string, ...specifiers: string[]): { file: string; specifiers: string[] } => ({ file: path.join(CLIENT, file), specifiers });
+    const probe = (file: string, ...specifiers: string[]): { file: string; specifiers: string[] } => ({
+      file: path.join(CLIENT, file),
+      specifiers,
+    });
     assert.deepEqual(
       layeringViolations([
         probe("http/probe.ts", "../auth/registryAuthenticator", "./readBody", "../errors"),

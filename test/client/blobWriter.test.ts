@@ -11,8 +11,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { blobWriterWorker, BlobWriterWorkerConfig } from "../../src/client/layout/blobWriterWorker";
-import { HashingWriterPool, WorkerFileWriter } from "../../src/client/layout/hashingWriterPool";
+import { blobWriterWorker, type BlobWriterWorkerConfig } from "../../src/client/layout/blobWriterWorker";
+import { HashingWriterPool, type WorkerFileWriter } from "../../src/client/layout/hashingWriterPool";
 import { StaggeredStart } from "../../src/client/registry/staggeredStart";
 
 const MiB = 1024 * 1024;
@@ -116,7 +116,9 @@ describe("pull writer thread: hashing and writing off the main thread", function
     const pool = new HashingWriterPool(1, { maxOpenFiles: 8, writesInFlight: 1, writeBytes: 4096 });
     try {
       const blobs = Array.from({ length: 8 }, (_, i) => crypto.randomBytes(200_000 + i * 7777));
-      const writers = blobs.map((_, i) => pool.open(path.join(dir, `interleaved-${i}`), "sha256", { batchBytes: 5000, maxBatchesInFlight: 2 }));
+      const writers = blobs.map((_, i) =>
+        pool.open(path.join(dir, `interleaved-${i}`), "sha256", { batchBytes: 5000, maxBatchesInFlight: 2 }),
+      );
       for (let at = 0; at < 300_000; at += 3000) {
         for (const [i, bytes] of blobs.entries()) {
           if (at < bytes.length) {
@@ -197,7 +199,10 @@ describe("pull writer thread: hashing and writing off the main thread", function
       await (pool as unknown as { workers: Worker[] }).workers[0].terminate();
       await writer.whenReady();
       await assert.rejects(writer.finish(), /writer thread stopped/);
-      assert.throws(() => pool.open(path.join(dir, "next"), "sha256", { batchBytes: 4096, maxBatchesInFlight: 1 }), /writer thread stopped/);
+      assert.throws(
+        () => pool.open(path.join(dir, "next"), "sha256", { batchBytes: 4096, maxBatchesInFlight: 1 }),
+        /writer thread stopped/,
+      );
     } finally {
       await pool.close();
     }

@@ -20,11 +20,24 @@ import { sha256 } from "./helpers";
 const ADMIN = { username: "acradmin", password: "admin-pass" };
 
 /** Pushes a one-layer image whose config says `created` (or nothing), under the tags given (the first by PUT, the rest by addTag). */
-async function pushAged(client: ContainerRegistryClient, repository: string, name: string, created: string | undefined, tags: string[]): Promise<string> {
+async function pushAged(
+  client: ContainerRegistryClient,
+  repository: string,
+  name: string,
+  created: string | undefined,
+  tags: string[],
+): Promise<string> {
   const layer = await client.uploadBlob(repository, Buffer.from(`layer of ${name}`));
   const config = await client.uploadBlob(
     repository,
-    Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", ...(created ? { created } : {}), rootfs: { type: "layers", diff_ids: [layer.digest] } })),
+    Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        ...(created ? { created } : {}),
+        rootfs: { type: "layers", diff_ids: [layer.digest] },
+      }),
+    ),
   );
   const manifest = {
     schemaVersion: 2,
@@ -44,7 +57,14 @@ async function pushIndex(client: ContainerRegistryClient, repository: string, pl
   const index = {
     schemaVersion: 2,
     mediaType: MediaTypes.OCI_INDEX,
-    manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.content.byteLength, platform: { architecture: "amd64", os: "linux" } }],
+    manifests: [
+      {
+        mediaType: child.mediaType,
+        digest: child.digest,
+        size: child.content.byteLength,
+        platform: { architecture: "amd64", os: "linux" },
+      },
+    ],
   };
   return (await client.setManifest(repository, index, { tag })).digest;
 }
@@ -100,7 +120,11 @@ describe("clean-up against distribution (ages from the image config)", function 
     const { repository, s } = await freshRepo();
     proxy.requests.length = 0;
     const plan = await client.planCleanup(repository, { keepLatest: 2 });
-    assert.deepEqual(plan.delete.map((d) => d.digest), [s.mid, s.old, s.multi], "newest first: 2021, 2020, the index (its platform is 2019)");
+    assert.deepEqual(
+      plan.delete.map((d) => d.digest),
+      [s.mid, s.old, s.multi],
+      "newest first: 2021, 2020, the index (its platform is 2019)",
+    );
     assert.equal(plan.delete[0].lastUpdatedOn?.toISOString(), "2021-01-01T00:00:00.000Z");
     assert.equal(keptFor(plan, s.dev), "among the newest");
     assert.equal(keptFor(plan, s.recent), "among the newest");
@@ -108,15 +132,25 @@ describe("clean-up against distribution (ages from the image config)", function 
     assert.equal(keptFor(plan, s.plat), "referenced by an index");
     assert.match(plan.keep.find((k) => k.digest === s.plat)!.detail, new RegExp(`${repository}:multi`));
     assert.equal(plan.keep.length + plan.delete.length, 7);
-    assert.equal(plan.bytesFreed, plan.delete.reduce((sum, d) => sum + d.sizeInBytes!, 0));
+    assert.equal(
+      plan.bytesFreed,
+      plan.delete.reduce((sum, d) => sum + d.sizeInBytes!, 0),
+    );
     assert.ok((plan.bytesFreed ?? 0) > 0);
-    assert.deepEqual(proxy.requests.filter((r) => !["GET", "HEAD"].includes(r.method)), [], "planning sent only reads");
+    assert.deepEqual(
+      proxy.requests.filter((r) => !["GET", "HEAD"].includes(r.method)),
+      [],
+      "planning sent only reads",
+    );
   });
 
   it("olderThan deletes only what was created before the date", async function () {
     const { repository, s } = await freshRepo();
     const plan = await client.planCleanup(repository, { olderThan: new Date("2021-06-01T00:00:00Z") });
-    assert.deepEqual(plan.delete.map((d) => d.digest), [s.mid, s.old, s.multi]);
+    assert.deepEqual(
+      plan.delete.map((d) => d.digest),
+      [s.mid, s.old, s.multi],
+    );
     assert.equal(keptFor(plan, s.recent), "too recent");
     assert.equal(keptFor(plan, s.dev), "too recent");
     assert.equal(keptFor(plan, s.undated), "unknown age");
@@ -129,7 +163,10 @@ describe("clean-up against distribution (ages from the image config)", function 
     assert.equal(keptFor(plan, s.recent), "not a candidate", "v3 matches but latest does not");
     assert.equal(keptFor(plan, s.dev), "not a candidate");
     const regexPlan = await client.planCleanup(repository, { tagPattern: /^dev-/ });
-    assert.deepEqual(regexPlan.delete.map((d) => d.digest), [s.dev]);
+    assert.deepEqual(
+      regexPlan.delete.map((d) => d.digest),
+      [s.dev],
+    );
   });
 
   it("untaggedOnly finds nothing on a registry that lists tagged manifests only", async function () {
@@ -142,7 +179,10 @@ describe("clean-up against distribution (ages from the image config)", function 
   it("combined rules, executed: only the planned manifest goes", async function () {
     const { repository, s } = await freshRepo();
     const plan = await client.planCleanup(repository, { tagPattern: "v[0-9]+", keepLatest: 1 });
-    assert.deepEqual(plan.delete.map((d) => d.digest), [s.old]);
+    assert.deepEqual(
+      plan.delete.map((d) => d.digest),
+      [s.old],
+    );
     assert.equal(keptFor(plan, s.mid), "among the newest");
     assert.equal(keptFor(plan, s.undated), "unknown age");
     const progress: number[] = [];
@@ -184,7 +224,10 @@ describe("clean-up against distribution (ages from the image config)", function 
   it("refuses no rule at all, a bad pattern, a bad keepLatest and an invalid date before any request", async function () {
     proxy.requests.length = 0;
     const refused = async (rules: object, field: string): Promise<void> =>
-      void (await assert.rejects(client.planCleanup("clean/none", rules), (e: unknown) => e instanceof InvalidInputError && e.field === field));
+      void (await assert.rejects(
+        client.planCleanup("clean/none", rules),
+        (e: unknown) => e instanceof InvalidInputError && e.field === field,
+      ));
     await refused({}, "rules");
     await refused({ tagPattern: "v[" }, "tagPattern");
     await refused({ keepLatest: -1 }, "keepLatest");
@@ -242,7 +285,11 @@ describe("clean-up against the ACR stand-in (lastUpdatedOn, locks, untagged)", f
     const m = await seedAcr(repository);
     await client.updateManifestProperties(repository, m.b, { canDelete: false });
     const plan = await client.planCleanup(repository, { keepLatest: 1 });
-    assert.deepEqual(plan.delete.map((d) => d.digest), [m.c, m.untagged, m.a], "newest first by lastUpdatedOn");
+    assert.deepEqual(
+      plan.delete.map((d) => d.digest),
+      [m.c, m.untagged, m.a],
+      "newest first by lastUpdatedOn",
+    );
     assert.equal(keptFor(plan, m.d), "among the newest");
     assert.equal(keptFor(plan, m.b), "locked");
     assert.ok(plan.delete.every((d) => d.lastUpdatedOn instanceof Date));
@@ -256,10 +303,16 @@ describe("clean-up against the ACR stand-in (lastUpdatedOn, locks, untagged)", f
     const repository = "acrclean/untagged";
     const m = await seedAcr(repository);
     const untagged = await client.planCleanup(repository, { untaggedOnly: true });
-    assert.deepEqual(untagged.delete.map((d) => d.digest), [m.untagged]);
+    assert.deepEqual(
+      untagged.delete.map((d) => d.digest),
+      [m.untagged],
+    );
     const cut = (await client.getManifestProperties(repository, m.c)).lastUpdatedOn!;
     const older = await client.planCleanup(repository, { olderThan: cut, tagPattern: "[a-z]" });
-    assert.deepEqual(older.delete.map((d) => d.digest), [m.b, m.untagged, m.a]);
+    assert.deepEqual(
+      older.delete.map((d) => d.digest),
+      [m.b, m.untagged, m.a],
+    );
     assert.equal(keptFor(older, m.c), "too recent");
     assert.equal(keptFor(older, m.d), "too recent");
   });
@@ -268,7 +321,10 @@ describe("clean-up against the ACR stand-in (lastUpdatedOn, locks, untagged)", f
     const repository = "acrclean/locked";
     const m = await seedAcr(repository);
     const plan = await client.planCleanup(repository, { keepLatest: 3 });
-    assert.deepEqual(plan.delete.map((d) => d.digest), [m.untagged, m.a]);
+    assert.deepEqual(
+      plan.delete.map((d) => d.digest),
+      [m.untagged, m.a],
+    );
     await client.updateManifestProperties(repository, m.a, { canDelete: false });
     const result = await client.executeCleanup(plan);
     assert.deepEqual(result.deleted, [m.untagged]);

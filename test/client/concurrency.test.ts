@@ -6,7 +6,7 @@
 // half-way, and pages that make no progress under ever-new Links.
 
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
+import type * as http from "node:http";
 import {
   ContainerRegistryClient,
   MediaTypes,
@@ -15,8 +15,8 @@ import {
   RegistryPagingError,
   RegistryPermissionError,
 } from "../../src/client";
-import { HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { type HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect, sha256 } from "./helpers";
 
 /** Crafted responses served by this file's scripted servers, for the README's count. */
@@ -100,7 +100,10 @@ describe("concurrent work against the registry", function () {
       );
       // Every tag still listed resolves to a manifest that exists: nothing dangling.
       const left = await collect(client.listTagProperties(repository));
-      assert.deepEqual(left.map((t) => [t.name, t.digest]), [["keep", digest]]);
+      assert.deepEqual(
+        left.map((t) => [t.name, t.digest]),
+        [["keep", digest]],
+      );
       for (const tag of doomed) {
         await assert.rejects(client.getTagProperties(repository, tag), RegistryNotFoundError);
       }
@@ -174,8 +177,14 @@ describe("concurrent work against the registry", function () {
       const log: string[] = [];
       const client = scriptedClient(server, log);
       const tags = await collect(client.listTagProperties("app"));
-      assert.deepEqual(tags.map((t) => t.name), ["a", "b"]);
-      assert.ok(log.some((line) => /^127\.0\.0\.1:\d+\/app: tag gone was listed but is gone \(404\); skipped$/.test(line)), log.join("\n"));
+      assert.deepEqual(
+        tags.map((t) => t.name),
+        ["a", "b"],
+      );
+      assert.ok(
+        log.some((line) => /^127\.0\.0\.1:\d+\/app: tag gone was listed but is gone \(404\); skipped$/.test(line)),
+        log.join("\n"),
+      );
       assert.deepEqual(await client.deleteRepository("app"), { deletedManifests: [digests.a, digests.b], deletedTags: ["a", "b"] });
       assert.deepEqual(deletes, [digests.a, digests.b]);
     });
@@ -186,7 +195,7 @@ describe("concurrent work against the registry", function () {
           return json(res, 200, { name: "app", tags: ["a", "also-a", "b", "c"] });
         }
         const reference = url.pathname.split("/").pop()!;
-        const digest = reference === "also-a" ? digests.a : digests[reference as "a" | "b" | "c"] ?? reference;
+        const digest = reference === "also-a" ? digests.a : (digests[reference as "a" | "b" | "c"] ?? reference);
         if (req.method === "DELETE") {
           return digest === digests.b ? json(res, 403, { errors: [{ code: "DENIED", message: "locked" }] }) : res.writeHead(202).end();
         }
@@ -194,7 +203,10 @@ describe("concurrent work against the registry", function () {
       });
       await assert.rejects(scriptedClient(server).deleteRepository("app"), (error: unknown) => {
         assert.ok(error instanceof RegistryPermissionError, String(error));
-        assert.match(error.message, new RegExp(`403 DENIED: locked .*\\(already deleted before this failure: manifests ${digests.a}; tags a, also-a\\)$`));
+        assert.match(
+          error.message,
+          new RegExp(`403 DENIED: locked .*\\(already deleted before this failure: manifests ${digests.a}; tags a, also-a\\)$`),
+        );
         assert.deepEqual(error.deletedBeforeFailure, { deletedManifests: [digests.a], deletedTags: ["a", "also-a"] });
         return true;
       });

@@ -37,8 +37,18 @@ describe("copyImage", function () {
         schemaVersion: 2,
         mediaType: MediaTypes.OCI_INDEX,
         manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
-          { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: amd.manifestDigest,
+            size: amd.manifestBytes.length,
+            platform: { architecture: "amd64", os: "linux" },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm.manifestDigest,
+            size: arm.manifestBytes.length,
+            platform: { architecture: "arm64", os: "linux" },
+          },
         ],
       },
       MediaTypes.OCI_INDEX,
@@ -94,11 +104,18 @@ describe("copyImage", function () {
     }
     assert.ok((await readAll((await target.downloadBlob("dst/app", amd.layerDigests[0])).content)).equals(bigLayer));
     const referrers = await target.listReferrers("dst/app", indexDigest);
-    assert.deepEqual(referrers.map((r) => r.digest), [signatureDigest], "the referrer is listed in the target (its fallback tag)");
+    assert.deepEqual(
+      referrers.map((r) => r.digest),
+      [signatureDigest],
+      "the referrer is listed in the target (its fallback tag)",
+    );
   });
 
   it("a second copy skips every blob and sends no blob bytes", async function () {
-    const result = await copyImage({ client: source, repository: "src/app", reference: "latest" }, { client: target, repository: "dst/app", tag: "again" });
+    const result = await copyImage(
+      { client: source, repository: "src/app", reference: "latest" },
+      { client: target, repository: "dst/app", tag: "again" },
+    );
     assert.equal(result.blobsCopied, 0);
     assert.equal(result.blobsSkipped, 5);
     assert.equal(result.bytesTransferred, 0);
@@ -108,14 +125,20 @@ describe("copyImage", function () {
   it("within one registry mounts every blob: zero blob bytes through the client (counted at a proxy)", async function () {
     const client = new ContainerRegistryClient(proxy.url);
     proxy.requests.length = 0;
-    const result = await copyImage({ client, repository: "src/app", reference: "latest" }, { client, repository: "mirror/app", tag: "latest" });
+    const result = await copyImage(
+      { client, repository: "src/app", reference: "latest" },
+      { client, repository: "mirror/app", tag: "latest" },
+    );
     assert.equal(result.digest, indexDigest);
     assert.equal(result.blobsMounted, 5);
     assert.equal(result.bytesTransferred, 0);
     const blobRequests = proxy.requests.filter((r) => r.path.includes("/blobs/"));
     const blobBytes = blobRequests.reduce((sum, r) => sum + r.requestBytes + (r.method === "GET" ? r.responseBytes : 0), 0);
     assert.equal(blobBytes, 0, "no blob body went up or came down");
-    assert.ok(blobRequests.every((r) => r.method !== "GET" && !(r.method === "PUT")), blobRequests.map((r) => `${r.method} ${r.path}`).join("\n"));
+    assert.ok(
+      blobRequests.every((r) => r.method !== "GET" && !(r.method === "PUT")),
+      blobRequests.map((r) => `${r.method} ${r.path}`).join("\n"),
+    );
     assert.equal((await client.getManifest("mirror/app", amd.manifestDigest)).digest, amd.manifestDigest);
   });
 
@@ -128,15 +151,26 @@ describe("copyImage", function () {
     assert.notEqual(result.digest, indexDigest);
     const index = await target.getManifest("arm/app", "arm-only");
     assert.equal(index.digest, result.digest);
-    assert.deepEqual(index.manifest.manifests?.map((m) => m.digest), [arm.manifestDigest]);
+    assert.deepEqual(
+      index.manifest.manifests?.map((m) => m.digest),
+      [arm.manifestDigest],
+    );
     await assert.rejects(target.getManifest("arm/app", amd.manifestDigest), RegistryNotFoundError);
     assert.equal(await target.blobExists("arm/app", amd.layerDigests[0]), false);
     await assert.rejects(
-      copyImage({ client: source, repository: "src/app", reference: "latest" }, { client: target, repository: "arm/app" }, { platforms: ["windows/amd64"] }),
+      copyImage(
+        { client: source, repository: "src/app", reference: "latest" },
+        { client: target, repository: "arm/app" },
+        { platforms: ["windows/amd64"] },
+      ),
       (e: unknown) => e instanceof InvalidInputError && /not in the index/.test(e.reason),
     );
     await assert.rejects(
-      copyImage({ client: source, repository: "src/app", reference: "latest" }, { client: target, repository: "arm/app" }, { platforms: ["linux"] }),
+      copyImage(
+        { client: source, repository: "src/app", reference: "latest" },
+        { client: target, repository: "arm/app" },
+        { platforms: ["linux"] },
+      ),
       InvalidInputError,
     );
   });
@@ -158,17 +192,32 @@ describe("copyImage", function () {
   it("a missing source fails with RegistryNotFoundError and sends nothing to the target", async function () {
     const log: string[] = [];
     const watched = clientFor(to, { logRequest: (line) => log.push(line) });
-    await assert.rejects(copyImage({ client: source, repository: "src/app", reference: "nope" }, { client: watched, repository: "never/app" }), RegistryNotFoundError);
+    await assert.rejects(
+      copyImage({ client: source, repository: "src/app", reference: "nope" }, { client: watched, repository: "never/app" }),
+      RegistryNotFoundError,
+    );
     assert.deepEqual(log, []);
   });
 
   it("refuses copying onto the source itself, and bad names, before any request", async function () {
     const log: string[] = [];
     const watched = clientFor(from, { logRequest: (line) => log.push(line) });
-    await assert.rejects(copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "src/app" }), (e: unknown) => e instanceof InvalidInputError && e.field === "target");
-    await assert.rejects(copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "Bad Name" }), InvalidInputError);
-    await assert.rejects(copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "x/y", tag: "bad tag" }), InvalidInputError);
-    await assert.rejects(copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "x/y" }, { concurrency: 0 }), InvalidInputError);
+    await assert.rejects(
+      copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "src/app" }),
+      (e: unknown) => e instanceof InvalidInputError && e.field === "target",
+    );
+    await assert.rejects(
+      copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "Bad Name" }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "x/y", tag: "bad tag" }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      copyImage({ client: watched, repository: "src/app", reference: "amd" }, { client: watched, repository: "x/y" }, { concurrency: 0 }),
+      InvalidInputError,
+    );
     assert.deepEqual(log, []);
   });
 });

@@ -7,12 +7,7 @@
 import * as assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
-import {
-  ContainerRegistryClient,
-  type ContainerRegistryClientOptions,
-  RegistryError,
-  RegistryTimeoutError,
-} from "../../src/client";
+import { ContainerRegistryClient, type ContainerRegistryClientOptions, RegistryError, RegistryTimeoutError } from "../../src/client";
 import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { randomBytes, readAll, sha256, streamOf } from "./helpers";
@@ -31,7 +26,11 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
   let digest: string;
 
   function client(options: ContainerRegistryClientOptions = {}): ContainerRegistryClient {
-    return new ContainerRegistryClient(proxy.url, undefined, { retry: { initialDelayMs: 10, maxDelayMs: 2000 }, timeoutMs: 2000, ...options });
+    return new ContainerRegistryClient(proxy.url, undefined, {
+      retry: { initialDelayMs: 10, maxDelayMs: 2000 },
+      timeoutMs: 2000,
+      ...options,
+    });
   }
 
   function blobGets(): { range?: string; status?: number; fault?: string }[] {
@@ -79,7 +78,10 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
       assert.ok(resumedAt > 0 && resumedAt <= 1_000_000, `resumed at ${gets[1].range}`);
       assert.equal(gets[1].status, 206);
       assert.equal(progress.at(-1), blob.length, "progress counts each byte once");
-      assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]), "progress never goes back");
+      assert.ok(
+        progress.every((value, i) => i === 0 || value >= progress[i - 1]),
+        "progress never goes back",
+      );
     });
 
     it("resumes after a truncated body (connection closed before Content-Length was reached)", async function () {
@@ -231,7 +233,10 @@ describe("faults between the client and a real registry (fault-injecting proxy)"
         tags.push(tag);
       }
       assert.deepEqual(
-        proxy.requests.filter((r) => /tags\/list/.test(r.path)).map((r) => r.status).slice(0, 4),
+        proxy.requests
+          .filter((r) => /tags\/list/.test(r.path))
+          .map((r) => r.status)
+          .slice(0, 4),
         [500, 502, 504, 200],
       );
     });

@@ -43,16 +43,28 @@ describe("files as an artifact and back into a folder (distribution)", function 
     assert.equal(sha256(content), pushed.digest);
     assert.equal(manifest.artifactType, "application/vnd.example+type");
     assert.equal(manifest.config?.digest, MediaTypes.OCI_EMPTY_DIGEST);
-    assert.deepEqual(manifest.layers?.map((l) => l.annotations?.[TITLE_ANNOTATION]), Object.keys(files));
-    assert.deepEqual(manifest.layers?.map((l) => l.digest), Object.values(files).map(sha256));
+    assert.deepEqual(
+      manifest.layers?.map((l) => l.annotations?.[TITLE_ANNOTATION]),
+      Object.keys(files),
+    );
+    assert.deepEqual(
+      manifest.layers?.map((l) => l.digest),
+      Object.values(files).map(sha256),
+    );
     assert.deepEqual(pushed.layers, manifest.layers);
-    assert.equal(pushed.uploadedBytes, Object.values(files).reduce((sum, b) => sum + b.length, 2));
+    assert.equal(
+      pushed.uploadedBytes,
+      Object.values(files).reduce((sum, b) => sum + b.length, 2),
+    );
     assert.equal(log.filter((l) => l.startsWith("PATCH")).length, 0);
 
     log.length = 0;
     const again = await clientFor(registry, { logRequest: (line) => log.push(line) }).pushFiles("files/app", paths(), { tag: "v2" });
     assert.equal(again.uploadedBytes, 0);
-    assert.deepEqual(again.blobs.map((b) => b.outcome), ["existing", "existing", "existing", "existing"]);
+    assert.deepEqual(
+      again.blobs.map((b) => b.outcome),
+      ["existing", "existing", "existing", "existing"],
+    );
     assert.equal(log.filter((l) => l.startsWith("POST")).length, 0);
   });
 
@@ -76,7 +88,11 @@ describe("files as an artifact and back into a folder (distribution)", function 
     const watched = clientFor(registry, { logRequest: (line) => log.push(line) });
     const folder = path.join(work, "pulled");
     const result = await watched.pullToFolder("files/pull", fetched, folder);
-    assert.deepEqual(log.filter((l) => l.includes("/manifests/")), [], "the manifest was fetched again");
+    assert.deepEqual(
+      log.filter((l) => l.includes("/manifests/")),
+      [],
+      "the manifest was fetched again",
+    );
     assert.equal(log.filter((l) => l.startsWith("GET") && l.includes("/blobs/")).length, 4);
     assert.deepEqual(fs.readdirSync(folder).sort(), ["config.json", "manifest.json", "model.bin", "notes.txt", "weights.dat"]);
     for (const [name, bytes] of Object.entries(files)) {
@@ -103,11 +119,18 @@ describe("files as an artifact and back into a folder (distribution)", function 
     const { content } = await client.getManifest("files/index", "one");
     await client.setManifest(
       "files/index",
-      { schemaVersion: 2, mediaType: MediaTypes.OCI_INDEX, manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: pushed.digest, size: content.byteLength }] },
+      {
+        schemaVersion: 2,
+        mediaType: MediaTypes.OCI_INDEX,
+        manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: pushed.digest, size: content.byteLength }],
+      },
       { tag: "index" },
     );
     const folder = path.join(work, "index");
-    await assert.rejects(client.pullToFolder("files/index", "index", folder), (e: unknown) => e instanceof InvalidInputError && /index/.test((e as Error).message));
+    await assert.rejects(
+      client.pullToFolder("files/index", "index", folder),
+      (e: unknown) => e instanceof InvalidInputError && /index/.test((e as Error).message),
+    );
     assert.equal(fs.existsSync(folder) ? fs.readdirSync(folder).length : 0, 0);
   });
 });

@@ -61,8 +61,18 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
         schemaVersion: 2,
         mediaType: MediaTypes.OCI_INDEX,
         manifests: [
-          { mediaType: MediaTypes.OCI_MANIFEST, digest: amd64.manifestDigest, size: amd64.manifestBytes.length, platform: { os: "linux", architecture: "amd64" } },
-          { mediaType: MediaTypes.OCI_MANIFEST, digest: arm64.manifestDigest, size: arm64.manifestBytes.length, platform: { os: "linux", architecture: "arm64", variant: "v8" } },
+          {
+            mediaType: MediaTypes.OCI_MANIFEST,
+            digest: amd64.manifestDigest,
+            size: amd64.manifestBytes.length,
+            platform: { os: "linux", architecture: "amd64" },
+          },
+          {
+            mediaType: MediaTypes.OCI_MANIFEST,
+            digest: arm64.manifestDigest,
+            size: arm64.manifestBytes.length,
+            platform: { os: "linux", architecture: "arm64", variant: "v8" },
+          },
         ],
       }),
     );
@@ -84,18 +94,28 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
     assert.equal(result.downloadedBytes, layers.reduce((sum, l) => sum + l.length, 0) + (image.manifest.config as { size: number }).size);
 
     const entries = await readTar(archive);
-    const manifestJson = JSON.parse(entries.get("manifest.json")!.toString("utf8")) as { Config: string; RepoTags: string[]; Layers: string[] }[];
+    const manifestJson = JSON.parse(entries.get("manifest.json")!.toString("utf8")) as {
+      Config: string;
+      RepoTags: string[];
+      Layers: string[];
+    }[];
     assert.equal(manifestJson.length, 1);
     assert.equal(manifestJson[0].Config, `blobs/sha256/${image.configDigest.slice(7)}`);
     assert.deepEqual(manifestJson[0].RepoTags, ["example.test/formats/app:v1"]);
-    assert.deepEqual(manifestJson[0].Layers, image.layerDigests.map((d) => `blobs/sha256/${d.slice(7)}`));
+    assert.deepEqual(
+      manifestJson[0].Layers,
+      image.layerDigests.map((d) => `blobs/sha256/${d.slice(7)}`),
+    );
     for (const [i, name] of manifestJson[0].Layers.entries()) {
       assert.ok(entries.get(name)!.equals(layers[i]), `layer ${i} is byte for byte the registry's blob`);
     }
     assert.equal(sha256(entries.get(manifestJson[0].Config)!), image.configDigest);
     assert.ok(Buffer.from(entries.get(`blobs/sha256/${image.manifestDigest.slice(7)}`)!).equals(Buffer.from(image.manifestBytes)));
     // Nothing left beside the archive (no staging folder, no temporary file).
-    assert.deepEqual(fs.readdirSync(work).filter((n) => n.startsWith(".app.tar")), []);
+    assert.deepEqual(
+      fs.readdirSync(work).filter((n) => n.startsWith(".app.tar")),
+      [],
+    );
 
     const inspected = await skopeoInspect(`docker-archive:${archive}`);
     assert.deepEqual(inspected.Layers, image.layerDigests);
@@ -139,10 +159,16 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
     await client.pullImage("formats/app", "oci", layout, { refName: "v1" });
     await client.pullImage("formats/multi", "amd64", layout);
     await client.pullImage("formats/multi", "arm64", layout, { refName: "multi-arm64" });
-    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as {
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
     assert.deepEqual(
       index.manifests.map((m) => [m.annotations?.["org.opencontainers.image.ref.name"], m.digest]),
-      [["v1", image.manifestDigest], ["amd64", amd64.manifestDigest], ["multi-arm64", arm64.manifestDigest]],
+      [
+        ["v1", image.manifestDigest],
+        ["amd64", amd64.manifestDigest],
+        ["multi-arm64", arm64.manifestDigest],
+      ],
     );
     assert.equal((await skopeoInspect(`oci:${layout}:v1`)).Digest, image.manifestDigest);
     assert.equal((await skopeoInspect(`oci:${layout}:amd64`)).Architecture, "amd64");
@@ -150,7 +176,10 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
     // Pulling a name again replaces its entry rather than adding a second one.
     await client.pullImage("formats/multi", "arm64", layout, { refName: "v1" });
     const again = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as { manifests: { digest: string }[] };
-    assert.deepEqual(again.manifests.map((m) => m.digest), [amd64.manifestDigest, arm64.manifestDigest, arm64.manifestDigest]);
+    assert.deepEqual(
+      again.manifests.map((m) => m.digest),
+      [amd64.manifestDigest, arm64.manifestDigest, arm64.manifestDigest],
+    );
   });
 
   it("pulls an index with all its platforms, or with the chosen ones only", async function () {
@@ -170,10 +199,17 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
 
     const chosen = path.join(work, "chosen");
     const log: string[] = [];
-    const subset = await clientFor(registry, { logRequest: (line) => log.push(line) }).pullImage("formats/multi", "latest", chosen, { platforms: ["linux/arm64/v8"] });
+    const subset = await clientFor(registry, { logRequest: (line) => log.push(line) }).pullImage("formats/multi", "latest", chosen, {
+      platforms: ["linux/arm64/v8"],
+    });
     assert.notEqual(subset.digest, indexDigest);
-    const subsetIndex = JSON.parse(fs.readFileSync(path.join(chosen, "blobs", "sha256", subset.digest.slice(7)), "utf8")) as { manifests: { digest: string }[] };
-    assert.deepEqual(subsetIndex.manifests.map((m) => m.digest), [arm64.manifestDigest]);
+    const subsetIndex = JSON.parse(fs.readFileSync(path.join(chosen, "blobs", "sha256", subset.digest.slice(7)), "utf8")) as {
+      manifests: { digest: string }[];
+    };
+    assert.deepEqual(
+      subsetIndex.manifests.map((m) => m.digest),
+      [arm64.manifestDigest],
+    );
     assert.equal(sha256(fs.readFileSync(path.join(chosen, "blobs", "sha256", subset.digest.slice(7)))), subset.digest);
     // The other platform's manifest and blobs are never requested.
     for (const digest of [amd64.manifestDigest, amd64.configDigest, ...amd64.layerDigests]) {
@@ -181,6 +217,9 @@ describe("pulls as a docker-archive and into an OCI layout (distribution, read b
     }
     const { stdout } = await run("skopeo", ["--override-arch", "arm64", "--override-variant", "v8", "inspect", `oci:${chosen}:latest`]);
     assert.equal((JSON.parse(stdout) as { Architecture: string }).Architecture, "arm64");
-    await assert.rejects(client.pullImage("formats/multi", "latest", path.join(work, "none"), { platforms: ["windows/amd64"] }), /no such platform/);
+    await assert.rejects(
+      client.pullImage("formats/multi", "latest", path.join(work, "none"), { platforms: ["windows/amd64"] }),
+      /no such platform/,
+    );
   });
 });

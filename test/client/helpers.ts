@@ -7,8 +7,7 @@ import { ContainerRegistryClient, type ContainerRegistryClientOptions } from "..
 import type { RunningRegistry } from "../fixtures/registryServer";
 
 export function clientFor(registry: RunningRegistry, options: ContainerRegistryClientOptions = {}): ContainerRegistryClient {
-  const credential =
-    registry.username && registry.password ? { username: registry.username, password: registry.password } : undefined;
+  const credential = registry.username && registry.password ? { username: registry.username, password: registry.password } : undefined;
   return new ContainerRegistryClient(registry.url, credential, {
     caCertificates: registry.caCertPath ? fs.readFileSync(registry.caCertPath, "utf8") : undefined,
     ...options,

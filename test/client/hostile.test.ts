@@ -30,14 +30,20 @@ const MANIFEST = Buffer.from(
   JSON.stringify({
     schemaVersion: 2,
     mediaType: "application/vnd.oci.image.manifest.v1+json",
-    config: { mediaType: "application/vnd.oci.empty.v1+json", digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 },
+    config: {
+      mediaType: "application/vnd.oci.empty.v1+json",
+      digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+      size: 2,
+    },
     layers: [],
   }),
 );
 
 const servers: HostileServer[] = [];
 
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, server: HostileServer) => void): Promise<HostileServer> {
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, server: HostileServer) => void,
+): Promise<HostileServer> {
   const server = await startHostileServer((req, res, s) => {
     hostileCounts.responses++;
     handler(req, res, s);
@@ -46,7 +52,11 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
   return server;
 }
 
-function clientFor(server: HostileServer, options: ContainerRegistryClientOptions = {}, credential?: { username: string; password: string }) {
+function clientFor(
+  server: HostileServer,
+  options: ContainerRegistryClientOptions = {},
+  credential?: { username: string; password: string },
+) {
   return new ContainerRegistryClient(server.url, credential, {
     registryKind: "oci",
     retry: { maxRetries: 1, initialDelayMs: 5 },
@@ -119,7 +129,10 @@ describe("hostile and broken registries", function () {
       await assert.rejects(clientFor(server).getManifest("app", "v1"), (error: unknown) => {
         assert.ok(error instanceof RegistryError);
         assert.equal(error.statusCode, 503);
-        assert.match(error.message, /^Get manifest failed on 127\.0\.0\.1:\d+: 503 Service Unavailable \(GET .*\) \(gave up after 2 attempts\)$/);
+        assert.match(
+          error.message,
+          /^Get manifest failed on 127\.0\.0\.1:\d+: 503 Service Unavailable \(GET .*\) \(gave up after 2 attempts\)$/,
+        );
         return true;
       });
       assert.equal(server.requests.length, 2);
@@ -133,7 +146,10 @@ describe("hostile and broken registries", function () {
       });
       await assert.rejects(clientFor(server, { retry: { maxRetries: 0 } }).getManifest("app", "v1"), (error: unknown) => {
         assert.ok(error instanceof ResponseTooLargeError);
-        assert.match(error.message, /^Get manifest failed on 127\.0\.0\.1:\d+: the response headers are larger than Node's limit of \d+ bytes/);
+        assert.match(
+          error.message,
+          /^Get manifest failed on 127\.0\.0\.1:\d+: the response headers are larger than Node's limit of \d+ bytes/,
+        );
         return true;
       });
     });
@@ -171,7 +187,7 @@ describe("hostile and broken registries", function () {
     it("fails a tag list that is not JSON with a RegistryError", async function () {
       const server = await serve((_req, res) => {
         res.writeHead(200, { "Content-Type": "application/json" });
-        res.end("{\"name\":\"app\",\"tags\":[");
+        res.end('{"name":"app","tags":[');
       });
       await assert.rejects(
         (async () => {
@@ -226,7 +242,9 @@ describe("hostile and broken registries", function () {
     const blob = randomBytes(200_000);
 
     /** First GET: the headers and half the body, then the connection drops. Later GETs: `resume`. */
-    async function serveResume(resume: (req: http.IncomingMessage, res: http.ServerResponse, offset: number) => void): Promise<HostileServer> {
+    async function serveResume(
+      resume: (req: http.IncomingMessage, res: http.ServerResponse, offset: number) => void,
+    ): Promise<HostileServer> {
       return serve((req, res) => {
         const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
         if (!range) {
@@ -246,7 +264,10 @@ describe("hostile and broken registries", function () {
       const download = await clientFor(server).downloadBlob("app", sha256(blob));
       await assert.rejects(readAll(download.content), (error: unknown) => {
         assert.ok(error instanceof RegistryError);
-        assert.match(error.message, /^Download blob failed on 127\.0\.0\.1:\d+: asked for bytes \d+- and got Content-Range "bytes \d+-199999\/200000"/);
+        assert.match(
+          error.message,
+          /^Download blob failed on 127\.0\.0\.1:\d+: asked for bytes \d+- and got Content-Range "bytes \d+-199999\/200000"/,
+        );
         return true;
       });
     });
@@ -525,7 +546,10 @@ describe("hostile and broken registries", function () {
         assert.ok(bytes.equals(blob));
         const uploaded = await client.uploadBlob("app", { sizeInBytes: 10, open: () => Readable.from([Buffer.alloc(10, 1)]) });
         assert.equal(uploaded.digest, sha256(Buffer.alloc(10, 1)));
-        assert.ok(registry.requests.some((r) => r.headers.authorization), "the registry itself was sent credentials");
+        assert.ok(
+          registry.requests.some((r) => r.headers.authorization),
+          "the registry itself was sent credentials",
+        );
         assertNoAuthorization(storage);
         assert.deepEqual(
           storage.requests.map((r) => `${r.method} ${new URL(r.path, "http://x").pathname}`),
@@ -542,7 +566,9 @@ describe("hostile and broken registries", function () {
           return req.headers.authorization === BASIC ? json(res, 200, { token: "registry-token-123456" }) : res.writeHead(401).end();
         }
         if (req.headers.authorization !== "Bearer registry-token-123456") {
-          return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${self}/token",service="hostile",scope="repository:app:pull"` }).end();
+          return res
+            .writeHead(401, { "WWW-Authenticate": `Bearer realm="${self}/token",service="hostile",scope="repository:app:pull"` })
+            .end();
         }
         if (url.pathname.endsWith("/blobs/uploads/")) {
           return res.writeHead(202, { Location: `${storage.url}/upload/0?sig=s` }).end();
@@ -579,7 +605,12 @@ describe("hostile and broken registries", function () {
       const client = clientFor(registry, {}, { username: USER, password: PASSWORD });
       const http = (client as unknown as { http: { send(r: object): Promise<unknown> } }).http;
       await assert.rejects(
-        http.send({ method: "GET", url: `/v2/app/blobs/${sha256(blob)}?to=challenging-blob`, operation: "download blob", expectedStatus: [200] }),
+        http.send({
+          method: "GET",
+          url: `/v2/app/blobs/${sha256(blob)}?to=challenging-blob`,
+          operation: "download blob",
+          expectedStatus: [200],
+        }),
         (error: unknown) => {
           assert.ok(error instanceof RegistryAuthenticationError);
           assert.equal(error.statusCode, 401);
@@ -596,7 +627,9 @@ describe("hostile and broken registries", function () {
       });
       const registry = await serve((req, res) => {
         if (req.headers.authorization !== "Bearer realm-token-abcdef") {
-          return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm.url}/token",service="hostile",scope="repository:app:pull"` }).end();
+          return res
+            .writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm.url}/token",service="hostile",scope="repository:app:pull"` })
+            .end();
         }
         return res.writeHead(200, { "Content-Length": "0" }).end();
       });
@@ -610,12 +643,20 @@ describe("hostile and broken registries", function () {
 
     it("refuses a token realm that would send the password in clear to a non-loopback host, before sending", async function () {
       for (const realm of ["http://auth.example.invalid/token", "ftp://auth.example.invalid/token"]) {
-        const registry = await serve((_req, res) => res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm}",service="x"` }).end());
-        await assert.rejects(clientFor(registry, {}, { username: USER, password: PASSWORD }).blobExists("app", sha256(blob)), (error: unknown) => {
-          assert.ok(error instanceof RegistryAuthenticationError);
-          assert.match(error.message, /sent a token realm that is not https \((http|ftp):\/\/auth\.example\.invalid\); refusing to use it/);
-          return true;
-        });
+        const registry = await serve((_req, res) =>
+          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${realm}",service="x"` }).end(),
+        );
+        await assert.rejects(
+          clientFor(registry, {}, { username: USER, password: PASSWORD }).blobExists("app", sha256(blob)),
+          (error: unknown) => {
+            assert.ok(error instanceof RegistryAuthenticationError);
+            assert.match(
+              error.message,
+              /sent a token realm that is not https \((http|ftp):\/\/auth\.example\.invalid\); refusing to use it/,
+            );
+            return true;
+          },
+        );
       }
     });
 
@@ -628,7 +669,10 @@ describe("hostile and broken registries", function () {
       });
       await assert.rejects(clientFor(registry).uploadBlob("app", Buffer.from("data")), (error: unknown) => {
         assert.ok(error instanceof RegistryError);
-        assert.match(error.message, /upload Location on another host over http:\/\/ \(http:\/\/storage\.example\.invalid\/upload\?sig=REDACTED\); refusing to send blob data there/);
+        assert.match(
+          error.message,
+          /upload Location on another host over http:\/\/ \(http:\/\/storage\.example\.invalid\/upload\?sig=REDACTED\); refusing to send blob data there/,
+        );
         return true;
       });
     });

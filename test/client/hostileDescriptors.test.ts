@@ -9,7 +9,15 @@ import * as fs from "node:fs";
 import type * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ContainerRegistryClient, copyContent, DigestValidationError, InvalidDescriptorError, InvalidRegistryResponseError, MediaTypes, OciLayoutStore } from "../../src/client";
+import {
+  ContainerRegistryClient,
+  copyContent,
+  DigestValidationError,
+  InvalidDescriptorError,
+  InvalidRegistryResponseError,
+  MediaTypes,
+  OciLayoutStore,
+} from "../../src/client";
 import { type HostileServer, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
 import { sha256 } from "./helpers";
 
@@ -21,7 +29,11 @@ function manifestWith(layers: unknown[]): Buffer {
 }
 
 /** Serves `manifest` for any manifest request and hands blob requests to `blob`. */
-function registryServing(manifest: Buffer, blob: (req: http.IncomingMessage, res: http.ServerResponse) => void, mediaType = MediaTypes.OCI_MANIFEST) {
+function registryServing(
+  manifest: Buffer,
+  blob: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+  mediaType = MediaTypes.OCI_MANIFEST,
+) {
   return (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (req.url?.includes("/manifests/")) {
       res.writeHead(200, { "Content-Type": mediaType, "Content-Length": manifest.length, "Docker-Content-Digest": sha256(manifest) });
@@ -49,13 +61,18 @@ describe("descriptors from a hostile registry", function () {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  const client = (s: HostileServer) => new ContainerRegistryClient(s.url, undefined, { registryKind: "oci", retry: { maxRetries: 0 }, timeoutMs: 5000 });
+  const client = (s: HostileServer) =>
+    new ContainerRegistryClient(s.url, undefined, { registryKind: "oci", retry: { maxRetries: 0 }, timeoutMs: 5000 });
 
   const MALFORMED: [string, unknown, string][] = [
     ["no size", { mediaType: "application/octet-stream", digest: LAYER_DIGEST }, "layers[0].size"],
     ["a negative size", { mediaType: "application/octet-stream", digest: LAYER_DIGEST, size: -5 }, "layers[0].size"],
     ["an absurd size", { mediaType: "application/octet-stream", digest: LAYER_DIGEST, size: 1e300 }, "layers[0].size"],
-    ["a digest that climbs out of the repository", { mediaType: "application/octet-stream", digest: "sha256:../../other/blobs/x", size: 1 }, "layers[0].digest"],
+    [
+      "a digest that climbs out of the repository",
+      { mediaType: "application/octet-stream", digest: "sha256:../../other/blobs/x", size: 1 },
+      "layers[0].digest",
+    ],
   ];
   for (const [what, layer, field] of MALFORMED) {
     it(`refuses a layer with ${what} (${field}) before any blob request`, async function () {
@@ -65,7 +82,10 @@ describe("descriptors from a hostile registry", function () {
         client(server).pullImage("app", "v1", path.join(work, "out")),
         (error: unknown) => error instanceof InvalidDescriptorError && error.field === field && error.manifest === sha256(manifest),
       );
-      assert.deepEqual(server.requests.filter((r) => r.path.includes("/blobs/")), []);
+      assert.deepEqual(
+        server.requests.filter((r) => r.path.includes("/blobs/")),
+        [],
+      );
       assert.equal(fs.existsSync(path.join(work, "out", "index.json")), false);
     });
   }
@@ -84,14 +104,24 @@ describe("descriptors from a hostile registry", function () {
       }),
     );
     const out = path.join(work, "out");
-    await assert.rejects(client(server).pullImage("app", "v1", out), (error: unknown) => error instanceof DigestValidationError && /more than 1000 bytes/.test(error.message));
+    await assert.rejects(
+      client(server).pullImage("app", "v1", out),
+      (error: unknown) => error instanceof DigestValidationError && /more than 1000 bytes/.test(error.message),
+    );
     assert.ok(server.bytesWritten < 64 * 1024 * 1024, `the client read on: ${server.bytesWritten} bytes written`);
-    assert.deepEqual(fs.readdirSync(path.join(out, "blobs", "sha256")).filter((f) => !f.startsWith(MediaTypes.OCI_EMPTY_DIGEST.slice(7))), []);
+    assert.deepEqual(
+      fs.readdirSync(path.join(out, "blobs", "sha256")).filter((f) => !f.startsWith(MediaTypes.OCI_EMPTY_DIGEST.slice(7))),
+      [],
+    );
   });
 
   it("refuses an index entry whose digest climbs out of the repository, before asking for it", async function () {
     const index = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.OCI_INDEX, manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: "sha256:../../../v2/other/manifests/x", size: 10 }] }),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaTypes.OCI_INDEX,
+        manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: "sha256:../../../v2/other/manifests/x", size: 10 }],
+      }),
     );
     server = await startHostileServer(registryServing(index, (_req, res) => res.writeHead(500).end(), MediaTypes.OCI_INDEX));
     await assert.rejects(
@@ -99,6 +129,9 @@ describe("descriptors from a hostile registry", function () {
       // The index is refused as it arrives (registry/manifests.ts checks every entry), before the copy walks it.
       (error: unknown) => error instanceof InvalidRegistryResponseError && error.field === "manifests[0].digest",
     );
-    assert.deepEqual(server.requests.map((r) => r.path), ["/v2/app/manifests/v1"]);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ["/v2/app/manifests/v1"],
+    );
   });
 });

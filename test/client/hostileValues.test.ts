@@ -5,17 +5,28 @@
 // error naming the field and that the request that must not be sent was not.
 
 import * as assert from "node:assert/strict";
-import * as http from "node:http";
-import { ContainerRegistryClient, ContainerRegistryClientOptions, InvalidRegistryResponseError, RegistryError } from "../../src/client";
-import { HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
+import type * as http from "node:http";
+import {
+  ContainerRegistryClient,
+  type ContainerRegistryClientOptions,
+  InvalidRegistryResponseError,
+  RegistryError,
+} from "../../src/client";
+import { type HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
 import { collect, sha256 } from "./helpers";
 
 /** Crafted responses served by this file, for the README's count. */
 export const registryValueCounts = { responses: 0 };
 
 const VICTIM = sha256(Buffer.from("the victim's manifest"));
-const EMPTY_CONFIG = { mediaType: "application/vnd.oci.empty.v1+json", digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", size: 2 };
-const MANIFEST = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: EMPTY_CONFIG, layers: [] }));
+const EMPTY_CONFIG = {
+  mediaType: "application/vnd.oci.empty.v1+json",
+  digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+  size: 2,
+};
+const MANIFEST = Buffer.from(
+  JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: EMPTY_CONFIG, layers: [] }),
+);
 /** `/v2/app/manifests/<this>` resolves (RFC 3986 dot segments) to `/v2/victim/manifests/<VICTIM>`. */
 const TRAVERSAL = `../../victim/manifests/${VICTIM}`;
 
@@ -36,7 +47,11 @@ function clientFor(server: HostileServer, options: ContainerRegistryClientOption
 
 function assertNothingSentTo(server: HostileServer, pattern: RegExp, method?: string): void {
   const sent = server.requests.filter((r) => pattern.test(r.path) && (method === undefined || r.method === method));
-  assert.deepEqual(sent.map((r) => `${r.method} ${r.path}`), [], "requests that must not be sent");
+  assert.deepEqual(
+    sent.map((r) => `${r.method} ${r.path}`),
+    [],
+    "requests that must not be sent",
+  );
 }
 
 function invalidValue(field: string | RegExp, message?: RegExp): (error: unknown) => boolean {
@@ -68,14 +83,22 @@ describe("values a hostile registry hands back", function () {
   describe("digests and tags that would go into a request path", function () {
     it("deleteManifest refuses a Docker-Content-Digest with ../ and sends no DELETE", async function () {
       const server = await serve((req, res) => {
-        res.writeHead(req.method === "HEAD" ? 200 : 202, { "Docker-Content-Digest": `${VICTIM}/../../../victim/manifests/${VICTIM}` }).end();
+        res
+          .writeHead(req.method === "HEAD" ? 200 : 202, { "Docker-Content-Digest": `${VICTIM}/../../../victim/manifests/${VICTIM}` })
+          .end();
       });
       await assert.rejects(
         clientFor(server).deleteManifest("app", "v1"),
-        invalidValue("Docker-Content-Digest", /^Resolve tag failed on 127\.0\.0\.1:\d+: the registry answered with a value the client will not use: Docker-Content-Digest "sha256:[0-9a-f]{64}\/\.\.\/\.\.\/\.\.\/victim\/manifests\/sha256:[0-9a-f]+… is not a valid digest: a digest looks like/),
+        invalidValue(
+          "Docker-Content-Digest",
+          /^Resolve tag failed on 127\.0\.0\.1:\d+: the registry answered with a value the client will not use: Docker-Content-Digest "sha256:[0-9a-f]{64}\/\.\.\/\.\.\/\.\.\/victim\/manifests\/sha256:[0-9a-f]+… is not a valid digest: a digest looks like/,
+        ),
       );
       assertNothingSentTo(server, /./, "DELETE");
-      assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), ["HEAD /v2/app/manifests/v1"]);
+      assert.deepEqual(
+        server.requests.map((r) => `${r.method} ${r.path}`),
+        ["HEAD /v2/app/manifests/v1"],
+      );
     });
 
     it("deleteRepository refuses a tag name with ../ from tags/list before any HEAD or DELETE", async function () {
@@ -107,12 +130,20 @@ describe("values a hostile registry hands back", function () {
 
     it("refuses a tag list that is not a list", async function () {
       const server = await serve((_req, res) => json(res, 200, { name: "app", tags: "v1" }));
-      await assert.rejects(collect(clientFor(server).listTagProperties("app")), invalidValue("tags/list tags", /tags\/list tags is not a list/));
+      await assert.rejects(
+        collect(clientFor(server).listTagProperties("app")),
+        invalidValue("tags/list tags", /tags\/list tags is not a list/),
+      );
     });
 
     it("refuses a config digest with ../ before reading it as a blob", async function () {
       const manifest = Buffer.from(
-        JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { ...EMPTY_CONFIG, mediaType: "application/vnd.oci.image.config.v1+json", digest: TRAVERSAL }, layers: [] }),
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          config: { ...EMPTY_CONFIG, mediaType: "application/vnd.oci.image.config.v1+json", digest: TRAVERSAL },
+          layers: [],
+        }),
       );
       const server = await serve((req, res, url) => {
         if (url.pathname === "/v2/app/tags/list") {
@@ -130,14 +161,26 @@ describe("values a hostile registry hands back", function () {
 
     it("refuses a layer descriptor without a size, or with a negative one", async function () {
       for (const size of [undefined, -1, 2 ** 60]) {
-        const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: EMPTY_CONFIG, layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: VICTIM, size }] }));
+        const manifest = Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: "application/vnd.oci.image.manifest.v1+json",
+            config: EMPTY_CONFIG,
+            layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: VICTIM, size }],
+          }),
+        );
         const server = await serve((req, res, url) => {
           if (url.pathname === "/v2/app/tags/list") {
             return json(res, 200, { name: "app", tags: ["v1"] });
           }
-          res.writeHead(200, { "Content-Type": "application/vnd.oci.image.manifest.v1+json", "Docker-Content-Digest": sha256(manifest) }).end(req.method === "HEAD" ? undefined : manifest);
+          res
+            .writeHead(200, { "Content-Type": "application/vnd.oci.image.manifest.v1+json", "Docker-Content-Digest": sha256(manifest) })
+            .end(req.method === "HEAD" ? undefined : manifest);
         });
-        await assert.rejects(collect(clientFor(server).listManifestProperties("app")), invalidValue("manifest layers[0].size", /is (missing|-1|1152921504606847000), not a byte count/));
+        await assert.rejects(
+          collect(clientFor(server).listManifestProperties("app")),
+          invalidValue("manifest layers[0].size", /is (missing|-1|1152921504606847000), not a byte count/),
+        );
       }
     });
 
@@ -177,7 +220,10 @@ describe("values a hostile registry hands back", function () {
 
     it("a body that is not JSON is an InvalidRegistryResponseError, not a SyntaxError", async function () {
       const server = await referrersAnswering("{not json");
-      await assert.rejects(clientFor(server).listReferrers("app", subject), invalidValue("manifest", /^The referrers index of app@sha256:[0-9a-f]{64} on 127\.0\.0\.1:\d+ is not valid JSON$/));
+      await assert.rejects(
+        clientFor(server).listReferrers("app", subject),
+        invalidValue("manifest", /^The referrers index of app@sha256:[0-9a-f]{64} on 127\.0\.0\.1:\d+ is not valid JSON$/),
+      );
     });
 
     it("a JSON array, a null or a string is refused as not an object", async function () {
@@ -196,14 +242,23 @@ describe("values a hostile registry hands back", function () {
         [[{ digest: VICTIM, size: 1 }], "manifests[0].mediaType"],
       ];
       for (const [manifests, field] of cases) {
-        const server = await referrersAnswering(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
+        const server = await referrersAnswering(
+          JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }),
+        );
         await assert.rejects(clientFor(server).listReferrers("app", subject), invalidValue(field));
       }
     });
 
     it("a valid index still lists its descriptors", async function () {
-      const descriptor = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: VICTIM, size: 10, artifactType: "application/x-sig" };
-      const server = await referrersAnswering(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [descriptor] }));
+      const descriptor = {
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        digest: VICTIM,
+        size: 10,
+        artifactType: "application/x-sig",
+      };
+      const server = await referrersAnswering(
+        JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [descriptor] }),
+      );
       assert.deepEqual(await clientFor(server).listReferrers("app", subject), [descriptor]);
     });
   });
@@ -219,7 +274,10 @@ describe("values a hostile registry hands back", function () {
         // eslint-disable-next-line no-control-regex
         const control = /[\u0000-\u001f\u007f-\u009f]/;
         assert.doesNotMatch(error.message, control);
-        assert.match(error.message, /^Get manifest failed on 127\.0\.0\.1:\d+: 403 DENIED FORGED: denied \[INFO\] login ok(?:pwned)?x+… \(GET /);
+        assert.match(
+          error.message,
+          /^Get manifest failed on 127\.0\.0\.1:\d+: 403 DENIED FORGED: denied \[INFO\] login ok(?:pwned)?x+… \(GET /,
+        );
         assert.ok(error.message.length < 700, `capped (${error.message.length} characters)`);
         assert.doesNotMatch(error.errors[0].message!, control);
         assert.ok(error.errors[0].message!.length <= 501);

@@ -6,7 +6,12 @@ import { MediaTypes } from "../../src/client";
 
 export const LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-export async function pushBlob(client: ContainerRegistryClient, repository: string, bytes: Buffer, mediaType: string): Promise<OciDescriptor> {
+export async function pushBlob(
+  client: ContainerRegistryClient,
+  repository: string,
+  bytes: Buffer,
+  mediaType: string,
+): Promise<OciDescriptor> {
   const { digest, sizeInBytes } = await client.uploadBlob(repository, bytes);
   return { mediaType, digest, size: sizeInBytes };
 }
@@ -63,7 +68,12 @@ export async function pushIndex(
   const index = {
     schemaVersion: 2,
     mediaType: MediaTypes.OCI_INDEX,
-    manifests: children.map((c) => ({ mediaType: MediaTypes.OCI_MANIFEST, digest: c.digest, size: c.size, platform: { os: "linux", architecture: c.architecture } })),
+    manifests: children.map((c) => ({
+      mediaType: MediaTypes.OCI_MANIFEST,
+      digest: c.digest,
+      size: c.size,
+      platform: { os: "linux", architecture: c.architecture },
+    })),
   };
   return (await client.setManifest(repository, index, { tag })).digest;
 }

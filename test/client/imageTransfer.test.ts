@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createDefaultHttpClient, HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, DigestValidationError, InvalidInputError, MediaTypes, readImageLayout } from "../../src/client";
 import { BufferReleaser } from "../../src/client/http/bufferRelease";
 import { type AcrStandIn, createFakeEntraCredential, startAcrStandIn } from "../fixtures/acrStandIn";
@@ -47,7 +47,12 @@ function writeLayout(dir: string, sizes: number[], tag = "v1"): Layout {
     JSON.stringify({
       schemaVersion: 2,
       manifests: [
-        { mediaType: MediaTypes.OCI_MANIFEST, digest: manifestDigest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": tag } },
+        {
+          mediaType: MediaTypes.OCI_MANIFEST,
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": tag },
+        },
       ],
     }),
   );
@@ -59,7 +64,12 @@ function writeLayout(dir: string, sizes: number[], tag = "v1"): Layout {
 }
 
 /** Wraps the default HTTP client to see how many blob bodies are moving at once. */
-function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: number; uploadBodies: number; startedBehindIdleUpload: number } {
+function watchingHttpClient(): HttpClient & {
+  maxUploads: number;
+  maxDownloads: number;
+  uploadBodies: number;
+  startedBehindIdleUpload: number;
+} {
   const base = createDefaultHttpClient();
   let uploads = 0;
   let downloads = 0;
@@ -105,7 +115,10 @@ function watchingHttpClient(): HttpClient & { maxUploads: number; maxDownloads: 
 }
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
 
 describe("whole-image push and pull (distribution over TLS)", function () {
@@ -133,7 +146,10 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     const pushed = await client.pushImage("parallel/app", image.dir, { tag: "v1", concurrency: 4, onBlob: (e) => events.push(e.outcome) });
     assert.equal(pushed.digest, image.manifestDigest);
     assert.deepEqual(events, ["uploaded", "uploaded", "uploaded", "uploaded", "uploaded"]);
-    assert.equal(pushed.uploadedBytes, image.blobs.reduce((sum, b) => sum + b.bytes.length, 0));
+    assert.equal(
+      pushed.uploadedBytes,
+      image.blobs.reduce((sum, b) => sum + b.bytes.length, 0),
+    );
     assert.ok(http.maxUploads > 1, `at most ${http.maxUploads} upload in flight`);
     // Staggered (staggeredStart.ts): each upload starts once the one before has sent its head start.
     assert.equal(http.startedBehindIdleUpload, 0, "an upload started beside one that had sent nothing yet");
@@ -143,7 +159,10 @@ describe("whole-image push and pull (distribution over TLS)", function () {
 
     const out = path.join(work, "pulled");
     const progress: number[] = [];
-    const pulled = await client.pullImage("parallel/app", "v1", out, { concurrency: 4, onProgress: (p) => progress.push(p.transferredBytes) });
+    const pulled = await client.pullImage("parallel/app", "v1", out, {
+      concurrency: 4,
+      onProgress: (p) => progress.push(p.transferredBytes),
+    });
     assert.equal(pulled.digest, image.manifestDigest);
     assert.ok(http.maxDownloads > 1, `at most ${http.maxDownloads} download in flight`);
     assert.equal(progress.at(-1), pulled.downloadedBytes);
@@ -153,7 +172,10 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     // The pulled directory is an OCI layout that reads back as the same image.
     const again = await readImageLayout(out, "v1");
     assert.equal(sha256(Buffer.from(again.manifest)), image.manifestDigest);
-    assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial")), []);
+    assert.deepEqual(
+      filesUnder(out).filter((f) => f.includes("partial")),
+      [],
+    );
   });
 
   it("sends no layer bytes when the repository already has every blob", async function () {
@@ -178,7 +200,11 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     const log: string[] = [];
     const watched = clientFor(registry, { httpClient: http, logRequest: (line) => log.push(line) });
     const events: string[] = [];
-    const result = await watched.pushImage("mount/target", image.dir, { tag: "v1", mountFrom: ["mount/source"], onBlob: (e) => events.push(e.outcome) });
+    const result = await watched.pushImage("mount/target", image.dir, {
+      tag: "v1",
+      mountFrom: ["mount/source"],
+      onBlob: (e) => events.push(e.outcome),
+    });
     assert.deepEqual(events, Array(image.blobs.length).fill("mounted"));
     assert.equal(result.uploadedBytes, 0);
     assert.equal(http.uploadBodies, 0);
@@ -201,7 +227,10 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     // A source without the blobs: distribution answers 202 and an upload session, which is used.
     const other = writeLayout(path.join(work, "other"), [64 * 1024]);
     const fallback: string[] = [];
-    const result = await client.pushImage("auto/fallback", other.dir, { mountFrom: ["auto/source"], onBlob: (e) => fallback.push(e.outcome) });
+    const result = await client.pushImage("auto/fallback", other.dir, {
+      mountFrom: ["auto/source"],
+      onBlob: (e) => fallback.push(e.outcome),
+    });
     // The config is the same JSON as the source image's (mounted); the new layer is not there (uploaded).
     assert.deepEqual(fallback.sort(), ["mounted", "uploaded"]);
     assert.equal(result.digest, other.manifestDigest);
@@ -224,9 +253,16 @@ describe("whole-image push and pull (distribution over TLS)", function () {
     }
     const left = fs.readdirSync(path.join(out, "blobs", "sha256"));
     assert.ok(!left.includes(victim.digest.slice(7)), "the bad blob appeared under its final name");
-    assert.deepEqual(left.filter((f) => f.includes("partial")), [], "a temporary file was left behind");
+    assert.deepEqual(
+      left.filter((f) => f.includes("partial")),
+      [],
+      "a temporary file was left behind",
+    );
     assert.ok(!seen.has(victim.digest.slice(7)), "the bad blob was visible under its final name at some point");
-    assert.ok([...seen].some((name) => name.endsWith(".partial")), "bytes were written to a temporary name first");
+    assert.ok(
+      [...seen].some((name) => name.endsWith(".partial")),
+      "bytes were written to a temporary name first",
+    );
     // No index.json: the layout does not claim an image it does not hold.
     assert.equal(fs.existsSync(path.join(out, "index.json")), false);
   });
@@ -287,11 +323,18 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
     proxy.inject({ method: "PUT", path: putOfBig, fault: { kind: "resetRequest", afterBytes: 1_000_000 } });
     const progress: number[] = [];
     const total = image.blobs.reduce((sum, b) => sum + b.bytes.length, 0);
-    const pushed = await client().pushImage(REPO, image.dir, { tag: "v1", concurrency: 4, onProgress: (p) => progress.push(p.transferredBytes) });
+    const pushed = await client().pushImage(REPO, image.dir, {
+      tag: "v1",
+      concurrency: 4,
+      onProgress: (p) => progress.push(p.transferredBytes),
+    });
     assert.equal(pushed.digest, image.manifestDigest);
     const puts = proxy.requests.filter((r) => r.method === "PUT" && putOfBig.test(r.path));
     assert.equal(puts[0].fault, "resetRequest", "the first PUT of the big layer was cut");
-    assert.ok(puts.length >= 2 || proxy.requests.some((r) => r.method === "PATCH"), "and the blob was sent again (PUT in a new session, or PATCH from the registry's offset)");
+    assert.ok(
+      puts.length >= 2 || proxy.requests.some((r) => r.method === "PATCH"),
+      "and the blob was sent again (PUT in a new session, or PATCH from the registry's offset)",
+    );
     assert.equal(pushed.uploadedBytes, total, "bytes counted once per blob, not per attempt");
     assert.equal(progress.at(-1), total);
     // What the registry stored, read straight from its storage.
@@ -299,7 +342,12 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
       assert.ok(fs.readFileSync(blobDataPath(registry, blob.digest)).equals(blob.bytes), blob.digest);
     }
     // No upload session left open but the ones that finished.
-    assert.deepEqual(await client().getManifest(REPO, "v1").then((m) => m.digest), image.manifestDigest);
+    assert.deepEqual(
+      await client()
+        .getManifest(REPO, "v1")
+        .then((m) => m.digest),
+      image.manifestDigest,
+    );
   });
 
   for (const hashWorkers of [1, 0]) {
@@ -318,7 +366,11 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
       );
       const out = path.join(work, `pulled-${hashWorkers}`);
       const progress: number[] = [];
-      const pulled = await client().pullImage(REPO, "v1", out, { concurrency: 4, hashWorkers, onProgress: (p) => progress.push(p.transferredBytes) });
+      const pulled = await client().pullImage(REPO, "v1", out, {
+        concurrency: 4,
+        hashWorkers,
+        onProgress: (p) => progress.push(p.transferredBytes),
+      });
       assert.equal(pulled.digest, image.manifestDigest);
       assert.equal(proxy.injected - injectedBefore, 3, "all three faults hit");
       for (const blob of image.blobs) {
@@ -334,10 +386,19 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
       assert.ok(ranges[1] > 0 && ranges[1] <= 1_000_000, `first resume at ${ranges[1]}`);
       assert.ok(ranges[2] > ranges[1], `second resume at ${ranges[2]}, after the first (${ranges[1]})`);
       // Each byte counted once, however often the connection broke.
-      assert.equal(pulled.downloadedBytes, image.blobs.reduce((sum, b) => sum + b.bytes.length, 0));
+      assert.equal(
+        pulled.downloadedBytes,
+        image.blobs.reduce((sum, b) => sum + b.bytes.length, 0),
+      );
       assert.equal(progress.at(-1), pulled.downloadedBytes);
-      assert.ok(progress.every((value, i) => i === 0 || value >= progress[i - 1]), "progress never goes back");
-      assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial")), []);
+      assert.ok(
+        progress.every((value, i) => i === 0 || value >= progress[i - 1]),
+        "progress never goes back",
+      );
+      assert.deepEqual(
+        filesUnder(out).filter((f) => f.includes("partial")),
+        [],
+      );
       const again = await readImageLayout(out, "v1");
       assert.equal(sha256(Buffer.from(again.manifest)), image.manifestDigest);
     });
@@ -347,10 +408,18 @@ describe("whole-image push and pull through faults (reset / truncated mid-blob)"
     await client().pushImage(REPO, image.dir, { tag: "v1" });
     proxy.clear();
     const big = bigLayer();
-    proxy.inject({ method: "GET", path: new RegExp(`^/v2/${REPO}/blobs/${big.digest}$`), times: Infinity, fault: { kind: "resetResponse", afterBytes: 100_000 } });
+    proxy.inject({
+      method: "GET",
+      path: new RegExp(`^/v2/${REPO}/blobs/${big.digest}$`),
+      times: Infinity,
+      fault: { kind: "resetResponse", afterBytes: 100_000 },
+    });
     const out = path.join(work, "pulled-broken");
     await assert.rejects(client().pullImage(REPO, "v1", out, { concurrency: 4 }), /after 5 resumed requests/);
-    assert.deepEqual(filesUnder(out).filter((f) => f.includes("partial") || f.includes(big.digest.slice(7))), []);
+    assert.deepEqual(
+      filesUnder(out).filter((f) => f.includes("partial") || f.includes(big.digest.slice(7))),
+      [],
+    );
     assert.equal(fs.existsSync(path.join(out, "index.json")), false);
   });
 });

@@ -149,7 +149,13 @@ describe("images: configs, sizes, referrer trees", function () {
     );
 
     await pushImageWithConfig(client, "sizes", sampleConfig("amd64", 2), amd64Layers, "one");
-    const two = await pushImageWithConfig(client, "sizes", sampleConfig("amd64", 2, { author: "other" }), [amd64Layers[0], randomBytes(11000)], "two");
+    const two = await pushImageWithConfig(
+      client,
+      "sizes",
+      sampleConfig("amd64", 2, { author: "other" }),
+      [amd64Layers[0], randomBytes(11000)],
+      "two",
+    );
     const progress: number[] = [];
     const repository = await client.getRepositorySize("sizes", { onProgress: (p) => progress.push(p.manifestsRead) });
     const oneConfig = amd64.config.size;
@@ -164,7 +170,11 @@ describe("images: configs, sizes, referrer trees", function () {
 
   it("refuses a config that is not JSON, one too large, and one whose bytes do not match", async function () {
     const notJson = await pushBlob(client, "bad", Buffer.from("not json {"), MediaTypes.OCI_IMAGE_CONFIG);
-    await client.setManifest("bad", { schemaVersion: 2, mediaType: MediaTypes.OCI_MANIFEST, config: notJson, layers: [] }, { tag: "notjson" });
+    await client.setManifest(
+      "bad",
+      { schemaVersion: 2, mediaType: MediaTypes.OCI_MANIFEST, config: notJson, layers: [] },
+      { tag: "notjson" },
+    );
     await assert.rejects(client.getImageConfig("bad", "notjson"), (error: unknown) => {
       assert.ok(error instanceof InvalidRegistryResponseError);
       assert.match(error.message, /^The image config bad@sha256:[0-9a-f]{64} on .* is not valid JSON$/);
@@ -191,7 +201,13 @@ describe("images: configs, sizes, referrer trees", function () {
   });
 
   it("says an artifact is not an image", async function () {
-    const referrer = await pushReferrer(client, "app", { digest: amd64.digest, mediaType: MediaTypes.OCI_MANIFEST, size: amd64.size }, SPDX, "{}");
+    const referrer = await pushReferrer(
+      client,
+      "app",
+      { digest: amd64.digest, mediaType: MediaTypes.OCI_MANIFEST, size: amd64.size },
+      SPDX,
+      "{}",
+    );
     await assert.rejects(client.getImageConfig("app", referrer.digest), (error: unknown) => {
       assert.ok(error instanceof NotAnImageError);
       assert.match(error.message, /is not an image: its config is application\/vnd\.oci\.empty\.v1\+json/);
@@ -204,9 +220,19 @@ describe("images: configs, sizes, referrer trees", function () {
     const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
     const sbom = await pushReferrer(client, "signed", subject, SPDX, '{"spdxVersion":"SPDX-2.3"}');
     const imageSignature = await pushReferrer(client, "signed", subject, NOTARY, "sig-of-image");
-    const sbomSignature = await pushReferrer(client, "signed", { digest: sbom.digest, mediaType: MediaTypes.OCI_MANIFEST, size: sbom.size }, NOTARY, "sig-of-sbom");
+    const sbomSignature = await pushReferrer(
+      client,
+      "signed",
+      { digest: sbom.digest, mediaType: MediaTypes.OCI_MANIFEST, size: sbom.size },
+      NOTARY,
+      "sig-of-sbom",
+    );
     const tree = await client.getReferrerTree("signed", image.digest);
-    const summary = tree.referrers.map((r) => ({ digest: r.descriptor.digest, kind: r.kind, below: r.referrers.map((b) => [b.descriptor.digest, b.kind]) }));
+    const summary = tree.referrers.map((r) => ({
+      digest: r.descriptor.digest,
+      kind: r.kind,
+      below: r.referrers.map((b) => [b.descriptor.digest, b.kind]),
+    }));
     assert.deepEqual(
       summary.sort((a, b) => a.kind.localeCompare(b.kind)),
       [
@@ -238,18 +264,31 @@ describe("images: configs, sizes, referrer trees", function () {
   it("sets apart a referrer whose subject is another manifest", async function () {
     const image = await pushImageWithConfig(client, "forged", sampleConfig("amd64", 1), [randomBytes(100)], "v1");
     const other = await pushImageWithConfig(client, "forged", sampleConfig("arm64", 1), [randomBytes(100)], "v2");
-    const honest = await pushReferrer(client, "forged", { digest: other.digest, mediaType: MediaTypes.OCI_MANIFEST, size: other.size }, NOTARY, "sig");
+    const honest = await pushReferrer(
+      client,
+      "forged",
+      { digest: other.digest, mediaType: MediaTypes.OCI_MANIFEST, size: other.size },
+      NOTARY,
+      "sig",
+    );
     // A fallback index under v1's tag that lists the signature of v2.
     const fallbackTag = image.digest.replace(":", "-");
     await client.setManifest(
       "forged",
-      { schemaVersion: 2, mediaType: MediaTypes.OCI_INDEX, manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: honest.digest, size: honest.size, artifactType: NOTARY }] },
+      {
+        schemaVersion: 2,
+        mediaType: MediaTypes.OCI_INDEX,
+        manifests: [{ mediaType: MediaTypes.OCI_MANIFEST, digest: honest.digest, size: honest.size, artifactType: NOTARY }],
+      },
       { tag: fallbackTag },
     );
     const tree = await client.getReferrerTree("forged", image.digest);
     assert.deepEqual(tree.referrers, []);
     assert.deepEqual(tree.mismatched, [
-      { descriptor: { mediaType: MediaTypes.OCI_MANIFEST, digest: honest.digest, size: honest.size, artifactType: NOTARY }, actualSubject: other.digest },
+      {
+        descriptor: { mediaType: MediaTypes.OCI_MANIFEST, digest: honest.digest, size: honest.size, artifactType: NOTARY },
+        actualSubject: other.digest,
+      },
     ]);
   });
 

@@ -46,7 +46,8 @@ describe("pulling into a folder that holds symlinks", function () {
     fs.symlinkSync(outside, path.join(layout, "blobs", "sha256"));
     await assert.rejects(
       client.pullImage("links/app", "v1", layout),
-      (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "blobs", "sha256") && /symbolic link/.test(e.message),
+      (e: unknown) =>
+        e instanceof UnsafeLocalPathError && e.path === path.join(layout, "blobs", "sha256") && /symbolic link/.test(e.message),
     );
     assert.deepEqual(fs.readdirSync(outside), []);
   });
@@ -54,7 +55,10 @@ describe("pulling into a folder that holds symlinks", function () {
   it("refuses a blobs folder that links elsewhere", async function () {
     const { layout, outside } = fresh("blobs-dir-link");
     fs.symlinkSync(outside, path.join(layout, "blobs"));
-    await assert.rejects(client.pullImage("links/app", "v1", layout), (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "blobs"));
+    await assert.rejects(
+      client.pullImage("links/app", "v1", layout),
+      (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "blobs"),
+    );
     assert.deepEqual(fs.readdirSync(outside), []);
   });
 
@@ -62,17 +66,26 @@ describe("pulling into a folder that holds symlinks", function () {
     const { layout, outside } = fresh("marker-link");
     const target = path.join(outside, "created-through-the-link");
     fs.symlinkSync(target, path.join(layout, "oci-layout"));
-    await assert.rejects(client.pullImage("links/app", "v1", layout), (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "oci-layout"));
+    await assert.rejects(
+      client.pullImage("links/app", "v1", layout),
+      (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "oci-layout"),
+    );
     assert.equal(fs.existsSync(target), false);
   });
 
   it("refuses an index.json that links to another file, and leaves that file as it was", async function () {
     const { layout, outside } = fresh("index-link");
     const other = path.join(outside, "index-of-something-else.json");
-    const otherContent = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "x", digest: "sha256:" + "0".repeat(64), size: 1, annotations: { secret: "not for this layout" } }] });
+    const otherContent = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: "x", digest: "sha256:" + "0".repeat(64), size: 1, annotations: { secret: "not for this layout" } }],
+    });
     fs.writeFileSync(other, otherContent);
     fs.symlinkSync(other, path.join(layout, "index.json"));
-    await assert.rejects(client.pullImage("links/app", "v1", layout), (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "index.json"));
+    await assert.rejects(
+      client.pullImage("links/app", "v1", layout),
+      (e: unknown) => e instanceof UnsafeLocalPathError && e.path === path.join(layout, "index.json"),
+    );
     assert.equal(fs.readFileSync(other, "utf8"), otherContent);
     assert.equal(fs.lstatSync(path.join(layout, "index.json")).isSymbolicLink(), true);
   });
@@ -102,7 +115,9 @@ describe("pulling into a folder that holds symlinks", function () {
     const relative = path.relative(process.cwd(), layout);
     const spellings = [layout, `${layout}/`, relative, `${relative}/`, path.join(work, "spellings", "alias"), `${layout}/./`];
     await Promise.all(tags.map((tag, i) => client.pullImage("links/app", tag, spellings[i])));
-    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as { manifests: { annotations: Record<string, string> }[] };
+    const index = JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as {
+      manifests: { annotations: Record<string, string> }[];
+    };
     const names = index.manifests.map((m) => m.annotations["org.opencontainers.image.ref.name"]).sort();
     assert.deepEqual(names, tags);
   });

@@ -9,9 +9,9 @@ import * as assert from "node:assert/strict";
 import * as dns from "node:dns";
 import * as http from "node:http";
 import type { LookupFunction } from "node:net";
-import { createDefaultHttpClient, HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, RegistryAuthenticationError, RegistryError } from "../../src/client";
-import { HostileServer, json, readRequestBody, startHostileServer } from "../fixtures/hostileRegistry";
+import { type HostileServer, json, readRequestBody, startHostileServer } from "../fixtures/hostileRegistry";
 import { collect, sha256 } from "./helpers";
 
 /** Crafted responses served by this file, for the README's count. */
@@ -26,7 +26,9 @@ const lookup: LookupFunction = (hostname, options, callback) => {
     return dns.lookup(hostname, options, callback);
   }
   if (options.all) {
-    (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [{ address: "127.0.0.1", family: 4 }]);
+    (callback as unknown as (error: null, addresses: { address: string; family: number }[]) => void)(null, [
+      { address: "127.0.0.1", family: 4 },
+    ]);
   } else {
     callback(null, "127.0.0.1", 4);
   }
@@ -115,7 +117,14 @@ describe("URLs a remote registry hands out never reach this machine", function (
     console.log(`      (hostile servers, local targets: ${localTargetCounts.responses} crafted responses)`);
   });
 
-  for (const local of ["http://127.0.0.1", "https://127.0.0.1", "http://localhost", "http://0.0.0.0", "http://[::ffff:127.0.0.1]", "http://app.localhost"]) {
+  for (const local of [
+    "http://127.0.0.1",
+    "https://127.0.0.1",
+    "http://localhost",
+    "http://0.0.0.0",
+    "http://[::ffff:127.0.0.1]",
+    "http://app.localhost",
+  ]) {
     it(`a redirect, an upload Location, a paging Link and a DELETE redirect to ${local}:<port> are refused before sending`, async function () {
       const service = await localService();
       const target = `${local}:${new URL(service.url).port}`;
@@ -133,8 +142,15 @@ describe("URLs a remote registry hands out never reach this machine", function (
         return true;
       });
       await assert.rejects(client.deleteManifest("app", sha256(BLOB)), refused);
-      await assert.rejects(collect(client.listRepositoryNames()), /paging Link the client will not use: .* is on this machine and the registry is not; not followed/);
-      assert.deepEqual(service.requests.map((r) => `${r.method} ${r.path}`), [], "nothing reached the local service");
+      await assert.rejects(
+        collect(client.listRepositoryNames()),
+        /paging Link the client will not use: .* is on this machine and the registry is not; not followed/,
+      );
+      assert.deepEqual(
+        service.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        "nothing reached the local service",
+      );
       assert.ok(registry.requests.length >= 4, "the registry itself was asked");
     });
   }
@@ -143,11 +159,17 @@ describe("URLs a remote registry hands out never reach this machine", function (
     const service = await localService();
     for (const scheme of ["http", "https"]) {
       const registry = await registryPointingAt(`${scheme}://127.0.0.1:${new URL(service.url).port}`, { realm: true });
-      await assert.rejects(remoteClient(registry, { username: "alice", password: "local-realm-password" }).blobExists("app", sha256(BLOB)), (error: unknown) => {
-        assert.ok(error instanceof RegistryAuthenticationError, String(error));
-        assert.match(error.message, /sent a token realm the client will not use: https?:\/\/127\.0\.0\.1:\d+ is on this machine and the registry is not; refusing to use it/);
-        return true;
-      });
+      await assert.rejects(
+        remoteClient(registry, { username: "alice", password: "local-realm-password" }).blobExists("app", sha256(BLOB)),
+        (error: unknown) => {
+          assert.ok(error instanceof RegistryAuthenticationError, String(error));
+          assert.match(
+            error.message,
+            /sent a token realm the client will not use: https?:\/\/127\.0\.0\.1:\d+ is on this machine and the registry is not; refusing to use it/,
+          );
+          return true;
+        },
+      );
     }
     assert.deepEqual(service.requests, []);
   });
@@ -155,7 +177,10 @@ describe("URLs a remote registry hands out never reach this machine", function (
   it("plain http to another remote host is refused for a redirect and an upload Location (nothing is resolved or sent)", async function () {
     const registry = await registryPointingAt("http://storage.example.test:1");
     const client = remoteClient(registry);
-    await assert.rejects(async () => (await client.downloadBlob("app", sha256(BLOB))).content.resume(), /another host over plain http; not followed/);
+    await assert.rejects(
+      async () => (await client.downloadBlob("app", sha256(BLOB))).content.resume(),
+      /another host over plain http; not followed/,
+    );
     await assert.rejects(client.uploadBlob("app", Buffer.from("x")), /refusing to send blob data there/);
   });
 
@@ -169,6 +194,9 @@ describe("URLs a remote registry hands out never reach this machine", function (
       chunks.push(chunk as Buffer);
     }
     assert.ok(Buffer.concat(chunks).equals(BLOB));
-    assert.deepEqual(service.requests.map((r) => `${r.method} ${new URL(r.path, "http://x").pathname}`), [`GET /v2/app/blobs/${sha256(BLOB)}`]);
+    assert.deepEqual(
+      service.requests.map((r) => `${r.method} ${new URL(r.path, "http://x").pathname}`),
+      [`GET /v2/app/blobs/${sha256(BLOB)}`],
+    );
   });
 });

@@ -101,7 +101,12 @@ for (const mode of MODES) {
       const layers = [];
       for (const [i, file] of files.entries()) {
         const up = await client.uploadBlob("team/artifact", file);
-        layers.push({ mediaType: "text/plain", digest: up.digest, size: up.sizeInBytes, annotations: { "org.opencontainers.image.title": `file-${i}.txt` } });
+        layers.push({
+          mediaType: "text/plain",
+          digest: up.digest,
+          size: up.sizeInBytes,
+          annotations: { "org.opencontainers.image.title": `file-${i}.txt` },
+        });
       }
       const manifest = {
         schemaVersion: 2,
@@ -128,7 +133,12 @@ for (const mode of MODES) {
         schemaVersion: 2,
         mediaType: MediaTypes.OCI_INDEX,
         manifests: [
-          { mediaType: MediaTypes.OCI_MANIFEST, digest: image.digest, size: Buffer.byteLength(JSON.stringify(image.manifest)), platform: { architecture: "arm64", os: "linux" } },
+          {
+            mediaType: MediaTypes.OCI_MANIFEST,
+            digest: image.digest,
+            size: Buffer.byteLength(JSON.stringify(image.manifest)),
+            platform: { architecture: "arm64", os: "linux" },
+          },
         ],
       };
       const { digest: indexDigest } = await client.setManifest("team/multi", index, { tag: "latest" });
@@ -192,10 +202,11 @@ for (const mode of MODES) {
       await client.setManifest("team/tags", image.manifest, { tag: "two" });
       const other = await pushImage(client, "team/tags", "three");
       const tags = await collect(client.listTagProperties("team/tags"));
-      assert.deepEqual(
-        tags.map((t) => [t.name, t.digest]).sort(),
-        [["one", image.digest], ["three", other.digest], ["two", image.digest]],
-      );
+      assert.deepEqual(tags.map((t) => [t.name, t.digest]).sort(), [
+        ["one", image.digest],
+        ["three", other.digest],
+        ["two", image.digest],
+      ]);
       const filtered = await collect(client.listTagProperties("team/tags", { digest: image.digest }));
       assert.deepEqual(filtered.map((t) => t.name).sort(), ["one", "two"]);
       const single = await client.getTagProperties("team/tags", "three");
@@ -244,7 +255,10 @@ for (const mode of MODES) {
       await assert.rejects(client.updateRepositoryProperties("team/props", { canWrite: false }), NotSupportedByRegistryError);
       await assert.rejects(client.updateTagProperties("team/props", "v1", { canDelete: false }), NotSupportedByRegistryError);
       await assert.rejects(client.updateManifestProperties("team/props", "v1", { canRead: false }), NotSupportedByRegistryError);
-      await assert.rejects(collect(client.listManifestProperties("team/props", { order: "LastUpdatedOnDescending" })), NotSupportedByRegistryError);
+      await assert.rejects(
+        collect(client.listManifestProperties("team/props", { order: "LastUpdatedOnDescending" })),
+        NotSupportedByRegistryError,
+      );
       await assert.rejects(client.getRepositoryProperties("team/never"), RegistryNotFoundError);
     });
   });
@@ -280,7 +294,10 @@ describe("referrers on a registry without the referrers API (distribution 2.8)",
     const referrers = await client.listReferrers("refs/app", image.digest);
     assert.deepEqual(referrers.map((r) => r.digest).sort(), [signatureDigest, sbomDigest].sort());
     const signatures = await client.listReferrers("refs/app", image.digest, { artifactType: "application/vnd.example.signature" });
-    assert.deepEqual(signatures.map((r) => r.digest), [signatureDigest]);
+    assert.deepEqual(
+      signatures.map((r) => r.digest),
+      [signatureDigest],
+    );
     assert.deepEqual(await client.listReferrers("refs/app", signatureDigest), []);
   });
 });
@@ -329,21 +346,33 @@ describe("tag paging where the registry ignores n (distribution 2.8 tags/list)",
       names.push(`t${i}`);
     }
     const pages = await collect(client.listTagProperties("many/tags").byPage({ maxPageSize: 3 }));
-    assert.deepEqual(pages.map((p) => p.map((t) => t.name)), [["t0", "t1", "t2"], ["t3", "t4", "t5"], ["t6"]]);
+    assert.deepEqual(
+      pages.map((p) => p.map((t) => t.name)),
+      [["t0", "t1", "t2"], ["t3", "t4", "t5"], ["t6"]],
+    );
     assert.ok(pages.every((p) => p.every((t) => t.digest === image.digest)));
     assert.ok(pages[0].continuationToken && pages[1].continuationToken && !pages[2].continuationToken);
 
     const resumed = await collect(client.listTagProperties("many/tags").byPage({ continuationToken: pages[0].continuationToken }));
-    assert.deepEqual(resumed.flat().map((t) => t.name), names.slice(3));
+    assert.deepEqual(
+      resumed.flat().map((t) => t.name),
+      names.slice(3),
+    );
 
     // Filtering by digest leaves pages empty; that is not a registry looping on empty pages.
     const other = await pushImage(client, "many/tags", "z-last");
     const filtered = await collect(client.listTagProperties("many/tags", { digest: other.digest }).byPage({ maxPageSize: 1 }));
-    assert.deepEqual(filtered.flat().map((t) => t.name), ["z-last"]);
+    assert.deepEqual(
+      filtered.flat().map((t) => t.name),
+      ["z-last"],
+    );
 
     const manifestPages = await collect(client.listManifestProperties("many/tags").byPage({ maxPageSize: 3 }));
     assert.equal(manifestPages.length, 3);
-    assert.deepEqual(manifestPages[2].map((m) => m.digest), [image.digest, other.digest]);
+    assert.deepEqual(
+      manifestPages[2].map((m) => m.digest),
+      [image.digest, other.digest],
+    );
     assert.deepEqual(manifestPages[0][0].tags, ["t0", "t1", "t2"]);
   });
 });

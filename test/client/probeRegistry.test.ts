@@ -47,7 +47,10 @@ describe("probeRegistry", function () {
 
   it("explains an untrusted certificate as a TLS problem, and trusts the CA when given", async function () {
     const tls = await started({ auth: "anonymous", tls: true });
-    await assert.rejects(probeRegistry(tls.url), (error: unknown) => error instanceof RegistryProbeError && error.tls && /not trusted/.test(error.reason));
+    await assert.rejects(
+      probeRegistry(tls.url),
+      (error: unknown) => error instanceof RegistryProbeError && error.tls && /not trusted/.test(error.reason),
+    );
     const probe = await probeRegistry(tls.url, { caCertificates: fs.readFileSync(tls.caCertPath!, "utf8") });
     assert.equal(probe.origin, tls.url);
     assert.equal(probe.access.kind, "anonymous");
@@ -55,6 +58,9 @@ describe("probeRegistry", function () {
 
   it("says nothing listens on a closed port, after trying both schemes", async function () {
     const port = await getFreePort();
-    await assert.rejects(probeRegistry(`127.0.0.1:${port}`), (error: unknown) => error instanceof RegistryProbeError && !error.tls && /refused/.test(error.message));
+    await assert.rejects(
+      probeRegistry(`127.0.0.1:${port}`),
+      (error: unknown) => error instanceof RegistryProbeError && !error.tls && /refused/.test(error.message),
+    );
   });
 });

@@ -28,8 +28,18 @@ describe("copyContent between registry repositories", function () {
         schemaVersion: 2,
         mediaType: MediaTypes.OCI_INDEX,
         manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
-          { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: amd.manifestDigest,
+            size: amd.manifestBytes.length,
+            platform: { architecture: "amd64", os: "linux" },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm.manifestDigest,
+            size: arm.manifestBytes.length,
+            platform: { architecture: "arm64", os: "linux" },
+          },
         ],
       },
       MediaTypes.OCI_INDEX,
@@ -43,7 +53,9 @@ describe("copyContent between registry repositories", function () {
   it("copies an index and its platforms to another registry byte for byte, the tag last", async function () {
     const log: string[] = [];
     const target = clientFor(to, { logRequest: (line) => log.push(line) });
-    const result = await copyContent(clientFor(from).repositoryStore("src/app"), target.repositoryStore("dst/app"), "latest", { tag: "copied" });
+    const result = await copyContent(clientFor(from).repositoryStore("src/app"), target.repositoryStore("dst/app"), "latest", {
+      tag: "copied",
+    });
     assert.deepEqual(result.manifests.map((m) => m.digest).slice(0, 2), [amd.manifestDigest, arm.manifestDigest]);
     const index = await target.getManifest("dst/app", "copied");
     assert.equal(index.digest, result.root.digest);
@@ -62,7 +74,10 @@ describe("copyContent between registry repositories", function () {
     const log: string[] = [];
     const client = clientFor(from, { logRequest: (line) => log.push(line) });
     const result = await copyContent(client.repositoryStore("src/app"), client.repositoryStore("mirror/app"), "amd", { tag: "amd" });
-    assert.deepEqual(result.blobs.map((b) => b.outcome), ["mounted", "mounted", "mounted"]);
+    assert.deepEqual(
+      result.blobs.map((b) => b.outcome),
+      ["mounted", "mounted", "mounted"],
+    );
     assert.equal(result.transferredBytes, 0);
     assert.equal(log.filter((l) => l.startsWith("PUT") && l.includes("/blobs/uploads/")).length, 0);
     assert.equal((await client.getManifest("mirror/app", "amd")).digest, amd.manifestDigest);

@@ -15,10 +15,30 @@ import { startRegistry, type RunningRegistry } from "../fixtures/registryServer"
 import { collect } from "./helpers";
 
 /** The names right around the prefix `team` that a `last=` computed for one order only would skip. */
-const AROUND = ["tea", "tea/x", "tea-y", "teal", "teal/zz", "team", "team-x", "team--y", "team.y", "team_a", "team__b", "team0", "team9/a", "teamz", "teamz/a", "teb"];
+const AROUND = [
+  "tea",
+  "tea/x",
+  "tea-y",
+  "teal",
+  "teal/zz",
+  "team",
+  "team-x",
+  "team--y",
+  "team.y",
+  "team_a",
+  "team__b",
+  "team0",
+  "team9/a",
+  "teamz",
+  "teamz/a",
+  "teb",
+];
 const TEAM_APPS = Array.from({ length: 150 }, (_, i) => `team/app${String(i).padStart(3, "0")}`);
 /** Filler on both sides, so that a listing from the beginning would take many pages. */
-const FILLER = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? "aa" : "zz") + `${String(i % 40).padStart(2, "0")}/app${String(i).padStart(4, "0")}`);
+const FILLER = Array.from(
+  { length: 3000 },
+  (_, i) => (i % 2 === 0 ? "aa" : "zz") + `${String(i % 40).padStart(2, "0")}/app${String(i).padStart(4, "0")}`,
+);
 const ALL = [...AROUND, ...TEAM_APPS, ...FILLER];
 
 /** Distribution 2.8 takes a directory holding `_layers` for a repository (its catalog is a walk). */
@@ -66,7 +86,21 @@ describe("listing repositories by prefix", function () {
       assert.ok(names.indexOf("team/app149") < names.indexOf("team-x"), "distribution puts team/… before team-x");
     });
 
-    for (const prefix of ["team", "team/", "team-", "team/app14", "tea", "teal", "team0", "teamz", "t", "aa00/", "zz39/app2999", "nothing-here", "a"]) {
+    for (const prefix of [
+      "team",
+      "team/",
+      "team-",
+      "team/app14",
+      "tea",
+      "teal",
+      "team0",
+      "teamz",
+      "t",
+      "aa00/",
+      "zz39/app2999",
+      "nothing-here",
+      "a",
+    ]) {
       it(`finds exactly the names starting with "${prefix}", in the registry's order, in at most two requests per page of matches`, async function () {
         const expected = pathOrder(ALL).filter((name) => name.startsWith(prefix));
         proxy.requests.length = 0;
@@ -76,7 +110,10 @@ describe("listing repositories by prefix", function () {
         }
         assert.deepEqual(names, expected);
         const requests = catalogRequests();
-        assert.ok(requests.length <= Math.ceil(expected.length / 100) + 1, `${requests.length} requests for ${expected.length} names: ${requests.join(" ")}`);
+        assert.ok(
+          requests.length <= Math.ceil(expected.length / 100) + 1,
+          `${requests.length} requests for ${expected.length} names: ${requests.join(" ")}`,
+        );
         if (prefix.length > 1) {
           assert.match(requests[0], /[?&]last=/, "the first request starts near the prefix");
         }
@@ -94,7 +131,9 @@ describe("listing repositories by prefix", function () {
       const pages = client.listRepositoryNames({ prefix: "team/" }).byPage({ maxPageSize: 100 });
       const first = (await pages.next()).value as string[] & { continuationToken?: string };
       assert.ok(first.continuationToken);
-      const rest = await collect(client.listRepositoryNames({ prefix: "team/" }).byPage({ maxPageSize: 100, continuationToken: first.continuationToken }));
+      const rest = await collect(
+        client.listRepositoryNames({ prefix: "team/" }).byPage({ maxPageSize: 100, continuationToken: first.continuationToken }),
+      );
       assert.deepEqual([...first, ...rest.flat()], TEAM_APPS);
     });
 
@@ -102,7 +141,10 @@ describe("listing repositories by prefix", function () {
       it(`refuses the prefix ${JSON.stringify(prefix.slice(0, 20))} before any request`, async function () {
         proxy.requests.length = 0;
         const fresh = new ContainerRegistryClient(proxy.url, undefined, { allowInsecureHttp: true });
-        assert.throws(() => fresh.listRepositoryNames({ prefix }), (error: unknown) => error instanceof InvalidInputError && /repository prefix/.test(error.message));
+        assert.throws(
+          () => fresh.listRepositoryNames({ prefix }),
+          (error: unknown) => error instanceof InvalidInputError && /repository prefix/.test(error.message),
+        );
         assert.equal(proxy.requests.length, 0);
       });
     }

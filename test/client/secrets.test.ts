@@ -6,10 +6,10 @@
 
 import * as assert from "node:assert/strict";
 import * as util from "node:util";
-import { ContainerRegistryClient, ContainerRegistryClientOptions, MediaTypes, RegistryNotFoundError } from "../../src/client";
+import { ContainerRegistryClient, type ContainerRegistryClientOptions, MediaTypes, RegistryNotFoundError } from "../../src/client";
 import { scrubError } from "../../src/client/redact";
-import { json, startHostileServer, HostileServer } from "../fixtures/hostileRegistry";
-import { RunningRegistry, startRegistry } from "../fixtures/registryServer";
+import { json, startHostileServer, type HostileServer } from "../fixtures/hostileRegistry";
+import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { readAll, sha256, streamOf } from "./helpers";
 
 const USER = "secret-user";
@@ -180,11 +180,13 @@ describe("secrets never leak into errors or request logs", function () {
         await expectFailure(wrong.getManifest("secret/app", "v1"));
         await expectFailure(wrong.uploadBlob("secret/app", Buffer.from("x")));
         await expectFailure(wrong.uploadBlob("secret/app", streamOf(Buffer.alloc(10_000))));
-        await expectFailure((async () => {
-          for await (const _ of wrong.listRepositoryNames()) {
-            // nothing
-          }
-        })());
+        await expectFailure(
+          (async () => {
+            for await (const _ of wrong.listRepositoryNames()) {
+              // nothing
+            }
+          })(),
+        );
       });
     });
   }
@@ -205,13 +207,21 @@ describe("secrets never leak into errors or request logs", function () {
         }
         if (url.pathname.startsWith("/v2/reset-signed/")) {
           if (!authorization.startsWith("Bearer ")) {
-            return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-signed:pull"` }).end();
+            return res
+              .writeHead(401, {
+                "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-signed:pull"`,
+              })
+              .end();
           }
           // A Bearer-signed request reset by the registry.
           return req.socket.destroy();
         }
         if (url.pathname.startsWith("/v2/reset-bearer/")) {
-          return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-bearer:pull"` }).end();
+          return res
+            .writeHead(401, {
+              "WWW-Authenticate": `Bearer realm="${server.url}/token",service="reset",scope="repository:reset-bearer:pull"`,
+            })
+            .end();
         }
         if (!authorization.startsWith("Basic ")) {
           return res.writeHead(401, { "WWW-Authenticate": 'Basic realm="reset"' }).end();
@@ -229,7 +239,10 @@ describe("secrets never leak into errors or request logs", function () {
       const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci" }));
       await expectFailure(client.getManifest("reset-basic", "v1"));
       const error = errors.at(-1) as Error;
-      assert.match(error.message, /^Get manifest failed: could not reach 127\.0\.0\.1:\d+ \(GET http:\/\/127\.0\.0\.1:\d+\/v2\/reset-basic\/manifests\/v1\)/);
+      assert.match(
+        error.message,
+        /^Get manifest failed: could not reach 127\.0\.0\.1:\d+ \(GET http:\/\/127\.0\.0\.1:\d+\/v2\/reset-basic\/manifests\/v1\)/,
+      );
       assert.ok((error as { cause?: unknown }).cause, "the cause (what the transport said) is kept, scrubbed");
       await expectFailure(client.uploadBlob("reset-basic", Buffer.from("bytes")));
       await expectFailure(client.deleteManifest("reset-basic", sha256(Buffer.from("x"))));
@@ -246,14 +259,22 @@ describe("secrets never leak into errors or request logs", function () {
       await expectFailure(client.getManifest("reset-bearer", "v1"));
       const error = errors.at(-1) as Error;
       assert.equal(error.name, "RegistryAuthenticationError");
-      assert.match(error.message, /^Could not get a registry token for 127\.0\.0\.1:\d+: the token endpoint could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/token\?service=reset&scope=repository%3Areset-bearer%3Apull\)/);
+      assert.match(
+        error.message,
+        /^Could not get a registry token for 127\.0\.0\.1:\d+: the token endpoint could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/token\?service=reset&scope=repository%3Areset-bearer%3Apull\)/,
+      );
     });
   });
 
   it("scrubbing keeps the library's error types where the runtime makes stack an accessor (V8 in Node 22+)", function () {
     const error = new RegistryNotFoundError(`Get manifest failed: echoed Basic ${base64(`${USER}:${PASSWORD}`)}`, { statusCode: 404 });
     let stack = `${error.name}: ${error.message}`;
-    Object.defineProperty(error, "stack", { get: () => stack, set: (value: string) => (stack = value), configurable: true, enumerable: false });
+    Object.defineProperty(error, "stack", {
+      get: () => stack,
+      set: (value: string) => (stack = value),
+      configurable: true,
+      enumerable: false,
+    });
     const scrubbed = scrubError(error, [PASSWORD]);
     assert.equal(scrubbed, error, "the same object, so instanceof still works");
     assert.match(scrubbed.stack!, /echoed Basic REDACTED/);
@@ -276,7 +297,10 @@ describe("secrets never leak into errors or request logs", function () {
         } catch (error) {
           errors.push(error);
           assert.equal((error as Error).name, "InvalidInputError");
-          assert.match((error as Error).message, /^Invalid registry endpoint "(?:\w+:\/\/)?registry\.example\.com[^"]*": put credentials in the credential argument, not in the URL$/);
+          assert.match(
+            (error as Error).message,
+            /^Invalid registry endpoint "(?:\w+:\/\/)?registry\.example\.com[^"]*": put credentials in the credential argument, not in the URL$/,
+          );
           assert.ok(!(error as Error).message.includes(PASSWORD.slice(0, 8)), (error as Error).message);
         }
       }
@@ -323,7 +347,9 @@ describe("secrets never leak into errors or request logs", function () {
             const scope = url.pathname.startsWith("/v2/denied/") ? "repository:denied:pull" : "repository:echo-bearer:pull";
             return res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="echo",scope="${scope}"` }).end();
           }
-          return json(res, 500, { errors: [{ code: "UNKNOWN", message: `server error handling ${authorization}; token: ${authorization.slice(7)}` }] });
+          return json(res, 500, {
+            errors: [{ code: "UNKNOWN", message: `server error handling ${authorization}; token: ${authorization.slice(7)}` }],
+          });
         }
         res.writeHead(404).end();
       });
@@ -343,11 +369,18 @@ describe("secrets never leak into errors or request logs", function () {
     });
 
     it("scrubs an echoed bearer token, and credentials echoed by the token service", async function () {
-      const client = new ContainerRegistryClient(server.url, { username: USER, password: PASSWORD }, options({ registryKind: "oci", retry: { maxRetries: 0 } }));
+      const client = new ContainerRegistryClient(
+        server.url,
+        { username: USER, password: PASSWORD },
+        options({ registryKind: "oci", retry: { maxRetries: 0 } }),
+      );
       await expectFailure(client.getManifest("echo-bearer", "v1"));
       assert.match((errors.at(-1) as Error).message, /500 UNKNOWN: server error handling Bearer REDACTED; token: REDACTED/);
       await expectFailure(client.getManifest("denied", "v1"));
-      assert.match((errors.at(-1) as Error).message, /^Could not get a registry token for 127\.0\.0\.1:\d+: 401 UNAUTHORIZED: bad login REDACTED via Basic REDACTED/);
+      assert.match(
+        (errors.at(-1) as Error).message,
+        /^Could not get a registry token for 127\.0\.0\.1:\d+: 401 UNAUTHORIZED: bad login REDACTED via Basic REDACTED/,
+      );
     });
   });
 });

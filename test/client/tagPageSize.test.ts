@@ -20,7 +20,12 @@ describe("listTagProperties without a page size (distribution 2.8 answers all ta
     registry = await startRegistry({ auth: "anonymous" });
     const client = clientFor(registry);
     const config = await client.uploadBlob(REPOSITORY, Buffer.from("{}"));
-    const manifest = { schemaVersion: 2, mediaType: MediaTypes.OCI_MANIFEST, config: { mediaType: MediaTypes.OCI_IMAGE_CONFIG, digest: config.digest, size: 2 }, layers: [] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MediaTypes.OCI_MANIFEST,
+      config: { mediaType: MediaTypes.OCI_IMAGE_CONFIG, digest: config.digest, size: 2 },
+      layers: [],
+    };
     digest = (await client.setManifest(REPOSITORY, manifest, { tag: names[0] })).digest;
     await mapWithConcurrency(names.slice(1), 8, (tag) => client.setManifest(REPOSITORY, manifest, { tag }));
   });
@@ -31,7 +36,10 @@ describe("listTagProperties without a page size (distribution 2.8 answers all ta
 
   function counted(): { client: ReturnType<typeof clientFor>; sent: string[] } {
     const sent: string[] = [];
-    const client = clientFor(registry, { registryKind: "oci", logRequest: (line) => sent.push(line.split(" ")[0] + " " + new URL(line.split(" ")[1]).pathname) });
+    const client = clientFor(registry, {
+      registryKind: "oci",
+      logRequest: (line) => sent.push(line.split(" ")[0] + " " + new URL(line.split(" ")[1]).pathname),
+    });
     return { client, sent };
   }
 
@@ -40,16 +48,32 @@ describe("listTagProperties without a page size (distribution 2.8 answers all ta
     const first = await client.listTagProperties(REPOSITORY).byPage().next();
     assert.equal(first.done, false);
     const page = first.value;
-    assert.deepEqual(page.map((t) => t.name), names.slice(0, DEFAULT_TAG_PAGE_SIZE));
+    assert.deepEqual(
+      page.map((t) => t.name),
+      names.slice(0, DEFAULT_TAG_PAGE_SIZE),
+    );
     assert.ok(page.every((t) => t.digest === digest));
-    assert.equal(sent.filter((r) => r.startsWith("HEAD ")).length, DEFAULT_TAG_PAGE_SIZE, "one HEAD per tag of the page, none for the rest");
-    assert.deepEqual(sent.filter((r) => r.startsWith("GET ")), [`GET /v2/${REPOSITORY}/tags/list`]);
+    assert.equal(
+      sent.filter((r) => r.startsWith("HEAD ")).length,
+      DEFAULT_TAG_PAGE_SIZE,
+      "one HEAD per tag of the page, none for the rest",
+    );
+    assert.deepEqual(
+      sent.filter((r) => r.startsWith("GET ")),
+      [`GET /v2/${REPOSITORY}/tags/list`],
+    );
     assert.ok(page.continuationToken, "a next page");
 
     const rest = await collect(client.listTagProperties(REPOSITORY).byPage({ continuationToken: page.continuationToken }));
-    assert.deepEqual(rest.flat().map((t) => t.name), names.slice(DEFAULT_TAG_PAGE_SIZE));
+    assert.deepEqual(
+      rest.flat().map((t) => t.name),
+      names.slice(DEFAULT_TAG_PAGE_SIZE),
+    );
     const all = await collect(client.listTagProperties(REPOSITORY));
-    assert.deepEqual(all.map((t) => t.name), names);
+    assert.deepEqual(
+      all.map((t) => t.name),
+      names,
+    );
   });
 
   it("still reads the tag list once where it needs every tag (manifest properties)", async function () {

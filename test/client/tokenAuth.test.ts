@@ -32,7 +32,10 @@ describe("distribution token auth", function () {
     assert.equal(new Set(scopes).size, scopes.length, `a scope was fetched twice: ${scopes.join(" | ")}`);
     assert.ok(scopes.includes("registry:catalog:*"));
     assert.ok(scopes.some((s) => s.startsWith("repository:cache/app:")));
-    assert.ok(made.every((r) => r.hasAuthorization), "the user's credentials went to the token service");
+    assert.ok(
+      made.every((r) => r.hasAuthorization),
+      "the user's credentials went to the token service",
+    );
   });
 
   it("reads anonymously what anonymous users may pull, and is refused the catalog", async function () {

@@ -64,10 +64,23 @@ const BAD_INPUT: { what: string; check: () => unknown; message: RegExp }[] = [
   { what: "endpoint with a space", check: () => parseEndpoint("regi stry.example.com"), message: /not a valid host or URL/ },
   { what: "endpoint port out of range", check: () => parseEndpoint("registry.example.com:99999"), message: /not a valid host or URL/ },
   { what: "endpoint with a newline and a path", check: () => parseEndpoint("registry.example.com\n/evil"), message: /without a path/ },
-  { what: "plain http to a host that only starts like localhost", check: () => parseEndpoint("http://localhost.evil.example"), message: /only used for loopback/ },
+  {
+    what: "plain http to a host that only starts like localhost",
+    check: () => parseEndpoint("http://localhost.evil.example"),
+    message: /only used for loopback/,
+  },
   { what: "plain http to 0.0.0.0", check: () => parseEndpoint("http://0.0.0.0:5000"), message: /only used for loopback/ },
-  { what: "endpoint with credentials and a bad port (no password in the message)", check: () => parseEndpoint("https://u:hunter2@registry.example.com:99999"), message: /^Invalid registry endpoint "https:\/\/registry\.example\.com:99999": put credentials in the credential argument, not in the URL$/ },
-  { what: "endpoint with credentials and a wrong scheme (no password in the message)", check: () => parseEndpoint("ftp://u:hunter2@registry.example.com"), message: /^Invalid registry endpoint "ftp:\/\/registry\.example\.com": put credentials/ },
+  {
+    what: "endpoint with credentials and a bad port (no password in the message)",
+    check: () => parseEndpoint("https://u:hunter2@registry.example.com:99999"),
+    message:
+      /^Invalid registry endpoint "https:\/\/registry\.example\.com:99999": put credentials in the credential argument, not in the URL$/,
+  },
+  {
+    what: "endpoint with credentials and a wrong scheme (no password in the message)",
+    check: () => parseEndpoint("ftp://u:hunter2@registry.example.com"),
+    message: /^Invalid registry endpoint "ftp:\/\/registry\.example\.com": put credentials/,
+  },
   { what: "reference with a space", check: () => parseReference("example.com/app :v1"), message: /Invalid repository name/ },
   { what: "empty reference", check: () => parseReference(""), message: /reference "": it is empty/ },
 ];
@@ -95,8 +108,18 @@ describe("input validation", function () {
     });
     assert.equal(parseEndpoint("http://127.0.0.1:5000/").origin, "http://127.0.0.1:5000");
     assert.equal(parseEndpoint("http://registry.internal", true).origin, "http://registry.internal");
-    assert.deepEqual(parseReference("localhost:5000/team/app:1.0"), { registry: "localhost:5000", repository: "team/app", tag: "1.0", digest: undefined });
-    assert.deepEqual(parseReference(`example.com/app@sha256:${HEX64}`), { registry: "example.com", repository: "app", tag: undefined, digest: `sha256:${HEX64}` });
+    assert.deepEqual(parseReference("localhost:5000/team/app:1.0"), {
+      registry: "localhost:5000",
+      repository: "team/app",
+      tag: "1.0",
+      digest: undefined,
+    });
+    assert.deepEqual(parseReference(`example.com/app@sha256:${HEX64}`), {
+      registry: "example.com",
+      repository: "app",
+      tag: undefined,
+      digest: `sha256:${HEX64}`,
+    });
   });
 
   describe("no request leaves for bad input", function () {

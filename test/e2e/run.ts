@@ -53,8 +53,17 @@ declare const document: {
 };
 /** The screenshots the README shows (copied to media/screenshots/ with --update-screenshots). */
 const README_SHOTS = [
-  "02-connect-dialog", "03-connected", "04-tree-expanded", "05-delete-tag-confirmation", "06-pull-progress",
-  "07-pull-done", "08-load-more", "09-context-menu-lock", "10-locked", "11-palette", "12-manifest-editor",
+  "02-connect-dialog",
+  "03-connected",
+  "04-tree-expanded",
+  "05-delete-tag-confirmation",
+  "06-pull-progress",
+  "07-pull-done",
+  "08-load-more",
+  "09-context-menu-lock",
+  "10-locked",
+  "11-palette",
+  "12-manifest-editor",
   "13-open-reference",
 ];
 
@@ -267,7 +276,8 @@ const steps: Step[] = [
       await page.keyboard.press("Enter");
       const username = await visible(quickInput(page).locator(".quick-input-box input"));
       await page.waitForFunction(
-        (expected) => (document.querySelector(".quick-input-widget .quick-input-box input") as { value?: string } | null)?.value === expected,
+        (expected) =>
+          (document.querySelector(".quick-input-widget .quick-input-box input") as { value?: string } | null)?.value === expected,
         ADMIN.username,
         { timeout: TIMEOUT },
       );
@@ -324,7 +334,9 @@ const steps: Step[] = [
     name: "pulls a manifest into the workspace, with a progress notification",
     shot: "06-pull-progress",
     async run({ page, local, workspace }) {
-      const manifest = await visible(manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }));
+      const manifest = await visible(
+        manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
+      );
       await rightClickAndChoose(page, manifest, "Pull to Folder…");
       // The format, remembered as a setting: files by their titles comes first until another is chosen.
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
@@ -370,7 +382,9 @@ const steps: Step[] = [
     shot: "07b-pull-oci-layout",
     async run({ page, local, workspace }) {
       await dismissNotifications(page);
-      const manifest = await visible(manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }));
+      const manifest = await visible(
+        manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
+      );
       await rightClickAndChoose(page, manifest, "Pull to Folder…");
       await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
       await (await visible(quickInputRow(page, "OCI image layout"))).click();
@@ -379,14 +393,22 @@ const steps: Step[] = [
       fs.mkdirSync(layoutParent, { recursive: true });
       await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), layoutParent + "/");
       await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
-      await visible(notification(page, new RegExp(`Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*layouts/hello-[0-9a-f]{12}\\.`)), 120_000);
+      await visible(
+        notification(
+          page,
+          new RegExp(`Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*layouts/hello-[0-9a-f]{12}\\.`),
+        ),
+        120_000,
+      );
       await page.screenshot({ path: shotPath(this.shot) });
       const layouts = fs.readdirSync(layoutParent);
       if (layouts.length !== 1) {
         throw new Error(`expected one layout folder, found ${layouts.join(", ")}`);
       }
       const { execFileSync } = await import("node:child_process");
-      const inspected = JSON.parse(execFileSync("skopeo", ["inspect", `oci:${path.join(layoutParent, layouts[0])}`], { encoding: "utf8" })) as { Layers: string[] };
+      const inspected = JSON.parse(
+        execFileSync("skopeo", ["inspect", `oci:${path.join(layoutParent, layouts[0])}`], { encoding: "utf8" }),
+      ) as { Layers: string[] };
       if (inspected.Layers.length !== 4) {
         throw new Error(`skopeo read ${inspected.Layers.length} layers from the layout; expected 4`);
       }
@@ -394,7 +416,7 @@ const steps: Step[] = [
   },
   // ---- end of formats ----
   {
-    name: "clicks \"Load more…\" under a repository of the ACR stand-in (page size 5)",
+    name: 'clicks "Load more…" under a repository of the ACR stand-in (page size 5)',
     shot: "08-load-more",
     async run({ page, local, standIn }) {
       await dismissNotifications(page);
@@ -419,7 +441,9 @@ const steps: Step[] = [
       if (after.length !== ACR_MANIFESTS) {
         throw new Error(`expected ${ACR_MANIFESTS} manifests after Load more…, saw ${after.length}`);
       }
-      const descriptions = (await page.locator('.part.sidebar .monaco-list-row[aria-level="3"] .label-description').allTextContents()).join("\n");
+      const descriptions = (await page.locator('.part.sidebar .monaco-list-row[aria-level="3"] .label-description').allTextContents()).join(
+        "\n",
+      );
       for (let i = 1; i <= ACR_MANIFESTS; i++) {
         assertIncludes(descriptions, `build-${String(i).padStart(3, "0")}`);
       }
@@ -443,7 +467,9 @@ const steps: Step[] = [
       await page.waitForFunction(
         () =>
           Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row[aria-level="4"]')).some(
-            (r) => r.querySelector(".label-name")?.textContent?.trim() === "v1" && /locked/.test(r.querySelector(".label-description")?.textContent ?? ""),
+            (r) =>
+              r.querySelector(".label-name")?.textContent?.trim() === "v1" &&
+              /locked/.test(r.querySelector(".label-description")?.textContent ?? ""),
           ),
         undefined,
         { timeout: TIMEOUT },
@@ -463,7 +489,10 @@ const steps: Step[] = [
     name: "runs Open Manifest from the command palette (F1) and picks the manifest",
     shot: "11-palette",
     async run({ page, local }) {
-      await page.locator(".part.editor").click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+      await page
+        .locator(".part.editor")
+        .click({ position: { x: 200, y: 200 } })
+        .catch(() => undefined);
       await page.keyboard.press("F1");
       const input = await visible(quickInput(page).locator(".quick-input-box input"));
       await input.fill(">Container Registry: Open Manifest");
@@ -476,9 +505,13 @@ const steps: Step[] = [
       await (await visible(quickInputRow(page, "A manifest…"))).click();
       await (await visible(quickInputRow(page, "v1"))).click();
       const editor = await visible(page.locator(".part.editor .view-lines"));
-      await page.waitForFunction(() => /vnd\.example\.notes\.v1/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""), undefined, {
-        timeout: TIMEOUT,
-      });
+      await page.waitForFunction(
+        () => /vnd\.example\.notes\.v1/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""),
+        undefined,
+        {
+          timeout: TIMEOUT,
+        },
+      );
       assertIncludes(await editor.textContent(), "org.opencontainers.image.title");
       await page.screenshot({ path: shotPath("12-manifest-editor") });
     },
@@ -488,7 +521,10 @@ const steps: Step[] = [
     shot: "13-open-reference",
     async run({ page, local }) {
       await dismissNotifications(page);
-      await page.locator(".part.editor").click({ position: { x: 200, y: 200 } }).catch(() => undefined);
+      await page
+        .locator(".part.editor")
+        .click({ position: { x: 200, y: 200 } })
+        .catch(() => undefined);
       await page.keyboard.press("F1");
       const input = await visible(quickInput(page).locator(".quick-input-box input"));
       await input.fill(">Container Registry: Open Reference");
@@ -503,9 +539,13 @@ const steps: Step[] = [
       const selected = await visible(page.locator('.part.sidebar .monaco-list-row.selected[aria-level="3"]'));
       assertIncludes(await selected.locator(".label-description").textContent(), "1.0");
       await (await visible(quickInputRow(page, "Open Manifest"))).click();
-      await page.waitForFunction(() => /image\.index\.v1\+json|manifest\.list\.v2\+json/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""), undefined, {
-        timeout: TIMEOUT,
-      });
+      await page.waitForFunction(
+        () => /image\.index\.v1\+json|manifest\.list\.v2\+json/.test(document.querySelector(".part.editor .view-lines")?.textContent ?? ""),
+        undefined,
+        {
+          timeout: TIMEOUT,
+        },
+      );
     },
   },
 ];
@@ -520,7 +560,10 @@ function assertIncludes(text: string | null, expected: string): void {
 async function dismissNotifications(page: Page): Promise<void> {
   for (const toast of await page.locator(".notifications-toasts .notification-toast").all()) {
     await toast.hover({ timeout: 2000 }).catch(() => undefined);
-    await toast.locator(".codicon-notifications-clear").click({ timeout: 2000 }).catch(() => undefined);
+    await toast
+      .locator(".codicon-notifications-clear")
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
   }
 }
 
@@ -530,7 +573,12 @@ async function dismissNotifications(page: Page): Promise<void> {
  * included, and may file it straight into the center).
  */
 async function expectNotification(page: Page, text: string): Promise<void> {
-  if (await visible(notification(page, text), 10_000).then(() => true, () => false)) {
+  if (
+    await visible(notification(page, text), 10_000).then(
+      () => true,
+      () => false,
+    )
+  ) {
     return;
   }
   await page.locator(".statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot").first().click();
@@ -539,7 +587,10 @@ async function expectNotification(page: Page, text: string): Promise<void> {
 }
 
 async function toastTexts(page: Page): Promise<string[]> {
-  return page.locator(".notification-list-item-message").allTextContents().catch(() => []);
+  return page
+    .locator(".notification-list-item-message")
+    .allTextContents()
+    .catch(() => []);
 }
 
 function shotPath(stem: string): string {
@@ -553,7 +604,9 @@ async function main(): Promise<number> {
   fs.mkdirSync(artifactsDir, { recursive: true });
   const { node, serverMain } = ensureCodeServer(repoRoot);
   const packaged = packageExtension({ quiet: true });
-  log(`packaged ${path.basename(packaged.file)}: ${formatSize(packaged.bytes)}, ${packaged.files.length} files (${packaged.files.join(", ")})`);
+  log(
+    `packaged ${path.basename(packaged.file)}: ${formatSize(packaged.bytes)}, ${packaged.files.length} files (${packaged.files.join(", ")})`,
+  );
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cre-e2e-"));
   const workspace = path.join(tmp, "workspace");
@@ -591,7 +644,11 @@ async function main(): Promise<number> {
     await seedAcr({ url: standIn.url, ...ADMIN }, { manyTags: ACR_MANIFESTS });
     log(`registries seeded: distribution ${local.url}, ACR stand-in ${standIn.url}`);
 
-    const dirs = { userData: path.join(tmp, "user-data"), serverData: path.join(tmp, "server-data"), extensions: path.join(tmp, "extensions") };
+    const dirs = {
+      userData: path.join(tmp, "user-data"),
+      serverData: path.join(tmp, "server-data"),
+      extensions: path.join(tmp, "extensions"),
+    };
     installVsix(node, serverMain, dirs, packaged.file);
     const installed = fs.readdirSync(dirs.extensions).filter((d) => d.startsWith("container-registry-explorer."));
     if (installed.length !== 1) {
@@ -629,7 +686,14 @@ async function main(): Promise<number> {
     browser = await chromium.launch({
       executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
       headless: process.env.CRE_E2E_HEADED !== "1",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
     page.setDefaultTimeout(TIMEOUT);
@@ -658,18 +722,25 @@ async function main(): Promise<number> {
         const shot = shotPath(`${step.shot}-FAILED`);
         await page.screenshot({ path: shot }).catch(() => undefined);
         console.log(`      notifications on screen: ${JSON.stringify(await toastTexts(page))}`);
-        console.log(`  ✗ ${index + 1}. ${step.name}\n      ${(error instanceof Error ? error.message : String(error)).split("\n").join("\n      ")}\n      screenshot: ${path.relative(repoRoot, shot)}`);
+        console.log(
+          `  ✗ ${index + 1}. ${step.name}\n      ${(error instanceof Error ? error.message : String(error)).split("\n").join("\n      ")}\n      screenshot: ${path.relative(repoRoot, shot)}`,
+        );
         // Whatever was open (a menu, a quick input, a dialog) must not block the next step.
         for (let i = 0; i < 3; i++) {
           await page.keyboard.press("Escape").catch(() => undefined);
         }
       }
     }
-    shots.push(...fs.readdirSync(artifactsDir).filter((f) => f.endsWith(".png") && !f.includes("FAILED")).sort());
+    shots.push(
+      ...fs
+        .readdirSync(artifactsDir)
+        .filter((f) => f.endsWith(".png") && !f.includes("FAILED"))
+        .sort(),
+    );
     browserLog.end();
   } catch (error) {
     failed++;
-    console.error(`e2e set-up failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`e2e set-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     await cleanup();
   }
@@ -695,7 +766,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     console.log(`0 passed, ${steps.length} failed`);
     process.exit(1);
   },

@@ -5,7 +5,7 @@
 // test needs what only a real registry knows, it belongs in test/client/.
 
 import { AbortError } from "@azure/abort-controller";
-import { createHttpHeaders, HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { Readable } from "node:stream";
 
 /** What the fake saw for one request, frozen at the moment it was sent. */

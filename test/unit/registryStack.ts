@@ -6,9 +6,9 @@
 import { RegistryAuthenticator } from "../../src/client/auth/registryAuthenticator";
 import type { RegistryCredential } from "../../src/client/auth/credentials";
 import { TokenEndpointClient } from "../../src/client/auth/tokenEndpoint";
-import { createRegistryPipeline, createTokenPipeline, TransportOptions } from "../../src/client/pipeline";
+import { createRegistryPipeline, createTokenPipeline, type TransportOptions } from "../../src/client/pipeline";
 import { RegistryHttp } from "../../src/client/http/registryHttp";
-import { FakeHandler, FakeHttpClient } from "./fakeHttpClient";
+import { type FakeHandler, FakeHttpClient } from "./fakeHttpClient";
 
 export const REGISTRY_ORIGIN = "https://registry.example";
 export const REGISTRY = "registry.example";

@@ -151,7 +151,8 @@ function verify(dir: string): void {
     throw new Error(`native modules were not built (install scripts skipped?): ${missing.join(", ")}`);
   }
   // Loading them proves they were built for this Node's ABI, not just present.
-  const probe = `require(${JSON.stringify(path.join(vscodeModules, "@vscode", "spdlog"))});` +
+  const probe =
+    `require(${JSON.stringify(path.join(vscodeModules, "@vscode", "spdlog"))});` +
     `require(${JSON.stringify(path.join(vscodeModules, "node-pty"))});` +
     `console.log(process.version)`;
   const result = cp.spawnSync(paths.node, ["-e", probe], { encoding: "utf8" });

@@ -54,8 +54,7 @@ function workbenchUrl(port: number, workspace: string): string {
     ["extensionTestsPath", remote(testsEntry)],
     ["skipWelcome", "true"],
   ];
-  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` +
-    `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` + `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 interface LogFile {
@@ -168,8 +167,14 @@ async function main(): Promise<number> {
     browser = await chromium.launch({
       executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const timeout = new Promise<number>((resolve) => {
@@ -183,11 +188,12 @@ async function main(): Promise<number> {
       server?.process.once("exit", (exitCode, signal) => {
         console.error(`The VS Code server exited (${exitCode ?? signal}) before the suite finished`);
         resolve(1);
-      }));
+      }),
+    );
     code = await Promise.race([runSuite(page, workbenchUrl(port, workspace), workbenchLog), timeout, serverDied]);
     log(`suite finished with exit code ${code}`);
   } catch (error) {
-    console.error(`Harness error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(`Harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     code = 1;
   } finally {
     clearTimeout(timer);
@@ -213,7 +219,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     process.exit(1);
   },
 );

@@ -9,7 +9,7 @@
 //   answered like any other challenge.
 
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
-import { AuthChallenge, parseChallenge } from "./challenge";
+import { type AuthChallenge, parseChallenge } from "./challenge";
 import type { RegistryAuthenticator } from "./registryAuthenticator";
 import { destroyBody } from "../http/readBody";
 import { registryUrlProblem } from "../foreignOrigin";
@@ -28,10 +28,13 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
         // Every hop of a redirect, and every Link or Location target, passes here before it is sent.
         const problem = registryUrlProblem(url, registryOrigin);
         if (problem) {
-          throw new RegistryError(`${new URL(registryOrigin).host} sent the client to a URL it will not use: ${problem}; not followed, so nothing was sent there`, {
-            method: request.method,
-            url: request.url,
-          });
+          throw new RegistryError(
+            `${new URL(registryOrigin).host} sent the client to a URL it will not use: ${problem}; not followed, so nothing was sent there`,
+            {
+              method: request.method,
+              url: request.url,
+            },
+          );
         }
         request.headers.delete("Authorization");
         return next(request);
@@ -72,8 +75,7 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
  */
 export function requestKind(request: PipelineRequest): string {
   const path = new URL(request.url).pathname;
-  const access =
-    request.method === "GET" || request.method === "HEAD" ? "read" : request.method === "DELETE" ? "delete" : "write";
+  const access = request.method === "GET" || request.method === "HEAD" ? "read" : request.method === "DELETE" ? "delete" : "write";
   const acr = /^\/acr\/v1\/(.*?)(?:\/_tags|\/_manifests|$)/.exec(path);
   if (acr) {
     return `acr ${acr[1] || "_catalog"} ${access}`;
@@ -87,4 +89,3 @@ export function requestKind(request: PipelineRequest): string {
   }
   return `other ${path} ${access}`;
 }
-

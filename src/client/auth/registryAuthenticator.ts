@@ -12,9 +12,9 @@ import type { TokenCredential } from "@azure/core-auth";
 import { RegistryAuthenticationError } from "../errors";
 import type { UsernamePasswordCredential } from "../models";
 import type { AuthChallenge } from "./challenge";
-import { basicAuthorization, isTokenCredential, isUsernamePassword, RegistryCredential } from "./credentials";
+import { basicAuthorization, isTokenCredential, isUsernamePassword, type RegistryCredential } from "./credentials";
 import { TokenCache, tokenExpiryMs } from "./tokenCache";
-import { TokenEndpointClient } from "./tokenEndpoint";
+import type { TokenEndpointClient } from "./tokenEndpoint";
 import { validateRealm } from "./realm";
 import { raceAbort } from "../abort";
 import { isLoopbackHost } from "../endpoint";
@@ -113,12 +113,7 @@ export class RegistryAuthenticator {
     return requireToken(json.access_token, "access_token", realm);
   }
 
-  private async acrRefreshToken(
-    realm: URL,
-    service: string,
-    credential: TokenCredential,
-    abortSignal?: AbortSignalLike,
-  ): Promise<string> {
+  private async acrRefreshToken(realm: URL, service: string, credential: TokenCredential, abortSignal?: AbortSignalLike): Promise<string> {
     const cached = this.refreshTokens.get(service);
     if (cached) {
       return cached;

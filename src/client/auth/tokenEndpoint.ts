@@ -2,8 +2,8 @@
 // /oauth2/exchange and /oauth2/token). These go through a pipeline without the
 // challenge policy, and their answers are small JSON documents.
 
-import { createPipelineRequest, HttpClient, Pipeline } from "@azure/core-rest-pipeline";
-import { AbortError, AbortSignalLike } from "@azure/abort-controller";
+import { createPipelineRequest, type HttpClient, type Pipeline } from "@azure/core-rest-pipeline";
+import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { RegistryAuthenticationError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { parseErrorBody } from "../http/errorResponse";

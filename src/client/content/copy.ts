@@ -85,7 +85,12 @@ interface WalkedManifest {
   content: Uint8Array;
 }
 
-export async function copyContent(source: ContentSource, target: ContentTarget, root: CopyRoot, options: CopyOptions = {}): Promise<CopyResult> {
+export async function copyContent(
+  source: ContentSource,
+  target: ContentTarget,
+  root: CopyRoot,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
   const concurrency = checkConcurrency(options.concurrency);
   if (options.referrers && !source.listReferrers) {
     throw new InvalidInputError("referrers", "true", "this source cannot list referrers");
@@ -102,7 +107,11 @@ export async function copyContent(source: ContentSource, target: ContentTarget, 
     for (const [i, manifest] of ordered.entries()) {
       const isRoot = i === ordered.length - 1;
       throwIfAborted(signal);
-      await target.pushManifest(manifest.descriptor, manifest.content, { abortSignal: signal, root: isRoot, tag: isRoot ? options.tag : undefined });
+      await target.pushManifest(manifest.descriptor, manifest.content, {
+        abortSignal: signal,
+        root: isRoot,
+        tag: isRoot ? options.tag : undefined,
+      });
     }
     return { root: rootManifest.descriptor, manifests: ordered.map((m) => m.descriptor), ...moved };
   } catch (error) {
@@ -115,13 +124,23 @@ export async function copyContent(source: ContentSource, target: ContentTarget, 
  * The manifests, children first (the root at `rootAt`, then the referrers'
  * trees when asked for), and the unique blobs they name.
  */
-async function walk(source: ContentSource, root: CopyRoot, options: CopyOptions): Promise<{ manifests: WalkedManifest[]; rootAt: number; blobs: OciDescriptor[] }> {
+async function walk(
+  source: ContentSource,
+  root: CopyRoot,
+  options: CopyOptions,
+): Promise<{ manifests: WalkedManifest[]; rootAt: number; blobs: OciDescriptor[] }> {
   const signal = options.abortSignal;
   const manifests: WalkedManifest[] = [];
   const blobs: OciDescriptor[] = [];
   const seen = new Set<string>();
 
-  async function visit(descriptor: OciDescriptor, given: Uint8Array | undefined, where: string, parent: string, depth: number): Promise<void> {
+  async function visit(
+    descriptor: OciDescriptor,
+    given: Uint8Array | undefined,
+    where: string,
+    parent: string,
+    depth: number,
+  ): Promise<void> {
     if (depth > MAX_INDEX_DEPTH) {
       throw new InvalidDescriptorError(where, parent, `indexes nest deeper than ${MAX_INDEX_DEPTH}`);
     }

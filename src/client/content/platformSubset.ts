@@ -30,7 +30,7 @@ export function selectPlatforms(
     return index;
   }
   if (choice.length === 0) {
-    throw new InvalidInputError("platforms", "[]", "name at least one platform, or \"all\"");
+    throw new InvalidInputError("platforms", "[]", 'name at least one platform, or "all"');
   }
   const parsed = parseManifest(index.content, index.descriptor.digest);
   const children = Array.isArray(parsed.manifests) ? parsed.manifests : [];

@@ -8,7 +8,11 @@ import type { DownloadSink } from "../blobSink";
 import type { ContentSource } from "./contentStore";
 import type { OciDescriptor } from "../models";
 
-export async function pumpInto(stream: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, sink: DownloadSink, signal?: AbortSignalLike): Promise<void> {
+export async function pumpInto(
+  stream: NodeJS.ReadableStream | AsyncIterable<Uint8Array>,
+  sink: DownloadSink,
+  signal?: AbortSignalLike,
+): Promise<void> {
   const destroy = (): void => (stream as { destroy?: () => void }).destroy?.();
   try {
     for await (const raw of stream as AsyncIterable<Uint8Array | string>) {

@@ -2,7 +2,7 @@
 // properties with times and permissions, server-side ordering, tag deletion.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import type {
   ArtifactManifestOrder,
   ArtifactManifestProperties,
@@ -15,12 +15,12 @@ import type {
 import type { FetchedPage } from "../paging";
 import { fetchListPage } from "./listPage";
 import {
-  AcrCatalog,
-  AcrManifest,
-  AcrManifestList,
-  AcrRepository,
-  AcrTag,
-  AcrTagList,
+  type AcrCatalog,
+  type AcrManifest,
+  type AcrManifestList,
+  type AcrRepository,
+  type AcrTag,
+  type AcrTagList,
   toChangeableAttributes,
   toManifestProperties,
   toRepositoryProperties,
@@ -53,7 +53,11 @@ export class AcrMetadata implements MetadataDialect {
     return toRepositoryProperties(repo, this.http.loginServer);
   }
 
-  async updateRepositoryProperties(repository: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<RepositoryProperties> {
+  async updateRepositoryProperties(
+    repository: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<RepositoryProperties> {
     const repo = await this.patchJson<AcrRepository>(this.path(repository), changes, "update repository properties", abortSignal);
     return toRepositoryProperties(repo, this.http.loginServer);
   }
@@ -68,7 +72,9 @@ export class AcrMetadata implements MetadataDialect {
     });
     const source = { registry: this.http.loginServer, operation: "delete repository" };
     return {
-      deletedManifests: registryList(json.manifestsDeleted, "manifestsDeleted", source, (digest, field) => registryDigest(digest, field, source)),
+      deletedManifests: registryList(json.manifestsDeleted, "manifestsDeleted", source, (digest, field) =>
+        registryDigest(digest, field, source),
+      ),
       deletedTags: registryList(json.tagsDeleted, "tagsDeleted", source, (tag, field) => registryTag(tag, field, source)),
     };
   }

@@ -1,12 +1,7 @@
 // ACR's /acr/v1 wire shapes (data-plane REST API 2021-07-01; registry-protocols.md
 // "Azure Container Registry") and their mapping to the public models.
 
-import type {
-  ArtifactManifestProperties,
-  ArtifactPermissions,
-  ArtifactTagProperties,
-  RepositoryProperties,
-} from "../models";
+import type { ArtifactManifestProperties, ArtifactPermissions, ArtifactTagProperties, RepositoryProperties } from "../models";
 import { registryDigest, registryList, registryRepositoryName, registryTag } from "../registryValues";
 
 /** Names and digests in /acr/v1 answers are used in later request paths: checked like user input. */
@@ -139,7 +134,9 @@ export function toManifestProperties(manifest: AcrManifest, repository: string, 
         operatingSystem: reference.os || undefined,
       };
     }),
-    tags: registryList(manifest.tags, "manifest.tags", acrSource(loginServer), (tag, field) => registryTag(tag, field, acrSource(loginServer))),
+    tags: registryList(manifest.tags, "manifest.tags", acrSource(loginServer), (tag, field) =>
+      registryTag(tag, field, acrSource(loginServer)),
+    ),
     mediaType: manifest.mediaType,
     configMediaType: manifest.configMediaType,
     ...permissions(manifest.changeableAttributes),

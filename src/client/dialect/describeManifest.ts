@@ -4,7 +4,7 @@
 
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { verifyDigest } from "../digest";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { isImageConfigMediaType } from "../mediaTypes";
 import type { ArtifactManifestProperties, GetManifestResult } from "../models";
 import { registryDescriptor, registryList } from "../registryValues";
@@ -31,7 +31,8 @@ export async function describeManifest(
     architecture: entry.platform?.architecture,
     operatingSystem: entry.platform?.os,
   }));
-  const platform = config && isImageConfigMediaType(config.mediaType) ? await readPlatform(http, repository, config.digest, abortSignal) : {};
+  const platform =
+    config && isImageConfigMediaType(config.mediaType) ? await readPlatform(http, repository, config.digest, abortSignal) : {};
   return {
     mediaType,
     configMediaType: config?.mediaType,

@@ -3,7 +3,7 @@
 // request (so the ACR stand-in, or an ACR behind a custom domain, is found).
 
 import type { AbortSignalLike } from "@azure/abort-controller";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { AcrMetadata } from "./acrMetadata";
 import type { MetadataDialect } from "./metadataDialect";
 import { OciMetadata } from "./ociMetadata";

@@ -1,7 +1,7 @@
 // One page of a registry list: the first page is `path` with `n` and any query
 // the caller adds; later pages are the registry's `Link`, used as given.
 
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { nextPageUrl, withPageSize } from "../paging";
 import type { PageRequest } from "./metadataDialect";
 
@@ -29,7 +29,12 @@ export async function fetchListPage<T>(
     expectedStatus: [200],
     abortSignal: page.abortSignal,
   });
-  return { json, url, nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer), headers: response.headers };
+  return {
+    json,
+    url,
+    nextUrl: nextPageUrl(response.headers.get("link"), response.url, http.origin, http.loginServer),
+    headers: response.headers,
+  };
 }
 
 /**

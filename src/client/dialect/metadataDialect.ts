@@ -32,17 +32,35 @@ export interface MetadataDialect {
   readonly capabilities: RegistryCapabilities;
   listRepositoryNames(page: PageRequest): Promise<CatalogPage>;
   getRepositoryProperties(repository: string, abortSignal?: AbortSignalLike): Promise<RepositoryProperties>;
-  updateRepositoryProperties(repository: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<RepositoryProperties>;
+  updateRepositoryProperties(
+    repository: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<RepositoryProperties>;
   deleteRepository(repository: string, abortSignal?: AbortSignalLike): Promise<DeleteRepositoryResult>;
-  listManifestProperties(repository: string, order: ArtifactManifestOrder | undefined, page: PageRequest): Promise<FetchedPage<ArtifactManifestProperties>>;
+  listManifestProperties(
+    repository: string,
+    order: ArtifactManifestOrder | undefined,
+    page: PageRequest,
+  ): Promise<FetchedPage<ArtifactManifestProperties>>;
   getManifestProperties(repository: string, digest: string, abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties>;
-  updateManifestProperties(repository: string, digest: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties>;
+  updateManifestProperties(
+    repository: string,
+    digest: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<ArtifactManifestProperties>;
   listTagProperties(
     repository: string,
     filter: { order?: ArtifactManifestOrder; digest?: string },
     page: PageRequest,
   ): Promise<FetchedPage<ArtifactTagProperties>>;
   getTagProperties(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties>;
-  updateTagProperties(repository: string, tag: string, changes: ArtifactPermissions, abortSignal?: AbortSignalLike): Promise<ArtifactTagProperties>;
+  updateTagProperties(
+    repository: string,
+    tag: string,
+    changes: ArtifactPermissions,
+    abortSignal?: AbortSignalLike,
+  ): Promise<ArtifactTagProperties>;
   deleteTag(repository: string, tag: string, abortSignal?: AbortSignalLike): Promise<void>;
 }

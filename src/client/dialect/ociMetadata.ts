@@ -12,7 +12,7 @@ import type { AbortSignalLike } from "@azure/abort-controller";
 import { randomUUID } from "node:crypto";
 import { NotSupportedByRegistryError, RegistryError, RegistryNotFoundError } from "../errors";
 import { KeyedLock } from "../keyedLock";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { deleteManifestByDigest, getManifest, manifestPath, putManifest, resolveDigest } from "../registry/manifests";
 import { OCI_EMPTY, OCI_EMPTY_DIGEST, OCI_MANIFEST } from "../mediaTypes";
 import type {
@@ -237,7 +237,12 @@ export class OciMetadata implements MetadataDialect {
     }
   }
 
-  private async describe(repository: string, digest: string, tags: string[], abortSignal?: AbortSignalLike): Promise<ArtifactManifestProperties> {
+  private async describe(
+    repository: string,
+    digest: string,
+    tags: string[],
+    abortSignal?: AbortSignalLike,
+  ): Promise<ArtifactManifestProperties> {
     const manifest = await getManifest(this.http, repository, digest, abortSignal);
     const description = await describeManifest(this.http, repository, manifest, abortSignal);
     return { registryLoginServer: this.http.loginServer, repositoryName: repository, digest, tags, ...description };

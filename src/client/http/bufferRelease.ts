@@ -26,7 +26,7 @@
 // A pull verifies every blob's digest, so a buffer released too early could
 // not go unnoticed: it would fail the blob, not corrupt it.
 
-import { MessageChannel, MessagePort } from "node:worker_threads";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 
 let closedPort: MessagePort | undefined;
 

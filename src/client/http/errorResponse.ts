@@ -6,8 +6,8 @@ import {
   RegistryAuthenticationError,
   RegistryDeleteDisabledError,
   RegistryError,
-  RegistryErrorDetail,
-  RegistryErrorInit,
+  type RegistryErrorDetail,
+  type RegistryErrorInit,
   RegistryLockedError,
   RegistryNotFoundError,
   RegistryPermissionError,
@@ -48,7 +48,8 @@ const MAX_ERROR_ENTRIES = 20;
 // the C1 forms of both, and two-character `ESC x`), then any other C0/C1
 // control and the Unicode bidi overrides (CVE-2021-42574, "Trojan Source").
 /* eslint-disable no-control-regex */
-const ESCAPE_SEQUENCES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[@-_]?/g;
+const ESCAPE_SEQUENCES =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[@-_]?/g;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 /* eslint-enable no-control-regex */
 
@@ -66,7 +67,9 @@ export function sanitizeRegistryText(text: string, maxChars: number = MAX_ERROR_
 function sanitizeDetail(detail: unknown): unknown {
   let json: string | undefined;
   try {
-    json = JSON.stringify(detail, (_key, value: unknown) => (typeof value === "string" ? sanitizeRegistryText(value, MAX_ERROR_DETAIL_CHARS) : value));
+    json = JSON.stringify(detail, (_key, value: unknown) =>
+      typeof value === "string" ? sanitizeRegistryText(value, MAX_ERROR_DETAIL_CHARS) : value,
+    );
   } catch {
     return undefined;
   }
@@ -145,4 +148,3 @@ function statusText(status: number): string {
   };
   return texts[status] ?? "Error";
 }
-

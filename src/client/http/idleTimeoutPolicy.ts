@@ -16,7 +16,7 @@
 // gets its own timer.
 
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
-import { finished, pipeline, Readable, Transform, TransformCallback } from "node:stream";
+import { finished, pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
 import { RegistryTimeoutError } from "../errors";
 import { redactUrl } from "../redact";
 import { requestContext } from "./requestContext";
@@ -70,8 +70,11 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
         outer?.removeEventListener("abort", forwardAbort);
         return response;
       }
-      response.readableStreamBody = watchBody(body, timeoutMs, () => timeoutError(request, timeoutMs, "reading the response body"), () =>
-        outer?.removeEventListener("abort", forwardAbort),
+      response.readableStreamBody = watchBody(
+        body,
+        timeoutMs,
+        () => timeoutError(request, timeoutMs, "reading the response body"),
+        () => outer?.removeEventListener("abort", forwardAbort),
       );
       return response;
     },
@@ -100,12 +103,7 @@ function timeoutError(request: PipelineRequest, timeoutMs: number, phase: string
  * bookkeeping), until the whole message is in; a body of another HTTP client
  * gets a pass-through that counts.
  */
-function watchBody(
-  body: NodeJS.ReadableStream,
-  timeoutMs: number,
-  makeError: () => Error,
-  onDone: () => void,
-): NodeJS.ReadableStream {
+function watchBody(body: NodeJS.ReadableStream, timeoutMs: number, makeError: () => Error, onDone: () => void): NodeJS.ReadableStream {
   const socket = (body as { socket?: { bytesRead?: number } | null }).socket;
   if (typeof socket?.bytesRead === "number" && typeof (body as Readable).destroy === "function") {
     const readable = body as Readable & { complete?: boolean };

@@ -4,11 +4,7 @@
 
 import { ResponseTooLargeError } from "../errors";
 
-export async function readBodyCapped(
-  body: NodeJS.ReadableStream | undefined,
-  maxBytes: number,
-  what: string,
-): Promise<Buffer> {
+export async function readBodyCapped(body: NodeJS.ReadableStream | undefined, maxBytes: number, what: string): Promise<Buffer> {
   const { bytes, overflowed } = await readUpTo(body, maxBytes);
   if (overflowed) {
     throw new ResponseTooLargeError(`The ${what} is larger than the ${formatLimit(maxBytes)} limit`);

@@ -7,16 +7,16 @@
 
 import {
   createPipelineRequest,
-  HttpClient,
-  HttpHeaders,
-  HttpMethods,
+  type HttpClient,
+  type HttpHeaders,
+  type HttpMethods,
   isRestError,
-  Pipeline,
-  PipelineRequest,
-  RequestBodyType,
+  type Pipeline,
+  type PipelineRequest,
+  type RequestBodyType,
 } from "@azure/core-rest-pipeline";
 import * as http from "node:http";
-import { AbortError, AbortSignalLike } from "@azure/abort-controller";
+import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { RegistryError, RegistryTimeoutError, RegistryTlsError, ResponseTooLargeError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { explainTlsError } from "./tlsErrors";
@@ -25,7 +25,6 @@ import { destroyBody, readBodyCapped } from "./readBody";
 import { requestContext } from "./requestContext";
 import { ALL_STATUSES } from "./allStatuses";
 import { capitalize } from "../messageText";
-
 
 export interface RegistryRequest {
   method: HttpMethods;
@@ -99,7 +98,10 @@ export class RegistryHttp {
     try {
       response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
     } catch (error) {
-      throw scrubError(this.transportError(error, request, url, pipelineRequest), secretsOfAuthorization(pipelineRequest.headers.get("authorization")));
+      throw scrubError(
+        this.transportError(error, request, url, pipelineRequest),
+        secretsOfAuthorization(pipelineRequest.headers.get("authorization")),
+      );
     }
     const result: RegistryResponse = {
       status: response.status,
@@ -176,11 +178,17 @@ export class RegistryHttp {
       );
     }
     if (typeof code === "string" && code.startsWith("HPE_")) {
-      return new RegistryError(`${capitalize(request.operation)} failed on ${this.loginServer}: the response is not valid HTTP (${code}) ${where}`, init);
+      return new RegistryError(
+        `${capitalize(request.operation)} failed on ${this.loginServer}: the response is not valid HTTP (${code}) ${where}`,
+        init,
+      );
     }
     const tls = explainTlsError(code ?? (error as { cause?: { code?: string } }).cause?.code);
     if (tls) {
-      return new RegistryTlsError(`${capitalize(request.operation)} failed: could not connect securely to ${this.loginServer}: ${tls} ${where}`, init);
+      return new RegistryTlsError(
+        `${capitalize(request.operation)} failed: could not connect securely to ${this.loginServer}: ${tls} ${where}`,
+        init,
+      );
     }
     const reason = error instanceof Error ? error.message : String(error);
     return new RegistryError(
@@ -203,9 +211,8 @@ function attemptsNote(request: PipelineRequest): string {
   return notes.length > 0 ? ` (${notes.join("; ")})` : "";
 }
 
-
 export function discardBody(response: RegistryResponse): void {
-  const body = response.body as (NodeJS.ReadableStream & { resume?: () => void }) | undefined;
+  const body = response.body;
   if (body) {
     // Draining (rather than destroying) keeps the keep-alive connection reusable for small bodies.
     body.on("error", () => undefined);

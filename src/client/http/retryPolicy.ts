@@ -105,7 +105,6 @@ export function isTransientError(error: unknown): boolean {
   return typeof code === "string" && RETRIED_ERROR_CODES.has(code);
 }
 
-
 function sleep(ms: number, request: PipelineRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const signal = request.abortSignal;

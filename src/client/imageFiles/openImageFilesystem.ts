@@ -200,7 +200,6 @@ export function toImagePlatform(platform: string | ImagePlatform): ImagePlatform
   return parts.length === 3 ? { os: parts[0], architecture: parts[1], variant: parts[2] } : { os: parts[0], architecture: parts[1] };
 }
 
-
 function choosePlatform(
   manifests: OciDescriptor[],
   wanted: ImagePlatform | undefined,
@@ -221,7 +220,10 @@ function choosePlatform(
     if (candidates.length === 1) {
       return candidates[0];
     }
-    throw new PlatformNotFoundError(`The image is an index of several platforms; choose one of: ${available.join(", ") || "(none)"}`, available);
+    throw new PlatformNotFoundError(
+      `The image is an index of several platforms; choose one of: ${available.join(", ") || "(none)"}`,
+      available,
+    );
   }
   const match = candidates.find(
     (candidate) =>
@@ -230,7 +232,11 @@ function choosePlatform(
       (wanted.variant === undefined || candidate.platform.variant === wanted.variant),
   );
   if (!match) {
-    throw new PlatformNotFoundError(`The index has no platform ${formatPlatform(wanted)}; it has: ${available.join(", ") || "(none)"}`, available, formatPlatform(wanted));
+    throw new PlatformNotFoundError(
+      `The index has no platform ${formatPlatform(wanted)}; it has: ${available.join(", ") || "(none)"}`,
+      available,
+      formatPlatform(wanted),
+    );
   }
   return match;
 }

@@ -13,7 +13,12 @@ import type { ImageConfig } from "./imageModels";
 
 export const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
 
-export async function fetchImageConfig(http: RegistryHttp, repository: string, descriptor: OciDescriptor, abortSignal?: AbortSignalLike): Promise<ImageConfig> {
+export async function fetchImageConfig(
+  http: RegistryHttp,
+  repository: string,
+  descriptor: OciDescriptor,
+  abortSignal?: AbortSignalLike,
+): Promise<ImageConfig> {
   const operation = "get image config";
   const what = `image config ${repository}@${descriptor.digest} on ${http.loginServer}`;
   if (descriptor.size > MAX_CONFIG_BYTES) {

@@ -63,7 +63,10 @@ export class ImageReader {
     const available = entries.map((e) => formatPlatform(e.platform));
     const where = `${repository}@${top.digest} on ${this.http.loginServer}`;
     if (!wanted) {
-      throw new PlatformNotFoundError(`${where} is an index: choose one of its platforms (${available.join(", ") || "it lists none"})`, available);
+      throw new PlatformNotFoundError(
+        `${where} is an index: choose one of its platforms (${available.join(", ") || "it lists none"})`,
+        available,
+      );
     }
     const picked = entries.find((e) => platformMatches(e.platform, wanted));
     if (!picked) {
@@ -90,10 +93,18 @@ export class ImageReader {
       );
     }
     const config = await this.config(repository, descriptor, options.abortSignal);
-    const ownPlatform = typeof config.os === "string" && typeof config.architecture === "string"
-      ? { os: config.os, architecture: config.architecture, ...(typeof config.variant === "string" ? { variant: config.variant } : {}) }
-      : undefined;
-    return { manifestDigest: manifest.digest, configDigest: descriptor.digest, platform: platform ?? ownPlatform, config, indexDigest, manifest };
+    const ownPlatform =
+      typeof config.os === "string" && typeof config.architecture === "string"
+        ? { os: config.os, architecture: config.architecture, ...(typeof config.variant === "string" ? { variant: config.variant } : {}) }
+        : undefined;
+    return {
+      manifestDigest: manifest.digest,
+      configDigest: descriptor.digest,
+      platform: platform ?? ownPlatform,
+      config,
+      indexDigest,
+      manifest,
+    };
   }
 }
 

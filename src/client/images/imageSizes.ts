@@ -55,7 +55,12 @@ export interface ManifestSize {
 
 const CHILD_FETCHES = 4;
 
-export async function manifestSize(reader: ImageReader, repository: string, manifest: GetManifestResult, abortSignal?: AbortSignalLike): Promise<ManifestSize> {
+export async function manifestSize(
+  reader: ImageReader,
+  repository: string,
+  manifest: GetManifestResult,
+  abortSignal?: AbortSignalLike,
+): Promise<ManifestSize> {
   if (!isIndex(manifest)) {
     const blobs = imageBlobs(manifest);
     return { digest: manifest.digest, sizeInBytes: sumSizes(blobs), platforms: [], blobs, children: [] };

@@ -80,9 +80,17 @@ async function level(
       tree.mismatched.push({ descriptor, actualSubject });
       continue;
     }
-    const artifactType = descriptor.artifactType ?? manifest.manifest.artifactType ?? manifest.manifest.config?.mediaType ?? manifest.mediaType;
+    const artifactType =
+      descriptor.artifactType ?? manifest.manifest.artifactType ?? manifest.manifest.config?.mediaType ?? manifest.mediaType;
     const below = await level(http, reader, repository, descriptor.digest, depth - 1, new Set([...seen, descriptor.digest]), abortSignal);
-    tree.referrers.push({ descriptor, artifactType, kind: artifactKind(artifactType), manifest, referrers: below.referrers, mismatched: below.mismatched });
+    tree.referrers.push({
+      descriptor,
+      artifactType,
+      kind: artifactKind(artifactType),
+      manifest,
+      referrers: below.referrers,
+      mismatched: below.mismatched,
+    });
   }
   return tree;
 }

@@ -27,10 +27,12 @@ export function serializeUpdates(file: string, update: () => Promise<void>): Pro
   const previous = pendingUpdates.get(file) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(update);
   pendingUpdates.set(file, next);
-  void next.finally(() => {
-    if (pendingUpdates.get(file) === next) {
-      pendingUpdates.delete(file);
-    }
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (pendingUpdates.get(file) === next) {
+        pendingUpdates.delete(file);
+      }
+    })
+    .catch(() => undefined);
   return next;
 }

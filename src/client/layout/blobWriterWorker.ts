@@ -101,11 +101,21 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
         // Refused (EINVAL) or otherwise unavailable: ordinary writes only.
       }
     }
-    files.set(m.id, { id: m.id, path: m.path, hash: crypto.createHash(m.algorithm), fd, directFd, direct: directFd !== undefined, position: 0, filled: 0, writesInFlight: 0 });
+    files.set(m.id, {
+      id: m.id,
+      path: m.path,
+      hash: crypto.createHash(m.algorithm),
+      fd,
+      directFd,
+      direct: directFd !== undefined,
+      position: 0,
+      filled: 0,
+      writesInFlight: 0,
+    });
   }
 
   function writeAllSync(fd: number, bytes: Uint8Array, position: number): void {
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       offset += fs.writeSync(fd, bytes, offset, bytes.length - offset, position + offset);
     }
   }
@@ -211,7 +221,12 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     }
     if (file.failure && !file.ending) {
       // Reported now; the file is removed below. The main thread sends nothing more for it.
-      port.postMessage({ type: "error", id: file.id, message: String(file.failure.message), code: (file.failure as NodeJS.ErrnoException).code });
+      port.postMessage({
+        type: "error",
+        id: file.id,
+        message: String(file.failure.message),
+        code: (file.failure as NodeJS.ErrnoException).code,
+      });
     }
     files.delete(file.id);
     let failure = file.failure;
@@ -250,7 +265,12 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       try {
         open(m);
       } catch (error) {
-        port.postMessage({ type: "error", id: m.id, message: String((error as Error).message), code: (error as NodeJS.ErrnoException).code });
+        port.postMessage({
+          type: "error",
+          id: m.id,
+          message: String((error as Error).message),
+          code: (error as NodeJS.ErrnoException).code,
+        });
       }
       return true;
     }

@@ -100,7 +100,11 @@ export class DockerArchiveStore implements ContentTarget {
   /** Writes the archive once the image's manifest comes (its blobs are all staged and verified). */
   async pushManifest(descriptor: OciDescriptor, content: Uint8Array, options: PushManifestOptions = {}): Promise<void> {
     if (!options.root || isIndexMediaType(descriptor.mediaType)) {
-      throw new InvalidInputError("manifest", descriptor.digest, "is an index (multi-platform image); a docker-archive holds one platform's image");
+      throw new InvalidInputError(
+        "manifest",
+        descriptor.digest,
+        "is an index (multi-platform image); a docker-archive holds one platform's image",
+      );
     }
     const manifest = parseManifest(content, descriptor.digest);
     if (!manifest.config) {
@@ -150,7 +154,9 @@ export class DockerArchiveStore implements ContentTarget {
     try {
       const mtime = new Date(0);
       const addBytes = (name: string, bytes: Uint8Array): Promise<void> =>
-        new Promise((resolve, reject) => pack.entry({ name, mtime, mode: 0o644 }, Buffer.from(bytes), (error) => (error ? reject(error) : resolve())));
+        new Promise((resolve, reject) =>
+          pack.entry({ name, mtime, mode: 0o644 }, Buffer.from(bytes), (error) => (error ? reject(error) : resolve())),
+        );
       await addBytes("oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })));
       await addBytes("index.json", Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [rootDescriptor] })));
       await addBytes(archiveBlobName(manifestDigest), manifest);

@@ -35,7 +35,10 @@ export interface ArtifactFile {
 }
 
 /** Hashes the files and builds the artifact's manifest; the source then reads the files again to send them. */
-export async function fileArtifactSource(files: readonly ArtifactFile[], options: FileArtifactOptions = {}): Promise<{ source: LocalFilesSource; layers: OciDescriptor[] }> {
+export async function fileArtifactSource(
+  files: readonly ArtifactFile[],
+  options: FileArtifactOptions = {},
+): Promise<{ source: LocalFilesSource; layers: OciDescriptor[] }> {
   const names = files.map((file) => file.name ?? path.basename(file.path));
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate !== undefined) {

@@ -67,13 +67,23 @@ export class FolderStore implements ContentTarget {
 
   async pushManifest(descriptor: OciDescriptor, content: Uint8Array, options: PushManifestOptions = {}): Promise<void> {
     if (!options.root || isIndexMediaType(descriptor.mediaType)) {
-      throw new InvalidInputError("manifest", descriptor.digest, "is an index (multi-platform image); a folder holds one platform's manifest");
+      throw new InvalidInputError(
+        "manifest",
+        descriptor.digest,
+        "is an index (multi-platform image); a folder holds one platform's manifest",
+      );
     }
     const plan = planFolderFiles(parseManifest(content, descriptor.digest), this.folder);
     await fs.promises.mkdir(this.folder, { recursive: true });
     const manifestPath = path.join(this.folder, MANIFEST_FILE_NAME);
     await writeFileAtomically(manifestPath, content);
-    this.files.push({ name: MANIFEST_FILE_NAME, path: manifestPath, digest: descriptor.digest, size: content.byteLength, kind: "manifest" });
+    this.files.push({
+      name: MANIFEST_FILE_NAME,
+      path: manifestPath,
+      digest: descriptor.digest,
+      size: content.byteLength,
+      kind: "manifest",
+    });
     for (const [i, file] of plan.entries()) {
       const staged = this.staged.get(file.descriptor.digest);
       if (!staged) {

@@ -15,7 +15,7 @@
 // still bundles into one file (esbuild) with no separate worker script to ship.
 
 import { Worker } from "node:worker_threads";
-import { blobWriterWorker, BlobWriterWorkerConfig } from "./blobWriterWorker";
+import { blobWriterWorker, type BlobWriterWorkerConfig } from "./blobWriterWorker";
 
 /** Alignment of direct writes: the page size, a multiple of every common logical block size. */
 export const DIRECT_WRITE_ALIGNMENT = 4096;
@@ -201,7 +201,7 @@ export class WorkerFileWriter {
       return;
     }
     const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-    this.parts.push(handOver && whole ? (chunk.buffer as ArrayBuffer) : (new Uint8Array(chunk).buffer as ArrayBuffer));
+    this.parts.push(handOver && whole ? chunk.buffer : new Uint8Array(chunk).buffer);
     this.partsBytes += chunk.length;
     if (this.partsBytes >= this.options.batchBytes) {
       this.send();

@@ -83,11 +83,13 @@ export async function ensureLayout(layoutDir: string): Promise<void> {
   const marker = path.join(layoutDir, "oci-layout");
   if (!(await lstatNoLink(marker, "file"))) {
     // O_EXCL: never through a link at that name (a dangling one would create its target).
-    await fs.promises.writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }), { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "EEXIST") {
-        throw error;
-      }
-    });
+    await fs.promises
+      .writeFile(marker, JSON.stringify({ imageLayoutVersion: "1.0.0" }), { flag: "wx" })
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EEXIST") {
+          throw error;
+        }
+      });
     await lstatNoLink(marker, "file");
   }
   // Checked now as well as when it is written, so that a pull refuses before it downloads anything.
@@ -106,7 +108,9 @@ export async function addToLayoutIndex(layoutDir: string, descriptor: OciDescrip
     if (await lstatNoLink(indexPath, "file")) {
       index = JSON.parse(await fs.promises.readFile(indexPath, "utf8")) as OciManifestLike;
     }
-    const entry: OciDescriptor = refName ? { ...descriptor, annotations: { ...descriptor.annotations, [REF_NAME_ANNOTATION]: refName } } : descriptor;
+    const entry: OciDescriptor = refName
+      ? { ...descriptor, annotations: { ...descriptor.annotations, [REF_NAME_ANNOTATION]: refName } }
+      : descriptor;
     const manifests = (index.manifests ?? []).filter((m) =>
       refName ? m.annotations?.[REF_NAME_ANNOTATION] !== refName : m.digest !== descriptor.digest,
     );

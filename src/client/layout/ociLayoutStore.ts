@@ -44,7 +44,11 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
     const index = await readLayoutIndex(this.layoutDir);
     const found = (index.manifests ?? []).filter((d) => d.annotations?.[REF_NAME_ANNOTATION] === reference || d.digest === reference);
     if (found.length !== 1) {
-      throw new InvalidInputError("reference", reference, `index.json of ${this.layoutDir} has ${found.length} manifests of that name or digest`);
+      throw new InvalidInputError(
+        "reference",
+        reference,
+        `index.json of ${this.layoutDir} has ${found.length} manifests of that name or digest`,
+      );
     }
     return found[0];
   }
@@ -59,7 +63,12 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
   }
 
   openBlob(descriptor: OciDescriptor): ReopenableBlobSource {
-    return openFileSource(layoutBlobPath(this.layoutDir, descriptor.digest), descriptor.size, descriptor.digest, this.options.readBufferBytes ?? 256 * 1024);
+    return openFileSource(
+      layoutBlobPath(this.layoutDir, descriptor.digest),
+      descriptor.size,
+      descriptor.digest,
+      this.options.readBufferBytes ?? 256 * 1024,
+    );
   }
 
   // --- target ---------------------------------------------------------------
@@ -95,7 +104,11 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
     await this.blobDirectory(descriptor.digest);
     await writeFileAtomically(layoutBlobPath(this.layoutDir, descriptor.digest), content);
     if (options.root) {
-      await addToLayoutIndex(this.layoutDir, { mediaType: descriptor.mediaType, digest: descriptor.digest, size: content.byteLength }, options.tag);
+      await addToLayoutIndex(
+        this.layoutDir,
+        { mediaType: descriptor.mediaType, digest: descriptor.digest, size: content.byteLength },
+        options.tag,
+      );
     }
   }
 

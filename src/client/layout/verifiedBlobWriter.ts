@@ -55,7 +55,10 @@ export class VerifiedBlobWriter {
     const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
     const workers = this.options.hashWorkers ?? 1;
     if (workers > 0 && total >= POOL_THRESHOLD_BYTES && blobs.length > 0) {
-      this.pool = new HashingWriterPool(Math.min(workers, blobs.length), { maxOpenFiles: concurrency, direct: this.options.directWrites ?? true });
+      this.pool = new HashingWriterPool(Math.min(workers, blobs.length), {
+        maxOpenFiles: concurrency,
+        direct: this.options.directWrites ?? true,
+      });
     }
   }
 

@@ -5,7 +5,7 @@
 // feeds it, resuming with Range underneath when the connection breaks.
 
 import * as fs from "node:fs";
-import { createHash, Hash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
 import { splitDigest } from "../reference";
@@ -98,7 +98,14 @@ class PooledBlobFile extends BlobFileBase implements BlobFile {
   private readonly writer: WorkerFileWriter;
   private failed = false;
 
-  constructor(pool: HashingWriterPool, tempPath: string, finalPath: string, digest: string, size: number | undefined, options: BlobFileOptions) {
+  constructor(
+    pool: HashingWriterPool,
+    tempPath: string,
+    finalPath: string,
+    digest: string,
+    size: number | undefined,
+    options: BlobFileOptions,
+  ) {
     super(tempPath, finalPath, digest, size, options);
     this.writer = pool.open(tempPath, splitDigest(digest)[0], {
       batchBytes: options.writeBufferBytes ?? 256 * 1024,

@@ -3,7 +3,7 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { isSafeForeignUrl } from "../foreignOrigin";
 import { RegistryError } from "../errors";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { redactUrl } from "../redact";
 import { capitalize } from "../messageText";
 
@@ -26,7 +26,9 @@ export function uploadsPath(repository: string): string {
  */
 export function resolveLocation(http: RegistryHttp, location: string | undefined, answeredUrl: string, operation: string): string {
   if (!location) {
-    throw new RegistryError(`${capitalize(operation)} failed on ${http.loginServer}: the registry answered without a Location header`, { operation });
+    throw new RegistryError(`${capitalize(operation)} failed on ${http.loginServer}: the registry answered without a Location header`, {
+      operation,
+    });
   }
   let url: URL;
   try {
@@ -42,7 +44,6 @@ export function resolveLocation(http: RegistryHttp, location: string | undefined
   }
   return url.toString();
 }
-
 
 /** `PUT <location>&digest=<digest>`: adds the digest to whatever query the location carries (`_state`). */
 export function withDigest(location: string, digest: string): string {

@@ -5,7 +5,7 @@
 // connection that breaks mid-body is resumed with Range, transparently to the
 // reader (resumableDownload.ts); cancelling errors the stream with AbortError.
 
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { downloadBlobResumable } from "./resumableDownload";
 

@@ -4,7 +4,7 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { DigestValidationError, InvalidRegistryResponseError, ResponseTooLargeError } from "../errors";
 import { digestOf, sha256Digest } from "../digest";
-import { RegistryHttp } from "../http/registryHttp";
+import type { RegistryHttp } from "../http/registryHttp";
 import { destroyBody, readBodyCapped } from "../http/readBody";
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, OCI_MANIFEST } from "../mediaTypes";
 import type { GetManifestResult, OciManifestLike } from "../models";

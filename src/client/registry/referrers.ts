@@ -7,8 +7,8 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import { ReferrersTagConflictError, RegistryNotFoundError } from "../errors";
 import { raceAbort } from "../abort";
-import { RegistryHttp } from "../http/registryHttp";
-import { KeyedLock, lockFor } from "../keyedLock";
+import type { RegistryHttp } from "../http/registryHttp";
+import { type KeyedLock, lockFor } from "../keyedLock";
 import { getManifest, parseManifestContent, putManifest } from "./manifests";
 import { MAX_MANIFEST_BYTES, OCI_INDEX } from "../mediaTypes";
 import type { GetManifestResult, OciDescriptor, OciManifestLike } from "../models";

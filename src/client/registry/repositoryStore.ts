@@ -24,7 +24,15 @@
 import { createHash } from "node:crypto";
 import type { DownloadSink } from "../blobSink";
 import type { ReopenableBlobSource } from "../blobSource";
-import type { BlobPushOutcome, ContentSource, ContentTarget, PushBlobOptions, PushManifestOptions, SinkFillOptions, StoreOperationOptions } from "../content/contentStore";
+import type {
+  BlobPushOutcome,
+  ContentSource,
+  ContentTarget,
+  PushBlobOptions,
+  PushManifestOptions,
+  SinkFillOptions,
+  StoreOperationOptions,
+} from "../content/contentStore";
 import { DigestValidationError } from "../errors";
 import type { RegistryHttp } from "../http/registryHttp";
 import type { OciDescriptor } from "../models";
@@ -147,7 +155,9 @@ export class RepositoryStore implements ContentSource, ContentTarget {
     const from = this.mountCandidate(source, options);
     const started = await http.sendAndDiscard({
       method: "POST",
-      url: from ? `${uploadsPath(repository)}?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}` : uploadsPath(repository),
+      url: from
+        ? `${uploadsPath(repository)}?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(from)}`
+        : uploadsPath(repository),
       operation: from ? "mount blob" : "upload blob",
       // 201: mounted. 202: no mount (the source lacks it, or the registry does not
       // mount), and the answer is an ordinary upload session to use instead.

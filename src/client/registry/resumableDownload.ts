@@ -20,13 +20,12 @@
 // followed again (signed storage URLs expire) and Authorization still never
 // leaves the registry's origin.
 
-import { AbortError, AbortSignalLike } from "@azure/abort-controller";
-import type { OperationOptions } from "../models";
+import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
+import type { OperationOptions, DownloadBlobOptions, DownloadBlobResult } from "../models";
 import type { DownloadSink } from "../blobSink";
 import { RegistryError } from "../errors";
-import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
+import type { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { destroyBody } from "../http/readBody";
-import type { DownloadBlobOptions, DownloadBlobResult } from "../models";
 import { redactUrl } from "../redact";
 import { blobPath } from "./blobPaths";
 import { capitalize } from "../messageText";
@@ -191,7 +190,7 @@ export class ResumableBodyReader {
    * for-await: one promise per 16 KiB TLS record adds up over a gigabyte.
    */
   private copy(response: RegistryResponse, skip: number): Promise<void> {
-    const body = response.body as (NodeJS.ReadableStream & { destroy?(error?: Error): void }) | undefined;
+    const body = response.body;
     this.currentBody = body;
     if (!body) {
       return Promise.resolve();
@@ -255,10 +254,13 @@ export class ResumableBodyReader {
         if (toSkip > 0) {
           // A 200 restart that ended before reaching where we were: count it as a short body.
           finish(
-            new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: a restarted body ended before byte ${this.offset}`, {
-              operation: OPERATION,
-              url: response.url,
-            }),
+            new RegistryError(
+              `${capitalize(OPERATION)} failed on ${this.http.loginServer}: a restarted body ended before byte ${this.offset}`,
+              {
+                operation: OPERATION,
+                url: response.url,
+              },
+            ),
           );
           return;
         }
@@ -267,10 +269,13 @@ export class ResumableBodyReader {
       // Closed without 'end' and without an error: destroyed under us (a reset, or stop()).
       const onClose = (): void =>
         finish(
-          new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: the connection closed after ${this.offset} bytes`, {
-            operation: OPERATION,
-            url: response.url,
-          }),
+          new RegistryError(
+            `${capitalize(OPERATION)} failed on ${this.http.loginServer}: the connection closed after ${this.offset} bytes`,
+            {
+              operation: OPERATION,
+              url: response.url,
+            },
+          ),
         );
       body.on("data", onData);
       body.once("end", onEnd);
@@ -297,11 +302,14 @@ export class ResumableBodyReader {
       if (total !== undefined && total === this.offset) {
         return { skip: 0 };
       }
-      throw new RegistryError(`${capitalize(OPERATION)} failed on ${this.http.loginServer}: it refused to resume at byte ${this.offset} (416) ${where}`, {
-        statusCode: 416,
-        operation: OPERATION,
-        url: response.url,
-      });
+      throw new RegistryError(
+        `${capitalize(OPERATION)} failed on ${this.http.loginServer}: it refused to resume at byte ${this.offset} (416) ${where}`,
+        {
+          statusCode: 416,
+          operation: OPERATION,
+          url: response.url,
+        },
+      );
     }
     if (response.status === 200) {
       // The registry ignored Range: the whole blob again; its first `offset` bytes were delivered already.
@@ -387,4 +395,3 @@ export function parseContentRange(value: string | undefined): { start: number; e
   }
   return { start: Number(match[1]), end: Number(match[2]), total: match[3] === "*" ? undefined : Number(match[3]) };
 }
-

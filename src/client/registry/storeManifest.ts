@@ -26,7 +26,13 @@ export async function storeManifest(
       http,
       repository,
       parsed.subject.digest,
-      { mediaType, digest, size: content.byteLength, artifactType: parsed.artifactType ?? parsed.config?.mediaType, annotations: parsed.annotations },
+      {
+        mediaType,
+        digest,
+        size: content.byteLength,
+        artifactType: parsed.artifactType ?? parsed.config?.mediaType,
+        annotations: parsed.annotations,
+      },
       abortSignal,
     );
   }

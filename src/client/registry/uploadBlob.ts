@@ -22,16 +22,23 @@
 // Bytes in memory whose digest is known are first checked with HEAD: a blob
 // the repository already has is not sent again.
 
-import { Readable, Transform, TransformCallback } from "node:stream";
-import { createHash, Hash } from "node:crypto";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { createHash, type Hash } from "node:crypto";
 import { AbortError } from "@azure/abort-controller";
 import { DigestValidationError, InvalidInputError, RegistryError } from "../errors";
 import { HashingStream, sha256Digest } from "../digest";
-import { RegistryHttp, RegistryResponse } from "../http/registryHttp";
+import type { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { isTransientError } from "../http/retryPolicy";
 import type { UploadBlobOptions, UploadBlobResult } from "../models";
 import { blobExists, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
-import { bytesSource, isReopenableSource, reopenableFile, ReopenableBlobSource, UploadBlobData, uploadFilePath } from "../blobSource";
+import {
+  bytesSource,
+  isReopenableSource,
+  reopenableFile,
+  type ReopenableBlobSource,
+  type UploadBlobData,
+  uploadFilePath,
+} from "../blobSource";
 
 const OPERATION = "upload blob";
 /** Resumes in one session, from the registry's reported offset. */
@@ -206,7 +213,13 @@ async function patchFrom(
   input.on("error", (error) => body.failSource(error));
   input.pipe(body);
   try {
-    const next = await sendPatch(http, location, body, { "Content-Range": `${offset}-${size - 1}`, "Content-Length": String(size - offset) }, options);
+    const next = await sendPatch(
+      http,
+      location,
+      body,
+      { "Content-Range": `${offset}-${size - 1}`, "Content-Length": String(size - offset) },
+      options,
+    );
     if (body.sourceError) {
       throw body.sourceError;
     }
@@ -216,7 +229,7 @@ async function patchFrom(
     throw body.sourceError ?? error;
   } finally {
     input.unpipe(body);
-    (input as Readable).destroy();
+    input.destroy();
     body.destroy();
   }
 }
@@ -259,7 +272,7 @@ async function finishUpload(
   } catch (error) {
     throw body?.sourceError ?? error;
   } finally {
-    input?.unpipe(body!);
+    input?.unpipe(body);
     input?.destroy();
     body?.destroy();
   }
@@ -294,7 +307,10 @@ async function uploadStatus(
   }
   // "0-0" is what distribution says for an empty session (it clamps 0-(-1)); one byte more is cheap to resend.
   const last = Number(range[1]);
-  return { offset: last === 0 ? 0 : last + 1, location: resolveLocation(http, response.headers.get("location") ?? location, response.url, OPERATION) };
+  return {
+    offset: last === 0 ? 0 : last + 1,
+    location: resolveLocation(http, response.headers.get("location") ?? location, response.url, OPERATION),
+  };
 }
 
 /** Errors no resume can fix: cancellation, a digest the registry refused, credentials, a bad source. */
@@ -307,7 +323,13 @@ function throwIfFatal(error: unknown, signal: UploadBlobOptions["abortSignal"]):
   }
   if (error instanceof RegistryError) {
     const status = error.statusCode;
-    if (status === undefined || status >= 500 || status === 416 || status === 404 || (status === 400 && error.code === "BLOB_UPLOAD_INVALID")) {
+    if (
+      status === undefined ||
+      status >= 500 ||
+      status === 416 ||
+      status === 404 ||
+      (status === 400 && error.code === "BLOB_UPLOAD_INVALID")
+    ) {
       return;
     }
     throw error;

@@ -18,7 +18,11 @@ export function repositoryNameProblem(value: string): string | undefined {
   }
 }
 
-export async function addRepository(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<TreeNode | undefined> {
+export async function addRepository(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<TreeNode | undefined> {
   const registry = await resolveRegistry(services, node, options);
   if (!registry) {
     return undefined;

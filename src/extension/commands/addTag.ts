@@ -20,17 +20,28 @@ export async function addTag(services: Services, node: TreeNode | undefined, opt
     return undefined;
   }
   const digest = await digestOfTarget(services, target);
-  const tag = options.tag ?? (await askTag(vscode.l10n.t("Add a tag to {0}", formatReference(target.registry.loginServer, target.repository, target.reference))));
+  const tag =
+    options.tag ??
+    (await askTag(vscode.l10n.t("Add a tag to {0}", formatReference(target.registry.loginServer, target.repository, target.reference))));
   if (tag === undefined) {
     return undefined;
   }
   validateTag(tag);
   const client = await services.connections.getClient(target.registry);
-  if (!(await confirmTagReplacement(client, { loginServer: target.registry.loginServer, repository: target.repository }, tag, digest, options))) {
+  if (
+    !(await confirmTagReplacement(
+      client,
+      { loginServer: target.registry.loginServer, repository: target.repository },
+      tag,
+      digest,
+      options,
+    ))
+  ) {
     return undefined;
   }
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Tagging {0}", tag) }, () =>
-    client.addTag(target.repository, digest, tag),
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Tagging {0}", tag) },
+    () => client.addTag(target.repository, digest, tag),
   );
   const reference = formatReference(target.registry.loginServer, target.repository, tag);
   services.log.info(`Tagged ${target.repository}@${result.digest} as ${tag}`);

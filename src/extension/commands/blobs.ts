@@ -14,7 +14,11 @@ import { pickFiles, regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, targetFromNode, validateGivenNames } from "./shared/itemTargets";
 import { checkBlobExists, type PickedBlob, pickBlob } from "./shared/pickBlob";
 
-export async function uploadBlob(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<UploadBlobResult | undefined> {
+export async function uploadBlob(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<UploadBlobResult | undefined> {
   validateGivenNames(options);
   const file = (await pickFiles(options, false, vscode.l10n.t("Upload as Blob")))?.[0];
   if (!file) {
@@ -27,7 +31,11 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   }
   const client = await services.connections.getClient(where.registry);
   const result = await withTransferProgress(
-    { title: vscode.l10n.t("Uploading {0} to {1}", path.basename(file), `${where.registry.loginServer}/${where.repository}`), cancellationToken: options.cancellationToken, onProgress: options.onProgress },
+    {
+      title: vscode.l10n.t("Uploading {0} to {1}", path.basename(file), `${where.registry.loginServer}/${where.repository}`),
+      cancellationToken: options.cancellationToken,
+      onProgress: options.onProgress,
+    },
     async (progress) => {
       // Reopenable, so a broken upload resumes; nothing is opened until the bytes are sent.
       const source = await fileBlobSource(file);
@@ -40,11 +48,13 @@ export async function uploadBlob(services: Services, node: TreeNode | undefined,
   services.log.info(`Uploaded ${file} to ${where.registry.loginServer}/${where.repository} as ${result.digest}`);
   if (!options.files) {
     const copy = vscode.l10n.t("Copy Digest");
-    void vscode.window.showInformationMessage(vscode.l10n.t("Uploaded {0} as blob {1}", path.basename(file), result.digest), copy).then((choice) => {
-      if (choice === copy) {
-        void vscode.env.clipboard.writeText(result.digest);
-      }
-    });
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t("Uploaded {0} as blob {1}", path.basename(file), result.digest), copy)
+      .then((choice) => {
+        if (choice === copy) {
+          void vscode.env.clipboard.writeText(result.digest);
+        }
+      });
   }
   return result;
 }
@@ -63,7 +73,10 @@ export async function downloadBlob(
     validateDigest(options.digest);
   }
   const client = await services.connections.getClient(where.registry);
-  const blob: PickedBlob | undefined = options.digest !== undefined ? { digest: options.digest } : await pickBlob(client, where.repository, targetFromNode(node)?.reference ?? options.reference);
+  const blob: PickedBlob | undefined =
+    options.digest !== undefined
+      ? { digest: options.digest }
+      : await pickBlob(client, where.repository, targetFromNode(node)?.reference ?? options.reference);
   if (!blob) {
     return undefined;
   }
@@ -74,7 +87,13 @@ export async function downloadBlob(
   let destination: string | undefined;
   if (options.destination !== undefined) {
     destination = toUri(options.destination).fsPath;
-    if (!options.overwrite && (await fs.promises.lstat(destination).then(() => true, () => false))) {
+    if (
+      !options.overwrite &&
+      (await fs.promises.lstat(destination).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       throw new Error(vscode.l10n.t("{0} already exists", destination));
     }
   } else {

@@ -44,7 +44,11 @@ export interface CleanupCommandResult {
 /** Repositories of a registry listed for a prefix clean-up at most (the rest is not looked at). */
 const MAX_PREFIX_REPOSITORIES = 200;
 
-export async function cleanupRepository(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<CleanupCommandResult | undefined> {
+export async function cleanupRepository(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<CleanupCommandResult | undefined> {
   const target = await resolveRepository(services, node instanceof RegistryNode ? undefined : node, options);
   if (!target) {
     return undefined;
@@ -52,7 +56,11 @@ export async function cleanupRepository(services: Services, node: TreeNode | und
   return runCleanup(services, target.registry, [target.repository], options);
 }
 
-export async function cleanupRegistry(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<CleanupCommandResult | undefined> {
+export async function cleanupRegistry(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<CleanupCommandResult | undefined> {
   const registry = await resolveRegistry(services, node, options);
   if (!registry) {
     return undefined;
@@ -81,11 +89,19 @@ async function askPrefix(): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: vscode.l10n.t("Clean up repositories"),
     prompt: vscode.l10n.t("The repository name prefix (e.g. team/ or app); every repository starting with it is cleaned up"),
-    validateInput: (value) => (value.length === 0 || /^[a-z0-9._/-]+$/.test(value) ? undefined : vscode.l10n.t("Lowercase letters, digits, '.', '_', '-' and '/' only")),
+    validateInput: (value) =>
+      value.length === 0 || /^[a-z0-9._/-]+$/.test(value)
+        ? undefined
+        : vscode.l10n.t("Lowercase letters, digits, '.', '_', '-' and '/' only"),
   });
 }
 
-async function runCleanup(services: Services, registry: SavedRegistry, repositories: string[], options: CommandOptions): Promise<CleanupCommandResult | undefined> {
+async function runCleanup(
+  services: Services,
+  registry: SavedRegistry,
+  repositories: string[],
+  options: CommandOptions,
+): Promise<CleanupCommandResult | undefined> {
   const rules = options.cleanupRules ? toRules(options.cleanupRules) : await askRules();
   if (!rules) {
     return undefined;
@@ -123,8 +139,11 @@ async function runCleanup(services: Services, registry: SavedRegistry, repositor
   const ok = await confirm(
     options,
     vscode.l10n.t("Delete {0} manifests in {1}?", deleteCount, describeRepositories(registry, repositories)),
-    vscode.l10n.t("{0} kept. {1} freed at most. The preview lists every one. This cannot be undone.", plans.reduce((sum, p) => sum + p.keep.length, 0), freed) +
-      `\n\n${previewSummary(plans)}`,
+    vscode.l10n.t(
+      "{0} kept. {1} freed at most. The preview lists every one. This cannot be undone.",
+      plans.reduce((sum, p) => sum + p.keep.length, 0),
+      freed,
+    ) + `\n\n${previewSummary(plans)}`,
   );
   if (!ok) {
     return { preview, plans };
@@ -155,7 +174,9 @@ async function runCleanup(services: Services, registry: SavedRegistry, repositor
     results.reduce((sum, r) => sum + r.result.skipped.length, 0),
     failed,
   );
-  void (failed ? vscode.window.showWarningMessage(message, { detail: report }) : vscode.window.showInformationMessage(message, { detail: report }));
+  void (failed
+    ? vscode.window.showWarningMessage(message, { detail: report })
+    : vscode.window.showInformationMessage(message, { detail: report }));
   return { preview, plans, results };
 }
 
@@ -169,12 +190,19 @@ function toRules(given: CleanupRuleOptions): CleanupRules {
 }
 
 /** Registries that cannot delete say so before the preview, not after the first failure. */
-async function refuseWhenDeletesAreImpossible(services: Services, registry: SavedRegistry, client: ContainerRegistryClient, repository: string): Promise<void> {
+async function refuseWhenDeletesAreImpossible(
+  services: Services,
+  registry: SavedRegistry,
+  client: ContainerRegistryClient,
+  repository: string,
+): Promise<void> {
   const capabilities = await services.connections.getCapabilities(registry);
   if (capabilities.properties) {
     const properties = await client.getRepositoryProperties(repository);
     if (properties.canDelete === false || properties.canWrite === false) {
-      throw new Error(vscode.l10n.t("{0} is locked (delete or write disabled): nothing in it can be deleted.", `${registry.loginServer}/${repository}`));
+      throw new Error(
+        vscode.l10n.t("{0} is locked (delete or write disabled): nothing in it can be deleted.", `${registry.loginServer}/${repository}`),
+      );
     }
     return;
   }
@@ -184,7 +212,10 @@ async function refuseWhenDeletesAreImpossible(services: Services, registry: Save
     await client.deleteManifest(repository, `sha256:${"0".repeat(64)}`);
   } catch (error) {
     if (error instanceof RegistryDeleteDisabledError) {
-      throw new Error(vscode.l10n.t("{0} does not allow deleting manifests (deletes are disabled on the registry).", registry.loginServer), { cause: error });
+      throw new Error(
+        vscode.l10n.t("{0} does not allow deleting manifests (deletes are disabled on the registry).", registry.loginServer),
+        { cause: error },
+      );
     }
   }
 }
@@ -195,7 +226,8 @@ async function askRules(): Promise<CleanupRules | undefined> {
     title,
     prompt: vscode.l10n.t("Keep the N newest manifests (a number; 0 keeps none)"),
     value: "10",
-    validateInput: (value) => (value === "" || /^\d+$/.test(value.trim()) ? undefined : vscode.l10n.t("A whole number of 0 or more, or empty")),
+    validateInput: (value) =>
+      value === "" || /^\d+$/.test(value.trim()) ? undefined : vscode.l10n.t("A whole number of 0 or more, or empty"),
   });
   if (keep === undefined) {
     return undefined;
@@ -203,7 +235,8 @@ async function askRules(): Promise<CleanupRules | undefined> {
   const older = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t("Delete only manifests older than: a number of days (30) or a date (2024-01-31)"),
-    validateInput: (value) => (value === "" || parseAge(value) ? undefined : vscode.l10n.t("A number of days or a date such as 2024-01-31, or empty")),
+    validateInput: (value) =>
+      value === "" || parseAge(value) ? undefined : vscode.l10n.t("A number of days or a date such as 2024-01-31, or empty"),
   });
   if (older === undefined) {
     return undefined;
@@ -307,12 +340,18 @@ function describeRepositories(registry: SavedRegistry, repositories: string[]): 
 
 function totalFreed(plans: CleanupPlan[]): string {
   const sizes = plans.map((plan) => plan.bytesFreed);
-  return sizes.every((size) => size !== undefined) ? formatBytes(sizes.reduce((sum: number, size) => sum + (size ?? 0), 0)) : vscode.l10n.t("an unknown amount");
+  return sizes.every((size) => size !== undefined)
+    ? formatBytes(sizes.reduce((sum: number, size) => sum + (size ?? 0), 0))
+    : vscode.l10n.t("an unknown amount");
 }
 
 function previewSummary(plans: CleanupPlan[]): string {
-  const lines = plans.flatMap((plan) => plan.delete.map((entry) => `  • ${plan.repository}@${shortDigest(entry.digest)} ${entry.tags.join(", ")}`.trimEnd()));
-  return lines.length > 15 ? [...lines.slice(0, 15), `  • ${vscode.l10n.t("… and {0} more", lines.length - 15)}`].join("\n") : lines.join("\n");
+  const lines = plans.flatMap((plan) =>
+    plan.delete.map((entry) => `  • ${plan.repository}@${shortDigest(entry.digest)} ${entry.tags.join(", ")}`.trimEnd()),
+  );
+  return lines.length > 15
+    ? [...lines.slice(0, 15), `  • ${vscode.l10n.t("… and {0} more", lines.length - 15)}`].join("\n")
+    : lines.join("\n");
 }
 
 function describeRules(rules: CleanupRules): string {
@@ -327,16 +366,28 @@ function describeRules(rules: CleanupRules): string {
 }
 
 function renderPreview(registry: SavedRegistry, rules: CleanupRules, plans: CleanupPlan[]): string {
-  const lines = [`# ${vscode.l10n.t("Clean-up preview")}: ${registry.loginServer}`, "", `${vscode.l10n.t("Rules")}: ${describeRules(rules)}`, ""];
+  const lines = [
+    `# ${vscode.l10n.t("Clean-up preview")}: ${registry.loginServer}`,
+    "",
+    `${vscode.l10n.t("Rules")}: ${describeRules(rules)}`,
+    "",
+  ];
   for (const plan of plans) {
     lines.push(`## ${plan.repository}`, "");
-    lines.push(`### ${vscode.l10n.t("Deleted ({0}, {1} freed at most)", plan.delete.length, plan.bytesFreed === undefined ? "?" : formatBytes(plan.bytesFreed))}`, "");
+    lines.push(
+      `### ${vscode.l10n.t("Deleted ({0}, {1} freed at most)", plan.delete.length, plan.bytesFreed === undefined ? "?" : formatBytes(plan.bytesFreed))}`,
+      "",
+    );
     for (const entry of plan.delete) {
-      lines.push(`- \`${entry.digest}\` ${tagsText(entry.tags)} ${entry.lastUpdatedOn ? entry.lastUpdatedOn.toISOString() : ""} ${sizeText(entry.sizeInBytes)}`.trimEnd());
+      lines.push(
+        `- \`${entry.digest}\` ${tagsText(entry.tags)} ${entry.lastUpdatedOn ? entry.lastUpdatedOn.toISOString() : ""} ${sizeText(entry.sizeInBytes)}`.trimEnd(),
+      );
     }
     lines.push("", `### ${vscode.l10n.t("Kept ({0})", plan.keep.length)}`, "");
     for (const entry of plan.keep) {
-      lines.push(`- \`${entry.digest}\` ${tagsText(entry.tags)} — ${keepReasonText(entry.reason)}: ${entry.detail} ${sizeText(entry.sizeInBytes)}`.trimEnd());
+      lines.push(
+        `- \`${entry.digest}\` ${tagsText(entry.tags)} — ${keepReasonText(entry.reason)}: ${entry.detail} ${sizeText(entry.sizeInBytes)}`.trimEnd(),
+      );
     }
     lines.push("");
   }

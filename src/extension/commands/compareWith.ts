@@ -17,7 +17,11 @@ export interface CompareResult {
   summary: LayerSummary;
 }
 
-export async function compareWith(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<CompareResult | undefined> {
+export async function compareWith(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<CompareResult | undefined> {
   const first = await resolveTarget(services, node, options, ["manifest", "tag"]);
   if (!first) {
     return undefined;
@@ -28,11 +32,19 @@ export async function compareWith(services: Services, node: TreeNode | undefined
     return undefined;
   }
   const [leftName, rightName] = await Promise.all([nameOf(services, first), nameOf(services, second)]);
-  const [leftDetails, rightDetails] = await Promise.all([services.inspect.details(leftName, options.cancellationToken), services.inspect.details(rightName, options.cancellationToken)]);
+  const [leftDetails, rightDetails] = await Promise.all([
+    services.inspect.details(leftName, options.cancellationToken),
+    services.inspect.details(rightName, options.cancellationToken),
+  ]);
   const summary = summarizeLayers(leftDetails, rightDetails);
   const left = documentUri(COMPARE_SCHEME, leftName);
   const right = documentUri(COMPARE_SCHEME, rightName);
-  const counts = vscode.l10n.t("{0} layers added, {1} removed, {2} shared", summary.added.length, summary.removed.length, summary.shared.length);
+  const counts = vscode.l10n.t(
+    "{0} layers added, {1} removed, {2} shared",
+    summary.added.length,
+    summary.removed.length,
+    summary.shared.length,
+  );
   const title = `${label(leftName)} ↔ ${label(rightName)} (${counts})`;
   await vscode.commands.executeCommand("vscode.diff", left, right, title, { preview: true });
   void vscode.window.showInformationMessage(vscode.l10n.t("Compared {0} with {1}: {2}", label(leftName), label(rightName), counts));
@@ -41,7 +53,12 @@ export async function compareWith(services: Services, node: TreeNode | undefined
 
 async function nameOf(services: Services, target: ItemTarget): Promise<ManifestDocumentName> {
   const digest = await digestOfTarget(services, target);
-  return { registryId: target.registry.id, repository: target.repository, digest, ...(target.kind === "tag" ? { tag: target.reference } : {}) };
+  return {
+    registryId: target.registry.id,
+    repository: target.repository,
+    digest,
+    ...(target.kind === "tag" ? { tag: target.reference } : {}),
+  };
 }
 
 function label(name: ManifestDocumentName): string {

@@ -67,13 +67,21 @@ export async function disconnect(services: Services, node: TreeNode | undefined,
 }
 
 /** New credentials for a registry whose sign-in failed (from the error node, the registry node, or the palette). */
-export async function reenterCredentials(services: Services, node: TreeNode | undefined, args: Partial<ConnectArgs> & CommandOptions): Promise<SavedRegistry | undefined> {
+export async function reenterCredentials(
+  services: Services,
+  node: TreeNode | undefined,
+  args: Partial<ConnectArgs> & CommandOptions,
+): Promise<SavedRegistry | undefined> {
   const registryNode = node instanceof ErrorNode ? node.parent : node;
   const registry = await resolveRegistry(services, registryNode, args);
   if (!registry) {
     return undefined;
   }
-  const base = { endpoint: registry.endpoint, allowInsecureHttp: registry.allowInsecureHttp, caCertificatePath: registry.caCertificatePath };
+  const base = {
+    endpoint: registry.endpoint,
+    allowInsecureHttp: registry.allowInsecureHttp,
+    caCertificatePath: registry.caCertificatePath,
+  };
   const programmatic = args.auth !== undefined || args.username !== undefined || args.anonymous !== undefined;
   if (programmatic) {
     const request = await requestFromArgs({ ...base, ...args });
@@ -143,7 +151,10 @@ export async function askConnectRequest(services: Services, initialAddress?: str
   let addressError: string | undefined;
   for (;;) {
     if (address === undefined || addressError !== undefined) {
-      const choice = await pickEndpointOrAzure(await dockerConfigHosts(services), address === undefined ? undefined : { value: address, error: addressError });
+      const choice = await pickEndpointOrAzure(
+        await dockerConfigHosts(services),
+        address === undefined ? undefined : { value: address, error: addressError },
+      );
       if (choice === "azure") {
         await vscode.commands.executeCommand("containerRegistryExplorer.azure.signIn");
         return undefined;
@@ -153,7 +164,6 @@ export async function askConnectRequest(services: Services, initialAddress?: str
       }
       address = choice.endpoint;
     }
-    addressError = undefined;
     let probe: RegistryProbe;
     try {
       probe = await probeAddress(address.trim());

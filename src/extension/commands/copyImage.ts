@@ -28,7 +28,11 @@ export interface CopyDestination {
   repository?: string;
 }
 
-export async function copyImageCommand(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<CopyImageCommandResult | undefined> {
+export async function copyImageCommand(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<CopyImageCommandResult | undefined> {
   const source = await resolveTarget(services, node, options, ["manifest", "tag"]);
   if (!source?.reference) {
     return undefined;
@@ -51,7 +55,9 @@ export async function copyImageTo(
     validateRepositoryName(options.targetRepository);
   }
   const repository =
-    destination?.repository ?? options.targetRepository ?? (await pickRepository(services, registry, { ...options, repository: undefined }, true));
+    destination?.repository ??
+    options.targetRepository ??
+    (await pickRepository(services, registry, { ...options, repository: undefined }, true));
   if (repository === undefined) {
     return undefined;
   }
@@ -66,7 +72,8 @@ export async function copyImageTo(
   }
   const sourceClient = await services.connections.getClient(source.registry);
   const targetClient = await services.connections.getClient(registry);
-  const choices = options.platforms !== undefined || options.includeReferrers !== undefined ? undefined : await askCopyChoices(sourceClient, source);
+  const choices =
+    options.platforms !== undefined || options.includeReferrers !== undefined ? undefined : await askCopyChoices(sourceClient, source);
   if (choices === null) {
     return undefined;
   }
@@ -79,7 +86,11 @@ export async function copyImageTo(
     return undefined;
   }
   // With platforms the index is rewritten, so its digest is not known yet: any other manifest there is asked about.
-  const sourceDigest = platforms ? undefined : isDigest(reference) ? reference : (await sourceClient.getTagProperties(source.repository, reference)).digest;
+  const sourceDigest = platforms
+    ? undefined
+    : isDigest(reference)
+      ? reference
+      : (await sourceClient.getTagProperties(source.repository, reference)).digest;
   if (!(await confirmTagReplacement(targetClient, { loginServer: registry.loginServer, repository }, tag, sourceDigest, options))) {
     return undefined;
   }
@@ -137,7 +148,9 @@ async function askCopyChoices(
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t("What to copy"),
-    placeHolder: platformItems.length ? vscode.l10n.t("Unticking a platform rewrites the index (its digest changes)") : vscode.l10n.t("Options"),
+    placeHolder: platformItems.length
+      ? vscode.l10n.t("Unticking a platform rewrites the index (its digest changes)")
+      : vscode.l10n.t("Options"),
     canPickMany: true,
   });
   if (!picked) {

@@ -11,7 +11,7 @@ import { ManifestNode } from "../tree/manifestNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
-import { ItemTarget, resolveTarget } from "./shared/itemTargets";
+import { type ItemTarget, resolveTarget } from "./shared/itemTargets";
 import { confirmDeletionOf, list } from "./shared/deleteConfirmation";
 import { findLocks } from "./shared/locks";
 import { findNode, findRepositoryNode } from "./shared/nodeTargets";
@@ -24,7 +24,11 @@ export interface DeleteResult {
   unlocked: string[];
 }
 
-export async function deleteRepository(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {
+export async function deleteRepository(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<DeleteResult | undefined> {
   const target = await resolveTarget(services, node, options, ["repository"]);
   if (!target) {
     return undefined;
@@ -50,24 +54,33 @@ export async function deleteRepository(services: Services, node: TreeNode | unde
   if (!ok) {
     return undefined;
   }
-  const result = await withDeleteProgress(vscode.l10n.t("Deleting {0}", name), options, (abortSignal) => client.deleteRepository(target.repository, { abortSignal }));
+  const result = await withDeleteProgress(vscode.l10n.t("Deleting {0}", name), options, (abortSignal) =>
+    client.deleteRepository(target.repository, { abortSignal }),
+  );
   services.log.info(`Deleted repository ${name}: ${result.deletedManifests.length} manifests, ${result.deletedTags.length} tags`);
   await removeFromTree(services, target, findNode(services, target));
   return { deleted: name, ...result, unlocked };
 }
 
-export async function deleteManifest(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {
+export async function deleteManifest(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<DeleteResult | undefined> {
   const target = await resolveTarget(services, node, options, ["manifest"]);
   if (!target?.reference) {
     return undefined;
   }
   const client = await services.connections.getClient(target.registry);
   // The tags that go with it: from the tree, or asked of the registry.
-  const properties = target.node instanceof ManifestNode ? target.node.properties : await client.getManifestProperties(target.repository, target.reference);
+  const properties =
+    target.node instanceof ManifestNode ? target.node.properties : await client.getManifestProperties(target.repository, target.reference);
   const digest = properties.digest;
   const reference = formatReference(target.registry.loginServer, target.repository, digest);
   const detail = properties.tags.length
-    ? (properties.tags.length === 1 ? vscode.l10n.t("Its tag goes with it:") : vscode.l10n.t("Its {0} tags go with it:", properties.tags.length)) +
+    ? (properties.tags.length === 1
+        ? vscode.l10n.t("Its tag goes with it:")
+        : vscode.l10n.t("Its {0} tags go with it:", properties.tags.length)) +
       `\n${list(sortedTags(properties.tags))}\n\n${vscode.l10n.t("This cannot be undone.")}`
     : vscode.l10n.t("It has no tags. This cannot be undone.");
   const locks = await findLocks(services, client, { ...target, reference: digest }, properties);
@@ -76,13 +89,19 @@ export async function deleteManifest(services: Services, node: TreeNode | undefi
   if (!ok) {
     return undefined;
   }
-  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteManifest(target.repository, digest, { abortSignal }));
+  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) =>
+    client.deleteManifest(target.repository, digest, { abortSignal }),
+  );
   services.log.info(`Deleted manifest ${reference} and its tags ${properties.tags.join(", ") || "(none)"}`);
   await removeFromTree(services, target, findNode(services, target, digest));
   return { deleted: reference, deletedManifests: [digest], deletedTags: properties.tags, unlocked };
 }
 
-export async function deleteTag(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<DeleteResult | undefined> {
+export async function deleteTag(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<DeleteResult | undefined> {
   const target = await resolveTarget(services, node, options, ["tag"]);
   if (!target?.reference) {
     return undefined;
@@ -93,7 +112,10 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
   const reference = formatReference(target.registry.loginServer, target.repository, target.reference);
   const emulated = capabilities.deleteTagDirectly
     ? ""
-    : "\n\n" + vscode.l10n.t("This registry cannot delete a tag by itself: the tag is first moved to a small placeholder manifest, which is then deleted.");
+    : "\n\n" +
+      vscode.l10n.t(
+        "This registry cannot delete a tag by itself: the tag is first moved to a small placeholder manifest, which is then deleted.",
+      );
   const locks = await findLocks(services, client, target, tagProperties);
   const unlocked: string[] = [];
   const ok = await confirmDeletionOf(
@@ -101,13 +123,16 @@ export async function deleteTag(services: Services, node: TreeNode | undefined, 
     options,
     locks,
     vscode.l10n.t("Delete the tag {0}?", reference),
-    vscode.l10n.t("Only the tag goes; the manifest {0} and its other tags stay.", tagProperties.digest) + `${emulated}\n\n${vscode.l10n.t("This cannot be undone.")}`,
+    vscode.l10n.t("Only the tag goes; the manifest {0} and its other tags stay.", tagProperties.digest) +
+      `${emulated}\n\n${vscode.l10n.t("This cannot be undone.")}`,
     unlocked,
   );
   if (!ok) {
     return undefined;
   }
-  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) => client.deleteTag(target.repository, target.reference!, { abortSignal }));
+  await withDeleteProgress(vscode.l10n.t("Deleting {0}", reference), options, (abortSignal) =>
+    client.deleteTag(target.repository, target.reference!, { abortSignal }),
+  );
   services.log.info(`Deleted tag ${reference}`);
   await removeFromTree(services, target, findNode(services, target, tagProperties.digest));
   return { deleted: reference, deletedManifests: [], deletedTags: [target.reference], unlocked };

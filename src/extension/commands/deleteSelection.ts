@@ -21,16 +21,29 @@ export interface DeleteSelectionResult {
   unlocked: string[];
 }
 
-export async function deleteSelection(services: Services, nodes: readonly TreeNode[], options: CommandOptions): Promise<DeleteSelectionResult | undefined> {
-  const targets = nodes.map(targetFromNode).filter((t): t is ItemTarget => t !== undefined && t.kind !== "repository" && t.reference !== undefined);
-  const manifestKeys = new Set(targets.filter((t) => t.kind === "manifest").map((t) => `${t.registry.id}\n${t.repository}\n${t.reference}`));
-  const items = targets.filter((t) => t.kind === "manifest" || !(t.node instanceof TagNode && manifestKeys.has(`${t.registry.id}\n${t.repository}\n${t.node.digest}`)));
+export async function deleteSelection(
+  services: Services,
+  nodes: readonly TreeNode[],
+  options: CommandOptions,
+): Promise<DeleteSelectionResult | undefined> {
+  const targets = nodes
+    .map(targetFromNode)
+    .filter((t): t is ItemTarget => t !== undefined && t.kind !== "repository" && t.reference !== undefined);
+  const manifestKeys = new Set(
+    targets.filter((t) => t.kind === "manifest").map((t) => `${t.registry.id}\n${t.repository}\n${t.reference}`),
+  );
+  const items = targets.filter(
+    (t) => t.kind === "manifest" || !(t.node instanceof TagNode && manifestKeys.has(`${t.registry.id}\n${t.repository}\n${t.node.digest}`)),
+  );
   if (items.length === 0) {
     return undefined;
   }
   const names = items.map((t) => {
     const reference = formatReference(t.registry.loginServer, t.repository, t.reference!);
-    const tags = t.node instanceof ManifestNode && t.node.properties.tags.length ? ` (${vscode.l10n.t("with its tags {0}", t.node.properties.tags.join(", "))})` : "";
+    const tags =
+      t.node instanceof ManifestNode && t.node.properties.tags.length
+        ? ` (${vscode.l10n.t("with its tags {0}", t.node.properties.tags.join(", "))})`
+        : "";
     return t.kind === "manifest" ? `${vscode.l10n.t("manifest")} ${reference}${tags}` : `${vscode.l10n.t("tag")} ${reference}`;
   });
   const locks: ItemLock[] = [];
@@ -78,7 +91,9 @@ export async function deleteSelection(services: Services, nodes: readonly TreeNo
       }
     },
   );
-  services.log.info(`Deleted ${result.deleted.join(", ") || "nothing"}${result.failed.length ? `; failed: ${result.failed.map((f) => `${f.item}: ${f.error.message}`).join("; ")}` : ""}`);
+  services.log.info(
+    `Deleted ${result.deleted.join(", ") || "nothing"}${result.failed.length ? `; failed: ${result.failed.map((f) => `${f.item}: ${f.error.message}`).join("; ")}` : ""}`,
+  );
   const repositories = new Map(items.map((t) => [`${t.registry.id}\n${t.repository}`, t]));
   for (const target of repositories.values()) {
     const node = findRepositoryNode(services, target);

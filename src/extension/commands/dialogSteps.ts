@@ -53,7 +53,13 @@ export function showInputStep(step: InputStep): Promise<string | undefined> {
 }
 
 /** A pick whose first item is active; the error of the last try shown as the placeholder. */
-export function showPickStep<T extends vscode.QuickPickItem>(title: string, placeholder: string, items: T[], active?: T, error?: string): Promise<T | undefined> {
+export function showPickStep<T extends vscode.QuickPickItem>(
+  title: string,
+  placeholder: string,
+  items: T[],
+  active?: T,
+  error?: string,
+): Promise<T | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<T>();
     pick.title = title;

@@ -26,7 +26,12 @@ const SEARCH_PAGES = 20;
  * two requests; a registry whose order is not known is filtered page by page,
  * so pages are read on (up to a bound) while they hold no match.
  */
-async function search(services: Services, registry: SavedRegistry, prefix: string, abortSignal?: AbortSignal): Promise<{ names: string[]; more: boolean }> {
+async function search(
+  services: Services,
+  registry: SavedRegistry,
+  prefix: string,
+  abortSignal?: AbortSignal,
+): Promise<{ names: string[]; more: boolean }> {
   const client = await services.connections.getClient(registry);
   const names: string[] = [];
   let continuationToken: string | undefined;
@@ -41,7 +46,11 @@ async function search(services: Services, registry: SavedRegistry, prefix: strin
   return { names: names.slice(0, RESULTS), more: continuationToken !== undefined || names.length > RESULTS };
 }
 
-export async function findRepository(services: Services, _node: TreeNode | undefined, options: CommandOptions): Promise<RepositoryNode | undefined> {
+export async function findRepository(
+  services: Services,
+  _node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<RepositoryNode | undefined> {
   const registry = await pickRegistry(services, options);
   if (!registry) {
     return undefined;
@@ -90,7 +99,11 @@ function pickByTyping(services: Services, registry: SavedRegistry): Promise<stri
           }
           const items: vscode.QuickPickItem[] = names.map((label) => ({ label, alwaysShow: true }));
           if (more) {
-            items.push({ label: vscode.l10n.t("More names start with this: type more"), alwaysShow: true, kind: vscode.QuickPickItemKind.Separator });
+            items.push({
+              label: vscode.l10n.t("More names start with this: type more"),
+              alwaysShow: true,
+              kind: vscode.QuickPickItemKind.Separator,
+            });
           }
           if (names.length === 0) {
             items.push({ label: vscode.l10n.t("No repository starts with {0}", value), alwaysShow: true });

@@ -6,7 +6,11 @@ import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { digestOfTarget, resolveTarget } from "./shared/itemTargets";
 
-export async function openManifest(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<vscode.TextDocument | undefined> {
+export async function openManifest(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<vscode.TextDocument | undefined> {
   const target = await resolveTarget(services, node, options, ["manifest", "tag"]);
   if (!target) {
     return undefined;

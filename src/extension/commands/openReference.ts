@@ -90,7 +90,12 @@ async function connectFor(services: Services, reference: ImageReference, interac
   const anonymousLikely = probe.access.kind === "anonymous" || (probe.access.kind === "token" && probe.access.anonymousTokens);
   if (anonymousLikely) {
     const request: ConnectRequest = { ...base, auth: "anonymous" };
-    const trial = await services.connections.createClient({ id: "probe", endpoint: probe.origin, loginServer: probe.loginServer, auth: "anonymous" });
+    const trial = await services.connections.createClient({
+      id: "probe",
+      endpoint: probe.origin,
+      loginServer: probe.loginServer,
+      auth: "anonymous",
+    });
     try {
       await trial.getManifestProperties(reference.repository, reference.tagOrDigest);
       return await services.connections.add(request);
@@ -101,7 +106,13 @@ async function connectFor(services: Services, reference: ImageReference, interac
     }
   }
   if (!interactive) {
-    throw new Error(vscode.l10n.t("{0} does not allow anonymous reads of {1}; connect it with credentials first.", probe.loginServer, reference.repository));
+    throw new Error(
+      vscode.l10n.t(
+        "{0} does not allow anonymous reads of {1}; connect it with credentials first.",
+        probe.loginServer,
+        reference.repository,
+      ),
+    );
   }
   const request = await askCredentialsAndVerify(services, probe.loginServer, base, probe);
   if (!request || "addressError" in request) {
@@ -126,7 +137,9 @@ function askReference(services: Services): Promise<string | undefined> {
     pick.title = vscode.l10n.t("Open Reference");
     pick.placeholder = vscode.l10n.t("host/repository:tag, host/repository@sha256:…, or a Docker Hub name such as nginx");
     pick.ignoreFocusOut = true;
-    const recent = services.connections.recentReferences().map((reference) => ({ label: reference, description: vscode.l10n.t("recent"), reference }));
+    const recent = services.connections
+      .recentReferences()
+      .map((reference) => ({ label: reference, description: vscode.l10n.t("recent"), reference }));
     const render = (): void => {
       const typed = pick.value.trim();
       if (!typed || recent.some((r) => r.reference === typed)) {
@@ -135,7 +148,12 @@ function askReference(services: Services): Promise<string | undefined> {
       }
       const problem = referenceProblem(typed);
       pick.items = [
-        { label: typed, reference: problem ? undefined : typed, detail: problem ? `$(error) ${problem}` : vscode.l10n.t("Open {0}", typed), alwaysShow: true },
+        {
+          label: typed,
+          reference: problem ? undefined : typed,
+          detail: problem ? `$(error) ${problem}` : vscode.l10n.t("Open {0}", typed),
+          alwaysShow: true,
+        },
         ...recent,
       ];
     };
@@ -173,19 +191,33 @@ async function askAction(text: string): Promise<ReferenceAction | undefined> {
     ...(available.has(OPTIONAL_ACTIONS.inspect!) ? [{ label: `$(info) ${vscode.l10n.t("Inspect")}`, action: "inspect" as const }] : []),
     { label: `$(cloud-download) ${vscode.l10n.t("Pull…")}`, action: "pull" },
     { label: `$(copy) ${vscode.l10n.t("Copy Reference")}`, action: "copyReference" },
-    ...(available.has(OPTIONAL_ACTIONS.browseFiles!) ? [{ label: `$(files) ${vscode.l10n.t("Browse Files")}`, action: "browseFiles" as const }] : []),
+    ...(available.has(OPTIONAL_ACTIONS.browseFiles!)
+      ? [{ label: `$(files) ${vscode.l10n.t("Browse Files")}`, action: "browseFiles" as const }]
+      : []),
     { label: vscode.l10n.t("Nothing more"), action: "none" },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Opened {0}", text), placeHolder: vscode.l10n.t("What next?") });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t("Opened {0}", text),
+    placeHolder: vscode.l10n.t("What next?"),
+  });
   return picked?.action;
 }
 
-async function runAction(action: ReferenceAction, registry: SavedRegistry, reference: ImageReference, digest: string, node: TreeNode | undefined): Promise<unknown> {
+async function runAction(
+  action: ReferenceAction,
+  registry: SavedRegistry,
+  reference: ImageReference,
+  digest: string,
+  node: TreeNode | undefined,
+): Promise<unknown> {
   const byName = { registry: registry.id, repository: reference.repository };
   switch (action) {
     case "copyReference":
       // The reference as opened (a tag stays a tag), not the row's digest.
-      return vscode.commands.executeCommand("containerRegistryExplorer.copyReference", { ...byName, reference: reference.digest ?? reference.tag ?? reference.tagOrDigest });
+      return vscode.commands.executeCommand("containerRegistryExplorer.copyReference", {
+        ...byName,
+        reference: reference.digest ?? reference.tag ?? reference.tagOrDigest,
+      });
     case "openManifest":
     case "pull":
       return node?.id.endsWith(`/manifest:${digest}`)

@@ -4,7 +4,7 @@
 
 import * as vscode from "vscode";
 import type { ArtifactPermissions } from "../../client/index";
-import { PERMISSION_FIELDS, Permission } from "../tree/permissions";
+import { PERMISSION_FIELDS, type Permission } from "../tree/permissions";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { resolveTarget } from "./shared/itemTargets";
@@ -44,7 +44,8 @@ export async function setPermission(
     return undefined;
   }
   const change: ArtifactPermissions = { [PERMISSION_FIELDS[toggle.permission]]: toggle.value };
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Updating {0}", describeTarget(target)) }, () =>
-    updatePermissions(services, target, change),
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Updating {0}", describeTarget(target)) },
+    () => updatePermissions(services, target, change),
   );
 }

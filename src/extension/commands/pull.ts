@@ -86,7 +86,12 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
   } else if (format === "dockerArchive") {
     written = [path.basename(destination)];
   }
-  if (!(await mayReplace(written.map((name) => path.join(folder, name)), options))) {
+  if (
+    !(await mayReplace(
+      written.map((name) => path.join(folder, name)),
+      options,
+    ))
+  ) {
     return undefined;
   }
   const tag = target.reference && !isDigest(target.reference) ? target.reference : undefined;
@@ -101,7 +106,11 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
         onBlob: () => progress.setStep(vscode.l10n.t("{0} blobs done", ++blobsDone)),
       };
       if (format === "ociLayout") {
-        const pulled = await client.pullImage(target.repository, isIndex ? target.reference! : manifest.digest, folder, { ...transfer, refName: tag, platforms });
+        const pulled = await client.pullImage(target.repository, isIndex ? target.reference! : manifest.digest, folder, {
+          ...transfer,
+          refName: tag,
+          platforms,
+        });
         return { digest: pulled.digest, files: [] };
       }
       if (format === "dockerArchive") {
@@ -113,7 +122,9 @@ export async function pull(services: Services, node: TreeNode | undefined, optio
       return { digest: pulled.digest, files: pulled.files };
     },
   );
-  services.log.info(`Pulled ${reference} (${result.digest}) as ${format} into ${destination}${result.files.length ? `: ${result.files.map((f) => f.name).join(", ")}` : ""}`);
+  services.log.info(
+    `Pulled ${reference} (${result.digest}) as ${format} into ${destination}${result.files.length ? `: ${result.files.map((f) => f.name).join(", ")}` : ""}`,
+  );
   if (!options.destination) {
     void showPulled(reference, format, folder, destination, result.files.length);
   }
@@ -125,12 +136,16 @@ async function showPulled(reference: string, format: PullFormat, folder: string,
   const reveal = vscode.l10n.t("Reveal");
   const open = vscode.l10n.t("Open Folder");
   const message =
-    fileCount > 0 ? vscode.l10n.t("Pulled {0} into {1} ({2} files).", reference, destination, fileCount) : vscode.l10n.t("Pulled {0} into {1}.", reference, destination);
+    fileCount > 0
+      ? vscode.l10n.t("Pulled {0} into {1} ({2} files).", reference, destination, fileCount)
+      : vscode.l10n.t("Pulled {0} into {1}.", reference, destination);
   const choice = await vscode.window.showInformationMessage(message, reveal, open);
   if (choice === reveal) {
     await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(destination));
   } else if (choice === open) {
-    await vscode.commands.executeCommand("vscode.openFolder", vscode.Uri.file(format === "dockerArchive" ? folder : destination), { forceNewWindow: true });
+    await vscode.commands.executeCommand("vscode.openFolder", vscode.Uri.file(format === "dockerArchive" ? folder : destination), {
+      forceNewWindow: true,
+    });
   }
 }
 
@@ -144,8 +159,17 @@ async function pickPlatforms(index: GetManifestResult, options: CommandOptions):
   }
   const entries = index.manifest.manifests ?? [];
   const picked = await vscode.window.showQuickPick(
-    entries.map((e) => ({ label: platformName(e) ?? vscode.l10n.t("unknown platform"), description: e.digest, digest: e.digest, picked: true })),
-    { title: vscode.l10n.t("This is a multi-platform index"), placeHolder: vscode.l10n.t("Pick the platforms to keep in the layout"), canPickMany: true },
+    entries.map((e) => ({
+      label: platformName(e) ?? vscode.l10n.t("unknown platform"),
+      description: e.digest,
+      digest: e.digest,
+      picked: true,
+    })),
+    {
+      title: vscode.l10n.t("This is a multi-platform index"),
+      placeHolder: vscode.l10n.t("Pick the platforms to keep in the layout"),
+      canPickMany: true,
+    },
   );
   if (!picked?.length) {
     return undefined;
@@ -154,9 +178,11 @@ async function pickPlatforms(index: GetManifestResult, options: CommandOptions):
 }
 
 async function pickPlatform(index: GetManifestResult, options: CommandOptions): Promise<string | undefined> {
-  const entries = (index.manifest.manifests ?? []);
+  const entries = index.manifest.manifests ?? [];
   const describe = (e: OciDescriptor): string =>
-    e.platform ? `${e.platform.os}/${e.platform.architecture}${e.platform.variant ? `/${e.platform.variant}` : ""}` : vscode.l10n.t("unknown platform");
+    e.platform
+      ? `${e.platform.os}/${e.platform.architecture}${e.platform.variant ? `/${e.platform.variant}` : ""}`
+      : vscode.l10n.t("unknown platform");
   if (options.platform !== undefined) {
     const wanted = options.platform;
     const found = entries.find((e) => e.digest === wanted || describe(e) === wanted);
@@ -201,7 +227,12 @@ async function pickDestination(options: CommandOptions, format: PullFormat, imag
 async function mayReplace(paths: string[], options: CommandOptions): Promise<boolean> {
   const existing: string[] = [];
   for (const file of [...paths]) {
-    if (await fs.promises.lstat(file).then(() => true, () => false)) {
+    if (
+      await fs.promises.lstat(file).then(
+        () => true,
+        () => false,
+      )
+    ) {
       existing.push(path.basename(file));
     }
   }

@@ -36,12 +36,27 @@ export async function choosePullFormat(options: CommandOptions): Promise<PullFor
   }
   const remembered = rememberedPullFormat();
   const items: (vscode.QuickPickItem & { format: PullFormat })[] = [
-    { format: "files", label: vscode.l10n.t("Files by their titles"), detail: vscode.l10n.t("manifest.json, config.json and each layer as a file (for artifacts)") },
-    { format: "ociLayout", label: vscode.l10n.t("OCI image layout"), detail: vscode.l10n.t("A folder skopeo, crane, podman and oras read; several images can share it") },
-    { format: "dockerArchive", label: vscode.l10n.t("docker-archive tarball"), detail: vscode.l10n.t("A .tar file that docker load reads") },
+    {
+      format: "files",
+      label: vscode.l10n.t("Files by their titles"),
+      detail: vscode.l10n.t("manifest.json, config.json and each layer as a file (for artifacts)"),
+    },
+    {
+      format: "ociLayout",
+      label: vscode.l10n.t("OCI image layout"),
+      detail: vscode.l10n.t("A folder skopeo, crane, podman and oras read; several images can share it"),
+    },
+    {
+      format: "dockerArchive",
+      label: vscode.l10n.t("docker-archive tarball"),
+      detail: vscode.l10n.t("A .tar file that docker load reads"),
+    },
   ];
   items.sort((a, b) => Number(b.format === remembered) - Number(a.format === remembered));
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Pull as"), placeHolder: vscode.l10n.t("The format to write") });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t("Pull as"),
+    placeHolder: vscode.l10n.t("The format to write"),
+  });
   if (!picked) {
     return undefined;
   }

@@ -66,7 +66,11 @@ export async function push(services: Services, node: TreeNode | undefined, optio
           annotations: { "org.opencontainers.image.created": new Date().toISOString() },
           abortSignal: progress.signal,
           // The user's files make the total; the 2-byte empty config (image-spec manifest.md) is not one of them.
-          onProgress: (p) => progress.report(Math.min(filesTotal, Math.max(0, p.transferredBytes - ((p.totalBytes ?? filesTotal) - filesTotal))), filesTotal),
+          onProgress: (p) =>
+            progress.report(
+              Math.min(filesTotal, Math.max(0, p.transferredBytes - ((p.totalBytes ?? filesTotal) - filesTotal))),
+              filesTotal,
+            ),
           onBlob: () => progress.setStep(vscode.l10n.t("{0} blobs stored", ++blobsDone)),
         },
       );

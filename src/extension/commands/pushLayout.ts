@@ -21,7 +21,11 @@ export interface PushLayoutResult {
   uploadedBytes: number;
 }
 
-export async function pushLayout(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<PushLayoutResult | undefined> {
+export async function pushLayout(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<PushLayoutResult | undefined> {
   validateGivenNames(options);
   const layoutDir = await pickLayoutFolder(options);
   if (!layoutDir) {
@@ -31,11 +35,15 @@ export async function pushLayout(services: Services, node: TreeNode | undefined,
   try {
     index = await readLayoutIndex(layoutDir);
   } catch (error) {
-    throw new Error(vscode.l10n.t("{0} is not an OCI image layout (no readable index.json): {1}", layoutDir, (error as Error).message), { cause: error });
+    throw new Error(vscode.l10n.t("{0} is not an OCI image layout (no readable index.json): {1}", layoutDir, (error as Error).message), {
+      cause: error,
+    });
   }
   const names = (index.manifests ?? []).map((m) => m.annotations?.[REF_NAME_ANNOTATION]);
   if (names.length > 1 && options.refName === undefined && options.destination !== undefined) {
-    throw new Error(vscode.l10n.t("The layout {0} holds several images ({1}); name the one to push (refName)", layoutDir, names.join(", ")));
+    throw new Error(
+      vscode.l10n.t("The layout {0} holds several images ({1}); name the one to push (refName)", layoutDir, names.join(", ")),
+    );
   }
   const refName = options.refName ?? (names.length > 1 ? await pickRefName(names, layoutDir) : undefined);
   if (names.length > 1 && refName === undefined) {
@@ -105,7 +113,10 @@ async function pickRefName(names: (string | undefined)[], layoutDir: string): Pr
   if (named.length !== names.length) {
     throw new Error(vscode.l10n.t("index.json of {0} lists several images, some without a name; push needs each named", layoutDir));
   }
-  return vscode.window.showQuickPick(named, { title: vscode.l10n.t("The layout holds several images"), placeHolder: vscode.l10n.t("Pick the image to push") });
+  return vscode.window.showQuickPick(named, {
+    title: vscode.l10n.t("The layout holds several images"),
+    placeHolder: vscode.l10n.t("Pick the image to push"),
+  });
 }
 
 function askTag(repository: string, suggestion: string | undefined): Thenable<string | undefined> {

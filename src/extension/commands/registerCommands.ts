@@ -12,7 +12,7 @@ import { isCancellation } from "../cancellation";
 import { TreeNode } from "../tree/treeNode";
 import { downloadBlob, uploadBlob } from "./blobs";
 import { addRepository } from "./addRepository";
-import { connect, ConnectArgs, disconnect, reenterCredentials } from "./connect";
+import { connect, type ConnectArgs, disconnect, reenterCredentials } from "./connect";
 import { copyDigest, copyReference } from "./copy";
 import { deleteManifest, deleteRepository, deleteTag } from "./delete";
 import { addTag } from "./addTag";
@@ -35,14 +35,19 @@ import { pushLayout } from "./pushLayout";
 import { refresh } from "./refresh";
 import { renameRegistry } from "./rename";
 import { retry } from "./retry";
-import { CommandOptions, isPlainObject, Services } from "./shared/commandServices";
+import { type CommandOptions, isPlainObject, type Services } from "./shared/commandServices";
 import { imageFileHandlers, imageFileTitles } from "../imageFiles/imageFileHandlers";
 
 /**
  * `selection`: the tree's selected nodes when several are (canSelectMany), the clicked one among them;
  * `args`: what the command was called with (the Explorer passes a file's Uri).
  */
-export type Handler = (node: TreeNode | undefined, options: CommandOptions, selection: TreeNode[] | undefined, args: unknown[]) => Promise<unknown>;
+export type Handler = (
+  node: TreeNode | undefined,
+  options: CommandOptions,
+  selection: TreeNode[] | undefined,
+  args: unknown[],
+) => Promise<unknown>;
 
 /** What a command is called in "… failed" notifications, in the display language. */
 function commandTitle(id: string): string {
@@ -86,7 +91,8 @@ function commandTitle(id: string): string {
 
 export function registerCommands(services: Services): vscode.Disposable[] {
   const handlers: Record<string, Handler> = {
-    "containerRegistryExplorer.connect": (_node, options) => connect(services, isPlainObject(options) && "endpoint" in options ? (options as unknown as ConnectArgs) : undefined),
+    "containerRegistryExplorer.connect": (_node, options) =>
+      connect(services, isPlainObject(options) && "endpoint" in options ? (options as unknown as ConnectArgs) : undefined),
     "containerRegistryExplorer.disconnect": (node, options) => disconnect(services, node, options),
     "containerRegistryExplorer.reenterCredentials": (node, options) => reenterCredentials(services, node, options),
     "containerRegistryExplorer.refresh": (node) => refresh(services, node),
@@ -96,7 +102,8 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     "containerRegistryExplorer.deleteRepository": (node, options) => deleteRepository(services, node, options),
     "containerRegistryExplorer.deleteManifest": (node, options, selection) =>
       selection ? deleteSelection(services, selection, options) : deleteManifest(services, node, options),
-    "containerRegistryExplorer.deleteTag": (node, options, selection) => (selection ? deleteSelection(services, selection, options) : deleteTag(services, node, options)),
+    "containerRegistryExplorer.deleteTag": (node, options, selection) =>
+      selection ? deleteSelection(services, selection, options) : deleteTag(services, node, options),
     "containerRegistryExplorer.pull": (node, options) => pull(services, node, options),
     "containerRegistryExplorer.push": (node, options) => push(services, node, options),
     "containerRegistryExplorer.pushLayout": (node, options) => pushLayout(services, node, options),

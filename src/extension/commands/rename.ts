@@ -9,7 +9,11 @@ import { resolveRegistry } from "./shared/itemTargets";
 /** Longer names are cut off in the tree anyway; a limit keeps the saved state small. */
 const MAX_NAME_LENGTH = 100;
 
-export async function renameRegistry(services: Services, node: TreeNode | undefined, options: CommandOptions & { name?: string }): Promise<SavedRegistry | undefined> {
+export async function renameRegistry(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions & { name?: string },
+): Promise<SavedRegistry | undefined> {
   const registry = await resolveRegistry(services, node, options);
   if (!registry) {
     return undefined;

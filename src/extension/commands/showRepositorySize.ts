@@ -10,7 +10,11 @@ import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { resolveTarget } from "./shared/itemTargets";
 
-export async function showRepositorySize(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<RepositorySize | undefined> {
+export async function showRepositorySize(
+  services: Services,
+  node: TreeNode | undefined,
+  options: CommandOptions,
+): Promise<RepositorySize | undefined> {
   const target = await resolveTarget(services, node, options, ["repository"]);
   if (!target) {
     return undefined;
@@ -27,7 +31,10 @@ export async function showRepositorySize(services: Services, node: TreeNode | un
           abortSignal: abort.signal,
           onProgress: ({ manifestsRead, manifestsTotal }) => {
             const percent = Math.floor((manifestsRead / manifestsTotal) * 100);
-            progress.report({ message: vscode.l10n.t("{0} of {1} manifests", manifestsRead, manifestsTotal), increment: percent - reported });
+            progress.report({
+              message: vscode.l10n.t("{0} of {1} manifests", manifestsRead, manifestsTotal),
+              increment: percent - reported,
+            });
             reported = percent;
           },
         });

@@ -33,7 +33,11 @@ export function signInChoices(context: SignInContext): SignInChoice[] {
     description: vscode.l10n.t("kept in VS Code's secret storage"),
     auth: "password",
   };
-  const anonymous: SignInChoice = { label: `$(globe) ${vscode.l10n.t("Anonymous")}`, description: vscode.l10n.t("public content only"), auth: "anonymous" };
+  const anonymous: SignInChoice = {
+    label: `$(globe) ${vscode.l10n.t("Anonymous")}`,
+    description: vscode.l10n.t("public content only"),
+    auth: "anonymous",
+  };
   const microsoft: SignInChoice = {
     label: `$(account) ${vscode.l10n.t("Microsoft account")}`,
     description: vscode.l10n.t("sign in with VS Code's Microsoft authentication"),

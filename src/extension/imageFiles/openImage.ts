@@ -97,7 +97,12 @@ export async function openImageWithProgress(
       );
     } catch (error) {
       // An index and no platform chosen: ask, then open again.
-      if (error instanceof PlatformNotFoundError && error.requested === undefined && platform === undefined && error.availablePlatforms.length > 0) {
+      if (
+        error instanceof PlatformNotFoundError &&
+        error.requested === undefined &&
+        platform === undefined &&
+        error.availablePlatforms.length > 0
+      ) {
         platform = await vscode.window.showQuickPick(error.availablePlatforms, {
           title: vscode.l10n.t("Which platform of {0}?", target.repository),
         });

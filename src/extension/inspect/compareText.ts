@@ -35,8 +35,16 @@ export function renderCompareText(details: ImageDetails): string {
     lines.push(`created: ${stringOr(config.config.created)}`, `author: ${stringOr(config.config.author)}`);
     lines.push(`entrypoint: ${JSON.stringify(runtime.Entrypoint ?? [])}`, `cmd: ${JSON.stringify(runtime.Cmd ?? [])}`);
     lines.push(`workingDir: ${stringOr(runtime.WorkingDir)}`, `user: ${stringOr(runtime.User)}`);
-    lines.push(`ports: ${Object.keys(runtime.ExposedPorts ?? {}).sort().join(", ")}`);
-    lines.push(`volumes: ${Object.keys(runtime.Volumes ?? {}).sort().join(", ")}`);
+    lines.push(
+      `ports: ${Object.keys(runtime.ExposedPorts ?? {})
+        .sort()
+        .join(", ")}`,
+    );
+    lines.push(
+      `volumes: ${Object.keys(runtime.Volumes ?? {})
+        .sort()
+        .join(", ")}`,
+    );
     section(vscode.l10n.t("Env"));
     lines.push(...[...(Array.isArray(runtime.Env) ? runtime.Env : [])].sort());
     section(vscode.l10n.t("Labels"));

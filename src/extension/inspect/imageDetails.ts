@@ -35,7 +35,9 @@ export async function readImageDetails(
   abortSignal: AbortSignal,
 ): Promise<ImageDetails> {
   const manifest = await client.getManifest(repository, digest, { abortSignal });
-  const isIndex = MediaTypes.isIndexMediaType(manifest.mediaType) || (manifest.manifest.manifests !== undefined && manifest.manifest.layers === undefined);
+  const isIndex =
+    MediaTypes.isIndexMediaType(manifest.mediaType) ||
+    (manifest.manifest.manifests !== undefined && manifest.manifest.layers === undefined);
   const [size, image, referrers] = await Promise.all([
     client.getManifestSize(repository, digest, { abortSignal }),
     isIndex ? Promise.resolve(undefined) : readImage(client, repository, manifest, abortSignal),
@@ -74,5 +76,7 @@ async function readImage(
 
 /** `host/repo:tag` or `host/repo@digest`. */
 export function referenceOf(details: Pick<ImageDetails, "loginServer" | "repository" | "tag" | "manifest">): string {
-  return details.tag ? `${details.loginServer}/${details.repository}:${details.tag}` : `${details.loginServer}/${details.repository}@${details.manifest.digest}`;
+  return details.tag
+    ? `${details.loginServer}/${details.repository}:${details.tag}`
+    : `${details.loginServer}/${details.repository}@${details.manifest.digest}`;
 }

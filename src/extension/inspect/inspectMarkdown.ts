@@ -17,7 +17,9 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
   const { repository, manifest } = details;
   const manifestLink = link(code(manifest.digest), ManifestDocuments.uriFor(registryId, repository, manifest.digest).toString());
   const sections: string[] = [];
-  const heading = details.isIndex ? vscode.l10n.t("Image index {0}", referenceOf(details)) : vscode.l10n.t("Image {0}", referenceOf(details));
+  const heading = details.isIndex
+    ? vscode.l10n.t("Image index {0}", referenceOf(details))
+    : vscode.l10n.t("Image {0}", referenceOf(details));
   sections.push(`# ${text(heading)}`);
 
   const config = details.image?.config;
@@ -30,7 +32,10 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
     rows.push([vscode.l10n.t("Artifact type"), code(manifest.manifest.artifactType)]);
   }
   if (details.isIndex) {
-    rows.push([vscode.l10n.t("Platforms"), text(details.size.platforms.map((p) => (p.platform ? formatPlatform(p.platform) : vscode.l10n.t("unknown"))).join(", "))]);
+    rows.push([
+      vscode.l10n.t("Platforms"),
+      text(details.size.platforms.map((p) => (p.platform ? formatPlatform(p.platform) : vscode.l10n.t("unknown"))).join(", ")),
+    ]);
   } else if (config?.platform) {
     rows.push([vscode.l10n.t("Platform"), text(formatPlatform(config.platform))]);
   }
@@ -42,7 +47,10 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
     text(vscode.l10n.t("{0} ({1} bytes)", formatBytes(details.size.sizeInBytes), details.size.sizeInBytes)),
   ]);
   if (config) {
-    rows.push([vscode.l10n.t("Config"), link(code(config.configDigest), documentUri(CONFIG_SCHEME, { registryId, repository, digest: manifest.digest }).toString())]);
+    rows.push([
+      vscode.l10n.t("Config"),
+      link(code(config.configDigest), documentUri(CONFIG_SCHEME, { registryId, repository, digest: manifest.digest }).toString()),
+    ]);
   }
   sections.push(table([vscode.l10n.t("Field"), vscode.l10n.t("Value")], rows));
 
@@ -68,7 +76,14 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
   }
   const annotations = Object.entries(manifest.manifest.annotations ?? {});
   sections.push(`## ${vscode.l10n.t("Annotations")}`);
-  sections.push(annotations.length ? table([vscode.l10n.t("Key"), vscode.l10n.t("Value")], annotations.map(([k, v]) => [code(k), code(v)])) : text(vscode.l10n.t("None")));
+  sections.push(
+    annotations.length
+      ? table(
+          [vscode.l10n.t("Key"), vscode.l10n.t("Value")],
+          annotations.map(([k, v]) => [code(k), code(v)]),
+        )
+      : text(vscode.l10n.t("None")),
+  );
   sections.push(`## ${vscode.l10n.t("Referrers")}`);
   sections.push(renderReferrers(details, registryId));
   return sections.join("\n\n") + "\n";
@@ -79,7 +94,8 @@ function renderConfig(details: ImageDetails): string[] {
   const runtime = result.config.config.config ?? {};
   const none = text(vscode.l10n.t("none"));
   const list = (values: string[] | null | undefined) => (values?.length ? code(JSON.stringify(values)) : none);
-  const keys = (record: Record<string, unknown> | undefined) => (record && Object.keys(record).length ? Object.keys(record).map(code).join(", ") : none);
+  const keys = (record: Record<string, unknown> | undefined) =>
+    record && Object.keys(record).length ? Object.keys(record).map(code).join(", ") : none;
   const sections = [`## ${vscode.l10n.t("Config")}`];
   sections.push(
     table(
@@ -100,7 +116,14 @@ function renderConfig(details: ImageDetails): string[] {
   sections.push(env.length ? env.map((line) => `- ${code(line)}`).join("\n") : none);
   sections.push(`### ${vscode.l10n.t("Labels")}`);
   const labels = Object.entries(runtime.Labels ?? {});
-  sections.push(labels.length ? table([vscode.l10n.t("Label"), vscode.l10n.t("Value")], labels.map(([k, v]) => [code(k), code(String(v))])) : none);
+  sections.push(
+    labels.length
+      ? table(
+          [vscode.l10n.t("Label"), vscode.l10n.t("Value")],
+          labels.map(([k, v]) => [code(k), code(String(v))]),
+        )
+      : none,
+  );
   sections.push(`## ${vscode.l10n.t("History")}`);
   sections.push(
     result.steps.length
@@ -126,7 +149,9 @@ function renderReferrers(details: ImageDetails, registryId: string): string {
   const walk = (nodes: ReferrerNode[], depth: number) => {
     for (const node of nodes) {
       const uri = documentUri(INSPECT_SCHEME, { registryId, repository: details.repository, digest: node.descriptor.digest }).toString();
-      lines.push(`${"  ".repeat(depth)}- ${text(artifactKindName(node.kind, node.artifactType))}: ${link(code(shortDigest(node.descriptor.digest)), uri)}`);
+      lines.push(
+        `${"  ".repeat(depth)}- ${text(artifactKindName(node.kind, node.artifactType))}: ${link(code(shortDigest(node.descriptor.digest)), uri)}`,
+      );
       walk(node.referrers, depth + 1);
     }
   };
@@ -139,4 +164,3 @@ function renderReferrers(details: ImageDetails, registryId: string): string {
   }
   return lines.length ? lines.join("\n") : text(vscode.l10n.t("None"));
 }
-

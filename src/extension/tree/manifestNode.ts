@@ -5,8 +5,8 @@
 
 import * as vscode from "vscode";
 import {
-  ArtifactManifestProperties,
-  ArtifactTagProperties,
+  type ArtifactManifestProperties,
+  type ArtifactTagProperties,
   mapWithConcurrency,
   MediaTypes,
   type ReferrerNode,
@@ -21,10 +21,10 @@ import { isCreatedSortedParent, readCreatedDate } from "./createdDates";
 import { ManifestReferrers } from "./manifestReferrers";
 import { manifestNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
-import { pagedChildren, RetryableParent } from "./pagingNodes";
+import { pagedChildren, type RetryableParent } from "./pagingNodes";
 import { appendPermissions, iconFor, permissionBadges } from "./permissions";
 import { PlatformNode } from "./platformNode";
-import { manifestScope, ManifestScope, RepositoryScope } from "./scope";
+import { manifestScope, type ManifestScope, type RepositoryScope } from "./scope";
 import { TagNode } from "./tagNode";
 import { accessibleRow, appendDates, inlineCode } from "./tooltips";
 import { TreeNode } from "./treeNode";
@@ -61,7 +61,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.referrers = new ManifestReferrers(
       this,
       scope,
-      (parent, referrer, id) => new ManifestNode(parent, parentScope, referrerProperties(properties, referrer), { id, referrers: referrer }),
+      (parent, referrer, id) =>
+        new ManifestNode(parent, parentScope, referrerProperties(properties, referrer), { id, referrers: referrer }),
       referrerRow?.referrers,
     );
     if (scope.capabilities.properties) {
@@ -117,7 +118,10 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     const platforms = this.platforms;
     const tags = visibleTags(p.tags);
     const hasChildren = platforms.length > 0 || tags.length > 0 || this.referrers.hasChildren;
-    const item = new vscode.TreeItem(shortDigest(p.digest), hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      shortDigest(p.digest),
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     const platform = this.isIndex
       ? vscode.l10n.t("{0} platforms", platforms.length)
@@ -143,7 +147,13 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     }
     const repositoryPermissions = this.scope.repositoryPermissions();
     const tagPermissions = this.loadedChildren().flatMap((n) => (n instanceof TagNode ? [n.properties] : []));
-    item.contextValue = manifestContext({ properties: this.scope.capabilities.properties, isIndex: this.isIndex, permissions: p, repositoryPermissions, tagPermissions });
+    item.contextValue = manifestContext({
+      properties: this.scope.capabilities.properties,
+      isIndex: this.isIndex,
+      permissions: p,
+      repositoryPermissions,
+      tagPermissions,
+    });
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${vscode.l10n.t("Digest:")}** `).appendCodeblock(p.digest, "text");
     tooltip.appendMarkdown(`**${vscode.l10n.t("Media type:")}** ${inlineCode(p.mediaType ?? vscode.l10n.t("unknown"))}`);
@@ -153,10 +163,14 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     if (p.tags.length) {
       tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Tags:")}** `).appendText(sortedTags(p.tags).join(", "));
     } else {
-      tooltip.appendMarkdown("\n\n").appendText(vscode.l10n.t("Untagged: no tag points at this manifest; it is reached by its digest only."));
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText(vscode.l10n.t("Untagged: no tag points at this manifest; it is reached by its digest only."));
     }
     if (this.isIndex && size !== undefined) {
-      tooltip.appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `).appendText(vscode.l10n.t("{0} across its {1} platforms", formatBytes(size), platforms.length));
+      tooltip
+        .appendMarkdown(`\n\n**${vscode.l10n.t("Size:")}** `)
+        .appendText(vscode.l10n.t("{0} across its {1} platforms", formatBytes(size), platforms.length));
     }
     if (p.sizeInBytes !== undefined) {
       const label = this.isIndex ? vscode.l10n.t("Index manifest itself:") : vscode.l10n.t("Size:");
@@ -165,7 +179,11 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     appendDates(tooltip, p.createdOn, p.lastUpdatedOn);
     appendPermissions(tooltip, p, repositoryPermissions, tagPermissions);
     item.tooltip = tooltip;
-    item.accessibilityInformation = accessibleRow(this.isIndex ? vscode.l10n.t("Image index") : vscode.l10n.t("Manifest"), shortDigest(p.digest), item.description);
+    item.accessibilityInformation = accessibleRow(
+      this.isIndex ? vscode.l10n.t("Image index") : vscode.l10n.t("Manifest"),
+      shortDigest(p.digest),
+      item.description,
+    );
     return item;
   }
 

@@ -106,7 +106,9 @@ export class ManifestReferrers {
         }
       } catch (error) {
         // The row shows no referrers: a registry that cannot list them is not an error of the tree.
-        this.scope.tree.log.warn(`Could not list the referrers of ${this.scope.repository}@${this.scope.digest}: ${(error as Error).message}`);
+        this.scope.tree.log.warn(
+          `Could not list the referrers of ${this.scope.repository}@${this.scope.digest}: ${(error as Error).message}`,
+        );
         if (this.current === reading) {
           this.current = { state: "failed" };
         }
@@ -176,11 +178,22 @@ class MismatchedReferrersNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t("{0} listed referrers name another subject", this.tree.mismatched.length), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      vscode.l10n.t("{0} listed referrers name another subject", this.tree.mismatched.length),
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon("warning");
     item.tooltip = new vscode.MarkdownString().appendText(
-      this.tree.mismatched.map((m) => vscode.l10n.t("{0} names {1}", shortDigest(m.descriptor.digest), m.actualSubject ? shortDigest(m.actualSubject) : vscode.l10n.t("no subject"))).join("\n"),
+      this.tree.mismatched
+        .map((m) =>
+          vscode.l10n.t(
+            "{0} names {1}",
+            shortDigest(m.descriptor.digest),
+            m.actualSubject ? shortDigest(m.actualSubject) : vscode.l10n.t("no subject"),
+          ),
+        )
+        .join("\n"),
     );
     item.contextValue = "referrerMismatch";
     return item;

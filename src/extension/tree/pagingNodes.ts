@@ -75,7 +75,10 @@ export class ErrorNode extends TreeNode {
     item.tooltip = new vscode.MarkdownString().appendText(message);
     item.iconPath = new vscode.ThemeIcon("error", new vscode.ThemeColor("list.errorForeground"));
     item.contextValue = errorContext(auth);
-    item.accessibilityInformation = { label: vscode.l10n.t("Error: {0}. {1}", message, typeof item.label === "string" ? item.label : (item.label?.label ?? "")), role: "button" };
+    item.accessibilityInformation = {
+      label: vscode.l10n.t("Error: {0}. {1}", message, typeof item.label === "string" ? item.label : (item.label?.label ?? "")),
+      role: "button",
+    };
     item.command = auth
       ? { command: "containerRegistryExplorer.reenterCredentials", title: vscode.l10n.t("Re-enter Credentials"), arguments: [this] }
       : { command: "containerRegistryExplorer.retry", title: vscode.l10n.t("Retry"), arguments: [this] };

@@ -34,7 +34,11 @@ export class PartialListNode extends TreeNode {
       .appendText(vscode.l10n.t("Add Repository… shows one by its name."));
     item.iconPath = new vscode.ThemeIcon("info");
     item.contextValue = PARTIAL_LIST_CONTEXT;
-    item.command = { command: "containerRegistryExplorer.addRepository", title: vscode.l10n.t("Add Repository…"), arguments: [this.parent] };
+    item.command = {
+      command: "containerRegistryExplorer.addRepository",
+      title: vscode.l10n.t("Add Repository…"),
+      arguments: [this.parent],
+    };
     item.accessibilityInformation = { label: vscode.l10n.t("Partial list: {0}. Add a repository by name.", this.reason), role: "button" };
     return item;
   }

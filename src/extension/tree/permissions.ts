@@ -23,7 +23,11 @@ export type DeleteBlocker = "locked" | "deleteDisabled" | "repositoryLocked" | "
  * @param tags For a manifest, the permissions of the tags known to point at it:
  * deleting a manifest deletes its tags, so a locked tag blocks it too.
  */
-export function deleteBlockers(own: ArtifactPermissions | undefined, repository?: ArtifactPermissions, tags: readonly ArtifactPermissions[] = []): DeleteBlocker[] {
+export function deleteBlockers(
+  own: ArtifactPermissions | undefined,
+  repository?: ArtifactPermissions,
+  tags: readonly ArtifactPermissions[] = [],
+): DeleteBlocker[] {
   const blockers: DeleteBlocker[] = [];
   if (own?.canWrite === false) {
     blockers.push("locked");
@@ -55,7 +59,9 @@ export function deleteBlockerText(blocker: DeleteBlocker): string {
     case "repositoryDeleteDisabled":
       return vscode.l10n.t("Deleting is turned off for its repository and everything in it. Enable delete on the repository first.");
     case "tagLocked":
-      return vscode.l10n.t("A tag that points at it is locked or cannot be deleted, and deleting the manifest deletes its tags. Unlock that tag first.");
+      return vscode.l10n.t(
+        "A tag that points at it is locked or cannot be deleted, and deleting the manifest deletes its tags. Unlock that tag first.",
+      );
   }
 }
 

@@ -43,7 +43,9 @@ export class PlatformNode extends TreeNode {
     item.description = shortDigest(this.platform.digest);
     item.iconPath = new vscode.ThemeIcon("vm");
     item.contextValue = PLATFORM_CONTEXT;
-    item.tooltip = new vscode.MarkdownString(`**${vscode.l10n.t("Platform manifest")}**\n\n**${vscode.l10n.t("Digest:")}** `).appendCodeblock(this.platform.digest, "text");
+    item.tooltip = new vscode.MarkdownString(
+      `**${vscode.l10n.t("Platform manifest")}**\n\n**${vscode.l10n.t("Digest:")}** `,
+    ).appendCodeblock(this.platform.digest, "text");
     item.accessibilityInformation = accessibleRow(vscode.l10n.t("Platform manifest"), label, item.description);
     return item;
   }

@@ -1,7 +1,13 @@
 // A connected registry; its children are its repositories, a page at a time.
 
 import * as vscode from "vscode";
-import { forEachWithConcurrency, NotSupportedByRegistryError, RegistryAuthenticationError, RegistryCapabilities, RegistryError } from "../../client/index";
+import {
+  forEachWithConcurrency,
+  NotSupportedByRegistryError,
+  RegistryAuthenticationError,
+  type RegistryCapabilities,
+  RegistryError,
+} from "../../client/index";
 import { firstPage } from "../clientPaging";
 import type { SavedRegistry } from "../connections";
 import { FILTERED_TOKEN, registryContext } from "./contextValues";
@@ -11,7 +17,7 @@ import { PagedChildren } from "./pagedChildren";
 import { ErrorNode, PagedListNode } from "./pagingNodes";
 import { PartialListNode } from "./partialListNode";
 import { RepositoryNode } from "./repositoryNode";
-import { registryScope, RegistryScope } from "./scope";
+import { registryScope, type RegistryScope } from "./scope";
 import { accessibleRow, appendField } from "./tooltips";
 import type { TreeContext, TreeNode } from "./treeNode";
 
@@ -78,7 +84,9 @@ export class RegistryNode extends PagedListNode {
     const addedNames = this.tree.connections
       .addedRepositories(this.registry.id)
       .filter((name) => this.namePrefix === undefined || name.startsWith(this.namePrefix));
-    const refused = listed.find((n): n is ErrorNode => n instanceof ErrorNode && catalogRefused(n.error, this.registry.auth === "anonymous"));
+    const refused = listed.find(
+      (n): n is ErrorNode => n instanceof ErrorNode && catalogRefused(n.error, this.registry.auth === "anonymous"),
+    );
     if (addedNames.length === 0 && !refused) {
       return listed;
     }
@@ -135,18 +143,32 @@ export class RegistryNode extends PagedListNode {
       appendField(tooltip, vscode.l10n.t("Showing repositories starting with:"), this.namePrefix);
     }
     if (this.capabilities) {
-      appendField(tooltip, vscode.l10n.t("Kind:"), this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"));
-      tooltip.appendMarkdown("\n\n").appendText(
-        this.capabilities.properties
-          ? vscode.l10n.t("It reports item properties, so items can be locked and their permissions changed here.")
-          : vscode.l10n.t("It reports no item properties, so there are no locks or permission toggles here."),
+      appendField(
+        tooltip,
+        vscode.l10n.t("Kind:"),
+        this.capabilities.kind === "acr" ? vscode.l10n.t("Azure Container Registry") : vscode.l10n.t("OCI distribution registry"),
       );
-      tooltip.appendMarkdown("\n\n").appendText(
-        this.capabilities.ordering ? vscode.l10n.t("Manifests are listed newest first.") : vscode.l10n.t("Manifests are listed in the registry's own order."),
-      );
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText(
+          this.capabilities.properties
+            ? vscode.l10n.t("It reports item properties, so items can be locked and their permissions changed here.")
+            : vscode.l10n.t("It reports no item properties, so there are no locks or permission toggles here."),
+        );
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText(
+          this.capabilities.ordering
+            ? vscode.l10n.t("Manifests are listed newest first.")
+            : vscode.l10n.t("Manifests are listed in the registry's own order."),
+        );
     }
     item.tooltip = tooltip;
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Registry"), this.registry.name ?? this.registry.loginServer, item.description);
+    item.accessibilityInformation = accessibleRow(
+      vscode.l10n.t("Registry"),
+      this.registry.name ?? this.registry.loginServer,
+      item.description,
+    );
     return item;
   }
 }
@@ -161,5 +183,7 @@ function catalogRefused(error: unknown, anonymous: boolean): boolean {
   if (error instanceof RegistryAuthenticationError || (error instanceof RegistryError && error.statusCode === 401)) {
     return anonymous;
   }
-  return error instanceof NotSupportedByRegistryError || (error instanceof RegistryError && [403, 404, 405].includes(error.statusCode ?? 0));
+  return (
+    error instanceof NotSupportedByRegistryError || (error instanceof RegistryError && [403, 404, 405].includes(error.statusCode ?? 0))
+  );
 }

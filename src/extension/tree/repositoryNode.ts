@@ -14,7 +14,7 @@ import { PagedChildren } from "./pagedChildren";
 import { NoteNode } from "./noteNode";
 import { PagedListNode } from "./pagingNodes";
 import { appendPermissions, iconFor, permissionBadges } from "./permissions";
-import { RegistryScope, repositoryScope, RepositoryScope } from "./scope";
+import { type RegistryScope, repositoryScope, type RepositoryScope } from "./scope";
 import { accessibleRow, appendDates } from "./tooltips";
 import type { TreeNode } from "./treeNode";
 
@@ -43,36 +43,46 @@ export class RepositoryNode extends PagedListNode implements CreatedSortedParent
     const scope = repositoryScope(parentScope, name, capabilities, () => this.properties);
     this.scope = scope;
     const tree = scope.tree;
-    this.paged = new PagedChildren<TreeNode>(async (settings) => {
-      const client = await scope.client();
-      const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
-      const filter = this.filter;
-      if (filter?.kind === "untagged" && !capabilities.properties) {
-        // docs/protocols.md#acr-metadata-api: only ACR's _manifests lists untagged manifests; /v2 lists tags.
-        return [new NoteNode(this, vscode.l10n.t("This registry's API lists manifests only through their tags: untagged ones are invisible here"), "untagged")];
-      }
-      let continuationToken = settings.continuationToken;
-      const shown: ManifestNode[] = [];
-      // A filter may leave a page empty: read on, up to a few pages, so that "Load more…" is not all there is.
-      for (let pages = 0; pages < (filter ? FILTERED_PAGES_PER_LOAD : 1); pages++) {
-        const page = await firstPage(client.listManifestProperties(name, { order }).byPage({ ...settings, continuationToken }));
-        // A referrers fallback index (tagged only `sha256-<hex>`) is shown as the referrers under its subject.
-        const listed = page.filter((properties) => !isFallbackIndex(properties.tags));
-        const wanted = filter ? listed.filter((properties) => manifestMatches(filter, properties.tags)) : listed;
-        shown.push(...wanted.map((properties) => new ManifestNode(this, scope, properties)));
-        continuationToken = page.continuationToken;
-        if (shown.length > 0 || continuationToken === undefined) {
-          break;
+    this.paged = new PagedChildren<TreeNode>(
+      async (settings) => {
+        const client = await scope.client();
+        const order = capabilities.ordering ? "LastUpdatedOnDescending" : undefined;
+        const filter = this.filter;
+        if (filter?.kind === "untagged" && !capabilities.properties) {
+          // docs/protocols.md#acr-metadata-api: only ACR's _manifests lists untagged manifests; /v2 lists tags.
+          return [
+            new NoteNode(
+              this,
+              vscode.l10n.t("This registry's API lists manifests only through their tags: untagged ones are invisible here"),
+              "untagged",
+            ),
+          ];
         }
-      }
-      return Object.assign(shown, { continuationToken });
-    }, tree.pageSize, (existing, repeated) => {
-      // A plain registry's listing groups tags by digest a tag page at a time: a digest
-      // with tags on two pages comes once per page. Its node gets the later page's tags.
-      if (existing instanceof ManifestNode && repeated instanceof ManifestNode && existing.mergeTags(repeated.properties.tags)) {
-        tree.changed(existing);
-      }
-    });
+        let continuationToken = settings.continuationToken;
+        const shown: ManifestNode[] = [];
+        // A filter may leave a page empty: read on, up to a few pages, so that "Load more…" is not all there is.
+        for (let pages = 0; pages < (filter ? FILTERED_PAGES_PER_LOAD : 1); pages++) {
+          const page = await firstPage(client.listManifestProperties(name, { order }).byPage({ ...settings, continuationToken }));
+          // A referrers fallback index (tagged only `sha256-<hex>`) is shown as the referrers under its subject.
+          const listed = page.filter((properties) => !isFallbackIndex(properties.tags));
+          const wanted = filter ? listed.filter((properties) => manifestMatches(filter, properties.tags)) : listed;
+          shown.push(...wanted.map((properties) => new ManifestNode(this, scope, properties)));
+          continuationToken = page.continuationToken;
+          if (shown.length > 0 || continuationToken === undefined) {
+            break;
+          }
+        }
+        return Object.assign(shown, { continuationToken });
+      },
+      tree.pageSize,
+      (existing, repeated) => {
+        // A plain registry's listing groups tags by digest a tag page at a time: a digest
+        // with tags on two pages comes once per page. Its node gets the later page's tags.
+        if (existing instanceof ManifestNode && repeated instanceof ManifestNode && existing.mergeTags(repeated.properties.tags)) {
+          tree.changed(existing);
+        }
+      },
+    );
   }
 
   override async getChildren(): Promise<TreeNode[]> {
@@ -82,7 +92,10 @@ export class RepositoryNode extends PagedListNode implements CreatedSortedParent
     }
     // Only manifest rows move; "Load more…" and an error row stay last.
     const manifests = rows.filter((r): r is ManifestNode => r instanceof ManifestNode);
-    return [...byCreatedDescending(manifests, (m) => m.properties.createdOn ?? m.createdFromConfig), ...rows.filter((r) => !(r instanceof ManifestNode))];
+    return [
+      ...byCreatedDescending(manifests, (m) => m.properties.createdOn ?? m.createdFromConfig),
+      ...rows.filter((r) => !(r instanceof ManifestNode)),
+    ];
   }
 
   get registry(): SavedRegistry {
@@ -121,7 +134,8 @@ export class RepositoryNode extends PagedListNode implements CreatedSortedParent
     const filter = this.filter ? [describeManifestFilter(this.filter)] : [];
     item.description = [...counts, ...permissionBadges(p), ...sorted, ...filter].join(" · ") || undefined;
     item.iconPath = iconFor(p, "repo");
-    item.contextValue = repositoryContext({ properties: this.capabilities.properties, permissions: p }) + (this.filter ? FILTERED_TOKEN : "");
+    item.contextValue =
+      repositoryContext({ properties: this.capabilities.properties, permissions: p }) + (this.filter ? FILTERED_TOKEN : "");
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown("**").appendText(`${this.registry.loginServer}/${this.name}`).appendMarkdown("**");
     if (counts.length) {
@@ -130,7 +144,9 @@ export class RepositoryNode extends PagedListNode implements CreatedSortedParent
     appendDates(tooltip, p?.createdOn, p?.lastUpdatedOn);
     appendPermissions(tooltip, p);
     if (!this.capabilities.properties) {
-      tooltip.appendMarkdown("\n\n").appendText(vscode.l10n.t("Untagged manifests are invisible to this registry's API: only tagged ones are listed."));
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText(vscode.l10n.t("Untagged manifests are invisible to this registry's API: only tagged ones are listed."));
     }
     item.tooltip = tooltip;
     item.accessibilityInformation = accessibleRow(vscode.l10n.t("Repository"), this.name, item.description);

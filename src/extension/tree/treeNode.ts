@@ -3,7 +3,7 @@
 // and build their TreeItem on request; what a node needs from above comes in
 // its scope object (scope.ts), not by walking its parents.
 
-import * as vscode from "vscode";
+import type * as vscode from "vscode";
 import type { Connections } from "../connections";
 import type { Log } from "../log";
 

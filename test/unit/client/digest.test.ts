@@ -43,13 +43,16 @@ describe("digests", function () {
   });
 
   it("verifyDigest names what did not match, and both digests", function () {
-    assert.throws(() => verifyDigest(Buffer.from("hello"), HELLO_SHA256, "manifest"), (error: DigestValidationError) => {
-      assert.ok(error instanceof DigestValidationError);
-      assert.equal(error.expectedDigest, HELLO_SHA256);
-      assert.equal(error.actualDigest, sha256Digest(Buffer.from("hello")));
-      assert.equal(error.message, `The manifest does not match its digest: expected ${HELLO_SHA256}, got ${error.actualDigest}`);
-      return true;
-    });
+    assert.throws(
+      () => verifyDigest(Buffer.from("hello"), HELLO_SHA256, "manifest"),
+      (error: DigestValidationError) => {
+        assert.ok(error instanceof DigestValidationError);
+        assert.equal(error.expectedDigest, HELLO_SHA256);
+        assert.equal(error.actualDigest, sha256Digest(Buffer.from("hello")));
+        assert.equal(error.message, `The manifest does not match its digest: expected ${HELLO_SHA256}, got ${error.actualDigest}`);
+        return true;
+      },
+    );
   });
 });
 

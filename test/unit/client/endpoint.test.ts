@@ -44,11 +44,14 @@ describe("parseEndpoint", function () {
   });
 
   it("never repeats a password given in the URL", function () {
-    assert.throws(() => parseEndpoint("https://alice:s3cret-pw@registry.example"), (error: InvalidInputError) => {
-      assert.match(error.message, /put credentials in the credential argument, not in the URL/);
-      assert.ok(!error.message.includes("s3cret-pw") && !error.value.includes("s3cret-pw"));
-      return true;
-    });
+    assert.throws(
+      () => parseEndpoint("https://alice:s3cret-pw@registry.example"),
+      (error: InvalidInputError) => {
+        assert.match(error.message, /put credentials in the credential argument, not in the URL/);
+        assert.ok(!error.message.includes("s3cret-pw") && !error.value.includes("s3cret-pw"));
+        return true;
+      },
+    );
   });
 });
 

@@ -22,7 +22,12 @@ describe("parseImageReference", function () {
   });
 
   it("normalises every Docker Hub alias to docker.io and adds library/ only to one-component names", function () {
-    for (const typed of ["docker.io/library/nginx:1.27", "index.docker.io/nginx:1.27", "registry-1.docker.io/library/nginx:1.27", "nginx:1.27"]) {
+    for (const typed of [
+      "docker.io/library/nginx:1.27",
+      "index.docker.io/nginx:1.27",
+      "registry-1.docker.io/library/nginx:1.27",
+      "nginx:1.27",
+    ]) {
       const parsed = parseImageReference(typed);
       assert.equal(parsed.registry, "docker.io", typed);
       assert.equal(parsed.apiHost, "registry-1.docker.io", typed);
@@ -68,7 +73,11 @@ describe("parseImageReference", function () {
       ["bad_host.io:x/app", /not a registry host/],
     ];
     for (const [typed, reason] of cases) {
-      assert.throws(() => parseImageReference(typed), (error: unknown) => error instanceof InvalidInputError && reason.test(error.message), typed);
+      assert.throws(
+        () => parseImageReference(typed),
+        (error: unknown) => error instanceof InvalidInputError && reason.test(error.message),
+        typed,
+      );
     }
   });
 });

@@ -4,7 +4,7 @@
 
 import * as assert from "node:assert/strict";
 import { RegistryError } from "../../../src/client/errors";
-import { createPagedIterator, FetchedPage, nextPageUrl, withPageSize } from "../../../src/client/paging";
+import { createPagedIterator, type FetchedPage, nextPageUrl, withPageSize } from "../../../src/client/paging";
 
 const ORIGIN = "https://registry.example";
 
@@ -47,12 +47,18 @@ describe("createPagedIterator", function () {
   it("gives each page but the last a continuationToken, and passes maxPageSize to every fetch", async function () {
     const { fetch, calls } = pagesAt(THREE_PAGES);
     const pages = await collect(createPagedIterator(fetch, "registry.example").byPage({ maxPageSize: 2 }));
-    assert.deepEqual(pages.map((p) => [...p]), [["a", "b"], ["c", "d"], ["e"]]);
+    assert.deepEqual(
+      pages.map((p) => [...p]),
+      [["a", "b"], ["c", "d"], ["e"]],
+    );
     assert.deepEqual(
       pages.map((p) => p.continuationToken),
       [`${ORIGIN}/v2/_catalog?n=2&last=b`, `${ORIGIN}/v2/_catalog?n=2&last=d`, undefined],
     );
-    assert.deepEqual(calls.map((c) => c.maxPageSize), [2, 2, 2]);
+    assert.deepEqual(
+      calls.map((c) => c.maxPageSize),
+      [2, 2, 2],
+    );
   });
 
   it("resumes from a continuationToken without fetching the pages before it", async function () {
@@ -60,7 +66,10 @@ describe("createPagedIterator", function () {
     const pages = await collect(
       createPagedIterator(fetch, "registry.example").byPage({ continuationToken: `${ORIGIN}/v2/_catalog?n=2&last=b` }),
     );
-    assert.deepEqual(pages.map((p) => [...p]), [["c", "d"], ["e"]]);
+    assert.deepEqual(
+      pages.map((p) => [...p]),
+      [["c", "d"], ["e"]],
+    );
     assert.equal(calls[0].url, `${ORIGIN}/v2/_catalog?n=2&last=b`);
   });
 
@@ -103,7 +112,10 @@ describe("nextPageUrl", function () {
 
   it("reads ACR's relative Link with an empty orderby", function () {
     const header = '</acr/v1/_catalog?last=library%2Fbusybox&n=2&orderby=>; rel="next"';
-    assert.equal(nextPageUrl(header, `${ORIGIN}/acr/v1/_catalog?n=2`, ORIGIN, "registry.example"), `${ORIGIN}/acr/v1/_catalog?last=library%2Fbusybox&n=2&orderby=`);
+    assert.equal(
+      nextPageUrl(header, `${ORIGIN}/acr/v1/_catalog?n=2`, ORIGIN, "registry.example"),
+      `${ORIGIN}/acr/v1/_catalog?last=library%2Fbusybox&n=2&orderby=`,
+    );
   });
 
   it("answers undefined without a Link or without a next link", function () {

@@ -17,7 +17,10 @@ describe("redactUrl", function () {
       redactUrl("https://registry.example/v2/app/blobs/uploads/?mount=sha256:abc&from=other/app"),
       "https://registry.example/v2/app/blobs/uploads/?mount=sha256:abc&from=other/app",
     );
-    assert.equal(redactUrl("https://registry.example/v2/_catalog?n=100&last=team/app"), "https://registry.example/v2/_catalog?n=100&last=team/app");
+    assert.equal(
+      redactUrl("https://registry.example/v2/_catalog?n=100&last=team/app"),
+      "https://registry.example/v2/_catalog?n=100&last=team/app",
+    );
   });
 
   it("redacts every value of a storage SAS URL", function () {
@@ -53,7 +56,7 @@ describe("redactText", function () {
     assert.equal(redactText(`invalid token ${jwt} for scope`), `invalid token ${REDACTED} for scope`);
   });
 
-  it("removes password=, token= and JSON \"password\": values", function () {
+  it('removes password=, token= and JSON "password": values', function () {
     assert.equal(redactText("grant_type=password&password=hunter2&username=a"), `grant_type=password&password=${REDACTED}&username=a`);
     assert.equal(redactText('{"refresh_token":"r-123","x":1}'), `{"refresh_token":"${REDACTED}","x":1}`);
     assert.equal(redactText("access_token: abc, next"), `access_token: ${REDACTED}, next`);

@@ -4,15 +4,8 @@
 // that decide where one piece of a reference ends and the next begins.
 
 import * as assert from "node:assert/strict";
-import { InvalidInputError } from "../../../src/client/errors";
-import {
-  formatReference,
-  isDigest,
-  parseReference,
-  splitDigest,
-  validateDigest,
-  validateTagOrDigest,
-} from "../../../src/client/reference";
+import type { InvalidInputError } from "../../../src/client/errors";
+import { formatReference, isDigest, parseReference, splitDigest, validateDigest, validateTagOrDigest } from "../../../src/client/reference";
 
 const SHA256 = `sha256:${"0123456789abcdef".repeat(4)}`;
 const SHA512 = `sha512:${"0123456789abcdef".repeat(8)}`;
@@ -28,12 +21,27 @@ describe("parseReference", function () {
   });
 
   it("does not take a port for a tag", function () {
-    assert.deepEqual(parseReference("localhost:5000/app"), { registry: "localhost:5000", repository: "app", tag: undefined, digest: undefined });
-    assert.deepEqual(parseReference("127.0.0.1:5000/a/b:v2"), { registry: "127.0.0.1:5000", repository: "a/b", tag: "v2", digest: undefined });
+    assert.deepEqual(parseReference("localhost:5000/app"), {
+      registry: "localhost:5000",
+      repository: "app",
+      tag: undefined,
+      digest: undefined,
+    });
+    assert.deepEqual(parseReference("127.0.0.1:5000/a/b:v2"), {
+      registry: "127.0.0.1:5000",
+      repository: "a/b",
+      tag: "v2",
+      digest: undefined,
+    });
   });
 
   it("reads a digest after @, with or without a tag before it", function () {
-    assert.deepEqual(parseReference(`localhost:5000/a/b@${SHA256}`), { registry: "localhost:5000", repository: "a/b", tag: undefined, digest: SHA256 });
+    assert.deepEqual(parseReference(`localhost:5000/a/b@${SHA256}`), {
+      registry: "localhost:5000",
+      repository: "a/b",
+      tag: undefined,
+      digest: SHA256,
+    });
     assert.deepEqual(parseReference(`ghcr.io/o/r:v1@${SHA256}`), { registry: "ghcr.io", repository: "o/r", tag: "v1", digest: SHA256 });
   });
 
@@ -53,9 +61,18 @@ describe("parseReference", function () {
   });
 
   it("checks each part with the same rules as input on its own", function () {
-    assert.throws(() => parseReference("registry.example/App:v1"), (e: InvalidInputError) => e.field === "repository name");
-    assert.throws(() => parseReference("registry.example/app:.v1"), (e: InvalidInputError) => e.field === "tag");
-    assert.throws(() => parseReference("registry.example/app@sha256:abc"), (e: InvalidInputError) => e.field === "digest");
+    assert.throws(
+      () => parseReference("registry.example/App:v1"),
+      (e: InvalidInputError) => e.field === "repository name",
+    );
+    assert.throws(
+      () => parseReference("registry.example/app:.v1"),
+      (e: InvalidInputError) => e.field === "tag",
+    );
+    assert.throws(
+      () => parseReference("registry.example/app@sha256:abc"),
+      (e: InvalidInputError) => e.field === "digest",
+    );
   });
 });
 
@@ -88,8 +105,14 @@ describe("digests and tags as <reference>", function () {
     assert.equal(isDigest(SHA256), true);
     assert.equal(isDigest("latest"), false);
     assert.equal(validateTagOrDigest("v1.2_3-rc"), "v1.2_3-rc");
-    assert.throws(() => validateTagOrDigest("sha256:short"), (e: InvalidInputError) => e.field === "digest");
-    assert.throws(() => validateTagOrDigest("../x"), (e: InvalidInputError) => e.field === "tag");
+    assert.throws(
+      () => validateTagOrDigest("sha256:short"),
+      (e: InvalidInputError) => e.field === "digest",
+    );
+    assert.throws(
+      () => validateTagOrDigest("../x"),
+      (e: InvalidInputError) => e.field === "tag",
+    );
   });
 
   it("splits a digest at its first ':'", function () {
@@ -99,6 +122,9 @@ describe("digests and tags as <reference>", function () {
 
   it("shortens a very long rejected value in the message", function () {
     const long = "x".repeat(300);
-    assert.throws(() => validateDigest(long), (e: Error) => e.message === `Invalid digest "${"x".repeat(200)}…": a digest looks like sha256:<64 hex characters>`);
+    assert.throws(
+      () => validateDigest(long),
+      (e: Error) => e.message === `Invalid digest "${"x".repeat(200)}…": a digest looks like sha256:<64 hex characters>`,
+    );
   });
 });

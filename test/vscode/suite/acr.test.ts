@@ -55,7 +55,11 @@ async function metadata(standIn: AcrStandIn, path: string): Promise<Response> {
 async function attributes(standIn: AcrStandIn, path: string): Promise<Record<string, boolean>> {
   const response = await metadata(standIn, path);
   assert.strictEqual(response.status, 200, await response.clone().text());
-  const body = (await response.json()) as { changeableAttributes?: Record<string, boolean>; tag?: { changeableAttributes: Record<string, boolean> }; manifest?: { changeableAttributes: Record<string, boolean> } };
+  const body = (await response.json()) as {
+    changeableAttributes?: Record<string, boolean>;
+    tag?: { changeableAttributes: Record<string, boolean> };
+    manifest?: { changeableAttributes: Record<string, boolean> };
+  };
   return (body.tag ?? body.manifest ?? body).changeableAttributes!;
 }
 
@@ -95,7 +99,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
   it("recognises ACR: counts, permission tokens, newest manifest first", async () => {
     const api = await getApi();
     const { registry, repository, manifest, tag } = await nodes();
-    assert.strictEqual(item(api, registry).iconPath instanceof vscode.ThemeIcon && (item(api, registry).iconPath as vscode.ThemeIcon).id, "azure");
+    assert.strictEqual(
+      item(api, registry).iconPath instanceof vscode.ThemeIcon && (item(api, registry).iconPath as vscode.ThemeIcon).id,
+      "azure",
+    );
     assert.strictEqual(item(api, repository).description, "2 manifests · 2 tags");
     assert.strictEqual(item(api, repository).contextValue, "repository;props;read:on;write:on;delete:on;list:on");
     assert.match(item(api, manifest).contextValue!, /^manifest;props;read:on;write:on;delete:on;list:on$/);
@@ -184,7 +191,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
       const id = await command<{ id: string; auth: string }>("connect", { endpoint: other.url, auth: "azureIdentity" });
       assert.strictEqual(id.auth, "azureIdentity");
       const registryItem = await child(api, undefined, other.host);
-      assert.deepStrictEqual((await children(api, registryItem)).map((n) => item(api, n).label), [REPO]);
+      assert.deepStrictEqual(
+        (await children(api, registryItem)).map((n) => item(api, n).label),
+        [REPO],
+      );
       assert.ok(other.exchangeCount >= 1, "an Entra token was exchanged for an ACR refresh token");
       assert.strictEqual(item(api, registryItem).description, "Azure identity");
       await command("disconnect", { registry: id.id });
@@ -220,7 +230,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     const { repository, manifest, tag } = await nodes();
     const offered = (command: string, node: TreeNode): boolean => menuOffers(command, item(api, node).contextValue!);
     const tooltip = (node: TreeNode): string => (item(api, node).tooltip as vscode.MarkdownString).value;
-    assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest) && offered("deleteRepository", repository), "unlocked: Delete is offered");
+    assert.ok(
+      offered("deleteTag", tag) && offered("deleteManifest", manifest) && offered("deleteRepository", repository),
+      "unlocked: Delete is offered",
+    );
 
     await command("lock", tag);
     assert.ok(!offered("deleteTag", tag), `a locked tag: ${item(api, tag).contextValue}`);
@@ -242,7 +255,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     // A repository's lock applies to everything in it (ACR), so its items lose Delete too.
     await command("lock", repository);
     assert.ok(!offered("deleteRepository", repository));
-    assert.ok(!offered("deleteManifest", manifest) && !offered("deleteTag", tag), `inside a locked repository: ${item(api, tag).contextValue}`);
+    assert.ok(
+      !offered("deleteManifest", manifest) && !offered("deleteTag", tag),
+      `inside a locked repository: ${item(api, tag).contextValue}`,
+    );
     assert.match(tooltip(tag), /Its repository is locked/);
     await command("unlock", repository);
     assert.ok(offered("deleteTag", tag) && offered("deleteManifest", manifest) && offered("deleteRepository", repository));
@@ -260,7 +276,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
 
     // Declined: nothing unlocked, nothing deleted.
     let asked: { message: string; detail: string } | undefined;
-    const declined = await command("deleteTag", { ...args, confirm: (message: string, detail: string) => ((asked = { message, detail }), false) });
+    const declined = await command("deleteTag", {
+      ...args,
+      confirm: (message: string, detail: string) => ((asked = { message, detail }), false),
+    });
     assert.strictEqual(declined, undefined);
     assert.match(asked!.message, /Delete the tag .*:doomed\?/);
     assert.match(asked!.detail, /refuses to delete it while it is locked/);
@@ -276,7 +295,10 @@ describe("ACR stand-in: property toggles, ordering, redirected pulls", function 
     // The repository row's counts are read again after the delete: they match what the registry has left.
     const counts = (await (await metadata(standIn, "")).json()) as { manifestCount: number; tagCount: number };
     const { repository } = await nodes();
-    assert.match(String(item(await getApi(), repository).description), new RegExp(`^${counts.manifestCount} manifests · ${counts.tagCount} tags`));
+    assert.match(
+      String(item(await getApi(), repository).description),
+      new RegExp(`^${counts.manifestCount} manifests · ${counts.tagCount} tags`),
+    );
   });
 
   it("Delete of a manifest names the locked tags that would stop it; with unlock it goes through", async () => {

@@ -50,7 +50,12 @@ describe("bad input to commands", function () {
     ["downloadBlob", "a digest without algorithm", { repository: "team/app", digest: "a".repeat(64) }, /sha256:<64 hex/],
     ["uploadBlob", "a repository path with an empty component", { repository: "team//app" }, /must not be empty/],
     ["deleteTag", "a tag starting with a dot", { repository: "team/app", reference: ".hidden", skipConfirmation: true }, /tags start with/],
-    ["deleteManifest", "an unknown digest algorithm", { repository: "team/app", reference: `md5:${"a".repeat(32)}`, skipConfirmation: true }, /unsupported algorithm/],
+    [
+      "deleteManifest",
+      "an unknown digest algorithm",
+      { repository: "team/app", reference: `md5:${"a".repeat(32)}`, skipConfirmation: true },
+      /unsupported algorithm/,
+    ],
     ["deleteRepository", "a name too long", { repository: "a".repeat(300), skipConfirmation: true }, /longer than 255/],
     ["copyReference", "a bad tag", { repository: "team/app", reference: "-x" }, /tags start with/],
   ];

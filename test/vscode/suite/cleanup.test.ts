@@ -74,8 +74,18 @@ describe("clean up", function () {
     assert.strictEqual(asked[0][0], `Delete 2 manifests in ${standIn.host}/clean/app?`);
     assert.match(asked[0][1], /2 kept/);
     const plan = outcome.plans[0];
-    assert.deepStrictEqual(plan.delete.map((d) => d.digest), [digests.c, digests.a], "newest first by lastUpdatedOn, the locked b skipped over");
-    assert.deepStrictEqual(plan.keep.map((k) => [k.digest, k.reason]).sort(), [[digests.b, "locked"], [digests.d, "among the newest"]].sort());
+    assert.deepStrictEqual(
+      plan.delete.map((d) => d.digest),
+      [digests.c, digests.a],
+      "newest first by lastUpdatedOn, the locked b skipped over",
+    );
+    assert.deepStrictEqual(
+      plan.keep.map((k) => [k.digest, k.reason]).sort(),
+      [
+        [digests.b, "locked"],
+        [digests.d, "among the newest"],
+      ].sort(),
+    );
     assert.match(outcome.preview, new RegExp(`\`${digests.b}\` b — locked: write is disabled`));
     assert.match(outcome.preview, new RegExp(`\`${digests.d}\` d — among the newest`));
     assert.match(outcome.preview, /### Deleted \(2, .* freed at most\)/);
@@ -107,10 +117,22 @@ describe("clean up", function () {
     const repository = await child(api, await child(api, undefined, standIn.host), "clean/locks");
     const selected = [await manifestWithTag(api, repository, "l1"), await manifestWithTag(api, repository, "l2")];
     const results = await command<{ canWrite?: boolean }[]>("lock", selected[0], selected, {});
-    assert.deepStrictEqual(results.map((r) => r.canWrite), [false, false]);
-    const outcome = await command<CleanupOutcome>("cleanupRepository", repository, { cleanupRules: { keepLatest: 0 }, confirm: () => assert.fail("nothing to confirm") });
+    assert.deepStrictEqual(
+      results.map((r) => r.canWrite),
+      [false, false],
+    );
+    const outcome = await command<CleanupOutcome>("cleanupRepository", repository, {
+      cleanupRules: { keepLatest: 0 },
+      confirm: () => assert.fail("nothing to confirm"),
+    });
     assert.deepStrictEqual(outcome.plans[0].delete, []);
-    assert.deepStrictEqual(outcome.plans[0].keep.map((k) => [k.digest, k.reason]).sort(), [[digests.l1, "locked"], [digests.l2, "locked"]].sort());
+    assert.deepStrictEqual(
+      outcome.plans[0].keep.map((k) => [k.digest, k.reason]).sort(),
+      [
+        [digests.l1, "locked"],
+        [digests.l2, "locked"],
+      ].sort(),
+    );
   });
 
   it("on distribution: a registry prefix clean-up by tag pattern", async () => {
@@ -129,11 +151,20 @@ describe("clean up", function () {
     const api = await getApi();
     const repository = await child(api, await registryNode(api, plain), "clean/plain");
     const never = (): boolean => assert.fail("no confirmation may be asked");
-    await assert.rejects(command("cleanupRepository", repository, { cleanupRules: { tagPattern: "v[" }, confirm: never }), /Invalid tagPattern/);
-    await assert.rejects(command("cleanupRepository", repository, { cleanupRules: { olderThan: "yesterday" }, confirm: never }), /Invalid olderThan/);
+    await assert.rejects(
+      command("cleanupRepository", repository, { cleanupRules: { tagPattern: "v[" }, confirm: never }),
+      /Invalid tagPattern/,
+    );
+    await assert.rejects(
+      command("cleanupRepository", repository, { cleanupRules: { olderThan: "yesterday" }, confirm: never }),
+      /Invalid olderThan/,
+    );
     await assert.rejects(command("cleanupRepository", repository, { cleanupRules: {}, confirm: never }), /at least one rule/);
     const locked = await child(api, await registryNode(api, noDelete), "clean/nodelete");
-    await assert.rejects(command("cleanupRepository", locked, { cleanupRules: { keepLatest: 0 }, confirm: never }), /does not allow deleting/);
+    await assert.rejects(
+      command("cleanupRepository", locked, { cleanupRules: { keepLatest: 0 }, confirm: never }),
+      /does not allow deleting/,
+    );
     assert.strictEqual(await status(noDelete.url, "clean/nodelete", "v1"), 200);
   });
 });

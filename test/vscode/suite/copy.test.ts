@@ -9,7 +9,10 @@ import { OCI_MANIFEST, pushImage } from "../../fixtures/seed";
 import { child, command, connect, disconnectAll, getApi, manifestWithTag, registryNode } from "./extensionTestHelpers";
 
 async function digestAt(registry: RunningRegistry, repository: string, reference: string): Promise<string | undefined> {
-  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, { method: "HEAD", headers: { Accept: OCI_MANIFEST } });
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
+    method: "HEAD",
+    headers: { Accept: OCI_MANIFEST },
+  });
   return response.status === 200 ? (response.headers.get("docker-content-digest") ?? undefined) : undefined;
 }
 
@@ -22,7 +25,8 @@ describe("add tag, copy image, drag and drop, multi-select delete", function () 
   before(async () => {
     await disconnectAll(await getApi());
     [one, two] = await Promise.all([startRegistry(), startRegistry()]);
-    app = (await pushImage(one, "copy/app", "v1", { layers: [Buffer.from("copy layer one"), Buffer.from("copy layer two")] })).manifestDigest;
+    app = (await pushImage(one, "copy/app", "v1", { layers: [Buffer.from("copy layer one"), Buffer.from("copy layer two")] }))
+      .manifestDigest;
     await pushImage(one, "copy/multi", "m1", { layers: [Buffer.from("m1")] });
     await pushImage(one, "copy/multi", "m2", { layers: [Buffer.from("m2")] });
     await pushImage(one, "copy/multi", "m3", { layers: [Buffer.from("m3")] });
@@ -51,13 +55,17 @@ describe("add tag, copy image, drag and drop, multi-select delete", function () 
 
   it("Copy Image To copies to another registry with the digest preserved, and reports what moved", async () => {
     const seen: number[] = [];
-    const result = await command<{ digest: string; blobsCopied: number; blobsSkipped: number; target: string }>("copyImage", await tagNode("copy/app", "v1"), {
-      targetRegistry: two.host,
-      targetRepository: "promoted/app",
-      tag: "v1",
-      includeReferrers: true,
-      onProgress: (bytes: number) => seen.push(bytes),
-    });
+    const result = await command<{ digest: string; blobsCopied: number; blobsSkipped: number; target: string }>(
+      "copyImage",
+      await tagNode("copy/app", "v1"),
+      {
+        targetRegistry: two.host,
+        targetRepository: "promoted/app",
+        tag: "v1",
+        includeReferrers: true,
+        onProgress: (bytes: number) => seen.push(bytes),
+      },
+    );
     assert.strictEqual(result.digest, app);
     assert.strictEqual(result.blobsCopied, 3);
     assert.strictEqual(result.target, `${two.host}/promoted/app:v1`);
@@ -89,7 +97,12 @@ describe("add tag, copy image, drag and drop, multi-select delete", function () 
 
   it("refuses copying onto the same repository and tag", async () => {
     await assert.rejects(
-      command("copyImage", await tagNode("copy/app", "v1"), { targetRegistry: one.host, targetRepository: "copy/app", tag: "v1", includeReferrers: false }),
+      command("copyImage", await tagNode("copy/app", "v1"), {
+        targetRegistry: one.host,
+        targetRepository: "copy/app",
+        tag: "v1",
+        includeReferrers: false,
+      }),
       /is the source itself/,
     );
   });

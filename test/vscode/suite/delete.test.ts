@@ -5,7 +5,19 @@
 import * as assert from "assert";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest } from "../../fixtures/seed";
-import { child, children, command, connect, disconnectAll, getApi, item, label, labels, manifestWithTag, registryNode } from "./extensionTestHelpers";
+import {
+  child,
+  children,
+  command,
+  connect,
+  disconnectAll,
+  getApi,
+  item,
+  label,
+  labels,
+  manifestWithTag,
+  registryNode,
+} from "./extensionTestHelpers";
 
 async function manifestStatus(registry: RunningRegistry, repository: string, reference: string): Promise<number> {
   const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
@@ -115,7 +127,10 @@ describe("delete commands", function () {
     assert.match(asked[0], /Its tag goes with it:\n {2}• palette\n/);
     assert.strictEqual(await manifestStatus(registry, "del/app", digests.palette), 404);
     const after = (await children(api, repo)).map((n) => item(api, n).id);
-    assert.deepStrictEqual(after, before.filter((id) => !id?.endsWith(digests.palette)));
+    assert.deepStrictEqual(
+      after,
+      before.filter((id) => !id?.endsWith(digests.palette)),
+    );
   });
 
   it("deletes a repository after a confirmation naming it", async () => {

@@ -66,7 +66,10 @@ export async function labels(api: ContainerRegistryExplorerApi, node?: TreeNode)
 export async function child(api: ContainerRegistryExplorerApi, parent: TreeNode | undefined, wanted: string): Promise<TreeNode> {
   const nodes = await children(api, parent);
   const found = nodes.find((n) => label(api, n) === wanted);
-  assert.ok(found, `no child "${wanted}" under ${parent ? label(api, parent) : "the root"}; have ${nodes.map((n) => label(api, n)).join(", ")}`);
+  assert.ok(
+    found,
+    `no child "${wanted}" under ${parent ? label(api, parent) : "the root"}; have ${nodes.map((n) => label(api, n)).join(", ")}`,
+  );
   return found;
 }
 

@@ -12,7 +12,19 @@ import { type AcrStandIn, startAcrStandIn } from "../../fixtures/acrStandIn";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
-import { allChildren, child, children, command, connect, disconnectAll, getApi, item, label, labels, setPageSize } from "./extensionTestHelpers";
+import {
+  allChildren,
+  child,
+  children,
+  command,
+  connect,
+  disconnectAll,
+  getApi,
+  item,
+  label,
+  labels,
+  setPageSize,
+} from "./extensionTestHelpers";
 
 const contextMenu = (
   JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../../package.json"), "utf8")) as {
@@ -58,7 +70,11 @@ describe("filter and find", function () {
     it("filters a registry by name prefix, shows it, and clears it", async () => {
       const api = await getApi();
       const node = await registryRow();
-      assert.deepStrictEqual(await labels(api, node), ["tea", "team", "team/app", "team/db", "team-x", "teamz"], "distribution's own order");
+      assert.deepStrictEqual(
+        await labels(api, node),
+        ["tea", "team", "team/app", "team/db", "team-x", "teamz"],
+        "distribution's own order",
+      );
       await command("filter", node, { prefix: "team/" });
       assert.deepStrictEqual(await labels(api, node), ["team/app", "team/db"]);
       const filtered = item(api, node);
@@ -80,8 +96,14 @@ describe("filter and find", function () {
         const node = await registryRow();
         await command("filter", node, { prefix: "team" });
         const first = await children(api, node);
-        assert.deepStrictEqual(first.map((n) => label(api, n)), ["team", "Load more…"]);
-        assert.deepStrictEqual((await allChildren(api, node)).map((n) => label(api, n)), ["team", "team/app", "team/db", "team-x", "teamz"]);
+        assert.deepStrictEqual(
+          first.map((n) => label(api, n)),
+          ["team", "Load more…"],
+        );
+        assert.deepStrictEqual(
+          (await allChildren(api, node)).map((n) => label(api, n)),
+          ["team", "team/app", "team/db", "team-x", "teamz"],
+        );
       } finally {
         await command("clearFilter", await registryRow());
         await setPageSize(undefined);
@@ -92,7 +114,10 @@ describe("filter and find", function () {
       const api = await getApi();
       const node = await registryRow();
       for (const prefix of ["Team", "/team", "team//", "-x"]) {
-        await assert.rejects(command("filter", node, { prefix }), (error: Error) => /Invalid repository prefix/.test(error.message) && error.message.includes(JSON.stringify(prefix)));
+        await assert.rejects(
+          command("filter", node, { prefix }),
+          (error: Error) => /Invalid repository prefix/.test(error.message) && error.message.includes(JSON.stringify(prefix)),
+        );
       }
       assert.ok(!item(api, node).contextValue!.includes(";filtered"));
       assert.strictEqual((await labels(api, node)).length, REPOSITORIES.length);
@@ -101,7 +126,8 @@ describe("filter and find", function () {
     it("filters a repository's manifests by tag pattern, and clears it", async () => {
       const api = await getApi();
       const repository = await child(api, await registryRow(), "team/app");
-      const tagsOf = async (): Promise<string[]> => (await allChildren(api, repository)).map((n) => String(item(api, n).description).split(" · ")[0]).sort();
+      const tagsOf = async (): Promise<string[]> =>
+        (await allChildren(api, repository)).map((n) => String(item(api, n).description).split(" · ")[0]).sort();
       assert.deepStrictEqual(await tagsOf(), ["latest", "v1.0", "v1.1", "v2-rc1"]);
       await command("filter", repository, { tagPattern: "v1.*" });
       assert.deepStrictEqual(await tagsOf(), ["v1.0", "v1.1"]);
@@ -119,7 +145,9 @@ describe("filter and find", function () {
       const api = await getApi();
       const repository = await child(api, await registryRow(), "team/app");
       for (const pattern of ["v1[0]", "", "a/b", "x".repeat(129)]) {
-        await assert.rejects(command("filter", repository, { tagPattern: pattern }), (error: Error) => /Invalid tag pattern/.test(error.message));
+        await assert.rejects(command("filter", repository, { tagPattern: pattern }), (error: Error) =>
+          /Invalid tag pattern/.test(error.message),
+        );
       }
       assert.ok(!item(api, repository).contextValue!.includes(";filtered"));
     });
@@ -140,7 +168,11 @@ describe("filter and find", function () {
       const found = await command<TreeNode>("findRepository", { registry: registryId, query: "team/db" });
       assert.ok(found);
       assert.strictEqual(label(api, found), "team/db");
-      assert.deepStrictEqual(api.treeView.selection.map((n) => (n as TreeNode).id), [found.id], "selected in the view");
+      assert.deepStrictEqual(
+        api.treeView.selection.map((n) => (n as TreeNode).id),
+        [found.id],
+        "selected in the view",
+      );
       // It was loaded already: nothing was filtered to show it.
       assert.ok(!item(api, await registryRow()).contextValue!.includes(";filtered"));
       await assert.rejects(command("findRepository", { registry: registryId, query: "team/nope" }), /No repository team\/nope/);
@@ -156,7 +188,10 @@ describe("filter and find", function () {
         assert.deepStrictEqual(await labels(api, node), ["tea", "team", "Load more…"]);
         const found = await command<TreeNode>("findRepository", { registry: registryId, query: "teamz" });
         assert.strictEqual(label(api, found), "teamz");
-        assert.deepStrictEqual(api.treeView.selection.map((n) => (n as TreeNode).id), [found.id]);
+        assert.deepStrictEqual(
+          api.treeView.selection.map((n) => (n as TreeNode).id),
+          [found.id],
+        );
         assert.match(String(item(api, node).description), /filter: teamz…/);
       } finally {
         await command("clearFilter", await registryRow());
@@ -205,12 +240,18 @@ describe("filter and find", function () {
       assert.ok(untagged, "the untagged manifest is listed");
       assert.match(String(item(api, untagged).description), /^untagged · /);
       const icon = item(api, untagged).iconPath as vscode.ThemeIcon;
-      assert.strictEqual((icon.color)?.id, "disabledForeground", "marked with a dimmed icon");
-      assert.match((item(api, untagged).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " "), /Untagged: no tag points at this manifest/);
+      assert.strictEqual(icon.color?.id, "disabledForeground", "marked with a dimmed icon");
+      assert.match(
+        (item(api, untagged).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, " "),
+        /Untagged: no tag points at this manifest/,
+      );
       const tagged = rows.find((n) => n !== untagged)!;
       assert.strictEqual((item(api, tagged).iconPath as vscode.ThemeIcon).color, undefined);
       await command("filter", repository, { untaggedOnly: true });
-      assert.deepStrictEqual((await children(api, repository)).map((n) => n.id), [untagged.id]);
+      assert.deepStrictEqual(
+        (await children(api, repository)).map((n) => n.id),
+        [untagged.id],
+      );
       assert.match(String(item(api, repository).description), /filter: untagged only/);
       await command("clearFilter", repository);
       assert.strictEqual((await children(api, repository)).length, 2);

@@ -76,8 +76,18 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
         schemaVersion: 2,
         mediaType: OCI_INDEX,
         manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd64.manifestDigest, size: amd64.manifestBytes.length, platform: { os: "linux", architecture: "amd64" } },
-          { mediaType: OCI_MANIFEST, digest: arm64.manifestDigest, size: arm64.manifestBytes.length, platform: { os: "linux", architecture: "arm64" } },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: amd64.manifestDigest,
+            size: amd64.manifestBytes.length,
+            platform: { os: "linux", architecture: "amd64" },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm64.manifestDigest,
+            size: arm64.manifestBytes.length,
+            platform: { os: "linux", architecture: "arm64" },
+          },
         ],
       }),
     );
@@ -95,7 +105,13 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
 
   it("pulls two images into one OCI layout, each under its tag, which skopeo reads", async () => {
     const layout = path.join(work, "layout");
-    const first = await command<PullResult>("pull", { registry: registryId, repository: "formats/app", reference: "v1", format: "ociLayout", destination: layout });
+    const first = await command<PullResult>("pull", {
+      registry: registryId,
+      repository: "formats/app",
+      reference: "v1",
+      format: "ociLayout",
+      destination: layout,
+    });
     assert.strictEqual(first.format, "ociLayout");
     assert.strictEqual(first.digest, app.manifestDigest);
     await command("pull", { registry: registryId, repository: "formats/tool", reference: "2.0", format: "ociLayout", destination: layout });
@@ -113,21 +129,35 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
       platforms: ["linux/arm64"],
       destination: layout,
     });
-    const index = JSON.parse(fs.readFileSync(path.join(layout, "blobs", "sha256", pulled.digest.slice(7)), "utf8")) as { manifests: { digest: string }[] };
-    assert.deepStrictEqual(index.manifests.map((m) => m.digest), [arm64.manifestDigest]);
+    const index = JSON.parse(fs.readFileSync(path.join(layout, "blobs", "sha256", pulled.digest.slice(7)), "utf8")) as {
+      manifests: { digest: string }[];
+    };
+    assert.deepStrictEqual(
+      index.manifests.map((m) => m.digest),
+      [arm64.manifestDigest],
+    );
     assert.strictEqual((await skopeoInspect(`oci:${layout}:latest`, ["--override-arch", "arm64"])).Architecture, "arm64");
   });
 
   it("pulls a docker-archive named after the image, whose manifest.json lists the layers; skopeo reads it", async () => {
     const folder = path.join(work, "archives");
-    const pulled = await command<PullResult>("pull", { registry: registryId, repository: "formats/app", reference: "v1", format: "dockerArchive", destination: folder });
+    const pulled = await command<PullResult>("pull", {
+      registry: registryId,
+      repository: "formats/app",
+      reference: "v1",
+      format: "dockerArchive",
+      destination: folder,
+    });
     assert.strictEqual(pulled.path, path.join(folder, "app-v1.tar"));
     assert.deepStrictEqual(fs.readdirSync(folder), ["app-v1.tar"]);
     const inspected = await skopeoInspect(`docker-archive:${pulled.path}`);
     assert.deepStrictEqual(inspected.Layers, app.layerDigests);
     const { stdout } = await run("tar", ["-xOf", pulled.path, "manifest.json"]);
     const entries = JSON.parse(stdout) as { Config: string; RepoTags: string[]; Layers: string[] }[];
-    assert.deepStrictEqual(entries[0].Layers, app.layerDigests.map((d) => `blobs/sha256/${d.slice(7)}`));
+    assert.deepStrictEqual(
+      entries[0].Layers,
+      app.layerDigests.map((d) => `blobs/sha256/${d.slice(7)}`),
+    );
     assert.deepStrictEqual(entries[0].RepoTags, [`${registry.host}/formats/app:v1`]);
     const { stdout: layer } = await run("tar", ["-xOf", pulled.path, entries[0].Layers[1]], { encoding: "buffer" });
     assert.ok(Buffer.from(layer).equals(appLayers[1]));
@@ -136,11 +166,25 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
   it("takes the remembered format from the setting, and refuses an unknown one", async () => {
     await vscode.workspace.getConfiguration().update(FORMAT_SETTING, "dockerArchive", vscode.ConfigurationTarget.Global);
     const file = path.join(work, "remembered", "tool.tar");
-    const pulled = await command<PullResult>("pull", { registry: registryId, repository: "formats/tool", reference: "2.0", destination: file });
+    const pulled = await command<PullResult>("pull", {
+      registry: registryId,
+      repository: "formats/tool",
+      reference: "2.0",
+      destination: file,
+    });
     assert.strictEqual(pulled.format, "dockerArchive");
     assert.strictEqual((await skopeoInspect(`docker-archive:${file}`)).Layers.length, 1);
     await vscode.workspace.getConfiguration().update(FORMAT_SETTING, undefined, vscode.ConfigurationTarget.Global);
-    await assert.rejects(command("pull", { registry: registryId, repository: "formats/tool", reference: "2.0", format: "zip", destination: path.join(work, "zip") }), /Unknown pull format/);
+    await assert.rejects(
+      command("pull", {
+        registry: registryId,
+        repository: "formats/tool",
+        reference: "2.0",
+        format: "zip",
+        destination: path.join(work, "zip"),
+      }),
+      /Unknown pull format/,
+    );
     assert.ok(!fs.existsSync(path.join(work, "zip")));
   });
 
@@ -156,8 +200,14 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
     assert.strictEqual(pushed.digest, tool.manifestDigest);
     const response = await fetch(`${registry.url}/v2/formats/from-layout/manifests/copied`, { headers: { Accept: OCI_MANIFEST } });
     assert.strictEqual(response.headers.get("docker-content-digest"), tool.manifestDigest);
-    await assert.rejects(command("pushLayout", { registry: registryId, repository: "formats/from-layout", destination: layout, tag: "x" }), /several|name/);
-    await assert.rejects(command("pushLayout", { registry: registryId, repository: "formats/from-layout", destination: work, tag: "x" }), /not an OCI image layout/);
+    await assert.rejects(
+      command("pushLayout", { registry: registryId, repository: "formats/from-layout", destination: layout, tag: "x" }),
+      /several|name/,
+    );
+    await assert.rejects(
+      command("pushLayout", { registry: registryId, repository: "formats/from-layout", destination: work, tag: "x" }),
+      /not an OCI image layout/,
+    );
   });
 
   it("pushes a folder's files as an artifact of the given type (subfolders left out)", async () => {
@@ -168,12 +218,24 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
     fs.writeFileSync(path.join(folder, "nested", "c.txt"), "not pushed\n");
     const extra = path.join(work, "extra.txt");
     fs.writeFileSync(extra, "extra\n");
-    await command("push", { registry: registryId, repository: "formats/bundle", tag: "v1", files: [folder, extra], artifactType: "application/vnd.example.bundle.v1" });
+    await command("push", {
+      registry: registryId,
+      repository: "formats/bundle",
+      tag: "v1",
+      files: [folder, extra],
+      artifactType: "application/vnd.example.bundle.v1",
+    });
     const response = await fetch(`${registry.url}/v2/formats/bundle/manifests/v1`, { headers: { Accept: OCI_MANIFEST } });
     const manifest = (await response.json()) as { artifactType: string; layers: { annotations: Record<string, string> }[] };
     assert.strictEqual(manifest.artifactType, "application/vnd.example.bundle.v1");
-    assert.deepStrictEqual(manifest.layers.map((l) => l.annotations["org.opencontainers.image.title"]), ["a.txt", "b.bin", "extra.txt"]);
-    await assert.rejects(command("push", { registry: registryId, repository: "formats/bundle", tag: "v2", files: [extra], artifactType: "not a type" }), /is not a media type/);
+    assert.deepStrictEqual(
+      manifest.layers.map((l) => l.annotations["org.opencontainers.image.title"]),
+      ["a.txt", "b.bin", "extra.txt"],
+    );
+    await assert.rejects(
+      command("push", { registry: registryId, repository: "formats/bundle", tag: "v2", files: [extra], artifactType: "not a type" }),
+      /is not a media type/,
+    );
   });
 
   it("downloads the config or a layer picked from the manifest's blobs", async () => {
@@ -181,7 +243,10 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
     const repo = await child(api, await registryNode(api, registry), "formats/app");
     const manifest = await manifestWithTag(api, repo, "v1");
     const configFile = path.join(work, "picked-config.json");
-    const config = await runPicking<{ digest: string; path: string }>("containerRegistryExplorer.downloadBlob", [manifest, { destination: configFile }]);
+    const config = await runPicking<{ digest: string; path: string }>("containerRegistryExplorer.downloadBlob", [
+      manifest,
+      { destination: configFile },
+    ]);
     assert.strictEqual(config.digest, app.configDigest);
     const layerFile = path.join(work, "picked-layer.bin");
     // Config first, then the layers in order: two down is the second layer.

@@ -12,7 +12,21 @@ import { clientFor } from "../../client/helpers";
 import { pushImageWithConfig, pushIndex, pushReferrer, sampleConfig } from "../../client/imageFixtures";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
-import { allChildren, allIds, child, children, command, connect, disconnectAll, getApi, item, label, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
+import {
+  allChildren,
+  allIds,
+  child,
+  children,
+  command,
+  connect,
+  disconnectAll,
+  getApi,
+  item,
+  label,
+  manifestWithTag,
+  randomBytes,
+  registryNode,
+} from "./extensionTestHelpers";
 
 describe("inspect, compare, repository size", function () {
   this.timeout(120_000);
@@ -43,7 +57,13 @@ describe("inspect, compare, repository size", function () {
       ],
       "multi",
     );
-    sbom = await pushReferrer(client, "app", { digest: v1.digest, mediaType: MediaTypes.OCI_MANIFEST, size: v1.size }, "application/spdx+json", "{}");
+    sbom = await pushReferrer(
+      client,
+      "app",
+      { digest: v1.digest, mediaType: MediaTypes.OCI_MANIFEST, size: v1.size },
+      "application/spdx+json",
+      "{}",
+    );
     sbomSignature = await pushReferrer(
       client,
       "app",
@@ -85,9 +105,14 @@ describe("inspect, compare, repository size", function () {
     assert.ok(text.includes("| 3 | 2026\\-03\\-04T05:06:07Z | `ENV ARCH` | no layer |"), text);
     const inspectLink = (digest: string) => documentLink("container-registry-inspect", registryId, digest, ".md");
     assert.ok(text.includes(`- SPDX SBOM: [\`${sbom.digest.slice(0, 19)}\`](${inspectLink(sbom.digest)})`), text);
-    assert.ok(text.includes(`\n  - Notary signature: [\`${sbomSignature.digest.slice(0, 19)}\`](${inspectLink(sbomSignature.digest)})`), text);
+    assert.ok(
+      text.includes(`\n  - Notary signature: [\`${sbomSignature.digest.slice(0, 19)}\`](${inspectLink(sbomSignature.digest)})`),
+      text,
+    );
     // The Markdown preview shows it (a webview tab).
-    const preview = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app@")));
+    const preview = await waitFor(() =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app@")),
+    );
     assert.ok(preview, "no Markdown preview tab");
   });
 
@@ -109,9 +134,19 @@ describe("inspect, compare, repository size", function () {
       ["linux/arm64", arm64, 12000],
     ] as const) {
       const link = documentLink("container-registry-inspect", registryId, image.digest, ".md");
-      assert.ok(text.includes(`| ${platform} | [\`${image.digest.slice(0, 19)}\`](${link}) | ${formatBytes(image.config.size + bytes).replace(".", "\\.")} |`), text);
+      assert.ok(
+        text.includes(
+          `| ${platform} | [\`${image.digest.slice(0, 19)}\`](${link}) | ${formatBytes(image.config.size + bytes).replace(".", "\\.")} |`,
+        ),
+        text,
+      );
     }
-    const child = await command<vscode.TextDocument>("inspectImage", { registry: registryId, repository: "app", reference: "multi", platform: "linux/arm64" });
+    const child = await command<vscode.TextDocument>("inspectImage", {
+      registry: registryId,
+      repository: "app",
+      reference: "multi",
+      platform: "linux/arm64",
+    });
     assert.ok(child.getText().includes("- `ARCH=arm64`"), child.getText());
     assert.ok(child.getText().includes("| Platform | linux/arm64 |"));
   });
@@ -123,7 +158,10 @@ describe("inspect, compare, repository size", function () {
     const index = await manifestWithTag(api, repository, "multi");
     const platform = await child(api, index, "linux/arm64");
     const document = await command<vscode.TextDocument>("inspectImage", platform, {});
-    assert.ok(document.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`), document.getText().slice(0, 200));
+    assert.ok(
+      document.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`),
+      document.getText().slice(0, 200),
+    );
     assert.ok(document.getText().includes("- `ARCH=arm64`"));
     const result = await command<{ summary: { added: string[]; removed: string[]; shared: string[] } }>("compareWith", platform, {
       compareWith: { registry: registryId, repository: "other/app", reference: "latest" },
@@ -139,7 +177,11 @@ describe("inspect, compare, repository size", function () {
   });
 
   it("compares two tags in the diff editor, with the layers added, removed and shared", async () => {
-    const result = await command<{ left: vscode.Uri; right: vscode.Uri; summary: { added: string[]; removed: string[]; shared: string[] } }>("compareWith", {
+    const result = await command<{
+      left: vscode.Uri;
+      right: vscode.Uri;
+      summary: { added: string[]; removed: string[]; shared: string[] };
+    }>("compareWith", {
       registry: registryId,
       repository: "app",
       reference: "v1",
@@ -167,7 +209,10 @@ describe("inspect, compare, repository size", function () {
   });
 
   it("shows the repository's size, shared and exclusive", async () => {
-    const size = await command<{ totalBytes: number; sharedBytes: number; exclusiveBytes: number }>("showRepositorySize", { registry: registryId, repository: "app" });
+    const size = await command<{ totalBytes: number; sharedBytes: number; exclusiveBytes: number }>("showRepositorySize", {
+      registry: registryId,
+      repository: "app",
+    });
     // Owners: the index (v1 is part of it), v2, and the two fallback-tag indexes of the referrers.
     // Shared: the 3000-byte layer, and the empty config `{}` (2 bytes; also the SBOM's payload)
     // of the SBOM and of its signature. Exclusive: the rest, the signature's 3-byte payload included.
@@ -244,7 +289,13 @@ describe("referrers in the tree", function () {
     const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
     sbom = await pushReferrer(client, "signed", subject, "application/vnd.cyclonedx+json", '{"bomFormat":"CycloneDX"}');
     signature = await pushReferrer(client, "signed", subject, "application/vnd.dev.cosign.artifact.sig.v1+json", "cosign");
-    sbomSignature = await pushReferrer(client, "signed", { digest: sbom.digest, mediaType: MediaTypes.OCI_MANIFEST, size: sbom.size }, "application/vnd.cncf.notary.signature", "notary");
+    sbomSignature = await pushReferrer(
+      client,
+      "signed",
+      { digest: sbom.digest, mediaType: MediaTypes.OCI_MANIFEST, size: sbom.size },
+      "application/vnd.cncf.notary.signature",
+      "notary",
+    );
     await connect(registry);
   });
 
@@ -273,10 +324,13 @@ describe("referrers in the tree", function () {
     const below = await children(api, subject);
     assert.strictEqual(label(api, below[0]), "v1");
     assert.strictEqual(below.length, 3);
-    assert.deepStrictEqual(below.slice(1).map((n) => [label(api, n), item(api, n).description]), [
-      ["Cosign signature", "1 referrers"],
-      ["CycloneDX SBOM", "1 referrers"],
-    ]);
+    assert.deepStrictEqual(
+      below.slice(1).map((n) => [label(api, n), item(api, n).description]),
+      [
+        ["Cosign signature", "1 referrers"],
+        ["CycloneDX SBOM", "1 referrers"],
+      ],
+    );
     const sbomGroup = await child(api, subject, "CycloneDX SBOM");
     const sbomRow = await child(api, sbomGroup, shortDigest(sbom.digest));
     // A manifest row (the bundle's own classes are not the test's, so by its id and contextValue).

@@ -48,7 +48,8 @@ describe("palette", function () {
   it("registers every command package.json declares, and no undeclared one", async () => {
     await getApi();
     const declared = manifest.contributes.commands.map((c) => c.command).sort();
-    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith("containerRegistryExplorer.") && !c.startsWith("containerRegistryExplorer.registries."))
+    const registered = (await vscode.commands.getCommands(true))
+      .filter((c) => c.startsWith("containerRegistryExplorer.") && !c.startsWith("containerRegistryExplorer.registries."))
       .sort();
     // (containerRegistryExplorer.registries.* are the view's own commands, which VS Code adds.)
     assert.deepStrictEqual(registered, declared);

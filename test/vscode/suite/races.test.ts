@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import type { ContinuablePage, PageSettings } from "../../../src/client/index";
 import { PagedChildren } from "../../../src/extension/tree/pagedChildren";
 import { TreeNode } from "../../../src/extension/tree/treeNode";
-import { RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { connect, disconnectAll, getApi } from "./extensionTestHelpers";
 
 class Item extends TreeNode {
@@ -34,7 +34,10 @@ describe("overlapping loads and cache resets", function () {
 
   it("a page read before a refresh is neither shown after it nor ends the newer load", async () => {
     const reads: { settings: PageSettings; answer: (page: ContinuablePage<Item>) => void }[] = [];
-    const paged = new PagedChildren<Item>((settings) => new Promise((answer) => reads.push({ settings, answer })), () => 2);
+    const paged = new PagedChildren<Item>(
+      (settings) => new Promise((answer) => reads.push({ settings, answer })),
+      () => 2,
+    );
     const beforeRefresh = paged.ensureLoaded();
     await settle();
     assert.strictEqual(reads.length, 1);
@@ -62,7 +65,10 @@ describe("overlapping loads and cache resets", function () {
 
   it("a failure read before a refresh is not shown after it", async () => {
     const reads: { fail: (error: Error) => void; answer: (page: ContinuablePage<Item>) => void }[] = [];
-    const paged = new PagedChildren<Item>(() => new Promise((answer, fail) => reads.push({ answer, fail })), () => 2);
+    const paged = new PagedChildren<Item>(
+      () => new Promise((answer, fail) => reads.push({ answer, fail })),
+      () => 2,
+    );
     const beforeRefresh = paged.ensureLoaded();
     await settle();
     paged.reset();

@@ -156,7 +156,9 @@ describe("open reference and names", function () {
     assert.deepStrictEqual(await order(token), ["anonymous", "password"], "the realm gives anonymous tokens");
     assert.deepStrictEqual((await order(basic, "team.azurecr.io")).slice(0, 2), ["microsoft", "azureIdentity"]);
     assert.ok(!(await order(basic)).includes("microsoft"));
-    const withDocker = signInChoices({ loginServer: basic.host, probe: await probeRegistry(basic.url), dockerCredentials: true }).map((c) => c.auth);
+    const withDocker = signInChoices({ loginServer: basic.host, probe: await probeRegistry(basic.url), dockerCredentials: true }).map(
+      (c) => c.auth,
+    );
     assert.strictEqual(withDocker[0], "dockerConfig");
   });
 
@@ -164,7 +166,9 @@ describe("open reference and names", function () {
     await getApi();
     const root = path.resolve(__dirname, "../../../..");
     const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-      contributes: { walkthroughs: { steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[] }[] };
+      contributes: {
+        walkthroughs: { steps: { id: string; description: string; media: { image: string }; completionEvents: string[] }[] }[];
+      };
     };
     const nls = JSON.parse(fs.readFileSync(path.join(root, "package.nls.json"), "utf8")) as Record<string, string>;
     const steps = manifest.contributes.walkthroughs[0].steps;

@@ -10,7 +10,18 @@ import * as vscode from "vscode";
 import { type FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
-import { child, children, command, connect, disconnectAll, getApi, item, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
+import {
+  child,
+  children,
+  command,
+  connect,
+  disconnectAll,
+  getApi,
+  item,
+  manifestWithTag,
+  randomBytes,
+  registryNode,
+} from "./extensionTestHelpers";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const TITLE = "org.opencontainers.image.title";
@@ -30,7 +41,9 @@ interface PullResult {
 }
 
 async function getManifestBytes(registry: RunningRegistry, repository: string, reference: string): Promise<Buffer> {
-  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, { headers: { Accept: `${OCI_MANIFEST}, ${OCI_INDEX}` } });
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
+    headers: { Accept: `${OCI_MANIFEST}, ${OCI_INDEX}` },
+  });
   assert.strictEqual(response.status, 200);
   return Buffer.from(await response.arrayBuffer());
 }
@@ -158,7 +171,12 @@ describe("push, pull and blob transfers", function () {
     const layers = titles.map((t, i) => Buffer.from(`content ${i} ${t}`));
     const descriptors = [];
     for (const [i, bytes] of layers.entries()) {
-      descriptors.push({ mediaType: OCI_LAYER, digest: await pushBlob(registry, "unsafe/titles", bytes), size: bytes.length, annotations: { [TITLE]: titles[i] } });
+      descriptors.push({
+        mediaType: OCI_LAYER,
+        digest: await pushBlob(registry, "unsafe/titles", bytes),
+        size: bytes.length,
+        annotations: { [TITLE]: titles[i] },
+      });
     }
     const config = Buffer.from("{}");
     await pushBlob(registry, "unsafe/titles", config);
@@ -166,7 +184,13 @@ describe("push, pull and blob transfers", function () {
       registry,
       "unsafe/titles",
       "1",
-      { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: "application/x-test", config: { mediaType: "application/vnd.oci.empty.v1+json", digest: sha256Digest(config), size: 2 }, layers: descriptors },
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: "application/x-test",
+        config: { mediaType: "application/vnd.oci.empty.v1+json", digest: sha256Digest(config), size: 2 },
+        layers: descriptors,
+      },
       OCI_MANIFEST,
     );
     const parent = path.join(work, "unsafe-parent");
@@ -187,7 +211,13 @@ describe("push, pull and blob transfers", function () {
       registry,
       "shared/blob",
       "1",
-      { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: "application/x-test", config: { mediaType: "application/vnd.oci.empty.v1+json", digest, size: 2 }, layers: [layer("a.json"), layer("b.json")] },
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: "application/x-test",
+        config: { mediaType: "application/vnd.oci.empty.v1+json", digest, size: 2 },
+        layers: [layer("a.json"), layer("b.json")],
+      },
       OCI_MANIFEST,
     );
     const destination = path.join(work, "shared");
@@ -218,26 +248,51 @@ describe("push, pull and blob transfers", function () {
         schemaVersion: 2,
         mediaType: OCI_INDEX,
         manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
-          { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: amd.manifestDigest,
+            size: amd.manifestBytes.length,
+            platform: { architecture: "amd64", os: "linux" },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm.manifestDigest,
+            size: arm.manifestBytes.length,
+            platform: { architecture: "arm64", os: "linux" },
+          },
         ],
       },
       OCI_INDEX,
     );
     const destination = path.join(work, "arm");
-    const result = await command<PullResult>("pull", { registry: registryId, repository: "multi/app", reference: "latest", platform: "linux/arm64", destination });
+    const result = await command<PullResult>("pull", {
+      registry: registryId,
+      repository: "multi/app",
+      reference: "latest",
+      platform: "linux/arm64",
+      destination,
+    });
     assert.strictEqual(result.digest, arm.manifestDigest);
     assert.ok(fs.readFileSync(path.join(destination, arm.layerDigests[0].replace(":", "-"))).equals(Buffer.from("arm64 layer")));
   });
 
   it("uploads a file as a blob and downloads it back by digest", async () => {
     const source = path.join(work, "src", "model.bin");
-    const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", { registry: registryId, repository: "blobs/only", files: [source] });
+    const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", {
+      registry: registryId,
+      repository: "blobs/only",
+      files: [source],
+    });
     assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
     assert.strictEqual(uploaded.sizeInBytes, files["model.bin"].length);
     assert.ok((await getBlob(registry, "blobs/only", uploaded.digest)).equals(files["model.bin"]));
     const destination = path.join(work, "downloaded.bin");
-    const downloaded = await command<{ path: string }>("downloadBlob", { registry: registryId, repository: "blobs/only", digest: uploaded.digest, destination });
+    const downloaded = await command<{ path: string }>("downloadBlob", {
+      registry: registryId,
+      repository: "blobs/only",
+      digest: uploaded.digest,
+      destination,
+    });
     assert.strictEqual(downloaded.path, destination);
     assert.ok(fs.readFileSync(destination).equals(files["model.bin"]));
   });
@@ -327,7 +382,11 @@ describe("push, pull and blob transfers", function () {
     it("resumes a blob upload and a push whose connection broke midway (the files are reopened, not one-shot streams)", async () => {
       const model = path.join(work, "src", "model.bin");
       proxy.inject({ method: "PATCH", path: UPLOADS, fault: { kind: "resetRequest", afterBytes: 500_000 } });
-      const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", { registry: proxiedId, repository: "resumed/blob", files: [model] });
+      const uploaded = await command<{ digest: string; sizeInBytes: number }>("uploadBlob", {
+        registry: proxiedId,
+        repository: "resumed/blob",
+        files: [model],
+      });
       assert.strictEqual(proxy.injected, 1, "the upload was cut");
       assert.strictEqual(uploaded.digest, sha256Digest(files["model.bin"]));
       assert.ok((await getBlob(registry, "resumed/blob", uploaded.digest)).equals(files["model.bin"]));
@@ -355,11 +414,21 @@ describe("push, pull and blob transfers", function () {
 
     it("fetches each manifest once: a tag's manifest, and an index then its platform's manifest", async () => {
       await pushImage(registry, "counted/app", "v1", { layers: [Buffer.from("counted layer")] });
-      const manifestGets = (): string[] => proxy.requests.filter((r) => r.method === "GET" && r.path.includes("/manifests/")).map((r) => r.path);
+      const manifestGets = (): string[] =>
+        proxy.requests.filter((r) => r.method === "GET" && r.path.includes("/manifests/")).map((r) => r.path);
       proxy.requests.splice(0);
-      const pulled = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/app", reference: "v1", destination: path.join(work, "counted-app") });
+      const pulled = await command<PullResult>("pull", {
+        registry: proxiedId,
+        repository: "counted/app",
+        reference: "v1",
+        destination: path.join(work, "counted-app"),
+      });
       assert.deepStrictEqual(manifestGets(), ["/v2/counted/app/manifests/v1"]);
-      assert.deepStrictEqual(pulled.files.map((f) => f.name).sort(), ["config.json", "manifest.json", pulled.files.find((f) => f.kind === "layer")!.name]);
+      assert.deepStrictEqual(pulled.files.map((f) => f.name).sort(), [
+        "config.json",
+        "manifest.json",
+        pulled.files.find((f) => f.kind === "layer")!.name,
+      ]);
 
       const amd = await pushImage(registry, "counted/multi", "amd", { layers: [Buffer.from("amd64 counted")], architecture: "amd64" });
       const arm = await pushImage(registry, "counted/multi", "arm", { layers: [Buffer.from("arm64 counted")], architecture: "arm64" });
@@ -371,15 +440,31 @@ describe("push, pull and blob transfers", function () {
           schemaVersion: 2,
           mediaType: OCI_INDEX,
           manifests: [
-            { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
-            { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+            {
+              mediaType: OCI_MANIFEST,
+              digest: amd.manifestDigest,
+              size: amd.manifestBytes.length,
+              platform: { architecture: "amd64", os: "linux" },
+            },
+            {
+              mediaType: OCI_MANIFEST,
+              digest: arm.manifestDigest,
+              size: arm.manifestBytes.length,
+              platform: { architecture: "arm64", os: "linux" },
+            },
           ],
         },
         OCI_INDEX,
       );
       proxy.requests.splice(0);
       const destination = path.join(work, "counted-arm");
-      const result = await command<PullResult>("pull", { registry: proxiedId, repository: "counted/multi", reference: "latest", platform: "linux/arm64", destination });
+      const result = await command<PullResult>("pull", {
+        registry: proxiedId,
+        repository: "counted/multi",
+        reference: "latest",
+        platform: "linux/arm64",
+        destination,
+      });
       assert.strictEqual(result.digest, arm.manifestDigest);
       assert.deepStrictEqual(manifestGets(), ["/v2/counted/multi/manifests/latest", `/v2/counted/multi/manifests/${arm.manifestDigest}`]);
       assert.ok(fs.readFileSync(path.join(destination, "manifest.json")).equals(Buffer.from(arm.manifestBytes)));
@@ -389,17 +474,32 @@ describe("push, pull and blob transfers", function () {
       const small = [Buffer.from("small one"), Buffer.from("small two"), randomBytes(100_000, 8)];
       const image = await pushImage(registry, "parallel/image", "1", { layers: [randomBytes(4 * 1024 * 1024, 9), ...small] });
       const [stalled, ...others] = image.layerDigests;
-      proxy.inject({ method: "GET", path: new RegExp(`/blobs/${stalled}$`), times: Infinity, fault: { kind: "stallResponse", afterBytes: 64 * 1024 } });
+      proxy.inject({
+        method: "GET",
+        path: new RegExp(`/blobs/${stalled}$`),
+        times: Infinity,
+        fault: { kind: "stallResponse", afterBytes: 64 * 1024 },
+      });
       const destination = path.join(work, "parallel-pull");
       fs.mkdirSync(destination);
       const source = new vscode.CancellationTokenSource();
-      const requested = (digest: string): boolean => proxy.requests.some((r) => r.method === "GET" && r.path.endsWith(`/blobs/${digest}`) && r.status === 200);
-      const pulling = command("pull", { registry: proxiedId, repository: "parallel/image", reference: "1", destination, cancellationToken: source.token });
+      const requested = (digest: string): boolean =>
+        proxy.requests.some((r) => r.method === "GET" && r.path.endsWith(`/blobs/${digest}`) && r.status === 200);
+      const pulling = command("pull", {
+        registry: proxiedId,
+        repository: "parallel/image",
+        reference: "1",
+        destination,
+        cancellationToken: source.token,
+      });
       const rejected = assert.rejects(pulling, (error: Error) => error instanceof vscode.CancellationError || error.name === "Canceled");
       try {
         const deadline = Date.now() + 15_000;
         while (!(requested(stalled) && others.every(requested) && requested(image.configDigest))) {
-          assert.ok(Date.now() < deadline, `the other blobs were not fetched while ${stalled} stalled: ${proxy.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join("; ")}`);
+          assert.ok(
+            Date.now() < deadline,
+            `the other blobs were not fetched while ${stalled} stalled: ${proxy.requests.map((r) => `${r.method} ${r.path} ${r.status}`).join("; ")}`,
+          );
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {

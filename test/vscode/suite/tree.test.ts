@@ -41,7 +41,10 @@ describe("registries tree", function () {
     await setPageSize(2);
     registry = await startRegistry({ auth: "basic" });
     for (const [i, version] of ["v1", "v2", "v3", "v4", "v5"].entries()) {
-      const image = await pushImage(registry, "alpha/app", version, { layers: [Buffer.from(`layer of ${version}`)], architecture: "amd64" });
+      const image = await pushImage(registry, "alpha/app", version, {
+        layers: [Buffer.from(`layer of ${version}`)],
+        architecture: "amd64",
+      });
       digests[version] = image.manifestDigest;
       if (i === 0) {
         await pushManifest(registry, "alpha/app", "v1-alias", image.manifestBytes, OCI_MANIFEST);
@@ -54,8 +57,18 @@ describe("registries tree", function () {
       schemaVersion: 2,
       mediaType: OCI_INDEX,
       manifests: [
-        { mediaType: OCI_MANIFEST, digest: amd.manifestDigest, size: amd.manifestBytes.length, platform: { architecture: "amd64", os: "linux" } },
-        { mediaType: OCI_MANIFEST, digest: arm.manifestDigest, size: arm.manifestBytes.length, platform: { architecture: "arm64", os: "linux" } },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: amd.manifestDigest,
+          size: amd.manifestBytes.length,
+          platform: { architecture: "amd64", os: "linux" },
+        },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: arm.manifestDigest,
+          size: arm.manifestBytes.length,
+          platform: { architecture: "arm64", os: "linux" },
+        },
       ],
     };
     digests.index = await pushManifest(registry, "beta", "multi", index, OCI_INDEX);
@@ -122,7 +135,10 @@ describe("registries tree", function () {
       all.map((n) => label(api, n)),
       REPOSITORIES,
     );
-    assert.ok(all.every((n) => item(api, n).contextValue === "repository"), "a plain OCI registry has no property tokens");
+    assert.ok(
+      all.every((n) => item(api, n).contextValue === "repository"),
+      "a plain OCI registry has no property tokens",
+    );
   });
 
   it("shows manifests by short digest with tags, platform, size; tags below them", async () => {
@@ -131,15 +147,18 @@ describe("registries tree", function () {
     // Distribution 2.8 ignores `n` on tags/list; the client pages the tags itself (2 a page
     // here: v1 and v1-alias share the first), so manifests come a page at a time too.
     const firstPage = await children(api, repo);
-    assert.deepStrictEqual(firstPage.map((m) => item(api, m).contextValue), ["manifest", "loadMore"]);
+    assert.deepStrictEqual(
+      firstPage.map((m) => item(api, m).contextValue),
+      ["manifest", "loadMore"],
+    );
     const manifests = await allChildren(api, repo);
-    assert.ok(manifests.every((m) => item(api, m).contextValue === "manifest"), (await labels(api, repo)).join(", "));
+    assert.ok(
+      manifests.every((m) => item(api, m).contextValue === "manifest"),
+      (await labels(api, repo)).join(", "),
+    );
     const expected = ["v1", "v2", "v3", "v4", "v5"].map((v) => digests[v]);
     // Manifests in the registry's order (distribution lists tags unsorted); one node per digest.
-    assert.deepStrictEqual(
-      manifests.map((m) => item(api, m).id).sort(),
-      expected.map((d) => `${item(api, repo).id}/manifest:${d}`).sort(),
-    );
+    assert.deepStrictEqual(manifests.map((m) => item(api, m).id).sort(), expected.map((d) => `${item(api, repo).id}/manifest:${d}`).sort());
     const v1 = await manifestWithTag(api, repo, "v1");
     const v1Item = item(api, v1);
     assert.strictEqual(v1Item.label, `sha256:${digests.v1.slice(7, 19)}`);

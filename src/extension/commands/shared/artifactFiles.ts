@@ -16,7 +16,9 @@ import { type CommandOptions, toUri } from "./commandServices";
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 
 export function mediaTypeProblem(value: string): string | undefined {
-  return MEDIA_TYPE.test(value) ? undefined : vscode.l10n.t("{0} is not a media type (type/subtype, such as application/vnd.example.config.v1+json)", value);
+  return MEDIA_TYPE.test(value)
+    ? undefined
+    : vscode.l10n.t("{0} is not a media type (type/subtype, such as application/vnd.example.config.v1+json)", value);
 }
 
 /** Files and folders from the options, or picked: files, or one folder (a dialog cannot offer both on every platform). */
@@ -26,7 +28,10 @@ export async function pickArtifactPaths(options: CommandOptions, openLabel: stri
   }
   const files = vscode.l10n.t("Files…");
   const folder = vscode.l10n.t("A folder…");
-  const kind = await vscode.window.showQuickPick([files, folder], { title: vscode.l10n.t("Push files as an artifact"), placeHolder: vscode.l10n.t("What to push") });
+  const kind = await vscode.window.showQuickPick([files, folder], {
+    title: vscode.l10n.t("Push files as an artifact"),
+    placeHolder: vscode.l10n.t("What to push"),
+  });
   if (!kind) {
     return undefined;
   }
@@ -52,7 +57,9 @@ export async function expandArtifactPaths(paths: readonly string[], log: Log): P
     if (!stats.isDirectory()) {
       throw new Error(vscode.l10n.t("{0} is not a regular file", given));
     }
-    const entries = (await fs.promises.readdir(given, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await fs.promises.readdir(given, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     const skipped = entries.filter((e) => !e.isFile()).map((e) => e.name);
     if (skipped.length > 0) {
       log.info(`Push: left out of ${given} (not regular files): ${skipped.join(", ")}`);
@@ -70,13 +77,15 @@ export async function chooseArtifactType(options: CommandOptions): Promise<strin
   const given = options.artifactType ?? (options.files ? DEFAULT_ARTIFACT_TYPE : undefined);
   const type =
     given ??
-    (await vscode.window.showInputBox({
-      title: vscode.l10n.t("Artifact type"),
-      prompt: vscode.l10n.t("The media type that says what this artifact is (the manifest's artifactType)"),
-      value: DEFAULT_ARTIFACT_TYPE,
-      ignoreFocusOut: true,
-      validateInput: (value) => mediaTypeProblem(value.trim()),
-    }))?.trim();
+    (
+      await vscode.window.showInputBox({
+        title: vscode.l10n.t("Artifact type"),
+        prompt: vscode.l10n.t("The media type that says what this artifact is (the manifest's artifactType)"),
+        value: DEFAULT_ARTIFACT_TYPE,
+        ignoreFocusOut: true,
+        validateInput: (value) => mediaTypeProblem(value.trim()),
+      })
+    )?.trim();
   if (type === undefined) {
     return undefined;
   }

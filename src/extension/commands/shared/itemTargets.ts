@@ -136,7 +136,10 @@ export async function resolveTarget(
   if (kind === "repository") {
     return { registry, repository, kind };
   }
-  const reference = kind === "manifest" ? await pickManifest(services, registry, repository, options) : await pickTag(services, registry, repository, options);
+  const reference =
+    kind === "manifest"
+      ? await pickManifest(services, registry, repository, options)
+      : await pickTag(services, registry, repository, options);
   return reference === undefined ? undefined : { registry, repository, kind, reference };
 }
 

@@ -5,7 +5,15 @@
 // user does not choose a file name for a blob that is not there.
 
 import * as vscode from "vscode";
-import { type ContainerRegistryClient, isSafeFileName, MediaTypes, type OciDescriptor, platformName, TITLE_ANNOTATION, validateDigest } from "../../../client/index";
+import {
+  type ContainerRegistryClient,
+  isSafeFileName,
+  MediaTypes,
+  type OciDescriptor,
+  platformName,
+  TITLE_ANNOTATION,
+  validateDigest,
+} from "../../../client/index";
 import { formatBytes, shortDigest } from "../../format";
 
 export interface PickedBlob {
@@ -15,7 +23,11 @@ export interface PickedBlob {
 }
 
 /** The blob to download, picked from the image `reference` names or typed; undefined when cancelled. */
-export async function pickBlob(client: ContainerRegistryClient, repository: string, reference: string | undefined): Promise<PickedBlob | undefined> {
+export async function pickBlob(
+  client: ContainerRegistryClient,
+  repository: string,
+  reference: string | undefined,
+): Promise<PickedBlob | undefined> {
   if (reference === undefined) {
     return typeDigest(client, repository);
   }
@@ -47,7 +59,11 @@ export async function pickBlob(client: ContainerRegistryClient, repository: stri
     ...layers.map((layer, i) => item(layer, layer.annotations?.[TITLE_ANNOTATION] ?? vscode.l10n.t("Layer {0}", i + 1))),
     { label: vscode.l10n.t("Type a digest…"), alwaysShow: true },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Download a blob of {0}", reference), placeHolder: vscode.l10n.t("Pick the config or a layer"), matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t("Download a blob of {0}", reference),
+    placeHolder: vscode.l10n.t("Pick the config or a layer"),
+    matchOnDescription: true,
+  });
   if (!picked) {
     return undefined;
   }

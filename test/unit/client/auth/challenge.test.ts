@@ -10,7 +10,13 @@ describe("parseChallenge", function () {
   it("reads a Bearer challenge with realm, service and scope", function () {
     assert.deepEqual(
       parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"'),
-      { scheme: "bearer", realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/ubuntu:pull", error: undefined },
+      {
+        scheme: "bearer",
+        realm: "https://auth.docker.io/token",
+        service: "registry.docker.io",
+        scope: "repository:library/ubuntu:pull",
+        error: undefined,
+      },
     );
   });
 

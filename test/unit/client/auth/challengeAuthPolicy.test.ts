@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import { RegistryAuthenticationError, RegistryError } from "../../../../src/client/errors";
 import { requestKind } from "../../../../src/client/auth/challengeAuthPolicy";
-import { json, SentRequest } from "../../fakeHttpClient";
+import { json, type SentRequest } from "../../fakeHttpClient";
 import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 
 const CREDENTIAL = { username: "alice", password: "correct-horse" };

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { RegistryAuthenticationError } from "../../../../src/client/errors";
-import { json, SentRequest } from "../../fakeHttpClient";
+import { json, type SentRequest } from "../../fakeHttpClient";
 import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 
 class CountingCredential implements TokenCredential {
@@ -68,12 +68,18 @@ describe("RegistryAuthenticator", function () {
   it("never sends the Entra token to a realm on another host", async function () {
     const credential = new CountingCredential();
     const { http, client } = registryStack(
-      () => ({ status: 401, headers: { "www-authenticate": 'Bearer realm="https://evil.example/oauth2/token",service="registry.example"' } }),
+      () => ({
+        status: 401,
+        headers: { "www-authenticate": 'Bearer realm="https://evil.example/oauth2/token",service="registry.example"' },
+      }),
       credential,
     );
     await assert.rejects(http.send(get("/v2/app/manifests/v1")), (error: Error) => {
       assert.ok(error instanceof RegistryAuthenticationError);
-      assert.match(error.message, /^registry\.example asks for tokens from https:\/\/evil\.example; a Microsoft Entra token is only exchanged with the registry itself/);
+      assert.match(
+        error.message,
+        /^registry\.example asks for tokens from https:\/\/evil\.example; a Microsoft Entra token is only exchanged with the registry itself/,
+      );
       return true;
     });
     assert.deepEqual(credential.scopes, []);
@@ -98,12 +104,20 @@ describe("RegistryAuthenticator", function () {
   });
 
   it("reports a token endpoint's refusal with its code, without the credentials", async function () {
-    const { http } = registryStack((r) => {
-      if (r.url.startsWith("https://auth.example/")) {
-        return json(401, { errors: [{ code: "UNAUTHORIZED", message: "bad password correct-horse" }] });
-      }
-      return { status: 401, headers: { "www-authenticate": 'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:app:pull"' } };
-    }, { username: "alice", password: "correct-horse" });
+    const { http } = registryStack(
+      (r) => {
+        if (r.url.startsWith("https://auth.example/")) {
+          return json(401, { errors: [{ code: "UNAUTHORIZED", message: "bad password correct-horse" }] });
+        }
+        return {
+          status: 401,
+          headers: {
+            "www-authenticate": 'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:app:pull"',
+          },
+        };
+      },
+      { username: "alice", password: "correct-horse" },
+    );
     await assert.rejects(http.send(get("/v2/app/manifests/v1")), (error: Error) => {
       assert.ok(error instanceof RegistryAuthenticationError);
       assert.equal(

@@ -64,7 +64,10 @@ describe("copyContent", function () {
     assert.equal(target.log.filter((l) => l.startsWith("pushManifest")).length, 1);
     assert.equal(progress.at(-1), 2 + 10 + 300 + 20);
     assert.equal(result.transferredBytes, 332);
-    assert.deepEqual(events.map((e) => e.outcome), ["uploaded", "uploaded", "uploaded", "uploaded"]);
+    assert.deepEqual(
+      events.map((e) => e.outcome),
+      ["uploaded", "uploaded", "uploaded", "uploaded"],
+    );
     // Largest first.
     assert.deepEqual(events.map((e) => e.size).slice(0, 1), [300]);
   });
@@ -97,7 +100,10 @@ describe("copyContent", function () {
       `pushManifest ${index.descriptor.digest} root tag multi`,
     ]);
     const firstManifest = target.log.findIndex((l) => l.startsWith("pushManifest"));
-    assert.ok(target.log.slice(firstManifest).every((l) => l.startsWith("pushManifest")), "a blob moved after a manifest");
+    assert.ok(
+      target.log.slice(firstManifest).every((l) => l.startsWith("pushManifest")),
+      "a blob moved after a manifest",
+    );
     assert.equal(target.blobs.size, 4);
   });
 
@@ -105,7 +111,10 @@ describe("copyContent", function () {
     const source = new MemoryStore();
     const { descriptor, content } = image(source, [bytes(3, 1)]);
     await copyContent(source, new MemoryStore(), { descriptor, content });
-    assert.deepEqual(source.log.filter((l) => l.startsWith("resolve") || l.startsWith("fetchManifest")), []);
+    assert.deepEqual(
+      source.log.filter((l) => l.startsWith("resolve") || l.startsWith("fetchManifest")),
+      [],
+    );
   });
 
   it("refuses a manifest handed in whose bytes do not match its digest, before any blob moves", async function () {
@@ -113,7 +122,10 @@ describe("copyContent", function () {
     const target = new MemoryStore();
     const { descriptor, content } = image(source, [bytes(3, 1)]);
     const forged = Buffer.from(content.toString().replace('"size":3', '"size":4'));
-    await assert.rejects(copyContent(source, target, { descriptor: { ...descriptor, size: forged.length }, content: forged }), DigestValidationError);
+    await assert.rejects(
+      copyContent(source, target, { descriptor: { ...descriptor, size: forged.length }, content: forged }),
+      DigestValidationError,
+    );
     assert.equal(target.blobs.size, 0);
   });
 
@@ -125,7 +137,10 @@ describe("copyContent", function () {
     target.addBlob(shared);
     const events: BlobTransferEvent[] = [];
     const progress: number[] = [];
-    const result = await copyContent(source, target, "v1", { onBlob: (e) => events.push(e), onProgress: (p) => progress.push(p.transferredBytes) });
+    const result = await copyContent(source, target, "v1", {
+      onBlob: (e) => events.push(e),
+      onProgress: (p) => progress.push(p.transferredBytes),
+    });
     assert.deepEqual(events.map((e) => e.outcome).sort(), ["existing", "uploaded", "uploaded"]);
     assert.ok(!source.log.some((l) => l.startsWith(`openBlob ${descriptorOf(shared, LAYER).digest}`)), "a blob the target has was read");
     assert.equal(result.transferredBytes, 62);
@@ -138,17 +153,28 @@ describe("copyContent", function () {
     target.canMount = true;
     image(source, [bytes(9, 9)], "v1");
     const result = await copyContent(source, target, "v1", { mountFrom: ["other/repo"] });
-    assert.deepEqual(result.blobs.map((b) => b.outcome), ["mounted", "mounted"]);
+    assert.deepEqual(
+      result.blobs.map((b) => b.outcome),
+      ["mounted", "mounted"],
+    );
     assert.ok(target.log.includes(`mount ${descriptorOf(bytes(9, 9), LAYER).digest} from other/repo`));
     assert.equal(result.transferredBytes, 0);
   });
 
   it("keeps at most `concurrency` blobs in flight (4 by default)", async function () {
-    for (const [concurrency, expected] of [[undefined, 4], [2, 2], [1, 1]] as const) {
+    for (const [concurrency, expected] of [
+      [undefined, 4],
+      [2, 2],
+      [1, 1],
+    ] as const) {
       const source = new MemoryStore();
       const target = new MemoryStore();
       target.pushDelayMs = 15;
-      image(source, Array.from({ length: 9 }, (_, i) => bytes(100 + i, i)), "v1");
+      image(
+        source,
+        Array.from({ length: 9 }, (_, i) => bytes(100 + i, i)),
+        "v1",
+      );
       await copyContent(source, target, "v1", { concurrency });
       assert.equal(target.maxInFlight, expected, `concurrency ${concurrency}`);
     }
@@ -158,9 +184,15 @@ describe("copyContent", function () {
     const source = new MemoryStore();
     image(source, [bytes(1, 1)], "v1");
     for (const concurrency of [0, 33, 1.5]) {
-      await assert.rejects(copyContent(source, new MemoryStore(), "v1", { concurrency }), (e: unknown) => e instanceof InvalidInputError && e.field === "concurrency");
+      await assert.rejects(
+        copyContent(source, new MemoryStore(), "v1", { concurrency }),
+        (e: unknown) => e instanceof InvalidInputError && e.field === "concurrency",
+      );
     }
-    await assert.rejects(copyContent(source, new MemoryStore(), "v1", { referrers: true }), (e: unknown) => e instanceof InvalidInputError && e.field === "referrers");
+    await assert.rejects(
+      copyContent(source, new MemoryStore(), "v1", { referrers: true }),
+      (e: unknown) => e instanceof InvalidInputError && e.field === "referrers",
+    );
     assert.deepEqual(source.log, []);
   });
 
@@ -194,8 +226,14 @@ describe("copyContent", function () {
   it("refuses a child manifest whose bytes do not have the size its index gives", async function () {
     const source = new MemoryStore();
     const child = image(source, [bytes(3, 3)]);
-    source.addManifest({ schemaVersion: 2, mediaType: MediaTypes.OCI_INDEX, manifests: [{ ...child.descriptor, size: child.descriptor.size + 1 }] }, "i");
-    await assert.rejects(copyContent(source, new MemoryStore(), "i"), (e: unknown) => e instanceof InvalidDescriptorError && e.field === "manifests[0].size");
+    source.addManifest(
+      { schemaVersion: 2, mediaType: MediaTypes.OCI_INDEX, manifests: [{ ...child.descriptor, size: child.descriptor.size + 1 }] },
+      "i",
+    );
+    await assert.rejects(
+      copyContent(source, new MemoryStore(), "i"),
+      (e: unknown) => e instanceof InvalidDescriptorError && e.field === "manifests[0].size",
+    );
   });
 
   it("leaves no tag and no manifest when a blob fails, and lets the target drop what it staged", async function () {
@@ -214,7 +252,11 @@ describe("copyContent", function () {
     const source = new MemoryStore();
     const target = new MemoryStore();
     target.pushDelayMs = 20;
-    image(source, Array.from({ length: 8 }, (_, i) => bytes(10 + i, i)), "v1");
+    image(
+      source,
+      Array.from({ length: 8 }, (_, i) => bytes(10 + i, i)),
+      "v1",
+    );
     const controller = new AbortController();
     const copying = copyContent(source, target, "v1", { tag: "v1", concurrency: 2, abortSignal: controller.signal });
     setTimeout(() => controller.abort(), 5);
@@ -238,13 +280,22 @@ describe("copyContent", function () {
       const { manifest } = image(source, [layer], "v1");
       // The source's bytes for the layer run on past the size the manifest gives.
       const lying: ContentSource = Object.assign(Object.create(source) as MemoryStore, {
-        openBlob: (d: OciDescriptor) => ({ sizeInBytes: d.size, open: () => Readable.from([Buffer.concat([source.blobs.get(d.digest)!, Buffer.from("more")])]) }),
+        openBlob: (d: OciDescriptor) => ({
+          sizeInBytes: d.size,
+          open: () => Readable.from([Buffer.concat([source.blobs.get(d.digest)!, Buffer.from("more")])]),
+        }),
       });
       const layout = new OciLayoutStore(dir);
-      await assert.rejects(copyContent(lying, layout, "v1", { tag: "v1" }), (e: unknown) => e instanceof DigestValidationError && /more than 1000 bytes/.test((e as Error).message));
+      await assert.rejects(
+        copyContent(lying, layout, "v1", { tag: "v1" }),
+        (e: unknown) => e instanceof DigestValidationError && /more than 1000 bytes/.test((e as Error).message),
+      );
       const blobDir = path.join(dir, "blobs", "sha256");
       assert.ok(!fs.readdirSync(blobDir).includes(manifest.layers[0].digest.slice(7)));
-      assert.deepEqual(fs.readdirSync(blobDir).filter((f) => f.includes("partial")), []);
+      assert.deepEqual(
+        fs.readdirSync(blobDir).filter((f) => f.includes("partial")),
+        [],
+      );
       assert.equal(fs.existsSync(path.join(dir, "index.json")), false);
     });
 
@@ -256,7 +307,10 @@ describe("copyContent", function () {
       assert.equal(index.manifests[0].digest, descriptor.digest);
       assert.equal(index.manifests[0].annotations?.["org.opencontainers.image.ref.name"], "v1");
       const again = await copyContent(source, new OciLayoutStore(dir), "v1", { tag: "v1" });
-      assert.deepEqual(again.blobs.map((b) => b.outcome), ["existing", "existing", "existing"]);
+      assert.deepEqual(
+        again.blobs.map((b) => b.outcome),
+        ["existing", "existing", "existing"],
+      );
       // And the layout reads back as a source.
       const back = new MemoryStore();
       await copyContent(new OciLayoutStore(dir), back, "v1", { tag: "v1" });

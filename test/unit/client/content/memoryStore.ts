@@ -5,7 +5,15 @@
 
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import type { BlobPushOutcome, ContentSource, ContentTarget, OciDescriptor, PushBlobOptions, PushManifestOptions, ReopenableBlobSource } from "../../../../src/client";
+import type {
+  BlobPushOutcome,
+  ContentSource,
+  ContentTarget,
+  OciDescriptor,
+  PushBlobOptions,
+  PushManifestOptions,
+  ReopenableBlobSource,
+} from "../../../../src/client";
 
 export function digestOf(bytes: Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;

@@ -8,7 +8,14 @@ import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 
 describe("isAzureContainerRegistryHost", function () {
   it("knows the public and sovereign clouds' login servers, with or without a port", function () {
-    for (const host of ["myregistry.azurecr.io", "MyRegistry.AzureCR.io", "r.azurecr.cn", "r.azurecr.us", "r.azurecr.de", "r.azurecr.io:443"]) {
+    for (const host of [
+      "myregistry.azurecr.io",
+      "MyRegistry.AzureCR.io",
+      "r.azurecr.cn",
+      "r.azurecr.us",
+      "r.azurecr.de",
+      "r.azurecr.io:443",
+    ]) {
       assert.equal(isAzureContainerRegistryHost(host), true, host);
     }
   });

@@ -13,13 +13,10 @@ import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 describe("fetchListPage", function () {
   it("builds the first page from the path, n and the query it is given, skipping undefined values", async function () {
     const { http, client } = registryStack(() => json(200, { repositories: ["a"] }));
-    const page = await fetchListPage<{ repositories: string[] }>(
-      http,
-      "/acr/v1/_catalog",
-      { maxPageSize: 5 },
-      "list repositories",
-      { orderby: "timedesc", digest: undefined },
-    );
+    const page = await fetchListPage<{ repositories: string[] }>(http, "/acr/v1/_catalog", { maxPageSize: 5 }, "list repositories", {
+      orderby: "timedesc",
+      digest: undefined,
+    });
     assert.deepEqual(page.json, { repositories: ["a"] });
     assert.deepEqual(client.lines(), [`GET ${REGISTRY_ORIGIN}/acr/v1/_catalog?n=5&orderby=timedesc`]);
     assert.equal(page.url, `${REGISTRY_ORIGIN}/acr/v1/_catalog?n=5&orderby=timedesc`);

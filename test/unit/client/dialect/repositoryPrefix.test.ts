@@ -37,7 +37,12 @@ describe("repository prefix listing: start and stop", function () {
     it(`starts before every name with the prefix and stops after them all, in ${order} order`, function () {
       for (const prefix of prefixes) {
         const start = catalogStartAfter(prefix);
-        const candidates = every.map((n) => prefix.slice(0, -1) + n).concat(every.map((n) => prefix + n), [prefix]);
+        const candidates = every
+          .map((n) => prefix.slice(0, -1) + n)
+          .concat(
+            every.map((n) => prefix + n),
+            [prefix],
+          );
         const sorted = [...new Set(candidates)].sort(compare);
         const wanted = sorted.filter((n) => n.startsWith(prefix));
         // Nothing wanted is at or before last=.
@@ -45,7 +50,11 @@ describe("repository prefix listing: start and stop", function () {
         // The listing ends at the first name past the prefix; every wanted name comes before it.
         const firstPast = sorted.findIndex((n) => isPastPrefix(n, prefix));
         const before = firstPast < 0 ? sorted : sorted.slice(0, firstPast);
-        assert.deepEqual(before.filter((n) => n.startsWith(prefix)), wanted, `${prefix}: stopped too early in ${order} order`);
+        assert.deepEqual(
+          before.filter((n) => n.startsWith(prefix)),
+          wanted,
+          `${prefix}: stopped too early in ${order} order`,
+        );
       }
     });
   }

@@ -48,7 +48,9 @@ describe("registryErrorFromResponse", function () {
   it("maps statuses and codes to the classes callers branch on", async function () {
     assert.ok((await answer(401, "GET", errors("UNAUTHORIZED", "authentication required"))) instanceof RegistryAuthenticationError);
     assert.ok((await answer(403, "GET")) instanceof RegistryPermissionError);
-    assert.ok((await answer(400, "PUT", errors("DENIED", "requested access to the resource is denied"))) instanceof RegistryPermissionError);
+    assert.ok(
+      (await answer(400, "PUT", errors("DENIED", "requested access to the resource is denied"))) instanceof RegistryPermissionError,
+    );
     assert.ok((await answer(404, "HEAD")) instanceof RegistryNotFoundError);
   });
 
@@ -57,7 +59,10 @@ describe("registryErrorFromResponse", function () {
     assert.ok(plain405 instanceof RegistryDeleteDisabledError);
     const unsupported = await answer(405, "DELETE", errors("UNSUPPORTED", "The operation is unsupported."));
     assert.ok(unsupported instanceof RegistryDeleteDisabledError);
-    assert.equal(unsupported.message, `Delete manifest failed on registry.example: 405 UNSUPPORTED: The operation is unsupported. (DELETE ${URL_})`);
+    assert.equal(
+      unsupported.message,
+      `Delete manifest failed on registry.example: 405 UNSUPPORTED: The operation is unsupported. (DELETE ${URL_})`,
+    );
   });
 
   it("does not take a 405 to anything but a DELETE for disabled deletes", async function () {

@@ -7,17 +7,20 @@
 import * as assert from "node:assert/strict";
 import { PassThrough, Readable } from "node:stream";
 import { AbortError } from "@azure/abort-controller";
-import { createEmptyPipeline, createPipelineRequest, PipelineRequest } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, createPipelineRequest, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { RegistryTimeoutError } from "../../../../src/client/errors";
 import { idleTimeoutPolicy } from "../../../../src/client/http/idleTimeoutPolicy";
 import { requestContext } from "../../../../src/client/http/requestContext";
 import { ALL_STATUSES } from "../../../../src/client/http/allStatuses";
-import { FakeHandler, FakeHttpClient } from "../../fakeHttpClient";
+import { type FakeHandler, FakeHttpClient } from "../../fakeHttpClient";
 
 const BLOB_URL = "https://registry.example/v2/app/blobs/sha256:abc?_state=secret";
 const TIMEOUT_MS = 100;
 
-function send(handler: FakeHandler, request: PipelineRequest = createPipelineRequest({ streamResponseStatusCodes: ALL_STATUSES, url: BLOB_URL })) {
+function send(
+  handler: FakeHandler,
+  request: PipelineRequest = createPipelineRequest({ streamResponseStatusCodes: ALL_STATUSES, url: BLOB_URL }),
+) {
   const client = new FakeHttpClient(handler);
   const pipeline = createEmptyPipeline();
   pipeline.addPolicy(idleTimeoutPolicy(TIMEOUT_MS));
@@ -117,7 +120,12 @@ describe("idleTimeoutPolicy", function () {
   it("leaves the request's abort signal and progress callback as they came (retries reuse the request)", async function () {
     const controller = new AbortController();
     const onUploadProgress = (): void => undefined;
-    const request = createPipelineRequest({ streamResponseStatusCodes: ALL_STATUSES, url: BLOB_URL, abortSignal: controller.signal, onUploadProgress });
+    const request = createPipelineRequest({
+      streamResponseStatusCodes: ALL_STATUSES,
+      url: BLOB_URL,
+      abortSignal: controller.signal,
+      onUploadProgress,
+    });
     const { result } = send(() => ({ status: 200 }), request);
     await result;
     assert.equal(request.abortSignal, controller.signal);

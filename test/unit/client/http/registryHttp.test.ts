@@ -24,7 +24,12 @@ describe("RegistryHttp", function () {
 
   it("returns the expected status with the body unread, for the caller to stream", async function () {
     const { http } = registryStack(() => ({ status: 206, headers: { "content-range": "bytes 0-4/10" }, body: "01234" }));
-    const response = await http.send({ method: "GET", url: "/v2/app/blobs/sha256:abc", operation: "download blob", expectedStatus: [200, 206] });
+    const response = await http.send({
+      method: "GET",
+      url: "/v2/app/blobs/sha256:abc",
+      operation: "download blob",
+      expectedStatus: [200, 206],
+    });
     assert.equal(response.status, 206);
     assert.equal(response.headers.get("content-range"), "bytes 0-4/10");
     assert.ok(response.body);
@@ -59,9 +64,13 @@ describe("RegistryHttp", function () {
 
   describe("transport failures", function () {
     it("a refused connection, after its retries, says the registry could not be reached", async function () {
-      const { http, client } = registryStack(() => {
-        throw transportError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:443");
-      }, undefined, { retry: { maxRetries: 2 } });
+      const { http, client } = registryStack(
+        () => {
+          throw transportError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:443");
+        },
+        undefined,
+        { retry: { maxRetries: 2 } },
+      );
       await assert.rejects(http.send(get("/v2/")), (error: RegistryError) => {
         assert.equal(error.constructor, RegistryError);
         assert.equal(
@@ -79,7 +88,10 @@ describe("RegistryHttp", function () {
       });
       await assert.rejects(http.send(get("/v2/")), (error: Error) => {
         assert.ok(error instanceof RegistryTlsError);
-        assert.match(error.message, /^Get manifest failed: could not connect securely to registry\.example: its TLS certificate is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\)\. /);
+        assert.match(
+          error.message,
+          /^Get manifest failed: could not connect securely to registry\.example: its TLS certificate is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\)\. /,
+        );
         assert.match(error.message, /caCertificateFile/);
         return true;
       });

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import { createEmptyPipeline, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { requestLogPolicy } from "../../../../src/client/http/requestLogPolicy";
-import { FakeHandler, FakeHttpClient, transportError } from "../../fakeHttpClient";
+import { type FakeHandler, FakeHttpClient, transportError } from "../../fakeHttpClient";
 import { registryStack } from "../../registryStack";
 
 function logged(handler: FakeHandler, url: string, headers: Record<string, string> = {}) {
@@ -22,7 +22,10 @@ const TIME = / \(\d+ ms\)$/;
 
 describe("requestLogPolicy", function () {
   it("logs method, URL with secret query values redacted, status and time", async function () {
-    const { lines, result } = logged(() => ({ status: 202 }), "https://registry.example/v2/app/blobs/uploads/u1?_state=c2lnbmVk&digest=sha256:abc");
+    const { lines, result } = logged(
+      () => ({ status: 202 }),
+      "https://registry.example/v2/app/blobs/uploads/u1?_state=c2lnbmVk&digest=sha256:abc",
+    );
     await result;
     assert.equal(lines.length, 1);
     assert.equal(
@@ -58,7 +61,9 @@ describe("requestLogPolicy", function () {
     const lines: string[] = [];
     const { http } = registryStack(
       (request) =>
-        request.headers.authorization ? { status: 200, body: "{}" } : { status: 401, headers: { "www-authenticate": 'Basic realm="registry"' } },
+        request.headers.authorization
+          ? { status: 200, body: "{}" }
+          : { status: 401, headers: { "www-authenticate": 'Basic realm="registry"' } },
       { username: "user", password: "hunter2hunter2" },
       { logRequest: (line) => lines.push(line) },
     );

@@ -5,11 +5,11 @@
 import * as assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { AbortError } from "@azure/abort-controller";
-import { createEmptyPipeline, createPipelineRequest, PipelineRequest } from "@azure/core-rest-pipeline";
+import { createEmptyPipeline, createPipelineRequest, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { RegistryError, RegistryTimeoutError } from "../../../../src/client/errors";
 import { requestContext } from "../../../../src/client/http/requestContext";
-import { isTransientError, retryAfterMs, retryPolicy, RetryOptions } from "../../../../src/client/http/retryPolicy";
-import { FakeHandler, FakeHttpClient, registryErrors, transportError } from "../../fakeHttpClient";
+import { isTransientError, retryAfterMs, retryPolicy, type RetryOptions } from "../../../../src/client/http/retryPolicy";
+import { type FakeHandler, FakeHttpClient, registryErrors, transportError } from "../../fakeHttpClient";
 import { REGISTRY_ORIGIN, registryStack } from "../../registryStack";
 
 const URL_ = `${REGISTRY_ORIGIN}/v2/app/manifests/latest`;
@@ -53,9 +53,12 @@ describe("retryPolicy", function () {
   });
 
   it("retries dropped connections and rethrows once they run out", async function () {
-    const { client, result } = send(() => {
-      throw transportError("ECONNRESET");
-    }, { maxRetries: 3 });
+    const { client, result } = send(
+      () => {
+        throw transportError("ECONNRESET");
+      },
+      { maxRetries: 3 },
+    );
     await assert.rejects(result, (error: Error & { code?: string }) => error.code === "ECONNRESET");
     assert.equal(client.sent.length, 4);
   });
@@ -81,7 +84,10 @@ describe("retryPolicy", function () {
     const request = createPipelineRequest({ url: URL_, method: "PUT", body: Buffer.from("{}") });
     const { client, result } = send((_, i) => (i === 0 ? { status: 502 } : { status: 201 }), {}, request);
     assert.equal((await result).status, 201);
-    assert.deepEqual(client.sent.map((r) => r.body), ["{}", "{}"]);
+    assert.deepEqual(
+      client.sent.map((r) => r.body),
+      ["{}", "{}"],
+    );
   });
 
   it("never replays a request marked retry: false (a write into an upload session)", async function () {
@@ -108,10 +114,7 @@ describe("retryPolicy", function () {
     assert.equal((await result).status, 429);
     assert.equal(client.sent.length, 1);
     assert.ok(Date.now() - started < 1000);
-    assert.equal(
-      requestContext(request).gaveUp,
-      "the registry asked to retry after 120 s, longer than the 30 s this client waits",
-    );
+    assert.equal(requestContext(request).gaveUp, "the registry asked to retry after 120 s, longer than the 30 s this client waits");
   });
 
   it("stops waiting when the caller aborts during the backoff, and sends nothing more", async function () {
@@ -131,7 +134,9 @@ describe("retryPolicy", function () {
 
   describe("through RegistryHttp", function () {
     it("names the attempts in the final error", async function () {
-      const { http, client } = registryStack(() => registryErrors(503, "UNAVAILABLE", "try later"), undefined, { retry: { maxRetries: 3 } });
+      const { http, client } = registryStack(() => registryErrors(503, "UNAVAILABLE", "try later"), undefined, {
+        retry: { maxRetries: 3 },
+      });
       await assert.rejects(
         http.send({ method: "GET", url: "/v2/app/tags/list", operation: "list tags", expectedStatus: [200] }),
         (error: RegistryError) => {
@@ -148,12 +153,9 @@ describe("retryPolicy", function () {
 
     it("says why a throttled request was not retried", async function () {
       const { http, client } = registryStack(() => ({ status: 429, headers: { "retry-after": "3600" } }));
-      await assert.rejects(
-        http.send({ method: "GET", url: "/v2/_catalog", operation: "list repositories", expectedStatus: [200] }),
-        {
-          message: `List repositories failed on registry.example: 429 Too Many Requests (GET ${REGISTRY_ORIGIN}/v2/_catalog) (not retried: the registry asked to retry after 3600 s, longer than the 30 s this client waits)`,
-        },
-      );
+      await assert.rejects(http.send({ method: "GET", url: "/v2/_catalog", operation: "list repositories", expectedStatus: [200] }), {
+        message: `List repositories failed on registry.example: 429 Too Many Requests (GET ${REGISTRY_ORIGIN}/v2/_catalog) (not retried: the registry asked to retry after 3600 s, longer than the 30 s this client waits)`,
+      });
       assert.equal(client.sent.length, 1);
     });
 

@@ -37,7 +37,10 @@ describe("DigestCache", function () {
 
   it("forgets a failed fetch, so the next call fetches again", async function () {
     const cache = new DigestCache<string>(2);
-    await assert.rejects(cache.get("r", "sha256:a", async () => Promise.reject(new Error("offline"))), /offline/);
+    await assert.rejects(
+      cache.get("r", "sha256:a", async () => Promise.reject(new Error("offline"))),
+      /offline/,
+    );
     assert.equal(await cache.get("r", "sha256:a", async () => "back"), "back");
   });
 });
