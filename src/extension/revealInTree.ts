@@ -5,12 +5,15 @@
 
 import type { Services } from "./commands/shared/commandServices";
 import type { SavedRegistry } from "./connections";
+import { ManifestNode } from "./tree/manifestNode";
 import { manifestNodeId, repositoryNodeId } from "./tree/nodeIds";
 import { RepositoryNode } from "./tree/repositoryNode";
 import type { TreeNode } from "./tree/treeNode";
 
 /** Pages of manifests read while looking for one; past that the repository row is shown. */
 const MAX_PAGES_SEARCHED = 5;
+/** How long a reveal waits for the row's own reads (its created date, referrers) before revealing it anyway. */
+const SETTLE_MS = 3000;
 
 /** The repository's row, or the manifest's when `digest` is given and found; undefined when the registry is not in the tree. */
 export async function revealInTree(
@@ -40,6 +43,10 @@ export async function revealInTree(
       found = (await repositoryNode.getChildren()).find((n) => n.id === wanted);
     }
     target = found ?? repositoryNode;
+  }
+  if (target instanceof ManifestNode) {
+    // The row's own reads redraw it, and a row redrawn after its reveal loses the selection: reveal after them (bounded).
+    await Promise.race([target.settled(), new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
   }
   try {
     await services.treeView.reveal(target, { select: true, focus: true, expand: false });

@@ -46,6 +46,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   readonly referrers: ManifestReferrers;
   /** Where the registry reports no times: the config's `created`, read once the row is first shown. */
   private configCreated?: { state: "reading" } | { state: "read"; date?: Date };
+  /** The row's own reads in flight (created date, platform sizes): each ends with a redraw of the row. */
+  private readonly rowReads: Promise<unknown>[] = [];
 
   constructor(
     readonly parent: TreeNode,
@@ -111,6 +113,16 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.properties = { ...this.properties, tags: [...this.properties.tags, ...added] };
     this.tagNodes = undefined;
     return true;
+  }
+
+  /**
+   * Starts what the row reads to draw itself (created date, platform sizes,
+   * referrers) and resolves once those reads are done. A reveal waits for it:
+   * a row redrawn right after it was revealed loses its selection.
+   */
+  async settled(): Promise<void> {
+    this.getTreeItem();
+    await Promise.allSettled([...this.rowReads, this.referrers.settled()]);
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -219,6 +231,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.platformsSize = undefined;
     this.referrers.reset();
     this.configCreated = undefined;
+    this.rowReads.length = 0;
   }
 
   /** The image's `created` from its config, once read (registries without times only). */
@@ -234,13 +247,14 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     if (!this.configCreated) {
       const reading = { state: "reading" } as const;
       this.configCreated = reading;
-      void readCreatedDate(this.scope).then((date) => {
+      const read = readCreatedDate(this.scope).then((date) => {
         if (this.configCreated === reading) {
           this.configCreated = { state: "read", date };
           // A parent sorting its rows by this date re-sorts; else only this row changes.
           this.scope.tree.changed(isCreatedSortedParent(this.parent) && this.parent.sortedByCreated ? this.parent : this);
         }
       });
+      this.rowReads.push(read);
     }
     const date = this.createdFromConfig;
     return date ? vscode.l10n.t("created {0}", relativeTime(date)) : undefined;
@@ -250,7 +264,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   private indexSize(): number | undefined {
     if (!this.platformsSize) {
       this.platformsSize = { state: "reading" };
-      void this.readPlatformsSize();
+      this.rowReads.push(this.readPlatformsSize());
     }
     return this.platformsSize.state === "read" ? this.platformsSize.bytes : undefined;
   }

@@ -93,6 +93,11 @@ export class ManifestReferrers {
 
   private reading?: Promise<void>;
 
+  /** Resolves once the referrers being read (if any) are in. */
+  settled(): Promise<void> {
+    return this.reading ?? Promise.resolve();
+  }
+
   private read(): Promise<void> {
     this.reading ??= (async () => {
       const reading: State = { state: "reading" };
