@@ -7,7 +7,7 @@ import { AbortError } from "@azure/abort-controller";
 import { ContainerRegistryClient, copyImage, InvalidInputError, MediaTypes, RegistryNotFoundError } from "../../src/client";
 import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
-import { OCI_MANIFEST, pushImage, pushManifest } from "../fixtures/seed";
+import { type pushImage, pushTwoPlatformIndex } from "../fixtures/seed";
 import { clientFor, randomBytes, readAll } from "./helpers";
 
 describe("copyImage", function () {
@@ -27,32 +27,7 @@ describe("copyImage", function () {
     proxy = await startFaultProxy(from.url);
     source = clientFor(from);
     target = clientFor(to);
-    amd = await pushImage(from, "src/app", "amd", { layers: [bigLayer, Buffer.from("amd small")], architecture: "amd64" });
-    arm = await pushImage(from, "src/app", "arm", { layers: [Buffer.from("arm layer")], architecture: "arm64" });
-    indexDigest = await pushManifest(
-      from,
-      "src/app",
-      "latest",
-      {
-        schemaVersion: 2,
-        mediaType: MediaTypes.OCI_INDEX,
-        manifests: [
-          {
-            mediaType: OCI_MANIFEST,
-            digest: amd.manifestDigest,
-            size: amd.manifestBytes.length,
-            platform: { architecture: "amd64", os: "linux" },
-          },
-          {
-            mediaType: OCI_MANIFEST,
-            digest: arm.manifestDigest,
-            size: arm.manifestBytes.length,
-            platform: { architecture: "arm64", os: "linux" },
-          },
-        ],
-      },
-      MediaTypes.OCI_INDEX,
-    );
+    ({ amd, arm, indexDigest } = await pushTwoPlatformIndex(from, "src/app", "latest", bigLayer));
     // A signature whose subject is the index: distribution 2.8 keeps no referrers, so the client writes the fallback tag.
     const signature = await source.uploadBlob("src/app", Buffer.from("a signature"));
     await source.uploadBlob("src/app", Buffer.from("{}"));

@@ -4,9 +4,9 @@
 // with its platforms. Against two real CNCF distribution registries.
 
 import * as assert from "node:assert/strict";
-import { copyContent, MediaTypes } from "../../src/client";
+import { copyContent } from "../../src/client";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
-import { OCI_MANIFEST, pushImage, pushManifest } from "../fixtures/seed";
+import { type pushImage, pushTwoPlatformIndex } from "../fixtures/seed";
 import { clientFor, randomBytes, readAll } from "./helpers";
 
 describe("copyContent between registry repositories", function () {
@@ -18,32 +18,7 @@ describe("copyContent between registry repositories", function () {
 
   before(async function () {
     [from, to] = await Promise.all([startRegistry(), startRegistry()]);
-    amd = await pushImage(from, "src/app", "amd", { layers: [bigLayer, Buffer.from("amd small")], architecture: "amd64" });
-    arm = await pushImage(from, "src/app", "arm", { layers: [Buffer.from("arm layer")], architecture: "arm64" });
-    await pushManifest(
-      from,
-      "src/app",
-      "latest",
-      {
-        schemaVersion: 2,
-        mediaType: MediaTypes.OCI_INDEX,
-        manifests: [
-          {
-            mediaType: OCI_MANIFEST,
-            digest: amd.manifestDigest,
-            size: amd.manifestBytes.length,
-            platform: { architecture: "amd64", os: "linux" },
-          },
-          {
-            mediaType: OCI_MANIFEST,
-            digest: arm.manifestDigest,
-            size: arm.manifestBytes.length,
-            platform: { architecture: "arm64", os: "linux" },
-          },
-        ],
-      },
-      MediaTypes.OCI_INDEX,
-    );
+    ({ amd, arm } = await pushTwoPlatformIndex(from, "src/app", "latest", bigLayer));
   });
 
   after(async function () {
