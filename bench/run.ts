@@ -1,5 +1,5 @@
 // `npm run bench`: this library against skopeo and @azure/container-registry,
-// side by side in one run (see ../../shared/docs/performance-baselines.md and
+// side by side in one run (see ../shared/docs/performance-baselines.md and
 // bench/README.md). Prints one table and writes the same as JSON to
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
 // BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor:

@@ -1,7 +1,7 @@
 // VS Code in the browser, with the packaged extension installed the way a user
 // installs a .vsix: VS Code's own server (from code-server's npm package, see
-// test/vscode/ensureCodeServer.ts and the shared doc
-// "testing-in-real-vscode.md"). Used by `npm start` and the e2e tests.
+// test/vscode/ensureCodeServer.ts and
+// ../shared/docs/testing-in-real-vscode.md). Used by `npm start` and the e2e tests.
 import * as cp from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";

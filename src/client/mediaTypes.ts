@@ -1,6 +1,6 @@
 // Manifest media types (OCI image-spec manifest.md and image-index.md; Docker
 // image manifest v2 schema 2). The Accept list must name all four, or some
-// registries answer with the old schema 1 (registry-protocols.md).
+// registries answer with the old schema 1 (docs/protocols.md#oci-pull-manifests).
 
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";

@@ -1,4 +1,4 @@
-// The borders between the layers (style-models.md, "Lessons" 1): the
+// The borders between the layers (CONTRIBUTING.md, "Layout"): the
 // library never imports vscode, the extension reaches the library only
 // through src/client/index.ts, and inside the library no folder imports a
 // folder above it (LIBRARY_LAYERS, lowest first):

@@ -1,7 +1,7 @@
 // Installs, once, the real VS Code that the extension tests run in on machines
 // that reach only the npm registry: code-server (VS Code's server and web
 // workbench) plus the Node 24 it requires, both from npm, into <repo>/.cache/.
-// See shared docs "testing-in-real-vscode.md" for why this VS Code and not a
+// See ../shared/docs/testing-in-real-vscode.md for why this VS Code and not a
 // download from Microsoft's update service.
 import * as cp from "child_process";
 import * as fs from "fs";

@@ -1,7 +1,7 @@
 // Runs the extension's mocha suite (suite/index.ts) inside a real VS Code on
 // a machine that reaches only the npm registry: VS Code's server from the
 // code-server npm package, and its web workbench in headless Chromium. The
-// recipe and its reasons are in shared docs "testing-in-real-vscode.md".
+// recipe and its reasons are in ../shared/docs/testing-in-real-vscode.md.
 //
 // Environment: the extension host is a child process of the VS Code server,
 // and the server builds its environment from its own process.env. This

@@ -1,6 +1,6 @@
 // Answers an auth challenge with an Authorization header value. Three flows:
 // - Basic challenge: the username and password as Basic (htpasswd registries).
-// - Bearer challenge with a TokenCredential: ACR's exchange (registry-protocols.md
+// - Bearer challenge with a TokenCredential: ACR's exchange (docs/protocols.md#acr-token-exchange
 //   "ACR authentication"): Entra token -> /oauth2/exchange -> refresh token
 //   (cached per registry) -> /oauth2/token -> access token (cached per scope).
 // - Bearer challenge otherwise: the distribution token spec, GET <realm> with

@@ -1,4 +1,4 @@
-// ACR's /acr/v1 metadata API (registry-protocols.md "Azure Container Registry"):
+// ACR's /acr/v1 metadata API (docs/protocols.md#acr-metadata-api):
 // properties with times and permissions, server-side ordering, tag deletion.
 
 import type { AbortSignalLike } from "@azure/abort-controller";
@@ -29,7 +29,7 @@ import {
 import type { CatalogPage, MetadataDialect, PageRequest } from "./metadataDialect";
 import { registryDigest, registryList, registryRepositoryName, registryTag } from "../registryValues";
 
-/** Property, update and delete calls carry this (registry-protocols.md). */
+/** Property, update and delete calls carry this (docs/protocols.md#acr-properties). */
 const API_VERSION = "2021-07-01";
 
 export class AcrMetadata implements MetadataDialect {

@@ -1,4 +1,4 @@
-// ACR's /acr/v1 wire shapes (data-plane REST API 2021-07-01; registry-protocols.md
+// ACR's /acr/v1 wire shapes (data-plane REST API 2021-07-01; docs/protocols.md#acr-metadata-api
 // "Azure Container Registry") and their mapping to the public models.
 
 import type { ArtifactManifestProperties, ArtifactPermissions, ArtifactTagProperties, RepositoryProperties } from "../models";
@@ -67,7 +67,7 @@ export interface AcrManifestList {
 
 export function toChangeableAttributes(changes: ArtifactPermissions): AcrChangeableAttributes {
   const body: AcrChangeableAttributes = {};
-  // Only what changes is sent (registry-protocols.md: "send only what changes").
+  // Only what changes is sent (docs/protocols.md#acr-properties).
   if (changes.canDelete !== undefined) body.deleteEnabled = changes.canDelete;
   if (changes.canWrite !== undefined) body.writeEnabled = changes.canWrite;
   if (changes.canList !== undefined) body.listEnabled = changes.canList;

@@ -1,5 +1,5 @@
 // How ACR's changeable attributes show in the tree: which ones block a delete
-// (registry-protocols.md, "ACR locks and errors": writeEnabled=false blocks
+// (docs/protocols.md#acr-properties: writeEnabled=false blocks
 // updates and deletes, deleteEnabled=false blocks deletes, and a repository's
 // attributes apply to everything in it), a lock icon and words for the
 // description, and the tooltip's permissions section.
