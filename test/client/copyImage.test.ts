@@ -27,7 +27,10 @@ describe("copyImage", function () {
     proxy = await startFaultProxy(from.url);
     source = clientFor(from);
     target = clientFor(to);
-    ({ amd, arm, indexDigest } = await pushTwoPlatformIndex(from, "src/app", "latest", bigLayer));
+    ({ amd, arm, indexDigest } = await pushTwoPlatformIndex(from, "src/app", "latest", {
+      amd64: [bigLayer, Buffer.from("amd small")],
+      arm64: [Buffer.from("arm layer")],
+    }));
     // A signature whose subject is the index: distribution 2.8 keeps no referrers, so the client writes the fallback tag.
     const signature = await source.uploadBlob("src/app", Buffer.from("a signature"));
     await source.uploadBlob("src/app", Buffer.from("{}"));

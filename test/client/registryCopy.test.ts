@@ -18,7 +18,10 @@ describe("copyContent between registry repositories", function () {
 
   before(async function () {
     [from, to] = await Promise.all([startRegistry(), startRegistry()]);
-    ({ amd, arm } = await pushTwoPlatformIndex(from, "src/app", "latest", bigLayer));
+    ({ amd, arm } = await pushTwoPlatformIndex(from, "src/app", "latest", {
+      amd64: [bigLayer, Buffer.from("amd small")],
+      arm64: [Buffer.from("arm layer")],
+    }));
   });
 
   after(async function () {

@@ -9,7 +9,16 @@ import * as path from "path";
 import * as vscode from "vscode";
 import { type FaultProxy, startFaultProxy } from "../../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
-import { OCI_LAYER, OCI_MANIFEST, pushBlob, pushImage, pushManifest, sha256Digest } from "../../fixtures/seed";
+import {
+  OCI_INDEX,
+  OCI_LAYER,
+  OCI_MANIFEST,
+  pushBlob,
+  pushImage,
+  pushManifest,
+  pushTwoPlatformIndex,
+  sha256Digest,
+} from "../../fixtures/seed";
 import {
   child,
   children,
@@ -23,7 +32,6 @@ import {
   registryNode,
 } from "./extensionTestHelpers";
 
-const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const TITLE = "org.opencontainers.image.title";
 
 /** What these tests read of a manifest the extension pushed. */
@@ -238,32 +246,10 @@ describe("push, pull and blob transfers", function () {
   });
 
   it("pulls one platform of an index", async () => {
-    const amd = await pushImage(registry, "multi/app", "amd", { layers: [Buffer.from("amd64 layer")], architecture: "amd64" });
-    const arm = await pushImage(registry, "multi/app", "arm", { layers: [Buffer.from("arm64 layer")], architecture: "arm64" });
-    await pushManifest(
-      registry,
-      "multi/app",
-      "latest",
-      {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: [
-          {
-            mediaType: OCI_MANIFEST,
-            digest: amd.manifestDigest,
-            size: amd.manifestBytes.length,
-            platform: { architecture: "amd64", os: "linux" },
-          },
-          {
-            mediaType: OCI_MANIFEST,
-            digest: arm.manifestDigest,
-            size: arm.manifestBytes.length,
-            platform: { architecture: "arm64", os: "linux" },
-          },
-        ],
-      },
-      OCI_INDEX,
-    );
+    const { arm } = await pushTwoPlatformIndex(registry, "multi/app", "latest", {
+      amd64: [Buffer.from("amd64 layer")],
+      arm64: [Buffer.from("arm64 layer")],
+    });
     const destination = path.join(work, "arm");
     const result = await command<PullResult>("pull", {
       registry: registryId,
@@ -430,32 +416,10 @@ describe("push, pull and blob transfers", function () {
         pulled.files.find((f) => f.kind === "layer")!.name,
       ]);
 
-      const amd = await pushImage(registry, "counted/multi", "amd", { layers: [Buffer.from("amd64 counted")], architecture: "amd64" });
-      const arm = await pushImage(registry, "counted/multi", "arm", { layers: [Buffer.from("arm64 counted")], architecture: "arm64" });
-      await pushManifest(
-        registry,
-        "counted/multi",
-        "latest",
-        {
-          schemaVersion: 2,
-          mediaType: OCI_INDEX,
-          manifests: [
-            {
-              mediaType: OCI_MANIFEST,
-              digest: amd.manifestDigest,
-              size: amd.manifestBytes.length,
-              platform: { architecture: "amd64", os: "linux" },
-            },
-            {
-              mediaType: OCI_MANIFEST,
-              digest: arm.manifestDigest,
-              size: arm.manifestBytes.length,
-              platform: { architecture: "arm64", os: "linux" },
-            },
-          ],
-        },
-        OCI_INDEX,
-      );
+      const { arm } = await pushTwoPlatformIndex(registry, "counted/multi", "latest", {
+        amd64: [Buffer.from("amd64 counted")],
+        arm64: [Buffer.from("arm64 counted")],
+      });
       proxy.requests.splice(0);
       const destination = path.join(work, "counted-arm");
       const result = await command<PullResult>("pull", {
