@@ -4,6 +4,7 @@
 // three share every manifest and config they fetch.
 
 import * as vscode from "vscode";
+import type { ContainerRegistryClient } from "../../client/index";
 import type { Connections } from "../connections";
 import { abortSignalFor } from "../cancellation";
 import { renderCompareText } from "./compareText";
@@ -35,7 +36,18 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
   }
 
   /** What the inspector and the comparison show, for a command that needs it too (the layer summary). */
-  async details(name: ManifestDocumentName, token?: vscode.CancellationToken): Promise<ImageDetails> {
+  details(name: ManifestDocumentName, token?: vscode.CancellationToken): Promise<ImageDetails> {
+    return this.withClient(name, token, (client, abortSignal) =>
+      readImageDetails(client, name.repository, name.digest, name.tag, abortSignal),
+    );
+  }
+
+  /** `read` with the client of the document's registry, cancelled with `token`. */
+  private async withClient<T>(
+    name: ManifestDocumentName,
+    token: vscode.CancellationToken | undefined,
+    read: (client: ContainerRegistryClient, abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const registry = this.connections.get(name.registryId);
     if (!registry) {
       throw new Error(vscode.l10n.t("The registry {0} is not connected", name.registryId));
@@ -43,7 +55,7 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
     const client = await this.connections.getClient(registry);
     const abort = abortSignalFor(token);
     try {
-      return await readImageDetails(client, name.repository, name.digest, name.tag, abort.signal);
+      return await read(client, abort.signal);
     } finally {
       abort.dispose();
     }
@@ -51,18 +63,10 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
 
   private async render(scheme: string, name: ManifestDocumentName, token: vscode.CancellationToken): Promise<string> {
     if (scheme === CONFIG_SCHEME) {
-      const registry = this.connections.get(name.registryId);
-      if (!registry) {
-        throw new Error(vscode.l10n.t("The registry {0} is not connected", name.registryId));
-      }
-      const client = await this.connections.getClient(registry);
-      const abort = abortSignalFor(token);
-      try {
-        const { config } = await client.getImageConfig(name.repository, name.digest, { abortSignal: abort.signal });
-        return JSON.stringify(config, null, 2) + "\n";
-      } finally {
-        abort.dispose();
-      }
+      const { config } = await this.withClient(name, token, (client, abortSignal) =>
+        client.getImageConfig(name.repository, name.digest, { abortSignal }),
+      );
+      return JSON.stringify(config, null, 2) + "\n";
     }
     const details = await this.details(name, token);
     if (scheme === INSPECT_SCHEME) {
