@@ -9,6 +9,7 @@
 
 import { InvalidInputError, InvalidRegistryResponseError } from "./errors";
 import { checkDescriptor, describeValue } from "./descriptorRules";
+import { capitalize } from "./messageText";
 import type { OciDescriptor } from "./models";
 import { validateDigest, validateRepositoryName, validateTag } from "./reference";
 
@@ -67,9 +68,7 @@ function checked(value: unknown, field: string, source: RegistryValueSource, val
 }
 
 function invalid(what: string, field: string, source: RegistryValueSource): InvalidRegistryResponseError {
-  const doing = source.operation
-    ? `${source.operation[0].toUpperCase()}${source.operation.slice(1)} failed on ${source.registry}`
-    : source.registry;
+  const doing = source.operation ? `${capitalize(source.operation)} failed on ${source.registry}` : source.registry;
   return new InvalidRegistryResponseError(`${doing}: the registry answered with a value the client will not use: ${what}`, field, {
     operation: source.operation,
   });
