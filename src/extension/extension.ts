@@ -8,6 +8,7 @@ import type { Services } from "./commands/shared/commandServices";
 import { Connections } from "./connections";
 import { imageFilesCacheDir } from "./imageFiles/imageFilesCache";
 import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature";
+import type { TreeImageFilesOptions } from "./imageFiles/treeImageFiles";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
 import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
@@ -34,6 +35,8 @@ export interface ContainerRegistryExplorerApi {
   readonly azure: AzureApi;
   /** Where Browse Files caches layers (issue 14), for tests that check what a cancel left. */
   readonly imageFilesCacheDir: string;
+  /** Added to each image the tree's Files or Layers rows open: tests cancel through it as the notification's Cancel does. */
+  readonly treeImageFilesOptions: TreeImageFilesOptions;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -71,12 +74,24 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     ...registerCommands(services),
   );
   registerImageFilesIfInWorkspace(services);
+  // The tree's Files and Layers rows load the feature the first time one is expanded.
+  const treeImageFilesOptions: TreeImageFilesOptions = {};
+  tree.setImageFiles(async () => (await import("./imageFiles/treeImageFiles")).treeImageFilesFor(services, treeImageFilesOptions));
   const azure = new AzureFeature(services);
   context.subscriptions.push(azure);
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api, imageFilesCacheDir: imageFilesCacheDir(context) };
+  return {
+    tree,
+    connections,
+    treeView,
+    log,
+    dragAndDrop,
+    azure: azure.api,
+    imageFilesCacheDir: imageFilesCacheDir(context),
+    treeImageFilesOptions,
+  };
 }
 
 export function deactivate(): void {}
