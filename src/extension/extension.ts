@@ -37,6 +37,8 @@ export interface ContainerRegistryExplorerApi {
   readonly imageFilesCacheDir: string;
   /** Added to each image the tree's Files or Layers rows open: tests cancel through it as the notification's Cancel does. */
   readonly treeImageFilesOptions: TreeImageFilesOptions;
+  /** What the registered layer-change FileDecorationProvider answers for a URI (A/M/D of a layer's entries). */
+  imageFileDecoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -91,6 +93,8 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     azure: azure.api,
     imageFilesCacheDir: imageFilesCacheDir(context),
     treeImageFilesOptions,
+    imageFileDecoration: async (uri) =>
+      (await import("./imageFiles/imageFilesFeature")).layerChangeDecorationsFor(services).provideFileDecoration(uri),
   };
 }
 
