@@ -79,9 +79,7 @@ export class ImageEntryNode extends LoadedOnceNode {
     item.resourceUri = this.uri;
     const parts: string[] = [];
     if (stat.type === "symlink") {
-      parts.push(
-        this.target ? `→ ${stat.linkTarget ?? ""}` : vscode.l10n.t("→ {0} (not in the image)", stat.linkTarget ?? ""),
-      );
+      parts.push(this.target ? `→ ${stat.linkTarget ?? ""}` : vscode.l10n.t("→ {0} (not in the image)", stat.linkTarget ?? ""));
       item.iconPath = new vscode.ThemeIcon(this.isFolder ? "file-symlink-directory" : "file-symlink-file");
     } else if (stat.type === "hardlink") {
       parts.push(vscode.l10n.t("hard link to {0}", stat.linkTarget ?? ""));
@@ -126,7 +124,11 @@ export class ImageEntryNode extends LoadedOnceNode {
       appendField(tooltip, vscode.l10n.t("Link target:"), stat.linkTarget);
     }
     if (this.isFile) {
-      appendField(tooltip, vscode.l10n.t("Size:"), vscode.l10n.t("{0} ({1} bytes)", formatBytes((this.target ?? stat).size), (this.target ?? stat).size));
+      appendField(
+        tooltip,
+        vscode.l10n.t("Size:"),
+        vscode.l10n.t("{0} ({1} bytes)", formatBytes((this.target ?? stat).size), (this.target ?? stat).size),
+      );
     }
     appendField(tooltip, vscode.l10n.t("Mode:"), stat.mode.toString(8).padStart(4, "0"));
     if (stat.layerIndex !== undefined) {
@@ -155,5 +157,7 @@ export async function imageEntryRows(
       return new ImageEntryNode(parent, scope, files, root, entry, target);
     }),
   );
-  return rows.sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || (a.stat.name < b.stat.name ? -1 : a.stat.name > b.stat.name ? 1 : 0));
+  return rows.sort(
+    (a, b) => Number(b.isFolder) - Number(a.isFolder) || (a.stat.name < b.stat.name ? -1 : a.stat.name > b.stat.name ? 1 : 0),
+  );
 }

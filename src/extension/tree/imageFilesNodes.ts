@@ -44,7 +44,10 @@ export class ImageFilesNode extends LoadedOnceNode {
     item.tooltip = vscode.l10n.t(
       "The image's file system, all layers merged. Expanding it downloads the layers (or reads them from the cache); the download can be cancelled.",
     );
-    item.accessibilityInformation = accessibleRow(vscode.l10n.t("Files"), vscode.l10n.t("of the image {0}", shortDigest(this.parent.digest)));
+    item.accessibilityInformation = accessibleRow(
+      vscode.l10n.t("Files"),
+      vscode.l10n.t("of the image {0}", shortDigest(this.parent.digest)),
+    );
     return item;
   }
 
@@ -76,7 +79,9 @@ export class ImageLayersNode extends LoadedOnceNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon("layers");
     item.contextValue = IMAGE_LAYERS_CONTEXT;
-    item.tooltip = vscode.l10n.t("Each layer with its size and the build step that made it; a layer expands to what it alone added, changed and deleted.");
+    item.tooltip = vscode.l10n.t(
+      "Each layer with its size and the build step that made it; a layer expands to what it alone added, changed and deleted.",
+    );
     item.accessibilityInformation = accessibleRow(label, vscode.l10n.t("of the image {0}", shortDigest(this.parent.digest)));
     return item;
   }
@@ -119,7 +124,9 @@ export class ImageLayersNode extends LoadedOnceNode {
         },
         (error: unknown) => {
           // The row then says "Layers"; expanding it shows what went wrong.
-          this.scope.tree.log.warn(`Could not count the layers of ${this.parent.repository}@${this.parent.digest}: ${(error as Error).message}`);
+          this.scope.tree.log.warn(
+            `Could not count the layers of ${this.parent.repository}@${this.parent.digest}: ${(error as Error).message}`,
+          );
           if (this.count === reading) {
             this.count = { state: "failed" };
           }

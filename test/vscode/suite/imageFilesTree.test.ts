@@ -26,6 +26,12 @@ import { child, children, command, disconnectAll, getApi, item, label, labels, m
 const LICENSES = "/usr/share/common-licenses";
 const LICENSE_FILES = ["Apache-2.0", "BSD", "MIT"].filter((name) => fs.existsSync(path.join(LICENSES, name)));
 
+/** Runs a row's command as a click does. */
+async function click(command: vscode.Command | undefined): Promise<void> {
+  assert.ok(command, "the row has a command");
+  await vscode.commands.executeCommand(command.command, ...((command.arguments ?? []) as unknown[]));
+}
+
 async function until<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -92,14 +98,26 @@ describe("image files in the tree: Files and Layers under an image", function ()
         schemaVersion: 2,
         mediaType: MediaTypes.OCI_INDEX,
         manifests: [
-          { mediaType: MediaTypes.OCI_MANIFEST, digest: amd.digest, ...(await platformManifest(amd)), platform: { os: "linux", architecture: "amd64" } },
-          { mediaType: MediaTypes.OCI_MANIFEST, digest: arm.digest, ...(await platformManifest(arm)), platform: { os: "linux", architecture: "arm64" } },
+          {
+            mediaType: MediaTypes.OCI_MANIFEST,
+            digest: amd.digest,
+            ...(await platformManifest(amd)),
+            platform: { os: "linux", architecture: "amd64" },
+          },
+          {
+            mediaType: MediaTypes.OCI_MANIFEST,
+            digest: arm.digest,
+            ...(await platformManifest(arm)),
+            platform: { os: "linux", architecture: "arm64" },
+          },
         ],
       },
       { tag: "latest", mediaType: MediaTypes.OCI_INDEX },
     );
     await pushLayeredImage(client, "tree/hostile", "v1", [{ tar: rawTar([dir("etc"), file("../../../../escaped-by-tree", "escaped\n")]) }]);
-    await pushLayeredImage(client, "tree/odd", "v1", [{ tar: rawTar([file("a.txt", "a")]), mediaType: "application/vnd.example.layer.v1+lz4" }]);
+    await pushLayeredImage(client, "tree/odd", "v1", [
+      { tar: rawTar([file("a.txt", "a")]), mediaType: "application/vnd.example.layer.v1+lz4" },
+    ]);
     await pushLayeredImage(client, "tree/big", "v1", [
       { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
     ]);
@@ -143,7 +161,11 @@ describe("image files in the tree: Files and Layers under an image", function ()
     assert.strictEqual(item(api, files).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     assert.match(item(api, files).accessibilityInformation?.label ?? "", /^Files of the image sha256:/);
     // The count comes from the manifest, read after the row is drawn.
-    await until("the layer count", () => label(api, layers), (text) => text === "Layers (2)");
+    await until(
+      "the layer count",
+      () => label(api, layers),
+      (text) => text === "Layers (2)",
+    );
     assert.match(item(api, layers).accessibilityInformation?.label ?? "", /^Layers \(2\) of the image/);
     assert.deepStrictEqual(blobGets(), [], "drawing Files and Layers fetched no blob (no config, no layer)");
   });
@@ -205,7 +227,7 @@ describe("image files in the tree: Files and Layers under an image", function ()
       assert.strictEqual(treeItem.description, formatBytes(source.length));
       assert.strictEqual(treeItem.resourceUri?.path, `/common-licenses/${name}`);
       assert.strictEqual(treeItem.command?.command, "vscode.open");
-      await vscode.commands.executeCommand(treeItem.command.command, ...(treeItem.command.arguments ?? []));
+      await click(treeItem.command);
       const editor = await until(
         `the editor of ${name}`,
         () => vscode.window.activeTextEditor,
@@ -215,8 +237,12 @@ describe("image files in the tree: Files and Layers under an image", function ()
     }
     const appRow = await child(api, files, "app");
     const run = await child(api, appRow, "run.py");
-    await vscode.commands.executeCommand(item(api, run).command!.command, ...(item(api, run).command!.arguments ?? []));
-    const editor = await until("run.py's editor", () => vscode.window.activeTextEditor, (e) => e?.document.uri.path === "/app/run.py");
+    await click(item(api, run).command);
+    const editor = await until(
+      "run.py's editor",
+      () => vscode.window.activeTextEditor,
+      (e) => e?.document.uri.path === "/app/run.py",
+    );
     assert.strictEqual(editor!.document.getText(), script);
     assert.strictEqual(editor!.document.languageId, "python");
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
@@ -256,7 +282,8 @@ describe("image files in the tree: Files and Layers under an image", function ()
     const offered = manifestJson.contributes.menus["view/item/context"]
       .filter((entry) => entry.command.startsWith("containerRegistryExplorer.imageFiles."))
       .map((entry) => [entry.command, entry.when]);
-    const matches = (when: string | undefined, contextValue: string): boolean => new RegExp(/\/(.*)\//.exec(when ?? "")![1]).test(contextValue);
+    const matches = (when: string | undefined, contextValue: string): boolean =>
+      new RegExp(/\/(.*)\//.exec(when ?? "")![1]).test(contextValue);
     assert.deepStrictEqual(
       offered.filter(([, when]) => matches(when, item(api, run).contextValue!)).map(([id]) => id),
       [
@@ -315,7 +342,7 @@ describe("image files in the tree: Files and Layers under an image", function ()
     });
     const deleted = await api.imageFileDecoration(item(api, rows.get("etc/gone")!).resourceUri!);
     assert.strictEqual(deleted?.tooltip, "Deleted by this layer");
-    assert.strictEqual((deleted?.color as vscode.ThemeColor | undefined)?.id, "gitDecoration.deletedResourceForeground");
+    assert.strictEqual(deleted?.color?.id, "gitDecoration.deletedResourceForeground");
     // A deleted file has nothing to open; an added one opens its bytes from the layer.
     assert.strictEqual(item(api, rows.get("etc/gone")!).command, undefined);
     const added = item(api, rows.get("app/new.txt")!);
@@ -335,7 +362,11 @@ describe("image files in the tree: Files and Layers under an image", function ()
     assert.strictEqual(item(api, files).id, `${item(api, armRow).id}/files`);
     const arch = await child(api, files, "arch.txt");
     assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(item(api, arch).resourceUri!)).toString(), "arm64\n");
-    await until("the arm64 layer count", () => label(api, layers), (text) => text === "Layers (1)");
+    await until(
+      "the arm64 layer count",
+      () => label(api, layers),
+      (text) => text === "Layers (1)",
+    );
     const amdFiles = (await children(api, amdRow))[0];
     const amdArch = await child(api, amdFiles, "arch.txt");
     assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(item(api, amdArch).resourceUri!)).toString(), "amd64\n");
@@ -405,7 +436,7 @@ describe("image files in the tree: Files and Layers under an image", function ()
       assert.strictEqual(fs.statSync(path.join(layersDir, name, "layer.tar")).size, index.tarBytes, `${name} is whole`);
     }
     // The row's own command (a click) reads again.
-    await vscode.commands.executeCommand(row.command!.command, ...(row.command!.arguments ?? []));
+    await click(row.command);
     assert.deepStrictEqual(await labels(api, files), ["big.bin"]);
   });
 });
