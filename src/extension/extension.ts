@@ -15,6 +15,7 @@ import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspect
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
 import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
+import { retryCancelledOnExpand } from "./tree/loadedOnceNode";
 import { RegistryTreeDataProvider } from "./tree/registryTreeDataProvider";
 import type { TreeNode } from "./tree/treeNode";
 
@@ -56,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     dragAndDropController: dragAndDrop,
   });
   const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
+  // A row whose download was cancelled reads again when expanded again.
+  context.subscriptions.push(retryCancelledOnExpand(treeView, (node) => tree.changed(node)));
   context.subscriptions.push(
     log,
     connections,

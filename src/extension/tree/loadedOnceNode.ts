@@ -1,7 +1,9 @@
 // A node whose children are read once, on first expansion, and kept: a
 // failure becomes one error row (Retry reads again) and a cancellation a
-// "Cancelled — click to retry" row, so expanding never throws into VS Code.
+// "Cancelled" row (a click, or expanding the row again, reads again), so
+// expanding never throws into VS Code.
 
+import type * as vscode from "vscode";
 import { isCancellation } from "../cancellation";
 import { CancelledNode } from "./cancelledNode";
 import { ErrorNode, type RetryableParent } from "./pagingNodes";
@@ -46,7 +48,22 @@ export abstract class LoadedOnceNode extends TreeNode implements RetryableParent
     this.loaded = undefined;
   }
 
+  /** The last read was cancelled: expanding the row again (retryCancelledOnExpand) reads again. */
+  get wasCancelled(): boolean {
+    return this.loaded?.length === 1 && this.loaded[0] instanceof CancelledNode;
+  }
+
   override loadedChildren(): readonly TreeNode[] {
     return this.loaded ?? [];
   }
+}
+
+/** Expanding a row whose last read was cancelled reads it again (VS Code would show the cached "Cancelled" row). */
+export function retryCancelledOnExpand(treeView: vscode.TreeView<TreeNode>, changed: (node: TreeNode) => void): vscode.Disposable {
+  return treeView.onDidExpandElement(({ element }) => {
+    if (element instanceof LoadedOnceNode && element.wasCancelled) {
+      element.reset();
+      changed(element);
+    }
+  });
 }

@@ -401,32 +401,39 @@ describe("image files in the tree: Files and Layers under an image", function ()
     assert.match(String(item(api, error).description), /application\/vnd\.example\.layer\.v1\+lz4/);
   });
 
-  it("cancel leaves a 'Cancelled' row and no partial cache entry; clicking it opens the image", async () => {
+  it("cancel leaves a 'Cancelled' row and no partial cache entry; a click or a new expansion reads again", async () => {
     const api = await getApi();
-    const source = new vscode.CancellationTokenSource();
-    let seen = 0;
-    let total = 0;
-    api.treeImageFilesOptions.cancellationToken = source.token;
-    api.treeImageFilesOptions.onProgress = (bytes, totalBytes) => {
-      seen = bytes;
-      total = totalBytes ?? 0;
-      if (bytes > 0) {
-        source.cancel();
-      }
+    /** Cancels the next download from the tree once bytes arrive, as the notification's Cancel does. */
+    const cancelOnFirstBytes = (): { seen: number; total: number } => {
+      const source = new vscode.CancellationTokenSource();
+      const progress = { seen: 0, total: 0 };
+      api.treeImageFilesOptions.cancellationToken = source.token;
+      api.treeImageFilesOptions.onProgress = (bytes, totalBytes) => {
+        progress.seen = bytes;
+        progress.total = totalBytes ?? 0;
+        if (bytes > 0) {
+          source.cancel();
+        }
+      };
+      return progress;
+    };
+    const stopCancelling = (): void => {
+      api.treeImageFilesOptions.cancellationToken = undefined;
+      api.treeImageFilesOptions.onProgress = undefined;
     };
     const [files] = await children(api, await imageRow("tree/big", "v1"));
     let cancelled: TreeNode[];
+    let progress = cancelOnFirstBytes();
     try {
       cancelled = await children(api, files);
     } finally {
-      api.treeImageFilesOptions.cancellationToken = undefined;
-      api.treeImageFilesOptions.onProgress = undefined;
+      stopCancelling();
     }
     assert.strictEqual(cancelled.length, 1);
     const row = item(api, cancelled[0]);
-    assert.strictEqual(row.label, "Cancelled — click to retry");
+    assert.strictEqual(row.label, "Cancelled — click or expand again to retry");
     assert.strictEqual(row.contextValue, "error;retry");
-    assert.ok(seen > 0 && seen < total, `cancelled after ${seen} of ${total} bytes`);
+    assert.ok(progress.seen > 0 && progress.seen < progress.total, `cancelled after ${progress.seen} of ${progress.total} bytes`);
     const cacheDir = api.imageFilesCacheDir;
     const tmp = path.join(cacheDir, "tmp");
     assert.deepStrictEqual(fs.existsSync(tmp) ? fs.readdirSync(tmp) : [], [], "nothing half-built is left");
@@ -435,8 +442,23 @@ describe("image files in the tree: Files and Layers under an image", function ()
       const index = JSON.parse(fs.readFileSync(path.join(layersDir, name, "index.json"), "utf8")) as { tarBytes: number };
       assert.strictEqual(fs.statSync(path.join(layersDir, name, "layer.tar")).size, index.tarBytes, `${name} is whole`);
     }
-    // The row's own command (a click) reads again.
-    await click(row.command);
-    assert.deepStrictEqual(await labels(api, files), ["big.bin"]);
+    // The row's own command (a click) reads again: cancelled once more here.
+    progress = cancelOnFirstBytes();
+    try {
+      await click(row.command);
+      const again = await children(api, files);
+      assert.notStrictEqual(again[0], cancelled[0], "the click read again");
+      assert.strictEqual(item(api, again[0]).label, "Cancelled — click or expand again to retry");
+      assert.ok(progress.seen > 0, "the second read downloaded");
+    } finally {
+      stopCancelling();
+    }
+    // Expanding the Files row in the real view (collapsed there: only the API read it so far) reads again.
+    await api.treeView.reveal(files, { expand: true });
+    await until(
+      "the image's files after a new expansion",
+      () => labels(api, files),
+      (names) => names.join() === "big.bin",
+    );
   });
 });
