@@ -453,7 +453,9 @@ describe("image files in the tree: Files and Layers under an image", function ()
     } finally {
       stopCancelling();
     }
-    // Expanding the Files row in the real view (collapsed there: only the API read it so far) reads again.
+    // Collapsing and expanding the Files row in the real view reads again.
+    await api.treeView.reveal(files, { expand: false });
+    await vscode.commands.executeCommand("workbench.actions.treeView.containerRegistryExplorer.registries.collapseAll");
     await api.treeView.reveal(files, { expand: true });
     await until(
       "the image's files after a new expansion",
