@@ -26,6 +26,7 @@ import {
   manifestWithTag,
   randomBytes,
   registryNode,
+  childrenBelowImageRows,
 } from "./extensionTestHelpers";
 
 describe("inspect, compare, repository size", function () {
@@ -320,8 +321,8 @@ describe("referrers in the tree", function () {
     const plain = await manifestWithTag(api, repository, "plain");
     await children(api, plain);
     assert.ok(!String(item(api, plain).description).includes("signed"));
-    // The tag, then one group per artifact type by name (the fallback tag is not a tag row).
-    const below = await children(api, subject);
+    // After Files and Layers: the tag, then one group per artifact type by name (the fallback tag is not a tag row).
+    const below = await childrenBelowImageRows(api, subject);
     assert.strictEqual(label(api, below[0]), "v1");
     assert.strictEqual(below.length, 3);
     assert.deepStrictEqual(
