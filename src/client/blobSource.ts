@@ -66,20 +66,7 @@ export async function reopenableFile(filePath: string, from?: unknown, readBytes
     throw new InvalidInputError("file path", filePath, "is not a regular file");
   }
   const sizeInBytes = stats.size;
-  const source: ReopenableBlobSource = {
-    sizeInBytes,
-    open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBytes }),
-  };
-  ownFileSources.add(source);
-  return source;
-}
-
-/** Sources opened by reopenableFile: their streams are the library's own, and nothing else holds their chunks. */
-const ownFileSources = new WeakSet<ReopenableBlobSource>();
-
-/** Whether `source`'s chunks are the library's to move (reopenableFile's). */
-export function ownsChunks(source: ReopenableBlobSource): boolean {
-  return ownFileSources.has(source);
+  return { sizeInBytes, open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBytes }) };
 }
 
 export function isReopenableSource(data: unknown): data is ReopenableBlobSource {

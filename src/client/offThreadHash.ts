@@ -20,10 +20,6 @@
 
 import { Worker } from "node:worker_threads";
 
-/** Streams at least this large (or of unknown size) are hashed on the worker by default: below, a round trip costs more than the hash. */
-export const OFF_THREAD_HASH_MIN_BYTES = 1024 * 1024;
-/** Chunks with the hasher at once, per stream, before the stream waits. */
-export const MAX_CHUNKS_HASHING = 4;
 /** Stop the worker after this long without an open job. */
 const IDLE_STOP_MS = 10_000;
 
@@ -162,11 +158,6 @@ export class OffThreadHasher {
 }
 
 let shared: OffThreadHasher | undefined;
-
-/** Whether `chunk` spans its own ArrayBuffer, so that it can be transferred. */
-export function spansOwnMemory(chunk: Uint8Array): boolean {
-  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-}
 
 /** The process's hasher (one worker, started on first use). */
 export function sharedHasher(): OffThreadHasher {

@@ -7,7 +7,6 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Readable } from "node:stream";
 import { type FaultProxy, startFaultProxy } from "../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, randomBytes, readAll, sha256 } from "./helpers";
@@ -90,27 +89,6 @@ describe("uploadBlob of a file stream or path (through the fault proxy)", functi
       uploadRequests().filter((r) => !r.startsWith("DELETE")),
       ["POST 202", "PATCH resetRequest", "GET 404", "POST 202", "PATCH 202", "PUT 201"],
     );
-  });
-
-  it("hashes a caller's reopenable source on the worker without taking its chunks from it", async function () {
-    // Chunks the caller keeps (and one view into a larger buffer): only the library's own file chunks may move to the hasher.
-    const kept: Buffer[] = [];
-    const source = {
-      sizeInBytes: bytes.length,
-      open: (offset: number) =>
-        Readable.from(
-          (function* () {
-            for (let at = offset; at < bytes.length; at += 300_000) {
-              const chunk = Buffer.from(bytes.subarray(at, Math.min(bytes.length, at + 300_000)));
-              kept.push(chunk);
-              yield chunk;
-            }
-          })(),
-        ),
-    };
-    const result = await client().uploadBlob(REPOSITORY, source);
-    await assertStored(result.digest);
-    assert.ok(Buffer.concat(kept).equals(bytes), "every chunk the caller kept still holds its bytes");
   });
 
   it("still streams a file stream with a start offset as it is (one-shot: its window only)", async function () {

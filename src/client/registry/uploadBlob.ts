@@ -21,12 +21,6 @@
 //
 // Bytes in memory whose digest is known are first checked with HEAD: a blob
 // the repository already has is not sent again.
-//
-// A file whose digest is not known (`uploadBlob(fs.createReadStream(path))`)
-// is hashed as its PATCH streams, on the worker thread of offThreadHash.ts
-// when it is 1 MiB or more: the file's chunks are the library's own, so they
-// move there and back without a copy, and the thread that encrypts and sends
-// does not also hash.
 
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { createHash, type Hash } from "node:crypto";
@@ -37,11 +31,9 @@ import type { RegistryHttp, RegistryResponse } from "../http/registryHttp";
 import { isTransientError } from "../http/retryPolicy";
 import type { UploadBlobOptions, UploadBlobResult } from "../models";
 import { blobExists, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
-import { type HashJob, MAX_CHUNKS_HASHING, OFF_THREAD_HASH_MIN_BYTES, sharedHasher, spansOwnMemory } from "../offThreadHash";
 import {
   bytesSource,
   isReopenableSource,
-  ownsChunks,
   reopenableFile,
   type ReopenableBlobSource,
   type UploadBlobData,
@@ -214,13 +206,8 @@ async function patchFrom(
 ): Promise<{ location: string; digest?: string }> {
   const size = source.sizeInBytes;
   const readFrom = hash ? 0 : offset;
-  const hashing = !hash ? "none" : size - readFrom >= OFF_THREAD_HASH_MIN_BYTES ? "worker" : "here";
-  const body = new SourceWindow(
-    size - readFrom,
-    offset - readFrom,
-    hashing,
-    (sent) => options.onProgress?.({ transferredBytes: offset + sent, totalBytes: size }),
-    ownsChunks(source),
+  const body = new SourceWindow(size - readFrom, offset - readFrom, hash ? createHash("sha256") : undefined, (sent) =>
+    options.onProgress?.({ transferredBytes: offset + sent, totalBytes: size }),
   );
   const input = toReadable(source.open(readFrom));
   input.on("error", (error) => body.failSource(error));
@@ -260,7 +247,7 @@ async function finishUpload(
 ): Promise<void> {
   const size = source?.sizeInBytes ?? 0;
   const body = source
-    ? new SourceWindow(size, 0, "none", (sent) => options.onProgress?.({ transferredBytes: sent, totalBytes: size }))
+    ? new SourceWindow(size, 0, undefined, (sent) => options.onProgress?.({ transferredBytes: sent, totalBytes: size }))
     : undefined;
   const input = source ? toReadable(source.open(0)) : undefined;
   if (input && body) {
@@ -417,51 +404,25 @@ export class SourceError extends Error {
 
 /**
  * The request body of a PATCH: passes the source's bytes from `skip` on,
- * hashing all of them when asked (here, or on the worker thread: then each
- * chunk goes on once it is back from the hasher, and the body ends once the
- * digest is known), and fails if the source is not exactly `expected` bytes
- * long (a file that changed under the upload).
+ * hashing all of them when asked, and fails if the source is not exactly
+ * `expected` bytes long (a file that changed under the upload).
  */
 class SourceWindow extends Transform {
   private seen = 0;
   private sent = 0;
   sourceError?: Error;
-  private readonly hash?: Hash;
-  private readonly job?: HashJob;
-  private hashedDigest?: string;
-  /** Offsets in the source of the chunks with the hasher, oldest first. */
-  private hashingStarts: number[] = [];
-  /** The callback of the last chunk sent to the hasher, held while the hasher's share is full or the request lags. */
-  private waiting?: TransformCallback;
-  /** The last push went past the high-water mark (worker mode: chunks are pushed outside _transform). */
-  private readableFull = false;
-  private flushing?: TransformCallback;
 
   constructor(
     private readonly expected: number,
     private readonly skip: number,
-    hashing: "none" | "here" | "worker",
+    private readonly hash: Hash | undefined,
     private readonly onSent: (sent: number) => void,
-    /** The chunks are the library's own (nothing else holds them): they move to the hasher uncopied. */
-    private readonly moveChunks = false,
   ) {
     super();
     // The failure is reported through `sourceError` by the caller awaiting the request. This
     // listener keeps an HTTP client that does not listen to its body's errors (core-rest-pipeline
     // before 1.25 on a body that fails in _flush) from making it an uncaught exception.
     this.on("error", () => undefined);
-    if (hashing === "here") {
-      this.hash = createHash("sha256");
-    } else if (hashing === "worker") {
-      this.job = sharedHasher().open("sha256", {
-        onHashed: (chunk) => this.onHashed(chunk),
-        onDigest: (hex) => {
-          this.hashedDigest = `sha256:${hex}`;
-          this.flushing?.();
-        },
-        onError: (error) => this.failSource(error),
-      });
-    }
   }
 
   failSource(error: Error): void {
@@ -477,16 +438,13 @@ class SourceWindow extends Transform {
       callback(this.sourceError);
       return;
     }
-    if (this.job && chunk.length > 0) {
-      const own = this.moveChunks && spansOwnMemory(chunk) ? chunk : ownCopy(chunk);
-      this.hashingStarts.push(start);
-      this.job.update(own, own.length);
-      this.waiting = callback;
-      this.release();
-      return;
-    }
     this.hash?.update(chunk);
-    this.passOn(chunk, start);
+    const send = start >= this.skip ? chunk : chunk.subarray(Math.min(chunk.length, this.skip - start));
+    if (send.length > 0) {
+      this.sent += send.length;
+      this.onSent(this.sent);
+      this.push(send);
+    }
     callback();
   }
 
@@ -496,67 +454,13 @@ class SourceWindow extends Transform {
       callback(this.sourceError);
       return;
     }
-    if (this.job) {
-      // Ends once every chunk is back and the digest known (FIFO: the digest comes after the last chunk).
-      this.flushing = callback;
-      this.job.digest();
-      return;
-    }
     callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.job?.close();
-    callback(error);
   }
 
   /** The sha256 digest of everything read, when hashing. */
   digest(): string | undefined {
-    return this.job ? this.hashedDigest : this.hash ? `sha256:${this.hash.digest("hex")}` : undefined;
+    return this.hash ? `sha256:${this.hash.digest("hex")}` : undefined;
   }
-
-  private onHashed(chunk: Buffer): void {
-    const start = this.hashingStarts.shift()!;
-    if (this.destroyed) {
-      return;
-    }
-    this.passOn(chunk, start);
-    this.release();
-  }
-
-  override _read(size: number): void {
-    this.readableFull = false;
-    this.release();
-    super._read(size);
-  }
-
-  /** Takes the next chunk from the source once the hasher has room and the request has read what was pushed. */
-  private release(): void {
-    if (this.waiting && !this.readableFull && this.hashingStarts.length < MAX_CHUNKS_HASHING) {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting();
-    }
-  }
-
-  /** Pushes the part of `chunk` (at `start` in the source) from `skip` on. */
-  private passOn(chunk: Buffer, start: number): void {
-    const send = start >= this.skip ? chunk : chunk.subarray(Math.min(chunk.length, this.skip - start));
-    if (send.length > 0) {
-      this.sent += send.length;
-      this.onSent(this.sent);
-      if (!this.push(send)) {
-        this.readableFull = true;
-      }
-    }
-  }
-}
-
-/** A copy of `chunk` in memory of its own (Buffer.from may copy into the shared pool, which must never move). */
-function ownCopy(chunk: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafeSlow(chunk.length);
-  copy.set(chunk);
-  return copy;
 }
 
 async function hashSource(source: ReopenableBlobSource, size: number): Promise<string> {

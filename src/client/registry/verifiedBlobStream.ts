@@ -30,7 +30,7 @@ import { Readable } from "node:stream";
 import type { DownloadSink } from "../blobSink";
 import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
-import { type HashJob, MAX_CHUNKS_HASHING, OFF_THREAD_HASH_MIN_BYTES, sharedHasher, spansOwnMemory } from "../offThreadHash";
+import { type HashJob, sharedHasher } from "../offThreadHash";
 import { splitDigest } from "../reference";
 
 /**
@@ -39,6 +39,10 @@ import { splitDigest } from "../reference";
  * memory (bench/README.md).
  */
 export const BLOB_STREAM_CHUNK_BYTES = 256 * 1024;
+/** Blobs at least this large (or of unknown size) are hashed on the worker thread by default. */
+export const OFF_THREAD_HASH_MIN_BYTES = 1024 * 1024;
+/** Chunks with the hasher at once, per stream, before the reader is asked to wait. */
+const MAX_CHUNKS_HASHING = 4;
 
 export interface VerifiedBlobStreamOptions {
   /** Bytes per chunk handed out. The default value is BLOB_STREAM_CHUNK_BYTES. */
@@ -184,7 +188,8 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
     if (!this.job) {
       return true;
     }
-    return spansOwnMemory(chunk) && this.releaser !== undefined;
+    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+    return whole && this.releaser !== undefined;
   }
 
   /** A full chunk: to the caller, or first to the hasher. */
