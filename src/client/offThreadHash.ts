@@ -122,7 +122,11 @@ export class OffThreadHasher {
     if (this.worker) {
       return this.worker;
     }
-    const worker = new Worker(`(${hashWorkerMain.toString()})()`, { eval: true });
+    // Its heap holds a hash per job and the messages in flight: small limits keep its memory down (bench/README.md).
+    const worker = new Worker(`(${hashWorkerMain.toString()})()`, {
+      eval: true,
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+    });
     worker.unref();
     worker.on("message", (reply: Reply) => this.onReply(reply));
     const fail = (error: Error): void => {
