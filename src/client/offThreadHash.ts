@@ -2,9 +2,9 @@
 // thread receiving the bytes does not also hash them.
 //
 // downloadBlob's stream over TLS: the main thread decrypts every byte, parses
-// HTTP, copies the records into large chunks and, until this, hashed them too:
-// a quarter of the process's CPU in a 1 GiB seed-style pull, all of it on the
-// thread every other stage waits for (bench/README.md, "Issue 12, session 4").
+// HTTP, copies the records into large chunks and, until this, hashed them too,
+// on the thread every other stage waits for, while the registry left the
+// second core half idle (profile in bench/README.md, "Issue 12, session 4").
 // Each chunk's memory is transferred to the hasher (no copy) and transferred
 // back once hashed, so the caller still gets an ordinary ArrayBuffer-backed
 // Buffer, and only bytes that were hashed before anyone else saw them: a
