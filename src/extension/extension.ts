@@ -10,6 +10,7 @@ import { imageFilesCacheDir } from "./imageFiles/imageFilesCache";
 import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
+import { type LanguageModelToolRegistrations, registerLanguageModelTools } from "./lmTools/registerLanguageModelTools";
 import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
@@ -34,6 +35,11 @@ export interface ContainerRegistryExplorerApi {
   readonly azure: AzureApi;
   /** Where Browse Files caches layers (issue 14), for tests that check what a cancel left. */
   readonly imageFilesCacheDir: string;
+  /**
+   * The language model tools' implementations (loaded on first use), for tests
+   * that call prepareInvocation and invoke directly, as VS Code does.
+   */
+  readonly languageModelTools: LanguageModelToolRegistrations["load"];
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -51,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     dragAndDropController: dragAndDrop,
   });
   const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
+  const tools = registerLanguageModelTools(services);
   context.subscriptions.push(
     log,
     connections,
@@ -69,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
       }
     }),
     ...registerCommands(services),
+    ...tools.registrations,
   );
   registerImageFilesIfInWorkspace(services);
   const azure = new AzureFeature(services);
@@ -76,7 +84,16 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   log.info(`Activated; ${connections.list().length} saved registr${connections.list().length === 1 ? "y" : "ies"}`);
   // CRE_PRESET_REGISTRIES (npm start's seeded registries); nothing without it.
   void connectPresetRegistries(services);
-  return { tree, connections, treeView, log, dragAndDrop, azure: azure.api, imageFilesCacheDir: imageFilesCacheDir(context) };
+  return {
+    tree,
+    connections,
+    treeView,
+    log,
+    dragAndDrop,
+    azure: azure.api,
+    imageFilesCacheDir: imageFilesCacheDir(context),
+    languageModelTools: tools.load,
+  };
 }
 
 export function deactivate(): void {}
