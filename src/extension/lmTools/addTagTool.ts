@@ -74,7 +74,7 @@ export function addTagTool(services: Services): ToolDefinition<Input> {
         title: previous
           ? vscode.l10n.t("Move the tag {0}:{1}?", where, input.tag)
           : vscode.l10n.t("Add the tag {0}:{1}?", where, input.tag),
-        message: new vscode.MarkdownString().appendText(lines.join("\n")),
+        message: lines.join("\n"),
       };
     },
     run: async (input, signal, key) => {

@@ -70,19 +70,19 @@ export function deleteTagOrManifestTool(services: Services): ToolDefinition<Inpu
       if (input.target.kind === "tag") {
         return {
           title: vscode.l10n.t("Delete the tag {0}:{1}?", where, input.target.tag),
-          message: new vscode.MarkdownString().appendText(
-            vscode.l10n.t(
-              "The tag {0} (pointing at {1}) will be deleted. The manifest and its other tags stay.",
-              input.target.tag,
-              state.digest,
-            ),
+          message: vscode.l10n.t(
+            "The tag {0} (pointing at {1}) will be deleted. The manifest and its other tags stay.",
+            input.target.tag,
+            state.digest,
           ),
         };
       }
       return {
         title: vscode.l10n.t("Delete the manifest {0}@{1}?", where, state.digest),
-        message: new vscode.MarkdownString().appendText(
-          vscode.l10n.t("The manifest {0} will be deleted, and with it {1}. This cannot be undone.", state.digest, goingTags(state.tags)),
+        message: vscode.l10n.t(
+          "The manifest {0} will be deleted, and with it {1}. This cannot be undone.",
+          state.digest,
+          goingTags(state.tags),
         ),
       };
     },

@@ -50,7 +50,7 @@ export function executeCleanupTool(services: Services): ToolDefinition<CleanupTo
       ].filter(Boolean);
       return {
         title: vscode.l10n.t("Delete {0} manifests in {1}?", plan.delete.length, where),
-        message: new vscode.MarkdownString().appendText(lines.join("\n")),
+        message: lines.join("\n"),
       };
     },
     run: async (input, signal, key) => {
