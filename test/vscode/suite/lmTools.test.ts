@@ -26,9 +26,10 @@ import { TOOL_NAMES, type ToolKey } from "../../../src/extension/lmTools/toolNam
 import { clientFor } from "../../client/helpers";
 import { pushImageWithConfig, pushIndex, pushReferrer, sampleConfig } from "../../client/imageFixtures";
 import { type AcrStandIn, startAcrStandIn } from "../../fixtures/acrStandIn";
+import { startFaultProxy } from "../../fixtures/faultProxy";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_INDEX, OCI_MANIFEST, pushImage } from "../../fixtures/seed";
-import { connect, disconnectAll, getApi, randomBytes } from "./extensionTestHelpers";
+import { command, connect, disconnectAll, getApi, randomBytes } from "./extensionTestHelpers";
 
 const ADMIN = { username: "acradmin", password: "acr-admin-pass" };
 const root = path.resolve(__dirname, "../../../..");
@@ -61,6 +62,11 @@ function textOf(result: vscode.LanguageModelToolResult): string {
 /** A tool through VS Code, as another extension (no chat request) calls it. */
 async function invoke(key: ToolKey, input: object, token = newToken()): Promise<string> {
   return textOf(await vscode.lm.invokeTool(TOOL_NAMES[key], { input, toolInvocationToken: undefined }, token));
+}
+
+function isCancellation(error: Error): boolean {
+  assert.match(`${error.name} ${error.message}`, /Cancel/i);
+  return true;
 }
 
 /** Rejects with a message matching `pattern`. */
@@ -349,6 +355,7 @@ describe("language model tools", function () {
   });
 
   it("runs a clean-up through VS Code (prepare, confirmation, invoke): exactly the planned manifests go", async () => {
+    // invoke acts only on a plan its prepareInvocation kept: that it deletes at all shows VS Code prepared and confirmed first.
     const text = await invoke("executeCleanup", { registry: standIn.host, repository: "clean/app", keepLatest: 2 });
     assert.strictEqual(
       text,
@@ -472,9 +479,53 @@ describe("language model tools", function () {
   it("honours cancellation: a cancelled call is a CancellationError", async () => {
     const source = new vscode.CancellationTokenSource();
     source.cancel();
-    await assert.rejects(invoke("listTagsAndManifests", { registry: plain.host, repository: "lm/app" }, source.token), (error: Error) => {
-      assert.match(`${error.name} ${error.message}`, /Cancel/i);
-      return true;
-    });
+    await assert.rejects(invoke("listTagsAndManifests", { registry: plain.host, repository: "lm/app" }, source.token), isCancellation);
+  });
+
+  it("cancelling while the registry has not answered stops the call at once", async () => {
+    // The tag listing never gets an answer: only the token can end the call.
+    const proxy = await startFaultProxy(plain.url);
+    proxy.inject({ path: /\/tags\/list/, times: Infinity, fault: { kind: "stallBeforeResponse" } });
+    const id = await connect({ url: proxy.url, host: proxy.host, auth: "anonymous" } as unknown as RunningRegistry);
+    try {
+      const source = new vscode.CancellationTokenSource();
+      const call = invoke("listTagsAndManifests", { registry: proxy.host, repository: "lm/app" }, source.token);
+      const outcome = call.then(
+        () => "resolved",
+        (error: Error) => error,
+      );
+      for (let i = 0; i < 200 && !proxy.requests.some((r) => r.path.includes("/tags/list")); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      assert.ok(
+        proxy.requests.some((r) => r.path.includes("/tags/list")),
+        "the listing reached the registry",
+      );
+      const cancelledAt = Date.now();
+      source.cancel();
+      const error = await outcome;
+      assert.ok(error instanceof Error && isCancellation(error), `cancelled, got ${String(error)}`);
+      assert.ok(Date.now() - cancelledAt < 5000, "ended soon after the cancel");
+      // VS Code's RPC ends the caller's wait on a cancel by itself; the tool's own promise
+      // (what VS Code awaits) ends too only because the token aborts the stalled request.
+      const tools = await (await getApi()).languageModelTools();
+      const direct = new vscode.CancellationTokenSource();
+      const seen = proxy.requests.length;
+      const ownCall = tools.listTagsAndManifests
+        .invoke({ input: { registry: proxy.host, repository: "lm/app" }, toolInvocationToken: undefined }, direct.token)
+        .then(
+          () => "resolved",
+          (e: Error) => e,
+        );
+      for (let i = 0; i < 200 && !proxy.requests.slice(seen).some((r) => r.path.includes("/tags/list")); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      direct.cancel();
+      const ownError = await ownCall;
+      assert.ok(ownError instanceof vscode.CancellationError, `the tool itself ends with a CancellationError, got ${String(ownError)}`);
+    } finally {
+      await command("disconnect", { registry: id });
+      await proxy.close();
+    }
   });
 });
