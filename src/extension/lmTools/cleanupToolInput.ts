@@ -7,8 +7,9 @@
 
 import * as vscode from "vscode";
 import { checkCleanupRules, type CleanupRules, rulesDeleteEveryCandidate, validateRepositoryName } from "../../client/index";
-import { parseAge } from "../commands/cleanup";
 import { optionalBoolean, optionalInteger, optionalString, requiredString, ToolInputError, type ToolInput } from "./toolInput";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CleanupToolInput {
   registry: string;
@@ -25,14 +26,14 @@ export function parseCleanupInput(input: ToolInput): CleanupToolInput {
   }
   let olderThan: Date | undefined;
   if (olderThanText !== undefined) {
-    olderThan = /^\d{4}-\d{2}-\d{2}/.test(olderThanText) ? parseAge(olderThanText) : undefined;
+    olderThan = parseDate(olderThanText);
     if (!olderThan) {
       throw new ToolInputError(
         vscode.l10n.t("olderThan must be a date such as 2024-01-31 or 2024-01-31T12:00:00Z, not {0}.", JSON.stringify(olderThanText)),
       );
     }
   } else if (olderThanDays !== undefined) {
-    olderThan = parseAge(String(olderThanDays));
+    olderThan = new Date(Date.now() - olderThanDays * DAY_MS);
   }
   const rules: CleanupRules = {
     keepLatest: optionalInteger(input, "keepLatest", 0, 100_000),
@@ -62,6 +63,15 @@ export function requireConsentToDeleteEverything(input: CleanupToolInput): Clean
     );
   }
   return input;
+}
+
+/** `2024-01-31` or an ISO 8601 time (`2024-01-31T12:00:00Z`); undefined for anything else. */
+function parseDate(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text)) {
+    return undefined;
+  }
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** The rules in words, for results and confirmations. */
