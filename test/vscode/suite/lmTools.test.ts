@@ -330,6 +330,13 @@ describe("language model tools", function () {
     assert.match(lines[3], new RegExp(`^- ${acr.a}; tags: a; last updated: `));
     assert.strictEqual(lines[4], "To keep (2):");
     assert.ok(lines.some((l) => l.startsWith(`- ${acr.d}; tags: d; kept: among the newest`)));
+    // A date before every push keeps all; olderThanDays 0 with keepLatest 3 leaves the oldest.
+    const tooRecent = await invoke("planCleanup", { registry: standIn.host, repository: "clean/app", olderThan: "2000-01-01" });
+    assert.match(tooRecent, /\(rules: only those older than 2000-01-01T00:00:00\.000Z\)/);
+    assert.match(tooRecent, /^To delete \(0, /m);
+    assert.strictEqual(tooRecent.split("\n").filter((l) => l.includes("kept: too recent")).length, 4);
+    const byDays = await invoke("planCleanup", { registry: standIn.host, repository: "clean/app", olderThanDays: 0, keepLatest: 3 });
+    assert.match(byDays, new RegExp(`^To delete \\(1, [^\n]*\n- ${acr.a}; `, "m"));
     for (const name of ["a", "b", "c", "d"]) {
       assert.strictEqual(await manifestStatus(upstream.url, "clean/app", acr[name]), 200, `${name} is still there`);
     }
