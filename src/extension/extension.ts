@@ -11,6 +11,7 @@ import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature"
 import type { TreeImageFilesOptions } from "./imageFiles/treeImageFiles";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
+import { type LanguageModelToolRegistrations, registerLanguageModelTools } from "./lmTools/registerLanguageModelTools";
 import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
@@ -40,6 +41,11 @@ export interface ContainerRegistryExplorerApi {
   readonly treeImageFilesOptions: TreeImageFilesOptions;
   /** What the registered layer-change FileDecorationProvider answers for a URI (A/M/D of a layer's entries). */
   imageFileDecoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined>;
+  /**
+   * The language model tools' implementations (loaded on first use), for tests
+   * that call prepareInvocation and invoke directly, as VS Code does.
+   */
+  readonly languageModelTools: LanguageModelToolRegistrations["load"];
 }
 
 export function activate(context: vscode.ExtensionContext): ContainerRegistryExplorerApi {
@@ -59,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
   const services: Services = { context, connections, tree, treeView, log, manifests, inspect };
   // A row whose download was cancelled reads again when expanded again.
   context.subscriptions.push(retryCancelledOnExpand(treeView, (node) => tree.changed(node)));
+  const tools = registerLanguageModelTools(services);
   context.subscriptions.push(
     log,
     connections,
@@ -77,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
       }
     }),
     ...registerCommands(services),
+    ...tools.registrations,
   );
   registerImageFilesIfInWorkspace(services);
   // The tree's Files and Layers rows load the feature the first time one is expanded.
@@ -98,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     treeImageFilesOptions,
     imageFileDecoration: async (uri) =>
       (await import("./imageFiles/imageFilesFeature")).layerChangeDecorationsFor(services).provideFileDecoration(uri),
+    languageModelTools: tools.load,
   };
 }
 
