@@ -4,7 +4,8 @@
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
 // BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor:
 // seed and azureSeed are issue 12's per-blob workloads, floor the client's
-// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1,
+// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1 (the 10,000-repository listing),
+// BENCH_SKIP_PREFIX_SEARCH=1 (the prefix search among 100,000; BENCH_PREFIX_ROUNDS),
 // BENCH_SKIP_TRANSFER=1,
 // BENCH_CONCURRENCY (our blobs in flight; default the library's),
 // BENCH_BASE_OUT=<dir holding a saved out/> with client "base" in BENCH_CLIENTS: an
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
     listing = await runListingBench().catch((error: Error) => ({ error: error.message }));
   }
   let prefixSearch: PrefixSearchResults | { error: string } | undefined;
-  if (process.env.BENCH_SKIP_LISTING !== "1") {
+  if (process.env.BENCH_SKIP_PREFIX_SEARCH !== "1") {
     prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
   }
   // Issue 14's image files (bench/imageFiles.ts); BENCH_SKIP_IMAGE_FILES=1 skips it.
