@@ -10,7 +10,7 @@ import { imageFilesCacheDir } from "./imageFiles/imageFilesCache";
 import { registerImageFilesIfInWorkspace } from "./imageFiles/imageFilesFeature";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
-import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
+import { COMPARE_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
 import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
-    ...[INSPECT_SCHEME, CONFIG_SCHEME, COMPARE_SCHEME].map((scheme) =>
+    ...[INSPECT_SCHEME, COMPARE_SCHEME].map((scheme) =>
       vscode.workspace.registerTextDocumentContentProvider(scheme, inspect),
     ),
     vscode.workspace.onDidChangeConfiguration((event) => {
