@@ -136,12 +136,7 @@ async function bareCatalogRequest(registry: RunningRegistry, last: string): Prom
   return performance.now() - started;
 }
 
-async function measurePosition(
-  registry: RunningRegistry,
-  names: string[],
-  where: string,
-  team: number,
-): Promise<PrefixPositionResult> {
+async function measurePosition(registry: RunningRegistry, names: string[], where: string, team: number): Promise<PrefixPositionResult> {
   const prefix = `${teamName(team)}/`;
   const bareLast = catalogStartAfter(prefix) ?? "";
   const result: PrefixPositionResult = {
@@ -181,7 +176,10 @@ async function measurePosition(
 }
 
 /** Everything, page by page, filtered for every prefix at once. */
-async function listEverything(registry: RunningRegistry, positions: PrefixPositionResult[]): Promise<{ catalogRequests: number; ms: number }> {
+async function listEverything(
+  registry: RunningRegistry,
+  positions: PrefixPositionResult[],
+): Promise<{ catalogRequests: number; ms: number }> {
   let catalogRequests = 0;
   const client = newClient(registry, () => catalogRequests++);
   const started = performance.now();

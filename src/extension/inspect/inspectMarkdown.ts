@@ -48,10 +48,7 @@ export function renderInspectMarkdown(details: ImageDetails, document: ManifestD
     text(vscode.l10n.t("{0} ({1} bytes)", formatBytes(details.size.sizeInBytes), details.size.sizeInBytes)),
   ]);
   if (config) {
-    rows.push([
-      vscode.l10n.t("Config"),
-      link(code(config.configDigest), relativeLink(document, "config", manifest.digest)),
-    ]);
+    rows.push([vscode.l10n.t("Config"), link(code(config.configDigest), relativeLink(document, "config", manifest.digest))]);
   }
   sections.push(table([vscode.l10n.t("Field"), vscode.l10n.t("Value")], rows));
 

@@ -111,7 +111,9 @@ describe("inspect, compare, repository size", function () {
     );
     // The Markdown preview shows it (a webview tab).
     const preview = await waitFor(() =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app:v1@")),
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app:v1@")),
     );
     assert.ok(preview, "no Markdown preview tab");
   });
@@ -129,7 +131,10 @@ describe("inspect, compare, repository size", function () {
     assert.strictEqual(opened[1], await registryBytes(`blobs/${v1.config.digest}`));
     assert.ok(opened[2].startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${sbom.digest}\n`), opened[2].slice(0, 200));
     assert.ok(opened[2].includes("| Artifact type | `application/spdx+json` |"), opened[2]);
-    assert.ok(opened[3].startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${sbomSignature.digest}\n`), opened[3].slice(0, 200));
+    assert.ok(
+      opened[3].startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${sbomSignature.digest}\n`),
+      opened[3].slice(0, 200),
+    );
   });
 
   it("links an index's platforms to their inspectors, and a platform's digest to its own manifest", async () => {
@@ -143,7 +148,10 @@ describe("inspect, compare, repository size", function () {
     );
     // The tag named the index: the platform's inspector has none.
     const arm = await vscode.workspace.openTextDocument(platformLinks[1]);
-    assert.ok(arm.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`), arm.getText().slice(0, 200));
+    assert.ok(
+      arm.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`),
+      arm.getText().slice(0, 200),
+    );
     const [armManifest, armConfig] = await previewLinkTargets(arm);
     assert.strictEqual((await vscode.workspace.openTextDocument(armManifest)).getText(), await registryBytes(`manifests/${arm64.digest}`));
     assert.strictEqual((await vscode.workspace.openTextDocument(armConfig)).getText(), await registryBytes(`blobs/${arm64.config.digest}`));
