@@ -25,7 +25,15 @@ export async function inspectImage(
   }
   const tag = target.kind === "tag" ? target.reference : undefined;
   const uri = documentUri("inspect", { registryId: target.registry.id, repository: target.repository, digest, tag });
-  // Opening reads it (errors surface here, before any preview is shown half-empty).
+  // Rendered through the provider first (errors surface here, before any preview is shown
+  // half-empty, and as the provider's own message: openTextDocument would wrap it in
+  // "cannot open <uri>. Detail: …"); the document then opens from the provider's cache.
+  const reading = new vscode.CancellationTokenSource();
+  try {
+    await services.inspect.provideTextDocumentContent(uri, reading.token);
+  } finally {
+    reading.dispose();
+  }
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.commands.executeCommand("markdown.showPreview", uri);
   return document;
