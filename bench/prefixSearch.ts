@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { ContainerRegistryClient } from "../src/client";
 import { catalogStartAfter } from "../src/client/dialect/repositoryPrefix";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registryServer";
+import { cpuSecondsOf } from "./measure";
 
 export interface PrefixPositionResult {
   /** Where the prefix sits in the catalog. */
@@ -32,6 +33,8 @@ export interface PrefixPositionResult {
   /** One catalog request at the `last=` of our first request, fetch alone; per round. */
   bareLast: string;
   bareMs: number[];
+  /** The registry's CPU for that one request (user + system, 10 ms ticks): the walk, less swayed by a busy machine than wall time. */
+  bareRegistryCpuMs: number[];
   /** List everything and filter (one pass for all prefixes): time to this prefix's last match. */
   listEverythingMsToLastMatch?: number;
 }
@@ -122,18 +125,20 @@ async function searchOnce(
   return { matches, catalogRequests, msToLastMatch: lastMatchAt - started, msToEnd: performance.now() - started };
 }
 
-/** One catalog request at `last`, with fetch and no client: what the registry itself takes. */
-async function bareCatalogRequest(registry: RunningRegistry, last: string): Promise<number> {
+/** One catalog request at `last`, with fetch and no client: what the registry itself takes (wall ms, registry CPU ms). */
+async function bareCatalogRequest(registry: RunningRegistry, last: string): Promise<{ ms: number; registryCpuMs: number }> {
   const url = new URL("/v2/_catalog", registry.url);
   url.searchParams.set("n", String(PAGE_SIZE));
   url.searchParams.set("last", last);
+  const cpuBefore = cpuSecondsOf(registry.pid);
   const started = performance.now();
   const response = await fetch(url);
   if (!response.ok) {
     throw new Error(`bare catalog request: ${response.status}`);
   }
   await response.arrayBuffer();
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  return { ms, registryCpuMs: (cpuSecondsOf(registry.pid) - cpuBefore) * 1000 };
 }
 
 async function measurePosition(registry: RunningRegistry, names: string[], where: string, team: number): Promise<PrefixPositionResult> {
@@ -149,17 +154,16 @@ async function measurePosition(registry: RunningRegistry, names: string[], where
     oursMsToEnd: [],
     bareLast,
     bareMs: [],
+    bareRegistryCpuMs: [],
   };
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so that neither always finds the registry's directory reads warm.
     const bareFirst = round % 2 === 1;
-    if (bareFirst) {
-      result.bareMs.push(await bareCatalogRequest(registry, bareLast));
-    }
+    const bare = bareFirst ? await bareCatalogRequest(registry, bareLast) : undefined;
     const ours = await searchOnce(registry, prefix);
-    if (!bareFirst) {
-      result.bareMs.push(await bareCatalogRequest(registry, bareLast));
-    }
+    const { ms, registryCpuMs } = bare ?? (await bareCatalogRequest(registry, bareLast));
+    result.bareMs.push(ms);
+    result.bareRegistryCpuMs.push(registryCpuMs);
     if (ours.matches !== APPS_PER_TEAM) {
       throw new Error(`${prefix}: ${ours.matches} matches, not ${APPS_PER_TEAM}`);
     }
@@ -169,7 +173,7 @@ async function measurePosition(registry: RunningRegistry, names: string[], where
     result.oursMsToEnd.push(ours.msToEnd);
     process.stderr.write(
       `prefix search: ${where} ${prefix} round ${round + 1}: ours ${ours.msToLastMatch.toFixed(0)} ms to the last match, ` +
-        `${ours.msToEnd.toFixed(0)} ms to the end, ${ours.catalogRequests} requests; bare request ${result.bareMs[round].toFixed(0)} ms\n`,
+        `${ours.msToEnd.toFixed(0)} ms to the end, ${ours.catalogRequests} requests; bare request ${ms.toFixed(0)} ms, registry CPU ${registryCpuMs.toFixed(0)} ms\n`,
     );
   }
   return result;
@@ -233,13 +237,13 @@ export function prefixSearchLines(results: PrefixSearchResults | { error: string
   const ms = (value: number | undefined) => (value === undefined ? "–" : value.toFixed(0));
   return [
     `Prefix search among ${results.repositories} repositories on distribution (pages of ${PAGE_SIZE}; medians of ${results.rounds} rounds, ms)`,
-    "| prefix | repositories before it | matches | catalog requests | ours: to the last match | ours: to the end | bare request at the same last= | our overhead over the registry's walk | list everything: to the last match |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| prefix | repositories before it | matches | catalog requests | ours: to the last match | ours: to the end | bare request at the same last= | its registry CPU | our overhead over the registry's walk | list everything: to the last match |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...results.positions.map((p) => {
       const overhead = median(p.oursMsToLastMatch.map((ours, i) => ours - p.bareMs[i]));
       return (
         `| ${p.where}: \`${p.prefix}\` | ${p.repositoriesBefore} | ${p.matches} | ${p.catalogRequests} | ${ms(median(p.oursMsToLastMatch))} | ` +
-        `${ms(median(p.oursMsToEnd))} | ${ms(median(p.bareMs))} | ${ms(overhead)} | ${ms(p.listEverythingMsToLastMatch)} |`
+        `${ms(median(p.oursMsToEnd))} | ${ms(median(p.bareMs))} | ${ms(median(p.bareRegistryCpuMs))} | ${ms(overhead)} | ${ms(p.listEverythingMsToLastMatch)} |`
       );
     }),
     `list everything and filter: ${results.listEverything.catalogRequests} catalog requests, ${ms(results.listEverything.ms)} ms`,
