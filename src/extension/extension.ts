@@ -57,9 +57,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
-    ...[INSPECT_SCHEME, COMPARE_SCHEME].map((scheme) =>
-      vscode.workspace.registerTextDocumentContentProvider(scheme, inspect),
-    ),
+    ...[INSPECT_SCHEME, COMPARE_SCHEME].map((scheme) => vscode.workspace.registerTextDocumentContentProvider(scheme, inspect)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(CA_CERTIFICATE_SETTING)) {
         connections.forgetAllClients();
