@@ -12,7 +12,7 @@ import type { TreeImageFilesOptions } from "./imageFiles/treeImageFiles";
 import { Log } from "./log";
 import { InspectDocuments } from "./inspect/inspectDocuments";
 import { type LanguageModelToolRegistrations, registerLanguageModelTools } from "./lmTools/registerLanguageModelTools";
-import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
+import { COMPARE_SCHEME, INSPECT_SCHEME } from "./inspect/inspectUris";
 import { MANIFEST_SCHEME, ManifestDocuments } from "./manifestDocuments";
 import { connectPresetRegistries } from "./presets";
 import { CA_CERTIFICATE_SETTING } from "./trustedCertificates";
@@ -72,9 +72,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     tree,
     treeView,
     vscode.workspace.registerTextDocumentContentProvider(MANIFEST_SCHEME, manifests),
-    ...[INSPECT_SCHEME, CONFIG_SCHEME, COMPARE_SCHEME].map((scheme) =>
-      vscode.workspace.registerTextDocumentContentProvider(scheme, inspect),
-    ),
+    ...[INSPECT_SCHEME, COMPARE_SCHEME].map((scheme) => vscode.workspace.registerTextDocumentContentProvider(scheme, inspect)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(CA_CERTIFICATE_SETTING)) {
         connections.forgetAllClients();

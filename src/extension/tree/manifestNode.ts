@@ -45,6 +45,8 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
   private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
   readonly referrers: ManifestReferrers;
+  /** A referrer shown under its subject (its referrers were read with the subject's). */
+  readonly isReferrerRow: boolean;
   /** Where the registry reports no times: the config's `created`, read once the row is first shown. */
   private configCreated?: { state: "reading" } | { state: "read"; date?: Date };
   /** The row's own reads in flight (created date, platform sizes): each ends with a redraw of the row. */
@@ -60,6 +62,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     referrerRow?: { id: string; referrers: ReferrerTree },
   ) {
     super();
+    this.isReferrerRow = referrerRow !== undefined;
     this.id = referrerRow?.id ?? manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
     const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
     this.scope = scope;
