@@ -22,7 +22,7 @@ import { runListingBench, type ListingResults } from "./listing";
 import { prefixSearchLines, runPrefixSearchBench, type PrefixSearchResults } from "./prefixSearch";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
-import { type Measured, measure, TIME } from "./measure";
+import { cpuSecondsOf, type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
 import { copyBenchLines, runCopyBench } from "./copyBench";
 import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
@@ -64,14 +64,6 @@ const LAYERS = Number(process.env.BENCH_LAYERS ?? 4);
 const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
-
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function sync(): Promise<void> {
   // Dirty pages of the last pull are flushed outside the timed part.
