@@ -6,9 +6,8 @@
 // registry to another repository: the blob bytes that went through the client
 // (0 when every blob is mounted) and the time. Results go to bench/README.md.
 //
-//   node out/bench/copyBench.js copy <source-url> <repo:tag> <target-url> <repo:tag>
-// runs one copy (the child process); runCopyBench() is the workload (run.ts).
-// BENCH_CA_FILES: the registries' CA certificates, comma separated.
+// Each copy of ours runs copyClient.ts, bundled as the extension ships the
+// library (clientBundles.ts); runCopyBench() is the workload (run.ts).
 
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ContainerRegistryClient, copyImage } from "../src/client";
 import { startRegistry, type RunningRegistry } from "../test/fixtures/registryServer";
+import { bundleClient } from "./clientBundles";
 import { generateImageLayout } from "./layout";
 import { cpuSecondsOf, type Measured, measure } from "./measure";
 
@@ -53,28 +53,13 @@ export interface CopyBenchResults {
   withinOneRegistry: { seconds: number; blobBytesThroughClient: number; blobsMounted: number };
 }
 
+const ROOT = path.resolve(__dirname, "..", "..");
+
 function clientFor(url: string, caFiles: string[]): ContainerRegistryClient {
   return new ContainerRegistryClient(url, undefined, {
     registryKind: "oci",
     caCertificates: caFiles.map((file) => fs.readFileSync(file, "utf8")).join("\n"),
   });
-}
-
-function split(reference: string): { repository: string; tag: string } {
-  const at = reference.lastIndexOf(":");
-  return { repository: reference.slice(0, at), tag: reference.slice(at + 1) };
-}
-
-async function copyOnce(): Promise<void> {
-  const [, sourceUrl, sourceRef, targetUrl, targetRef] = process.argv.slice(2);
-  const caFiles = (process.env.BENCH_CA_FILES ?? "").split(",").filter(Boolean);
-  const source = split(sourceRef);
-  const target = split(targetRef);
-  const result = await copyImage(
-    { client: clientFor(sourceUrl, caFiles), repository: source.repository, reference: source.tag },
-    { client: clientFor(targetUrl, caFiles), repository: target.repository, tag: target.tag },
-  );
-  process.stdout.write(JSON.stringify(result) + "\n");
 }
 
 function median(values: number[]): number {
@@ -106,10 +91,11 @@ export async function runCopyBench(layers: number, layerMiB: number, rounds: num
     const image = generateImageLayout(path.join(workDir, "image"), layers, layerMiB * 1024 * 1024);
     const source = clientFor(from.url, caFiles);
     await source.pushImage("bench/source", image.dir, { tag: "v1" });
-    const script = path.join(__dirname, "copyBench.js");
-    // BENCH_COPY_BASE_OUT: an earlier build's out/ (inside the checkout, so node_modules resolve), run as "base" (A/B).
+    const script = await bundleClient(path.join(ROOT, "bench", "copyClient.ts"), "copy");
+    // BENCH_COPY_BASE_OUT: an earlier build's out/ (inside the checkout, so node_modules resolve; with
+    // bench/copyClient.js, which may be copied in from this build's out/), run as "base" (A/B).
     const baseOut = process.env.BENCH_COPY_BASE_OUT;
-    const baseScript = baseOut ? path.resolve(baseOut, "bench", "copyBench.js") : undefined;
+    const baseScript = baseOut ? await bundleClient(path.resolve(baseOut, "bench", "copyClient.js"), "copyBase") : undefined;
     // BENCH_COPY_CONTENDERS: some of ours,skopeo,base (profiling runs); BENCH_COPY_NODE_ARGS: node flags for ours (--cpu-prof).
     const contenders = (process.env.BENCH_COPY_CONTENDERS?.split(",") as Contender[] | undefined) ?? [
       "ours",
@@ -117,6 +103,13 @@ export async function runCopyBench(layers: number, layerMiB: number, rounds: num
       ...(baseScript ? (["base"] as const) : []),
     ];
     const nodeArgs = (process.env.BENCH_COPY_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    // BENCH_COPY_BASE_ENV="K=V,K2=V2": environment for base only (the same build with another setting: BENCH_COPY_BASE_OUT=out).
+    const baseEnv = Object.fromEntries(
+      (process.env.BENCH_COPY_BASE_ENV ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+    );
     const copyWith = async (contender: Contender, round: number): Promise<{ measured: Measured; bytesTransferred?: number }> => {
       const targetRef = `bench/${contender}:r${round}`;
       if (contender === "skopeo") {
@@ -139,13 +132,12 @@ export async function runCopyBench(layers: number, layerMiB: number, rounds: num
         [
           ...(contender === "ours" ? nodeArgs : []),
           contender === "base" ? baseScript! : script,
-          "copy",
           from.url,
           "bench/source:v1",
           to.url,
           targetRef,
         ],
-        { BENCH_CA_FILES: caFiles.join(",") },
+        { BENCH_CA_FILES: caFiles.join(","), ...(contender === "base" ? baseEnv : {}) },
       );
       const copied = JSON.parse(measured.stdout.trim().split("\n").pop()!) as { digest: string; bytesTransferred: number };
       if (copied.digest !== image.manifestDigest) {
@@ -234,11 +226,4 @@ export function copyBenchLines(results: CopyBenchResults): string[] {
       : []),
     `copy within one registry to another repository: ${results.withinOneRegistry.blobBytesThroughClient} blob bytes through the client, ${results.withinOneRegistry.blobsMounted} blobs mounted, ${fmt(results.withinOneRegistry.seconds)} s (target 0 bytes, ≤ 1 s)`,
   ];
-}
-
-if (require.main === module && process.argv[2] === "copy") {
-  copyOnce().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
 }
