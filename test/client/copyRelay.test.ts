@@ -112,11 +112,14 @@ describe("copyImage between registries: the blob relay", function () {
       { concurrency: 1 },
     );
     assert.equal(result.digest, image.manifestDigest);
+    // How the registry answers the upload status after the reset decides the next step (a new session
+    // from byte 0, or a resume at its offset); either way the relay is opened again for it.
     const bigGets = sourceProxy.requests.filter((r) => r.method === "GET" && r.path.endsWith(image.layerDigests[0]));
-    assert.equal(bigGets.length, 2, "the relay was opened again for the upload's next attempt");
     const puts = targetProxy.requests.filter((r) => r.method === "PUT" && r.path.includes("/blobs/uploads/"));
+    const trace = [...bigGets, ...puts].map((r) => `${r.method} ${r.headers.range ?? ""} ${r.status ?? r.fault}`).join("\n");
+    assert.ok(bigGets.length >= 2, `the relay was opened again for the upload's next attempt:\n${trace}`);
     assert.equal(puts[0].fault, "resetRequest");
-    assert.equal(puts.length, 4);
+    assert.equal(puts.filter((r) => r.status === 201).length, 3, trace);
     assert.ok((await storedBytes("dst/target-reset", image.layerDigests[0])).equals(bigLayer), "byte-identical");
   });
 
