@@ -4,7 +4,8 @@
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
 // BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor:
 // seed and azureSeed are issue 12's per-blob workloads, floor the client's
-// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1,
+// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1 (the 10,000-repository listing),
+// BENCH_SKIP_PREFIX_SEARCH=1 (the prefix search among 100,000; BENCH_PREFIX_ROUNDS),
 // BENCH_SKIP_TRANSFER=1,
 // BENCH_CONCURRENCY (our blobs in flight; default the library's),
 // BENCH_BASE_OUT=<dir holding a saved out/> with client "base" in BENCH_CLIENTS: an
@@ -22,7 +23,7 @@ import { runListingBench, type ListingResults } from "./listing";
 import { prefixSearchLines, runPrefixSearchBench, type PrefixSearchResults } from "./prefixSearch";
 import { measureBundle, type BundleResults } from "./bundle";
 import { bundleClient } from "./clientBundles";
-import { type Measured, measure, TIME } from "./measure";
+import { cpuSecondsOf, type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
 import { copyBenchLines, runCopyBench } from "./copyBench";
 import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
@@ -64,14 +65,6 @@ const LAYERS = Number(process.env.BENCH_LAYERS ?? 4);
 const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
 const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
-
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15, in clock ticks). */
-function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function sync(): Promise<void> {
   // Dirty pages of the last pull are flushed outside the timed part.
@@ -360,7 +353,7 @@ async function main(): Promise<void> {
     listing = await runListingBench().catch((error: Error) => ({ error: error.message }));
   }
   let prefixSearch: PrefixSearchResults | { error: string } | undefined;
-  if (process.env.BENCH_SKIP_LISTING !== "1") {
+  if (process.env.BENCH_SKIP_PREFIX_SEARCH !== "1") {
     prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
   }
   // Issue 14's image files (bench/imageFiles.ts); BENCH_SKIP_IMAGE_FILES=1 skips it.

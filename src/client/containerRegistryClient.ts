@@ -47,7 +47,7 @@ import type {
   UploadBlobResult,
   UsernamePasswordCredential,
 } from "./models";
-import { listReferrers, type ListReferrersOptions } from "./registry/referrers";
+import { listReferrers, type ListReferrersOptions, removeFromFallbackIndex } from "./registry/referrers";
 import { RepositoryStore, type RepositoryStoreOptions } from "./registry/repositoryStore";
 import { parseManifestObject, storeManifest } from "./registry/storeManifest";
 import { createPagedIterator, type PagedAsyncIterableIterator } from "./paging";
@@ -238,13 +238,26 @@ export class ContainerRegistryClient {
     await (await this.metadata(options)).deleteTag(repository, tag, options.abortSignal);
   }
 
-  /** Deletes a manifest (by digest, or the one a tag points at) and with it every tag pointing at it. */
+  /**
+   * Deletes a manifest (by digest, or the one a tag points at) and with it
+   * every tag pointing at it; a referrer is also taken out of its subject's
+   * fallback tag index, where there is one (spec "Deleting Manifests").
+   */
   async deleteManifest(repository: string, tagOrDigest: string, options: OperationOptions = {}): Promise<void> {
     validateRepositoryName(repository);
     validateTagOrDigest(tagOrDigest);
     const digest = await this.digestOf(repository, tagOrDigest, options);
+    // Read before the delete (from the cache when the tree or the inspector read it): after it, the subject is unknowable.
+    // A manifest that cannot be read is deleted all the same; the registry's answer to the DELETE is the one reported.
+    const subject = await this.images.manifest(repository, digest, options.abortSignal).then(
+      (found) => found.manifest.subject?.digest,
+      () => undefined,
+    );
     await deleteManifestByDigest(this.http, repository, digest, options.abortSignal);
     this.images.forget(repository, digest);
+    if (subject) {
+      await removeFromFallbackIndex(this.http, repository, subject, digest, options.abortSignal);
+    }
   }
 
   /** Deletes a blob; a blob that does not exist is not an error. */

@@ -36,6 +36,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "mediaTypes.ts",
       "messageText.ts",
       "models.ts",
+      "offThreadHash.ts",
       "paging.ts",
       "platform.ts",
       "redact.ts",

@@ -97,6 +97,27 @@ describe("per-blob downloads at whole-image speed (distribution over TLS)", func
     assert.equal(ended, false);
   });
 
+  it("errors with DigestValidationError before end when a large blob (hashed on the worker) was changed", async function () {
+    const client = clientFor(registry);
+    const bytes = randomBytes(3 * 1024 * 1024 + 99);
+    const { digest } = await client.uploadBlob("perf/tampered-large", bytes);
+    const changed = Buffer.from(bytes);
+    changed[1024 * 1024 + 5] ^= 0xff;
+    fs.writeFileSync(blobDataPath(registry, digest), changed);
+    const { content } = await client.downloadBlob("perf/tampered-large", digest);
+    let ended = false;
+    content.on("end", () => (ended = true));
+    const target = path.join(dir, "tampered.bin");
+    await assert.rejects(
+      new Promise<void>((resolve, reject) => {
+        content.on("error", reject);
+        content.pipe(fs.createWriteStream(target)).on("finish", resolve).on("error", reject);
+      }),
+      DigestValidationError,
+    );
+    assert.equal(ended, false);
+  });
+
   for (const [name, size] of [
     ["a large blob (writer thread)", LARGE],
     ["a small blob (main thread)", SMALL],

@@ -14,6 +14,7 @@ import {
   MediaTypes,
   NotAnImageError,
   PlatformNotFoundError,
+  RegistryNotFoundError,
   ResponseTooLargeError,
   historySteps,
   subjectOfFallbackTag,
@@ -248,7 +249,9 @@ describe("images: configs, sizes, referrer trees", function () {
     const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
     const kept = await pushReferrer(client, "stale", subject, NOTARY, "kept");
     const deleted = await pushReferrer(client, "stale", subject, SPDX, '{"gone":true}');
-    await client.deleteManifest("stale", deleted.digest);
+    // Deleted by a client that leaves the fallback index as it was (this one takes the entry out: the next test).
+    const response = await fetch(`${registry.url}/v2/stale/manifests/${deleted.digest}`, { method: "DELETE" });
+    assert.equal(response.status, 202);
     const listed = (await client.listReferrers("stale", image.digest)).map((d) => d.digest);
     assert.ok(listed.includes(deleted.digest), "the fallback index still lists it");
     const tree = await clientFor(registry).getReferrerTree("stale", image.digest);
@@ -259,6 +262,31 @@ describe("images: configs, sizes, referrer trees", function () {
     // The repository's size counts what is stored: the stale entry adds nothing and fails nothing.
     const size = await clientFor(registry).getRepositorySize("stale");
     assert.equal(size.totalBytes, image.config.size + 100 + 2 + "kept".length);
+  });
+
+  it("takes a deleted referrer out of its subject's fallback index; other deletes read no fallback tag", async function () {
+    const image = await pushImageWithConfig(client, "deleting", sampleConfig("amd64", 1), [randomBytes(100)], "v1");
+    const subject = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
+    const kept = await pushReferrer(client, "deleting", subject, NOTARY, "kept");
+    const deleted = await pushReferrer(client, "deleting", subject, SPDX, '{"gone":true}');
+    const fallbackTag = image.digest.replace(":", "-");
+    const fallbackListing = async () =>
+      ((await clientFor(registry).getManifest("deleting", fallbackTag)).manifest.manifests ?? []).map((d) => d.digest);
+    assert.deepEqual(await fallbackListing(), [kept.digest, deleted.digest]);
+    await client.deleteManifest("deleting", deleted.digest);
+    assert.deepEqual(await fallbackListing(), [kept.digest]);
+    await assert.rejects(clientFor(registry).getManifest("deleting", deleted.digest), RegistryNotFoundError);
+    // The last one leaves an index listing nothing, still an index (nothing else may take the tag).
+    await client.deleteManifest("deleting", kept.digest);
+    assert.deepEqual(await fallbackListing(), []);
+    // A manifest without a subject: one read of it, the delete, and no fallback tag read or written.
+    const plain = await pushImageWithConfig(client, "deleting", sampleConfig("amd64", 1), [randomBytes(100)], "plain");
+    const { client: counted, lines } = countingClient();
+    await counted.deleteManifest("deleting", plain.digest);
+    assert.deepEqual(
+      lines.map((l) => l.replace(/^(\S+) \S*\/v2\/deleting\/manifests\/(\S+).*$/, "$1 $2")),
+      [`GET ${plain.digest}`, `DELETE ${plain.digest}`],
+    );
   });
 
   it("sets apart a referrer whose subject is another manifest", async function () {

@@ -549,6 +549,42 @@ const steps: Step[] = [
       );
     },
   },
+  {
+    name: "inspects an image and clicks the digest links in the Markdown preview: the manifest, then the config",
+    shot: "14-inspect-links",
+    async run({ page, local }) {
+      await dismissNotifications(page);
+      await page.keyboard.press("F1");
+      const input = await visible(quickInput(page).locator(".quick-input-box input"));
+      await input.fill(">Container Registry: Open Reference");
+      await (await visible(quickInputRow(page, "Container Registry: Open Reference…"))).click();
+      const reference = `${local.host}/samples/hello:1.0`;
+      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), reference);
+      await visible(quickInputRow(page, `Open ${reference}`));
+      await page.keyboard.press("Enter");
+      await (await visible(quickInputRow(page, "Inspect"))).click();
+      // The preview is a webview: its content is two iframes down.
+      const preview = page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
+      await visible(preview.locator("h1", { hasText: `${local.host}/samples/hello@sha256:` }));
+      await page.screenshot({ path: shotPath(this.shot) });
+      const manifestDigest = (await (await visible(preview.locator("tr", { hasText: "Digest" }).locator("a code"))).textContent()) ?? "";
+      const opened = async (suffix: string, content: RegExp) => {
+        await visible(page.locator(".part.editor .tab.active", { hasText: `@${manifestDigest}${suffix}` }));
+        await page.waitForFunction(
+          (source) => new RegExp(source).test(document.querySelector(".part.editor .editor-instance .view-lines")?.textContent ?? ""),
+          content.source,
+          { timeout: TIMEOUT },
+        );
+      };
+      await preview.locator("tr", { hasText: "Digest" }).locator("a").click();
+      await opened(".manifest.json", /"schemaVersion"\s*:\s*2/);
+      await page.screenshot({ path: shotPath("15-inspect-manifest-link") });
+      // Back to the preview tab, then the config's link.
+      await (await visible(page.locator(".part.editor .tab", { hasText: "Preview" }))).click();
+      await preview.locator("tr", { hasText: "Config" }).locator("a").first().click();
+      await opened(".config.json", /"architecture"/);
+    },
+  },
 ];
 
 function assertIncludes(text: string | null, expected: string): void {

@@ -7,12 +7,12 @@ import * as os from "os";
 import * as path from "path";
 import { runTests, TestRunFailedError } from "@vscode/test-electron";
 import { HARNESS_ENV, RESULTS_FILE_ENV, printSummary } from "./results";
+import { createTestWorkspace } from "./testWorkspace";
 
 async function main(): Promise<number> {
   const repoRoot = path.resolve(__dirname, "..", "..", "..");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cre-electron-"));
-  const workspace = path.join(tmp, "workspace");
-  fs.mkdirSync(workspace);
+  const { workspaceFile } = createTestWorkspace(tmp);
   const resultsFile = path.join(tmp, "results.json");
   try {
     let code: number;
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: path.join(repoRoot, "out", "test", "vscode", "suite", "index.js"),
         // --disable-extensions: only the extension under test is loaded.
-        launchArgs: ["--disable-extensions", workspace],
+        launchArgs: ["--disable-extensions", workspaceFile],
         // test-electron hands these to the extension host (plus process.env).
         extensionTestsEnv: { [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "electron" },
       });

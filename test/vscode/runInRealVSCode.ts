@@ -21,6 +21,7 @@ import { serverEnv, startVsCodeServer, type VsCodeServer } from "../../scripts/s
 import { ensureCodeServer } from "./ensureCodeServer";
 import { launchChromium } from "./launchChromium";
 import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, printSummary } from "./results";
+import { createTestWorkspace, NEW_WINDOWS_FILE_ENV } from "./testWorkspace";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const artifactsDir = path.join(repoRoot, ".test-artifacts");
@@ -48,14 +49,17 @@ function freePort(): Promise<number> {
   });
 }
 
-function workbenchUrl(port: number, workspace: string): string {
+/** The workbench with the multi-root test workspace open (testWorkspace.ts). */
+function workbenchUrl(port: number, workspaceFile: string): string {
   const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ["extensionDevelopmentPath", remote(repoRoot)],
     ["extensionTestsPath", remote(testsEntry)],
     ["skipWelcome", "true"],
   ];
-  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}` + `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return (
+    `http://127.0.0.1:${port}/?workspace=${encodeURIComponent(workspaceFile)}` + `&payload=${encodeURIComponent(JSON.stringify(payload))}`
+  );
 }
 
 interface LogFile {
@@ -64,7 +68,7 @@ interface LogFile {
 }
 
 // Resolves with the exit code VS Code reports when the suite's run() settles.
-async function runSuite(page: Page, url: string, workbenchLog: fs.WriteStream): Promise<number> {
+async function runSuite(page: Page, url: string, workbenchLog: fs.WriteStream, newWindowsFile: string): Promise<number> {
   let finished = false;
   let exited: (code: number) => void = () => undefined;
   const exitCode = new Promise<number>((resolve) => (exited = resolve));
@@ -93,6 +97,16 @@ async function runSuite(page: Page, url: string, workbenchLog: fs.WriteStream): 
   // The extension host's console is forwarded to the page console.
   page.on("console", (message) => record(`console ${message.type()}`, message.text()));
   page.on("pageerror", (error) => record("page error", error.stack ?? error.message));
+  // A window the workbench opens (vscode.openFolder in a new window) is written down for the
+  // tests (NEW_WINDOWS_FILE_ENV) and closed, so no second workbench runs beside the suite's.
+  page.context().on("page", (opened) => {
+    void (async () => {
+      await opened.waitForURL((u) => u.protocol !== "about:", { waitUntil: "commit", timeout: 10_000 }).catch(() => undefined);
+      fs.appendFileSync(newWindowsFile, JSON.stringify({ url: opened.url() }) + "\n");
+      record("new window", opened.url());
+      await opened.close().catch(() => undefined);
+    })();
+  });
   await page.goto(url);
   log("workbench loaded, waiting for the suite");
   return exitCode;
@@ -123,11 +137,12 @@ async function main(): Promise<number> {
   log(`code-server ready (${node})`);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cre-vscode-"));
-  const workspace = path.join(tmp, "workspace");
-  fs.mkdirSync(workspace);
+  const { workspaceFile } = createTestWorkspace(tmp);
   const resultsFile = path.join(tmp, "results.json");
+  const newWindowsFile = path.join(tmp, "new-windows.jsonl");
+  fs.writeFileSync(newWindowsFile, "");
   // Without an enclosing VS Code's variables (when run from its terminal), so the server is self-contained.
-  const env = serverEnv({ [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "code-server" });
+  const env = serverEnv({ [RESULTS_FILE_ENV]: resultsFile, [HARNESS_ENV]: "code-server", [NEW_WINDOWS_FILE_ENV]: newWindowsFile });
 
   let server: VsCodeServer | undefined;
   let browser: Browser | undefined;
@@ -180,7 +195,7 @@ async function main(): Promise<number> {
         resolve(1);
       }),
     );
-    code = await Promise.race([runSuite(page, workbenchUrl(port, workspace), workbenchLog), timeout, serverDied]);
+    code = await Promise.race([runSuite(page, workbenchUrl(port, workspaceFile), workbenchLog, newWindowsFile), timeout, serverDied]);
     log(`suite finished with exit code ${code}`);
   } catch (error) {
     console.error(`Harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

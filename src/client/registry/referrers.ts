@@ -103,6 +103,40 @@ export async function addToFallbackIndex(
 }
 
 /**
+ * After deleting a referrer, takes it out of its subject's fallback index
+ * (spec "Deleting Manifests": a client SHOULD remove the descriptor from the
+ * referrers tag schema list), under the same per-subject lock as adding. No
+ * fallback tag, or one that does not list the referrer, is left alone, and so
+ * is a tag holding something other than an index (not ours to rewrite); an
+ * index left empty stays, listing nothing.
+ */
+export async function removeFromFallbackIndex(
+  http: RegistryHttp,
+  repository: string,
+  subjectDigest: string,
+  referrerDigest: string,
+  abortSignal?: AbortSignalLike,
+): Promise<void> {
+  const tag = referrersTag(subjectDigest);
+  await lockFor(fallbackLocks, http).run(`${repository}\n${tag}`, async () => {
+    let existing: OciManifestLike | undefined;
+    try {
+      existing = await readFallbackIndex(http, repository, subjectDigest, abortSignal);
+    } catch (error) {
+      if (error instanceof ReferrersTagConflictError) {
+        return;
+      }
+      throw error;
+    }
+    if (!existing?.manifests?.some((d) => d.digest === referrerDigest)) {
+      return;
+    }
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: existing.manifests.filter((d) => d.digest !== referrerDigest) };
+    await putManifest(http, repository, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX, abortSignal);
+  });
+}
+
+/**
  * Whether the referrer is still in the fallback index after writes in flight
  * had time to land: checked twice, after one settle time and after two more,
  * so a competing writer whose PUT was slow (a loaded registry) is noticed too.

@@ -19,7 +19,8 @@
 //
 // As a source, a blob is one GET whose body goes straight into the target's
 // sink (fetchBlobInto), resumed with Range from the byte where it stopped
-// when the connection breaks (resumableDownload.ts).
+// when the connection breaks (resumableDownload.ts); to another registry, the
+// GET's body is the upload's body (openBlob, blobRelay.ts).
 
 import { createHash } from "node:crypto";
 import type { DownloadSink } from "../blobSink";
@@ -39,7 +40,8 @@ import type { OciDescriptor } from "../models";
 import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
 import { getManifest } from "./manifests";
 import { listReferrers } from "./referrers";
-import { downloadBlobResumable, parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
+import { openBlobRelay } from "./blobRelay";
+import { parseLength, ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 import { StaggeredStart } from "./staggeredStart";
 import { storeManifest } from "./storeManifest";
 import { uploadReopenable } from "./uploadBlob";
@@ -102,28 +104,17 @@ export class RepositoryStore implements ContentSource, ContentTarget {
   }
 
   /**
-   * The blob as a verified stream from `offset` (registry to registry). The
-   * whole blob is read so that the digest check covers it; the bytes before
-   * `offset` are dropped.
+   * The blob from `offset` as the body of an upload to another registry
+   * (blobRelay.ts): one GET, resumed underneath, capped at the descriptor's
+   * size, not hashed here (the target registry verifies the digest).
    */
   openBlob(descriptor: OciDescriptor): ReopenableBlobSource {
-    const { http, repository } = this;
+    const { http } = this;
+    const url = blobPath(this.repository, descriptor.digest);
     return {
       sizeInBytes: descriptor.size,
       digest: descriptor.digest,
-      open: (offset) =>
-        (async function* (): AsyncGenerator<Uint8Array> {
-          const { content } = await downloadBlobResumable(http, repository, descriptor.digest);
-          let skip = offset;
-          for await (const chunk of content as AsyncIterable<Buffer>) {
-            if (skip >= chunk.length) {
-              skip -= chunk.length;
-              continue;
-            }
-            yield skip > 0 ? chunk.subarray(skip) : chunk;
-            skip = 0;
-          }
-        })(),
+      open: (offset) => openBlobRelay(http, url, descriptor.digest, descriptor.size, offset),
     };
   }
 

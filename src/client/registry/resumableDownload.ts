@@ -51,6 +51,8 @@ export interface ResumableReadOptions extends OperationOptions {
   maxResumes?: number;
   /** Free the connection's reads once parsed (RegistryRequest.releaseSocketReads). The default value is false. */
   releaseSocketReads?: boolean;
+  /** The byte the sink starts at: `run()` without a first response asks for the bytes from there (Range). The default value is 0. */
+  startAt?: number;
 }
 
 /**
@@ -121,6 +123,7 @@ export class ResumableBodyReader {
     private readonly options: ResumableReadOptions,
   ) {
     this.maxResumes = options.maxResumes ?? MAX_RESUMES;
+    this.offset = options.startAt ?? 0;
   }
 
   /** Bytes delivered to the sink. */
@@ -133,13 +136,23 @@ export class ResumableBodyReader {
     destroyBody(this.currentBody);
   }
 
-  async run(first: RegistryResponse): Promise<void> {
+  /**
+   * Reads from `first` (the answer to `GET url`), or without it from the
+   * start offset on (a Range request, answered as a resume is).
+   */
+  async run(first?: RegistryResponse): Promise<void> {
     const signal = this.options.abortSignal;
     const onAbort = (): void => this.stop();
     signal?.addEventListener("abort", onAbort);
     try {
       let response: RegistryResponse | undefined = first;
       let skip = 0;
+      if (!response) {
+        ({ response, skip } = await this.resume());
+        if (response === undefined) {
+          return;
+        }
+      }
       for (;;) {
         const before = this.offset;
         let failure: unknown;

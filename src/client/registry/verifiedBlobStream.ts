@@ -12,6 +12,14 @@
 // connection's own copy (http/bufferRelease.ts), as the whole-image pull does.
 // The reader is asked to wait only when two whole chunks wait unread.
 //
+// Large blobs are hashed on a worker thread (offThreadHash.ts): each full
+// chunk goes there (transferred, not copied) and is handed out once it comes
+// back hashed, so the thread that receives does not also hash, and the caller
+// only ever sees bytes that were hashed already. A few chunks may be with the
+// hasher at once; past that the reader waits, as for unread chunks. Small
+// blobs are hashed here, where a round trip to the worker would cost more
+// than the hash.
+//
 // The contract of the old verifying stream stays: every byte is hashed as it
 // arrives, and the stream errors with DigestValidationError before `end` if
 // the bytes do not match the digest or run past the size (the chunk being
@@ -22,6 +30,7 @@ import { Readable } from "node:stream";
 import type { DownloadSink } from "../blobSink";
 import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
+import { type HashJob, sharedHasher } from "../offThreadHash";
 import { splitDigest } from "../reference";
 
 /**
@@ -30,18 +39,31 @@ import { splitDigest } from "../reference";
  * memory (bench/README.md).
  */
 export const BLOB_STREAM_CHUNK_BYTES = 256 * 1024;
+/** Blobs at least this large (or of unknown size) are hashed on the worker thread by default. */
+export const OFF_THREAD_HASH_MIN_BYTES = 1024 * 1024;
+/** Chunks with the hasher at once, per stream, before the reader is asked to wait. */
+const MAX_CHUNKS_HASHING = 4;
 
 export interface VerifiedBlobStreamOptions {
   /** Bytes per chunk handed out. The default value is BLOB_STREAM_CHUNK_BYTES. */
   chunkBytes?: number;
   /** Free each received chunk once copied (only for chunks nothing else holds). The default value is false. */
   releaseChunks?: boolean;
+  /**
+   * Hash on the worker thread (offThreadHash.ts) rather than on the receiving
+   * thread. The default value is true for blobs of unknown size or of at
+   * least OFF_THREAD_HASH_MIN_BYTES.
+   */
+  hashOffThread?: boolean;
   /** Called with the bytes received so far. */
   onBytes?: (received: number) => void;
 }
 
 export class VerifiedBlobStream extends Readable implements DownloadSink {
-  private readonly hash: Hash;
+  /** Hashing here (small blobs), or the worker's job (large ones). */
+  private readonly hash?: Hash;
+  private readonly job?: HashJob;
+  private readonly algorithm: string;
   private readonly chunkBytes: number;
   private readonly releaser?: BufferReleaser;
   private received = 0;
@@ -50,6 +72,10 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
   private filled = 0;
   /** The last push found the buffer full: the reader waits until `_read`. */
   private full = false;
+  /** Chunks sent to the hasher and not back yet. */
+  private hashing = 0;
+  /** Off-thread, once the last byte is in: chunks back from the hasher, held until the digest checked out. */
+  private held?: Buffer[];
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -61,26 +87,40 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
     // Two chunks unread: the caller writes one while the next fills; push() says "full" past that.
     super({ highWaterMark: 2 * chunkBytes });
     this.chunkBytes = chunkBytes;
-    this.hash = createHash(splitDigest(expectedDigest)[0]);
+    this.algorithm = splitDigest(expectedDigest)[0];
     this.releaser = options.releaseChunks ? new BufferReleaser() : undefined;
+    const offThread = options.hashOffThread ?? (expectedSize === undefined || expectedSize >= OFF_THREAD_HASH_MIN_BYTES);
+    if (offThread) {
+      this.job = sharedHasher().open(this.algorithm, {
+        onHashed: (chunk) => this.onHashed(chunk),
+        onDigest: (hex) => this.check(hex),
+        onError: (error) => this.destroy(error),
+      });
+    } else {
+      this.hash = createHash(this.algorithm);
+    }
   }
 
   get stopped(): boolean {
     return this.destroyed;
   }
 
-  /** DownloadSink.write: hashes, counts, gathers. Throws DigestValidationError past the size. */
+  /** DownloadSink.write: counts, hashes (or sends to the hasher), gathers. Throws DigestValidationError past the size. */
   write(chunk: Buffer): boolean {
     this.received += chunk.length;
     if (this.expectedSize !== undefined && this.received > this.expectedSize) {
       throw new DigestValidationError(this.expectedDigest, `more than ${this.expectedSize} bytes`, "blob");
     }
-    this.hash.update(chunk);
+    if (this.job && this.received === this.expectedSize) {
+      // The last bytes: what comes back from the hasher from now on waits for the digest.
+      this.held ??= [];
+    }
+    this.hash?.update(chunk);
     this.options.onBytes?.(this.received);
-    if (this.filled === 0 && chunk.length >= this.chunkBytes) {
+    if (this.filled === 0 && chunk.length >= this.chunkBytes && this.canPassOn(chunk)) {
       // Large already (a plain-HTTP read, a caller's own HTTP client): no copy.
       this.hand(chunk);
-      return !this.full;
+      return this.canTakeMore();
     }
     let at = 0;
     while (at < chunk.length) {
@@ -95,11 +135,11 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
       }
     }
     this.releaser?.release(chunk);
-    return !this.full;
+    return this.canTakeMore();
   }
 
   ready(): Promise<void> {
-    if (!this.full || this.destroyed) {
+    if (this.canTakeMore() || this.destroyed) {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.waiters.push(resolve));
@@ -111,21 +151,18 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
     if (this.destroyed) {
       return;
     }
-    const actual = `${splitDigest(this.expectedDigest)[0]}:${this.hash.digest("hex")}`;
-    if (actual !== this.expectedDigest) {
-      this.destroy(new DigestValidationError(this.expectedDigest, actual, "blob"));
+    if (this.job) {
+      // Chunks still with the hasher, and the last one, go out only after the digest checked out.
+      this.held ??= [];
+      if (this.filled > 0) {
+        this.sendToHasher(this.gathering!, this.filled);
+        this.gathering = undefined;
+        this.filled = 0;
+      }
+      this.job.digest();
       return;
     }
-    if (this.expectedSize !== undefined && this.received !== this.expectedSize) {
-      this.destroy(new DigestValidationError(this.expectedDigest, `${this.received} bytes instead of ${this.expectedSize}`, "blob"));
-      return;
-    }
-    if (this.filled > 0) {
-      this.push(this.gathering!.subarray(0, this.filled));
-      this.gathering = undefined;
-      this.filled = 0;
-    }
-    this.push(null);
+    this.check(this.hash!.digest("hex"));
   }
 
   override _read(): void {
@@ -135,18 +172,89 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.releaser?.flush();
+    this.job?.close();
     this.gathering = undefined;
+    this.held = undefined;
     this.wake();
     callback(error);
   }
 
+  private canTakeMore(): boolean {
+    return !this.full && this.hashing < MAX_CHUNKS_HASHING;
+  }
+
+  /** A received chunk can go on uncopied: here always; to the hasher only if its memory is ours to move. */
+  private canPassOn(chunk: Buffer): boolean {
+    if (!this.job) {
+      return true;
+    }
+    const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+    return whole && this.releaser !== undefined;
+  }
+
+  /** A full chunk: to the caller, or first to the hasher. */
   private hand(chunk: Buffer): void {
+    if (this.job) {
+      this.sendToHasher(chunk, chunk.length);
+    } else {
+      this.pushChunk(chunk);
+    }
+  }
+
+  private sendToHasher(chunk: Buffer, length: number): void {
+    this.hashing++;
+    this.job!.update(chunk, length);
+  }
+
+  private onHashed(chunk: Buffer): void {
+    this.hashing--;
+    if (this.destroyed) {
+      return;
+    }
+    if (this.held) {
+      this.held.push(chunk);
+    } else {
+      this.pushChunk(chunk);
+    }
+    this.wake();
+  }
+
+  /** All bytes hashed: the digest and the size must match; then the last chunks and the end. */
+  private check(hex: string): void {
+    if (this.destroyed) {
+      return;
+    }
+    const actual = `${this.algorithm}:${hex}`;
+    if (actual !== this.expectedDigest) {
+      this.destroy(new DigestValidationError(this.expectedDigest, actual, "blob"));
+      return;
+    }
+    if (this.expectedSize !== undefined && this.received !== this.expectedSize) {
+      this.destroy(new DigestValidationError(this.expectedDigest, `${this.received} bytes instead of ${this.expectedSize}`, "blob"));
+      return;
+    }
+    for (const chunk of this.held ?? []) {
+      this.push(chunk);
+    }
+    this.held = undefined;
+    if (this.filled > 0) {
+      this.push(this.gathering!.subarray(0, this.filled));
+      this.gathering = undefined;
+      this.filled = 0;
+    }
+    this.push(null);
+  }
+
+  private pushChunk(chunk: Buffer): void {
     if (!this.push(chunk)) {
       this.full = true;
     }
   }
 
   private wake(): void {
+    if (!this.canTakeMore() && !this.destroyed) {
+      return;
+    }
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((wake) => wake());

@@ -38,6 +38,7 @@ export class AzureFeature implements vscode.Disposable {
         connections: services.connections,
         log: services.log,
         pageSize: configuredPageSize,
+        imageFiles: () => services.tree.imageFiles(),
         changed: (node) => services.tree.changed(node),
       },
       source: () => this.sessionSource,

@@ -5,7 +5,7 @@
 
 import * as vscode from "vscode";
 import { summarizeLayers, type LayerSummary } from "../inspect/compareText";
-import { COMPARE_SCHEME, documentUri, type ManifestDocumentName } from "../inspect/inspectUris";
+import { documentUri, type ManifestDocumentName } from "../inspect/inspectUris";
 import { shortDigest } from "../format";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
@@ -37,8 +37,8 @@ export async function compareWith(
     services.inspect.details(rightName, options.cancellationToken),
   ]);
   const summary = summarizeLayers(leftDetails, rightDetails);
-  const left = documentUri(COMPARE_SCHEME, leftName);
-  const right = documentUri(COMPARE_SCHEME, rightName);
+  const left = documentUri("compare", leftName);
+  const right = documentUri("compare", rightName);
   const counts = vscode.l10n.t(
     "{0} layers added, {1} removed, {2} shared",
     summary.added.length,

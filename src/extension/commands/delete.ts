@@ -160,6 +160,13 @@ async function removeFromTree(services: Services, target: ItemTarget, node: Tree
   if (target.kind !== "repository") {
     await recountRepository(services, target);
   }
+  const subject = node && subjectRowOfReferrer(node);
+  if (subject) {
+    // A referrer row: the subject's referrers are read again, so that its badges, the group
+    // counts and a group left empty change with it, not only the row.
+    services.tree.refresh(subject);
+    return;
+  }
   if (node) {
     services.tree.removed(node);
     return;
@@ -171,6 +178,19 @@ async function removeFromTree(services: Services, target: ItemTarget, node: Tree
   } else if (repository) {
     services.tree.refresh(repository);
   }
+}
+
+/** For a referrer row, the manifest row that read its referrer tree (the subject, or the subject's subject…). */
+function subjectRowOfReferrer(node: TreeNode): ManifestNode | undefined {
+  if (!(node instanceof ManifestNode && node.isReferrerRow)) {
+    return undefined;
+  }
+  for (let ancestor: TreeNode | undefined = node.parent; ancestor; ancestor = ancestor.parent) {
+    if (ancestor instanceof ManifestNode && !ancestor.isReferrerRow) {
+      return ancestor;
+    }
+  }
+  return undefined;
 }
 
 /** The repository row's manifest and tag counts (ACR) read again, so they match what is left. */

@@ -4,7 +4,7 @@
 // (programmatic callers), the platform's own image.
 
 import * as vscode from "vscode";
-import { documentUri, INSPECT_SCHEME } from "../inspect/inspectUris";
+import { documentUri } from "../inspect/inspectUris";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { digestOfTarget, resolveTarget } from "./shared/itemTargets";
@@ -24,8 +24,16 @@ export async function inspectImage(
     digest = (await client.getImageConfig(target.repository, digest, { platform: options.platform })).manifestDigest;
   }
   const tag = target.kind === "tag" ? target.reference : undefined;
-  const uri = documentUri(INSPECT_SCHEME, { registryId: target.registry.id, repository: target.repository, digest, tag });
-  // Opening reads it (errors surface here, before any preview is shown half-empty).
+  const uri = documentUri("inspect", { registryId: target.registry.id, repository: target.repository, digest, tag });
+  // Rendered through the provider first (errors surface here, before any preview is shown
+  // half-empty, and as the provider's own message: openTextDocument would wrap it in
+  // "cannot open <uri>. Detail: …"); the document then opens from the provider's cache.
+  const reading = new vscode.CancellationTokenSource();
+  try {
+    await services.inspect.provideTextDocumentContent(uri, reading.token);
+  } finally {
+    reading.dispose();
+  }
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.commands.executeCommand("markdown.showPreview", uri);
   return document;

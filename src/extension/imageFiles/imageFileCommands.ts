@@ -1,4 +1,5 @@
-// Commands on a file of an image folder (the Explorer's context menu):
+// Commands on a file of an image folder (the Explorer's context menu, and a
+// file or folder row under an image's Files or a layer in the tree):
 // Copy Path (the path inside the image; VS Code's own would copy our URI),
 // Save File As… (written to a temporary name beside the target and renamed,
 // so no half-written file is ever left under the chosen name), and Compare
@@ -12,14 +13,16 @@ import * as vscode from "vscode";
 import type { CommandOptions, Services } from "../commands/shared/commandServices";
 import { toUri } from "../commands/shared/commandServices";
 import { removeQuietly, temporaryPath } from "../files";
+import { ImageEntryNode } from "../tree/imageEntryNode";
 import { IMAGE_FILES_SCHEME } from "./imageFileSystemProvider";
 import { imageMountsFor } from "./imageFilesFeature";
 import { mountLabel } from "./imageMounts";
 import { openImageWithProgress } from "./openImage";
 
-/** The image file a command was invoked on: the Explorer's argument, or `options.uri`. */
+/** The image file a command was invoked on: the Explorer's argument, a file row of the tree, or `options.uri`. */
 function imageFileOf(args: unknown[], options: CommandOptions): vscode.Uri {
-  const uri = args[0] instanceof vscode.Uri ? args[0] : (options.uri ?? vscode.window.activeTextEditor?.document.uri);
+  const first = args[0] instanceof ImageEntryNode ? args[0].uri : args[0];
+  const uri = first instanceof vscode.Uri ? first : (options.uri ?? vscode.window.activeTextEditor?.document.uri);
   if (!(uri instanceof vscode.Uri) || uri.scheme !== IMAGE_FILES_SCHEME) {
     throw new Error(vscode.l10n.t("Choose a file in an image folder (Browse Files) first"));
   }

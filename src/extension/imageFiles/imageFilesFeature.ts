@@ -8,16 +8,26 @@ import { IMAGE_FILES_SCHEME } from "./imageFileSystemProvider";
 import { ImageMounts } from "./imageMounts";
 import { LayerChangeDecorations } from "./layerChangeDecorations";
 
-const features = new WeakMap<Services, ImageMounts>();
+const features = new WeakMap<Services, { mounts: ImageMounts; decorations: LayerChangeDecorations }>();
+
+function featureFor(services: Services): { mounts: ImageMounts; decorations: LayerChangeDecorations } {
+  let feature = features.get(services);
+  if (!feature) {
+    const mounts = new ImageMounts(services);
+    feature = { mounts, decorations: new LayerChangeDecorations(mounts) };
+    features.set(services, feature);
+    services.context.subscriptions.push(mounts, vscode.window.registerFileDecorationProvider(feature.decorations));
+  }
+  return feature;
+}
 
 export function imageMountsFor(services: Services): ImageMounts {
-  let mounts = features.get(services);
-  if (!mounts) {
-    mounts = new ImageMounts(services);
-    features.set(services, mounts);
-    services.context.subscriptions.push(mounts, vscode.window.registerFileDecorationProvider(new LayerChangeDecorations(mounts)));
-  }
-  return mounts;
+  return featureFor(services).mounts;
+}
+
+/** The registered A/M/D provider (the API hands its answers to tests: VS Code has no call that reads decorations). */
+export function layerChangeDecorationsFor(services: Services): LayerChangeDecorations {
+  return featureFor(services).decorations;
 }
 
 /** At activation: registers the provider only when the workspace already holds an image folder. */

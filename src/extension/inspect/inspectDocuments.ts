@@ -1,7 +1,8 @@
-// The read-only documents of inspectUris.ts: the inspector's Markdown, an
-// image config's JSON, the comparison's text. Each is read once per URI and
-// kept (a digest's content never changes); the client's own caches mean the
-// three share every manifest and config they fetch.
+// The read-only documents of inspectUris.ts: the inspector's Markdown, the
+// manifest and the image config its digests link to (the registry's bytes, so
+// that the text is what the digest names), the comparison's text. Each is read
+// once per URI and kept (a digest's content never changes); the client's own
+// caches mean they share every manifest and config they fetch.
 
 import * as vscode from "vscode";
 import type { ContainerRegistryClient } from "../../client/index";
@@ -10,7 +11,8 @@ import { abortSignalFor } from "../cancellation";
 import { renderCompareText } from "./compareText";
 import { type ImageDetails, readImageDetails } from "./imageDetails";
 import { renderInspectMarkdown } from "./inspectMarkdown";
-import { COMPARE_SCHEME, CONFIG_SCHEME, INSPECT_SCHEME, type ManifestDocumentName, parseDocumentUri } from "./inspectUris";
+import { type DocumentKind, type ManifestDocumentName, parseDocumentUri } from "./inspectUris";
+import { readConfigBytes } from "./configBytes";
 
 /** Documents kept: each is a few KiB. */
 const MAX_DOCUMENTS = 200;
@@ -27,7 +29,10 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
       return cached;
     }
     const name = parseDocumentUri(uri);
-    const text = await this.render(uri.scheme, name, token);
+    if (!name) {
+      throw new Error(vscode.l10n.t("{0} names no document of this extension", uri.toString()));
+    }
+    const text = await this.render(name.kind, name, token);
     this.texts.set(key, text);
     if (this.texts.size > MAX_DOCUMENTS) {
       this.texts.delete(this.texts.keys().next().value as string);
@@ -61,20 +66,16 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
     }
   }
 
-  private async render(scheme: string, name: ManifestDocumentName, token: vscode.CancellationToken): Promise<string> {
-    if (scheme === CONFIG_SCHEME) {
-      const { config } = await this.withClient(name, token, (client, abortSignal) =>
-        client.getImageConfig(name.repository, name.digest, { abortSignal }),
+  private async render(kind: DocumentKind, name: ManifestDocumentName, token: vscode.CancellationToken): Promise<string> {
+    if (kind === "manifest" || kind === "config") {
+      const bytes = await this.withClient(name, token, async (client, abortSignal) =>
+        kind === "manifest"
+          ? (await client.getManifest(name.repository, name.digest, { abortSignal })).content
+          : readConfigBytes(client, name.repository, name.digest, abortSignal),
       );
-      return JSON.stringify(config, null, 2) + "\n";
+      return Buffer.from(bytes).toString("utf8");
     }
     const details = await this.details(name, token);
-    if (scheme === INSPECT_SCHEME) {
-      return renderInspectMarkdown(details, name.registryId);
-    }
-    if (scheme === COMPARE_SCHEME) {
-      return renderCompareText(details);
-    }
-    throw new Error(vscode.l10n.t("Unknown document {0}", scheme));
+    return kind === "inspect" ? renderInspectMarkdown(details, name) : renderCompareText(details);
   }
 }

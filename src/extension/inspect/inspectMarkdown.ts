@@ -1,21 +1,22 @@
 // The inspector's document: a Markdown rendering of ImageDetails, opened in
 // VS Code's Markdown preview (which follows the color theme and is a normal,
 // keyboard-navigable document). Digests link to the documents they name: the
-// manifest (Open Manifest's JSON), the config, a platform's own inspector.
+// manifest's and the config's bytes, a platform's or a referrer's own
+// inspector; relative links, the only kind the preview opens (inspectUris.ts).
 
 import * as vscode from "vscode";
 import { formatPlatform, type ReferrerNode } from "../../client/index";
 import { formatBytes, shortDigest } from "../format";
-import { ManifestDocuments } from "../manifestDocuments";
 import { artifactKindName } from "./artifactNames";
 import type { ImageDetails } from "./imageDetails";
 import { referenceOf } from "./imageDetails";
-import { CONFIG_SCHEME, documentUri, INSPECT_SCHEME } from "./inspectUris";
+import { type ManifestDocumentName, relativeLink } from "./inspectUris";
 import { code, link, table, text } from "./markdownText";
 
-export function renderInspectMarkdown(details: ImageDetails, registryId: string): string {
-  const { repository, manifest } = details;
-  const manifestLink = link(code(manifest.digest), ManifestDocuments.uriFor(registryId, repository, manifest.digest).toString());
+/** `document`: the inspector document being rendered, which the links are relative to. */
+export function renderInspectMarkdown(details: ImageDetails, document: ManifestDocumentName): string {
+  const { manifest } = details;
+  const manifestLink = link(code(manifest.digest), relativeLink(document, "manifest", manifest.digest));
   const sections: string[] = [];
   const heading = details.isIndex
     ? vscode.l10n.t("Image index {0}", referenceOf(details))
@@ -47,10 +48,7 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
     text(vscode.l10n.t("{0} ({1} bytes)", formatBytes(details.size.sizeInBytes), details.size.sizeInBytes)),
   ]);
   if (config) {
-    rows.push([
-      vscode.l10n.t("Config"),
-      link(code(config.configDigest), documentUri(CONFIG_SCHEME, { registryId, repository, digest: manifest.digest }).toString()),
-    ]);
+    rows.push([vscode.l10n.t("Config"), link(code(config.configDigest), relativeLink(document, "config", manifest.digest))]);
   }
   sections.push(table([vscode.l10n.t("Field"), vscode.l10n.t("Value")], rows));
 
@@ -61,7 +59,7 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
         [vscode.l10n.t("Platform"), vscode.l10n.t("Digest"), vscode.l10n.t("Compressed size")],
         details.size.platforms.map((p) => [
           text(p.platform ? formatPlatform(p.platform) : vscode.l10n.t("unknown")),
-          link(code(shortDigest(p.digest)), documentUri(INSPECT_SCHEME, { registryId, repository, digest: p.digest }).toString()),
+          link(code(shortDigest(p.digest)), relativeLink(document, "inspect", p.digest)),
           text(formatBytes(p.sizeInBytes)),
         ]),
       ),
@@ -85,7 +83,7 @@ export function renderInspectMarkdown(details: ImageDetails, registryId: string)
       : text(vscode.l10n.t("None")),
   );
   sections.push(`## ${vscode.l10n.t("Referrers")}`);
-  sections.push(renderReferrers(details, registryId));
+  sections.push(renderReferrers(details, document));
   return sections.join("\n\n") + "\n";
 }
 
@@ -141,14 +139,14 @@ function renderConfig(details: ImageDetails): string[] {
   return sections;
 }
 
-function renderReferrers(details: ImageDetails, registryId: string): string {
+function renderReferrers(details: ImageDetails, document: ManifestDocumentName): string {
   if ("error" in details.referrers) {
     return `> ${text(vscode.l10n.t("Could not list referrers: {0}", details.referrers.error))}`;
   }
   const lines: string[] = [];
   const walk = (nodes: ReferrerNode[], depth: number) => {
     for (const node of nodes) {
-      const uri = documentUri(INSPECT_SCHEME, { registryId, repository: details.repository, digest: node.descriptor.digest }).toString();
+      const uri = relativeLink(document, "inspect", node.descriptor.digest);
       lines.push(
         `${"  ".repeat(depth)}- ${text(artifactKindName(node.kind, node.artifactType))}: ${link(code(shortDigest(node.descriptor.digest)), uri)}`,
       );

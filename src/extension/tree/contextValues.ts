@@ -66,3 +66,18 @@ export function tagContext(context: ItemContext): string {
 export function errorContext(authenticationFailure: boolean): string {
   return authenticationFailure ? "error;auth" : "error;retry";
 }
+
+/** The Files and Layers rows under an image, and a layer's row. */
+export const IMAGE_FILES_CONTEXT = "imageFiles";
+export const IMAGE_LAYERS_CONTEXT = "imageLayers";
+export const IMAGE_LAYER_CONTEXT = "imageLayer";
+
+/**
+ * A file or folder of an image in the tree: `imageEntry;file`, `imageEntry;folder`,
+ * `imageEntry;other` (a device, a dangling link), with `;deleted` for what a
+ * layer deleted (nothing to save or compare). The Explorer's image-file
+ * commands are offered on them (package.json matches `^imageEntry`).
+ */
+export function imageEntryContext(kind: "file" | "folder" | "other", deleted: boolean): string {
+  return `imageEntry;${kind}${deleted ? ";deleted" : ""}`;
+}

@@ -18,6 +18,7 @@ import type { SavedRegistry } from "../connections";
 import { formatBytes, relativeTime, shortDigest, sortedTags } from "../format";
 import { manifestContext } from "./contextValues";
 import { isCreatedSortedParent, readCreatedDate } from "./createdDates";
+import { imageFilesRows } from "./imageFilesNodes";
 import { ManifestReferrers } from "./manifestReferrers";
 import { manifestNodeId } from "./nodeIds";
 import { PagedChildren } from "./pagedChildren";
@@ -44,10 +45,14 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   /** An index's size: the sum of its platform manifests' sizes, read once the row is first shown. */
   private platformsSize?: { state: "reading" } | { state: "read"; bytes: number } | { state: "failed" };
   readonly referrers: ManifestReferrers;
+  /** A referrer shown under its subject (its referrers were read with the subject's). */
+  readonly isReferrerRow: boolean;
   /** Where the registry reports no times: the config's `created`, read once the row is first shown. */
   private configCreated?: { state: "reading" } | { state: "read"; date?: Date };
   /** The row's own reads in flight (created date, platform sizes): each ends with a redraw of the row. */
   private readonly rowReads: Promise<unknown>[] = [];
+  /** An image's Files and Layers rows, made once (they keep what they read). */
+  private imageRows?: TreeNode[];
 
   constructor(
     readonly parent: TreeNode,
@@ -57,6 +62,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     referrerRow?: { id: string; referrers: ReferrerTree },
   ) {
     super();
+    this.isReferrerRow = referrerRow !== undefined;
     this.id = referrerRow?.id ?? manifestNodeId(parentScope.registryNodeId, parentScope.repository, properties.digest);
     const scope = manifestScope(parentScope, properties.digest, properties.mediaType);
     this.scope = scope;
@@ -95,6 +101,20 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     return MediaTypes.isIndexMediaType(this.properties.mediaType) || this.properties.relatedArtifacts.length > 0;
   }
 
+  /**
+   * A single-platform image (not an index, not an artifact): its Files and
+   * Layers rows come first among its children. Where the listing gives no
+   * media type the row is still an image unless it names an artifact type.
+   */
+  get isImage(): boolean {
+    const mediaType = this.properties.mediaType;
+    return (
+      !this.isIndex &&
+      !this.properties.artifactType &&
+      (mediaType === undefined || mediaType === MediaTypes.OCI_MANIFEST || mediaType === MediaTypes.DOCKER_MANIFEST)
+    );
+  }
+
   /** The index's platform manifests, once per digest (an index may list one twice; a node id is per digest). */
   get platforms(): ArtifactManifestProperties["relatedArtifacts"] {
     const seen = new Set<string>();
@@ -129,7 +149,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     const p = this.properties;
     const platforms = this.platforms;
     const tags = visibleTags(p.tags);
-    const hasChildren = platforms.length > 0 || tags.length > 0 || this.referrers.hasChildren;
+    const hasChildren = this.isImage || platforms.length > 0 || tags.length > 0 || this.referrers.hasChildren;
     const item = new vscode.TreeItem(
       shortDigest(p.digest),
       hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -200,7 +220,10 @@ export class ManifestNode extends TreeNode implements RetryableParent {
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const platforms = this.platforms.map((platform) => new PlatformNode(this, this.scope, platform));
+    if (this.isImage) {
+      this.imageRows ??= imageFilesRows(this);
+    }
+    const platforms = [...(this.imageRows ?? []), ...this.platforms.map((platform) => new PlatformNode(this, this.scope, platform))];
     if (this.pagedTags) {
       return [...platforms, ...(await pagedChildren(this, this.pagedTags)), ...(await this.referrers.children())];
     }
@@ -232,6 +255,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
     this.referrers.reset();
     this.configCreated = undefined;
     this.rowReads.length = 0;
+    this.imageRows = undefined;
   }
 
   /** The image's `created` from its config, once read (registries without times only). */

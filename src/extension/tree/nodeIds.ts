@@ -48,3 +48,23 @@ export function referrerGroupNodeId(subjectRowId: string, artifactType: string):
 export function referrerNodeId(groupId: string, digest: string): string {
   return `${groupId}/referrer:${digest}`;
 }
+
+/** The Files row under an image's row (a manifest that is an image, or a platform). */
+export function imageFilesNodeId(imageRowId: string): string {
+  return `${imageRowId}/files`;
+}
+
+/** The Layers row under an image's row. */
+export function imageLayersNodeId(imageRowId: string): string {
+  return `${imageRowId}/layers`;
+}
+
+/** One layer under the Layers row, by its index in the manifest (from 0, the base). */
+export function imageLayerNodeId(layersRowId: string, index: number): string {
+  return `${layersRowId}/layer:${index}`;
+}
+
+/** A file or folder of an image (or of one layer) under its folder's row; `name` is one path component. */
+export function imageEntryNodeId(parentId: string, name: string): string {
+  return `${parentId}/entry:${name}`;
+}

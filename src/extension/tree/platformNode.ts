@@ -1,10 +1,12 @@
-// A platform manifest of an index: its own digest, architecture and OS.
+// A platform manifest of an index: its own digest, architecture and OS, and
+// under it the image's Files and Layers rows (imageFilesNodes.ts).
 
 import * as vscode from "vscode";
 import type { ArtifactManifestProperties } from "../../client/index";
 import type { SavedRegistry } from "../connections";
 import { shortDigest } from "../format";
 import { PLATFORM_CONTEXT } from "./contextValues";
+import { imageFilesRows } from "./imageFilesNodes";
 import { platformNodeId } from "./nodeIds";
 import type { ManifestScope } from "./scope";
 import { accessibleRow } from "./tooltips";
@@ -12,6 +14,7 @@ import { TreeNode } from "./treeNode";
 
 export class PlatformNode extends TreeNode {
   readonly id: string;
+  private imageRows?: TreeNode[];
 
   constructor(
     readonly parent: TreeNode,
@@ -38,7 +41,7 @@ export class PlatformNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const unknown = vscode.l10n.t("unknown");
     const label = `${this.platform.operatingSystem ?? unknown}/${this.platform.architecture ?? unknown}`;
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = shortDigest(this.platform.digest);
     item.iconPath = new vscode.ThemeIcon("vm");
@@ -48,5 +51,14 @@ export class PlatformNode extends TreeNode {
     ).appendCodeblock(this.platform.digest, "text");
     item.accessibilityInformation = accessibleRow(vscode.l10n.t("Platform manifest"), label, item.description);
     return item;
+  }
+
+  override getChildren(): Promise<TreeNode[]> {
+    this.imageRows ??= imageFilesRows(this);
+    return Promise.resolve(this.imageRows);
+  }
+
+  override reset(): void {
+    this.imageRows = undefined;
   }
 }

@@ -4,6 +4,7 @@
 import * as vscode from "vscode";
 import type { Connections } from "../connections";
 import type { Log } from "../log";
+import type { TreeImageFiles } from "./imageFilesSource";
 import { RegistryNode } from "./registryNode";
 import type { TreeContext, TreeNode } from "./treeNode";
 
@@ -24,6 +25,7 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
   private leadingRoots: () => TreeNode[] = () => [];
   private readonly context: TreeContext;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private imageFilesLoader?: () => Promise<TreeImageFiles>;
 
   constructor(
     readonly connections: Connections,
@@ -33,6 +35,7 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
       connections,
       log,
       pageSize: configuredPageSize,
+      imageFiles: () => this.imageFiles(),
       changed: (node) => this.changedEmitter.fire(node),
     };
     this.subscriptions.push(connections.onDidChange(() => this.syncRoots()));
@@ -57,6 +60,15 @@ export class RegistryTreeDataProvider implements vscode.TreeDataProvider<TreeNod
   setLeadingRoots(roots: () => TreeNode[]): void {
     this.leadingRoots = roots;
     this.changedEmitter.fire(undefined);
+  }
+
+  /** Where the image rows get the image-files feature (set at activation; it loads on first use). */
+  setImageFiles(loader: () => Promise<TreeImageFiles>): void {
+    this.imageFilesLoader = loader;
+  }
+
+  imageFiles(): Promise<TreeImageFiles> {
+    return this.imageFilesLoader ? this.imageFilesLoader() : Promise.reject(new Error("The image-files feature is not set up"));
   }
 
   /** The node of a connected registry. */

@@ -6,6 +6,7 @@
 import type * as vscode from "vscode";
 import type { Connections } from "../connections";
 import type { Log } from "../log";
+import type { TreeImageFiles } from "./imageFilesSource";
 
 /** What nodes need from the outside. */
 export interface TreeContext {
@@ -13,6 +14,8 @@ export interface TreeContext {
   readonly log: Log;
   /** The `containerRegistryExplorer.pageSize` setting. */
   readonly pageSize: () => number;
+  /** The image-files feature, loaded on first use (an image's Files or Layers row expanded). */
+  imageFiles(): Promise<TreeImageFiles>;
   /** Tells the view that this node (or the whole tree) changed. */
   changed(node?: TreeNode): void;
 }

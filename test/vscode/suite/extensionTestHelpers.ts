@@ -98,6 +98,16 @@ export async function child(api: ContainerRegistryExplorerApi, parent: TreeNode 
   return found;
 }
 
+/** An image's Files or Layers row (tree/imageFilesNodes.ts), which every single-platform image's row starts with. */
+export function isImageFilesRow(api: ContainerRegistryExplorerApi, node: TreeNode): boolean {
+  return ["imageFiles", "imageLayers"].includes(item(api, node).contextValue ?? "");
+}
+
+/** A manifest's or platform's children after its Files and Layers rows: platforms, tags, referrers. */
+export async function childrenBelowImageRows(api: ContainerRegistryExplorerApi, node: TreeNode): Promise<TreeNode[]> {
+  return (await children(api, node)).filter((n) => !isImageFilesRow(api, n));
+}
+
 /** The registry's node in the tree. */
 export async function registryNode(api: ContainerRegistryExplorerApi, registry: RunningRegistry): Promise<TreeNode> {
   return child(api, undefined, registry.host);

@@ -14,6 +14,8 @@ import { ContainerRegistryClient, openImageFilesystem } from "../../../src/clien
 import { ImageFileSystemProvider } from "../../../src/extension/imageFiles/imageFileSystemProvider";
 import { dir, file, pushLayeredImage, rawTar, symlink, whiteout } from "../../fixtures/layerBuilder";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
+import { shortDigest } from "../../../src/extension/format";
+import { NEW_WINDOWS_FILE_ENV } from "../testWorkspace";
 import { command, connect, disconnectAll, getApi } from "./extensionTestHelpers";
 
 const SCHEME = "cre-image-test";
@@ -376,5 +378,85 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.deepStrictEqual(left, open);
     assert.ok(before.length > left.length, `before: ${before.length}, after: ${left.length}`);
     assert.ok(result.freedBytes > 0 && result.remainingBytes > 0);
+  });
+
+  // After the cache test: the images these open stay open.
+  it("adds the folder to the Explorer in a multi-root window, its files read byte for byte through workspace.fs", async () => {
+    assert.ok(vscode.workspace.workspaceFile, "the suite runs in a multi-root workspace (test/vscode/testWorkspace.ts)");
+    const client = new ContainerRegistryClient(registry.url);
+    const license = fs.readFileSync("/usr/share/common-licenses/Apache-2.0");
+    const pushed = await pushLayeredImage(client, "files/explorer", "v1", [
+      { tar: rawTar([dir("licenses"), file("licenses/Apache-2.0", license), file("bin/tool", binary, 0o755)]) },
+    ]);
+    const before = vscode.workspace.workspaceFolders ?? [];
+    // No openIn: the command chooses, and a multi-root window gets the folder added.
+    const root = await command<vscode.Uri>("browseFiles", { registry: registryId, repository: "files/explorer", reference: "v1" });
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    try {
+      assert.deepStrictEqual(
+        folders.map((f) => f.uri.toString()),
+        [...before.map((f) => f.uri.toString()), root.toString()],
+      );
+      const added = folders[folders.length - 1];
+      assert.strictEqual(added.name, `files/explorer@${shortDigest(pushed.digest)}`);
+      // What the Explorer shows and opens: the workspace folder's URIs through VS Code's file system API.
+      assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(added.uri), [
+        ["bin", vscode.FileType.Directory],
+        ["licenses", vscode.FileType.Directory],
+      ]);
+      const licenseUri = vscode.Uri.joinPath(added.uri, "licenses/Apache-2.0");
+      assert.strictEqual(vscode.workspace.getWorkspaceFolder(licenseUri)?.uri.toString(), added.uri.toString());
+      assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(licenseUri)), license);
+      assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(added.uri, "bin/tool"))), binary);
+      assert.strictEqual((await vscode.workspace.fs.stat(licenseUri)).size, license.length);
+      // The same image again: the folder is not added twice.
+      await command("browseFiles", { registry: registryId, repository: "files/explorer", reference: "v1" });
+      assert.strictEqual((vscode.workspace.workspaceFolders ?? []).length, folders.length);
+    } finally {
+      const index = (vscode.workspace.workspaceFolders ?? []).findIndex((f) => f.uri.toString() === root.toString());
+      if (index >= 0) {
+        const removed = new Promise<void>((resolve) => {
+          const listener = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+            listener.dispose();
+            resolve();
+          });
+        });
+        vscode.workspace.updateWorkspaceFolders(index, 1);
+        await removed;
+      }
+    }
+  });
+
+  it("opens the folder in a new window with openIn: newWindow, and leaves this window's folders alone", async () => {
+    const windowsFile = process.env[NEW_WINDOWS_FILE_ENV];
+    assert.ok(windowsFile, `${NEW_WINDOWS_FILE_ENV} is set by the code-server driver, which records the windows the workbench opens`);
+    const opened = (): { url: string }[] =>
+      fs
+        .readFileSync(windowsFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { url: string });
+    const seen = opened().length;
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+    const root = await command<vscode.Uri>("browseFiles", {
+      registry: registryId,
+      repository: "files/explorer",
+      reference: "v1",
+      openIn: "newWindow",
+    });
+    const deadline = Date.now() + 20_000;
+    while (opened().length === seen && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const windows = opened().slice(seen);
+    assert.strictEqual(windows.length, 1, `windows opened: ${JSON.stringify(windows)}`);
+    // The new window's workbench is asked to open the image's root as its folder.
+    const folder = new URL(windows[0].url).searchParams.get("folder");
+    assert.ok(folder, windows[0].url);
+    assert.strictEqual(vscode.Uri.parse(folder).toString(), root.toString(), windows[0].url);
+    assert.deepStrictEqual(
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
+      folders,
+    );
   });
 });

@@ -26,6 +26,7 @@ import {
   manifestWithTag,
   randomBytes,
   registryNode,
+  childrenBelowImageRows,
 } from "./extensionTestHelpers";
 
 describe("inspect, compare, repository size", function () {
@@ -86,8 +87,8 @@ describe("inspect, compare, repository size", function () {
     const reference = `${registry.host}/app:v1`;
     assert.ok(text.startsWith(`# Image ${reference.replace(/[.:/]/g, (c) => (c === "." ? "\\." : c))}\n`), text.slice(0, 200));
     assert.ok(text.includes(`| Reference | \`${reference}\` |`), text);
-    const manifestUri = vscode.Uri.from({ scheme: "container-registry-manifest", authority: registryId, path: `/app@${v1.digest}.json` });
-    assert.ok(text.includes(`| Digest | [\`${v1.digest}\`](${manifestUri.toString()}) |`), text);
+    assert.ok(text.includes(`| Digest | [\`${v1.digest}\`](${documentLink(v1.digest, ".manifest.json")}) |`), text);
+    assert.ok(text.includes(`| Config | [\`${v1.config.digest}\`](${documentLink(v1.digest, ".config.json")}) |`), text);
     assert.ok(text.includes("| Platform | linux/amd64 |"), text);
     assert.ok(text.includes("| Created | 2026\\-03\\-04T05:06:07Z |"), text);
     const size = v1.config.size + 3000 + 5000;
@@ -103,7 +104,7 @@ describe("inspect, compare, repository size", function () {
     assert.ok(text.includes(`| 1 | 2026\\-03\\-04T05:06:07Z | \`RUN step 0\` | ${formatBytes(3000).replace(".", "\\.")} |`), text);
     assert.ok(text.includes(`| 2 | 2026\\-03\\-04T05:06:07Z | \`RUN step 1\` | ${formatBytes(5000).replace(".", "\\.")} |`), text);
     assert.ok(text.includes("| 3 | 2026\\-03\\-04T05:06:07Z | `ENV ARCH` | no layer |"), text);
-    const inspectLink = (digest: string) => documentLink("container-registry-inspect", registryId, digest, ".md");
+    const inspectLink = (digest: string) => documentLink(digest, ".md");
     assert.ok(text.includes(`- SPDX SBOM: [\`${sbom.digest.slice(0, 19)}\`](${inspectLink(sbom.digest)})`), text);
     assert.ok(
       text.includes(`\n  - Notary signature: [\`${sbomSignature.digest.slice(0, 19)}\`](${inspectLink(sbomSignature.digest)})`),
@@ -111,16 +112,60 @@ describe("inspect, compare, repository size", function () {
     );
     // The Markdown preview shows it (a webview tab).
     const preview = await waitFor(() =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app@")),
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes("app:v1@")),
     );
     assert.ok(preview, "no Markdown preview tab");
   });
 
-  it("opens the config its digest links to", async () => {
-    const uri = vscode.Uri.parse(documentLink("container-registry-config", registryId, v1.digest, ".json"));
-    const config: unknown = JSON.parse((await vscode.workspace.openTextDocument(uri)).getText());
-    assert.deepStrictEqual(config, sampleConfig("amd64", 2));
+  it("follows every link of the inspector as the Markdown preview does: the bytes the registry serves for each digest", async () => {
+    const document = await command<vscode.TextDocument>("inspectImage", { registry: registryId, repository: "app", reference: "v1" });
+    const targets = await previewLinkTargets(document);
+    // The manifest, the config, the SBOM's inspector and its signature's: nothing else links anywhere.
+    assert.deepStrictEqual(
+      targets.map((t) => t.path.slice(t.path.lastIndexOf("@") + 1)),
+      [`${v1.digest}.manifest.json`, `${v1.digest}.config.json`, `${sbom.digest}.md`, `${sbomSignature.digest}.md`],
+    );
+    const opened = await Promise.all(targets.map(async (uri) => (await vscode.workspace.openTextDocument(uri)).getText()));
+    assert.strictEqual(opened[0], await registryBytes(`manifests/${v1.digest}`));
+    assert.strictEqual(opened[1], await registryBytes(`blobs/${v1.config.digest}`));
+    assert.ok(opened[2].startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${sbom.digest}\n`), opened[2].slice(0, 200));
+    assert.ok(opened[2].includes("| Artifact type | `application/spdx+json` |"), opened[2]);
+    assert.ok(
+      opened[3].startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${sbomSignature.digest}\n`),
+      opened[3].slice(0, 200),
+    );
   });
+
+  it("links an index's platforms to their inspectors, and a platform's digest to its own manifest", async () => {
+    const index = await command<vscode.TextDocument>("inspectImage", { registry: registryId, repository: "app", reference: "multi" });
+    const [manifestLink, ...platformLinks] = await previewLinkTargets(index);
+    const indexDigest = parseDigest(manifestLink);
+    assert.strictEqual((await vscode.workspace.openTextDocument(manifestLink)).getText(), await registryBytes(`manifests/${indexDigest}`));
+    assert.deepStrictEqual(
+      platformLinks.map((t) => t.path.slice(t.path.lastIndexOf("@") + 1)),
+      [`${v1.digest}.md`, `${arm64.digest}.md`],
+    );
+    // The tag named the index: the platform's inspector has none.
+    const arm = await vscode.workspace.openTextDocument(platformLinks[1]);
+    assert.ok(
+      arm.getText().startsWith(`# Image ${registry.host.replace(/\./g, "\\.")}/app@${arm64.digest}\n`),
+      arm.getText().slice(0, 200),
+    );
+    const [armManifest, armConfig] = await previewLinkTargets(arm);
+    assert.strictEqual((await vscode.workspace.openTextDocument(armManifest)).getText(), await registryBytes(`manifests/${arm64.digest}`));
+    assert.strictEqual((await vscode.workspace.openTextDocument(armConfig)).getText(), await registryBytes(`blobs/${arm64.config.digest}`));
+  });
+
+  /** The registry's bytes over plain HTTP, as text. */
+  async function registryBytes(path: string): Promise<string> {
+    const response = await fetch(`${registry.url}/v2/app/${path}`, {
+      headers: { accept: [MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX].join(", ") },
+    });
+    assert.strictEqual(response.status, 200, path);
+    return Buffer.from(await response.arrayBuffer()).toString("utf8");
+  }
 
   it("inspects an index with its platforms table, and a platform of it", async () => {
     const document = await command<vscode.TextDocument>("inspectImage", { registry: registryId, repository: "app", reference: "multi" });
@@ -133,7 +178,7 @@ describe("inspect, compare, repository size", function () {
       ["linux/amd64", v1, 8000],
       ["linux/arm64", arm64, 12000],
     ] as const) {
-      const link = documentLink("container-registry-inspect", registryId, image.digest, ".md");
+      const link = documentLink(image.digest, ".md");
       assert.ok(
         text.includes(
           `| ${platform} | [\`${image.digest.slice(0, 19)}\`](${link}) | ${formatBytes(image.config.size + bytes).replace(".", "\\.")} |`,
@@ -266,9 +311,31 @@ describe("ordering by the config's created date", function () {
   });
 });
 
-/** The link the inspector writes to a document about `app@digest`, as VS Code spells the URI. */
-function documentLink(scheme: string, registryId: string, digest: string, extension: string): string {
-  return vscode.Uri.from({ scheme, authority: registryId, path: `/app@${digest}${extension}` }).toString();
+/** The relative link the inspector writes to a document about `app@digest`. */
+function documentLink(digest: string, suffix: string): string {
+  return `./app@${digest}${suffix}`;
+}
+
+/**
+ * The links of an inspector document as VS Code's Markdown preview renders
+ * them (markdown.api.render, the preview's engine) and follows them: the
+ * preview hands a link with a scheme of its own to the webview, which opens
+ * only http(s), mailto and vscode links, so each must be relative; a relative
+ * one the Markdown extension resolves against the document's URI and opens.
+ */
+async function previewLinkTargets(document: vscode.TextDocument): Promise<vscode.Uri[]> {
+  const html = await vscode.commands.executeCommand<string>("markdown.api.render", document);
+  const hrefs = [...html.matchAll(/<a [^>]*data-href="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, "&"));
+  assert.ok(hrefs.length > 0, html);
+  for (const href of hrefs) {
+    assert.doesNotMatch(href, /^[a-z-]+:/i, `${href}: a link with a scheme does nothing when clicked in the preview`);
+  }
+  const directory = document.uri.with({ path: document.uri.path.slice(0, document.uri.path.lastIndexOf("/") + 1) });
+  return hrefs.map((href) => vscode.Uri.joinPath(directory, decodeURI(href)));
+}
+
+function parseDigest(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf("@") + 1).replace(/\.[a-z.]+$/, "");
 }
 
 describe("referrers in the tree", function () {
@@ -320,8 +387,8 @@ describe("referrers in the tree", function () {
     const plain = await manifestWithTag(api, repository, "plain");
     await children(api, plain);
     assert.ok(!String(item(api, plain).description).includes("signed"));
-    // The tag, then one group per artifact type by name (the fallback tag is not a tag row).
-    const below = await children(api, subject);
+    // After Files and Layers: the tag, then one group per artifact type by name (the fallback tag is not a tag row).
+    const below = await childrenBelowImageRows(api, subject);
     assert.strictEqual(label(api, below[0]), "v1");
     assert.strictEqual(below.length, 3);
     assert.deepStrictEqual(

@@ -21,6 +21,8 @@ import {
   manifestWithTag,
   registryNode,
   setPageSize,
+  childrenBelowImageRows,
+  isImageFilesRow,
 } from "./extensionTestHelpers";
 import { formatBytes } from "../../../src/extension/format";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
@@ -166,7 +168,16 @@ describe("registries tree", function () {
     assert.match(description, /^v1, v1-alias · linux\/amd64 · \d+(\.\d)? (B|KB)$/, description);
     assert.match((v1Item.tooltip as vscode.MarkdownString).value, new RegExp(digests.v1));
     assert.match((v1Item.tooltip as vscode.MarkdownString).value, /application\/vnd\.oci\.image\.manifest\.v1\+json/);
-    const tags = await children(api, v1);
+    const below = await children(api, v1);
+    // An image's rows start with its Files and Layers (imageFiles.test.ts and imageFilesTree.test.ts go on from there).
+    assert.deepStrictEqual(
+      below.slice(0, 2).map((t) => [item(api, t).id, item(api, t).contextValue]),
+      [
+        [`${v1Item.id}/files`, "imageFiles"],
+        [`${v1Item.id}/layers`, "imageLayers"],
+      ],
+    );
+    const tags = below.slice(2);
     assert.deepStrictEqual(
       tags.map((t) => [label(api, t), item(api, t).description, item(api, t).contextValue]),
       [
@@ -236,7 +247,7 @@ describe("registries tree", function () {
 
   it("gives every row a screen-reader label: its kind, its label and its description in words", async () => {
     const api = await getApi();
-    const kinds = /^(Registry|Repository|Manifest|Image index|Tag|Platform manifest) /;
+    const kinds = /^(Registry|Repository|Manifest|Image index|Tag|Platform manifest|Files|Layers) /;
     const seen = new Set<string>();
     const visit = async (node: TreeNode): Promise<void> => {
       const treeItem = item(api, node);
@@ -245,14 +256,15 @@ describe("registries tree", function () {
       assert.ok(spoken.includes(label(api, node)), `${treeItem.id}: "${spoken}" names the row`);
       assert.ok(!spoken.includes(" · "), `${treeItem.id}: separators are read as pauses: "${spoken}"`);
       seen.add(kinds.exec(spoken)![1].split(" ")[0]);
-      if (treeItem.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+      // Below Files and Layers are an image's files and layers (imageFilesTree.test.ts reads those rows).
+      if (treeItem.collapsibleState !== vscode.TreeItemCollapsibleState.None && !isImageFilesRow(api, node)) {
         for (const c of await allChildren(api, node)) {
           await visit(c);
         }
       }
     };
     await visit(await registryNode(api, registry));
-    assert.deepStrictEqual([...seen].sort(), ["Image", "Manifest", "Platform", "Registry", "Repository", "Tag"]);
+    assert.deepStrictEqual([...seen].sort(), ["Files", "Image", "Layers", "Manifest", "Platform", "Registry", "Repository", "Tag"]);
   });
 
   it("shows a network failure as an error node with Retry", async () => {
@@ -359,6 +371,8 @@ describe("registries tree: a digest on two tag pages, a digest twice in an index
     const api = await getApi();
     const repo = await child(api, await registryNode(api, registry), "split/tags");
     const manifestId = (digest: string): string => `${item(api, repo).id}/manifest:${digest}`;
+    const tagLabels = async (manifest: TreeNode): Promise<string[]> =>
+      (await childrenBelowImageRows(api, manifest)).map((n) => label(api, n));
     const first = await children(api, repo);
     assert.deepStrictEqual(
       first.map((n) => item(api, n).id),
@@ -366,7 +380,7 @@ describe("registries tree: a digest on two tag pages, a digest twice in an index
     );
     const x = first[0];
     // Expanded while only the first page is known: its cached tag children must not stay.
-    assert.deepStrictEqual(await labels(api, x), ["a1"]);
+    assert.deepStrictEqual(await tagLabels(x), ["a1"]);
     await command("loadMore", first[2]);
     const all = await allChildren(api, repo);
     assert.deepStrictEqual(
@@ -375,9 +389,9 @@ describe("registries tree: a digest on two tag pages, a digest twice in an index
       "one node per digest",
     );
     assert.strictEqual(all[0], x, "the node shown stays, with the later tags merged in");
-    assert.deepStrictEqual(await labels(api, x), ["a1", "a3"]);
+    assert.deepStrictEqual(await tagLabels(x), ["a1", "a3"]);
     assert.match(String(item(api, x).description), /^a1, a3 · /);
-    assert.deepStrictEqual(await labels(api, all[1]), ["a2"]);
+    assert.deepStrictEqual(await tagLabels(all[1]), ["a2"]);
   });
 
   it("shows a platform an index lists twice once (ids stay unique)", async () => {

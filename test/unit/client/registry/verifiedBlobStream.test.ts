@@ -1,11 +1,16 @@
 // The stream downloadBlob hands out (src/client/registry/verifiedBlobStream.ts),
 // fed as the resumable reader feeds it: records gathered into large chunks,
 // a large chunk passed on uncopied, the reader held back only while a whole
-// chunk is unread, and DigestValidationError before 'end'.
+// chunk is unread, and DigestValidationError before 'end'; the same with the
+// hashing on the worker thread (src/client/offThreadHash.ts), which large
+// blobs get by default.
 
 import * as assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import { DigestValidationError } from "../../../../src/client";
+import { sharedHasher } from "../../../../src/client/offThreadHash";
 import { VerifiedBlobStream } from "../../../../src/client/registry/verifiedBlobStream";
 
 const KIB = 1024;
@@ -103,5 +108,109 @@ describe("VerifiedBlobStream", function () {
     const stream = new VerifiedBlobStream(digestOf(bytes), undefined, { chunkBytes: 16 * KIB, onBytes: (n) => seen.push(n) });
     await Promise.all([drain(stream), feed(stream, bytes, 10 * KIB)]);
     assert.deepEqual(seen, [10 * KIB, 20 * KIB, 30 * KIB, 40 * KIB]);
+  });
+});
+
+describe("VerifiedBlobStream, hashing on the worker thread", function () {
+  this.timeout(20_000);
+
+  it("is what a blob of unknown size or of 1 MiB and more gets by default, and not a small one", function () {
+    const before = sharedHasher().openJobs;
+    const large = new VerifiedBlobStream(digestOf(Buffer.alloc(1)), 1024 * KIB);
+    const unknown = new VerifiedBlobStream(digestOf(Buffer.alloc(1)), undefined);
+    const small = new VerifiedBlobStream(digestOf(Buffer.alloc(1)), 1024 * KIB - 1);
+    assert.equal(sharedHasher().openJobs, before + 2);
+    [large, unknown, small].forEach((stream) => stream.destroy());
+    assert.equal(sharedHasher().openJobs, before, "destroying a stream ends its job");
+  });
+
+  for (const size of [1024 * KIB, 3 * 1024 * KIB + 777]) {
+    it(`hands out every byte of ${size} bytes in chunks of the chunk size, in order`, async function () {
+      const bytes = randomBytes(size);
+      const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 256 * KIB, hashOffThread: true });
+      const [chunks] = await Promise.all([drain(stream), feed(stream, bytes, 16 * KIB)]);
+      assert.ok(Buffer.concat(chunks).equals(bytes));
+      assert.ok(
+        chunks.slice(0, -1).every((chunk) => chunk.length === 256 * KIB),
+        chunks.map((c) => c.length).join(", "),
+      );
+      assert.equal(sharedHasher().openJobs, 0);
+    });
+
+    it(`errors with DigestValidationError before 'end' when ${size} bytes do not match`, async function () {
+      const bytes = randomBytes(size);
+      const changed = Buffer.from(bytes);
+      changed[changed.length - 1] ^= 1;
+      const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 256 * KIB, hashOffThread: true });
+      let ended = false;
+      stream.on("end", () => (ended = true));
+      const received: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => received.push(chunk));
+      await assert.rejects(
+        Promise.all([new Promise((resolve, reject) => stream.once("end", resolve).once("error", reject)), feed(stream, changed, 16 * KIB)]),
+        DigestValidationError,
+      );
+      assert.equal(ended, false);
+      // The chunk that held the changed byte never reached the caller.
+      assert.ok(Buffer.concat(received).length < size, `${Buffer.concat(received).length} of ${size} bytes handed out`);
+    });
+  }
+
+  it("verifies the bytes as they came, whatever the caller does to a chunk afterwards", async function () {
+    const bytes = randomBytes(2 * 1024 * KIB);
+    const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 256 * KIB, hashOffThread: true });
+    const copies: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => {
+      copies.push(Buffer.from(chunk));
+      chunk.fill(0);
+    });
+    await Promise.all([new Promise((resolve, reject) => stream.once("end", resolve).once("error", reject)), feed(stream, bytes, 16 * KIB)]);
+    assert.ok(Buffer.concat(copies).equals(bytes));
+  });
+
+  it("moves a large chunk that is the connection's own to the hasher without copying it", async function () {
+    const bytes = randomBytes(1024 * KIB);
+    const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, {
+      chunkBytes: 256 * KIB,
+      hashOffThread: true,
+      releaseChunks: true,
+    });
+    const chunksPromise = drain(stream);
+    const first = Buffer.from(bytes.subarray(0, 256 * KIB));
+    stream.write(first);
+    assert.equal(first.length, 0, "its memory went to the hasher");
+    stream.write(Buffer.from(bytes.subarray(256 * KIB)));
+    stream.finish();
+    assert.ok(Buffer.concat(await chunksPromise).equals(bytes));
+  });
+
+  it("holds the reader back while four chunks are with the hasher or two wait unread", async function () {
+    const bytes = randomBytes(6 * 16 * KIB);
+    const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 16 * KIB, hashOffThread: true });
+    const answers = [0, 1, 2, 3].map((i) => stream.write(bytes.subarray(i * 16 * KIB, (i + 1) * 16 * KIB)));
+    assert.deepEqual(answers, [true, true, true, false], "the fourth chunk sent fills the hasher's share");
+    // Nobody reads: once two chunks are back and unread, the reader still waits.
+    await stream.ready();
+    assert.equal(stream.readableLength >= 16 * KIB, true);
+    stream.destroy();
+  });
+
+  it("lets the process exit once its downloads are done (the worker does not hold it)", function () {
+    const modulePath = path.resolve(__dirname, "../../../../src/client/registry/verifiedBlobStream.js");
+    const script = `
+      const { createHash, randomBytes } = require("node:crypto");
+      const { VerifiedBlobStream } = require(${JSON.stringify(modulePath)});
+      const bytes = randomBytes(2 * 1024 * 1024);
+      const stream = new VerifiedBlobStream("sha256:" + createHash("sha256").update(bytes).digest("hex"), bytes.length);
+      let got = 0;
+      stream.on("data", (c) => (got += c.length)).on("end", () => console.log("end " + got));
+      stream.write(bytes);
+      stream.finish();
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 8_000 });
+    assert.equal(child.stdout.trim(), `end ${2 * 1024 * KIB}`, child.stderr);
+    assert.equal(child.status, 0);
+    assert.ok(Date.now() - started < 5_000, `exited after ${Date.now() - started} ms (the idle timer must not hold it)`);
   });
 });
