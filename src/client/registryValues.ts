@@ -8,11 +8,10 @@
 // value itself is quoted JSON-escaped and shortened, so it cannot forge lines.
 
 import { InvalidInputError, InvalidRegistryResponseError } from "./errors";
+import { checkDescriptor, describeValue } from "./descriptorRules";
+import { capitalize } from "./messageText";
 import type { OciDescriptor } from "./models";
 import { validateDigest, validateRepositoryName, validateTag } from "./reference";
-
-/** Descriptor sizes above this are not believed (image-spec: int64; no real blob is a petabyte). */
-export const MAX_DESCRIPTOR_SIZE = 2 ** 50;
 
 export interface RegistryValueSource {
   /** `host[:port]` of the registry that sent the value. */
@@ -49,58 +48,28 @@ export function registryList<T>(
   return value.map((item, index) => check(item, `${field}[${index}]`));
 }
 
-/**
- * A content descriptor (image-spec descriptor.md): `mediaType` a string,
- * `digest` a valid digest, `size` a whole number of bytes, not negative and
- * not absurd (a blob is never read past it).
- */
+/** A content descriptor: the rules are descriptorRules.ts's, for every descriptor the library meets. */
 export function registryDescriptor(value: unknown, field: string, source: RegistryValueSource): OciDescriptor {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid(`${field} is not a descriptor object`, field, source);
-  }
-  const descriptor = value as Record<string, unknown>;
-  if (typeof descriptor.mediaType !== "string" || descriptor.mediaType.length === 0) {
-    throw invalid(`${field}.mediaType is missing or not a string`, `${field}.mediaType`, source);
-  }
-  registryDigest(descriptor.digest, `${field}.digest`, source);
-  const size = descriptor.size;
-  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0 || size > MAX_DESCRIPTOR_SIZE) {
-    throw invalid(`${field}.size is ${describe(size)}, not a byte count`, `${field}.size`, source);
-  }
-  if (descriptor.artifactType !== undefined && typeof descriptor.artifactType !== "string") {
-    throw invalid(`${field}.artifactType is not a string`, `${field}.artifactType`, source);
-  }
-  return value as OciDescriptor;
+  return checkDescriptor(value, field, (problem) => invalid(`${problem.field} ${problem.reason}`, problem.field, source));
 }
 
 function checked(value: unknown, field: string, source: RegistryValueSource, validate: (value: string) => string): string {
   if (typeof value !== "string") {
-    throw invalid(`${field} is ${describe(value)}, not a string`, field, source);
+    throw invalid(`${field} is ${describeValue(value)}, not a string`, field, source);
   }
   try {
     return validate(value);
   } catch (error) {
     if (error instanceof InvalidInputError) {
-      throw invalid(`${field} ${describe(value)} is not a valid ${error.field}: ${error.reason}`, field, source);
+      throw invalid(`${field} ${describeValue(value)} is not a valid ${error.field}: ${error.reason}`, field, source);
     }
     throw error;
   }
 }
 
 function invalid(what: string, field: string, source: RegistryValueSource): InvalidRegistryResponseError {
-  const doing = source.operation
-    ? `${source.operation[0].toUpperCase()}${source.operation.slice(1)} failed on ${source.registry}`
-    : source.registry;
+  const doing = source.operation ? `${capitalize(source.operation)} failed on ${source.registry}` : source.registry;
   return new InvalidRegistryResponseError(`${doing}: the registry answered with a value the client will not use: ${what}`, field, {
     operation: source.operation,
   });
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) {
-    return "missing";
-  }
-  // JSON has no text only for a function or a symbol.
-  const text = JSON.stringify(value) ?? (typeof value === "symbol" ? value.toString() : typeof value);
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

@@ -5,7 +5,7 @@
 // to a tarball docker load reads) and pushFiles (local files as an artifact
 // to a repository). The facade validates input and calls these.
 
-import type { ContentSource } from "./content/contentStore";
+import type { ContentTarget } from "./content/contentStore";
 import { type BlobTransferEvent, checkConcurrency, copyContent, type CopyOptions } from "./content/copy";
 import { type PlatformChoice, selectPlatforms } from "./content/platformSubset";
 import { InvalidInputError } from "./errors";
@@ -176,27 +176,7 @@ export async function pullToFolder(
 ): Promise<PullToFolderResult> {
   checkConcurrency(options.concurrency);
   const target = new FolderStore(folder, options);
-  const source: ContentSource = new RepositoryStore(http, repository);
-  const root =
-    typeof manifest === "string"
-      ? manifest
-      : {
-          descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.content.byteLength },
-          content: manifest.content,
-        };
-  const reference = typeof manifest === "string" ? manifest : manifest.digest;
-  const copied = await copyContent(source, target, root, {
-    ...options,
-    onManifest: (descriptor, isRoot) => refuseIndex(descriptor, isRoot, reference),
-  });
-  return {
-    blobs: copied.blobs,
-    downloadedBytes: copied.transferredBytes,
-    digest: copied.root.digest,
-    mediaType: copied.root.mediaType,
-    folder,
-    files: target.files,
-  };
+  return { ...(await pullOneImage(http, repository, manifest, target, options)), folder, files: target.files };
 }
 
 export interface PullDockerArchiveOptions extends PullBlobsOptions {
@@ -224,6 +204,21 @@ export async function pullDockerArchive(
 ): Promise<PullDockerArchiveResult> {
   checkConcurrency(options.concurrency);
   const target = new DockerArchiveStore(archivePath, options);
+  return { ...(await pullOneImage(http, repository, manifest, target, options)), archivePath };
+}
+
+/**
+ * One image manifest (a tag or digest, or a manifest already fetched, which
+ * is then not fetched again; an index is refused) from the repository into
+ * a target that holds one image: a folder, a docker-archive.
+ */
+async function pullOneImage(
+  http: RegistryHttp,
+  repository: string,
+  manifest: string | GetManifestResult,
+  target: ContentTarget,
+  options: PullBlobsOptions,
+): Promise<PullBlobsResult & { digest: string; mediaType: string }> {
   const root =
     typeof manifest === "string"
       ? manifest
@@ -241,7 +236,6 @@ export async function pullDockerArchive(
     downloadedBytes: copied.transferredBytes,
     digest: copied.root.digest,
     mediaType: copied.root.mediaType,
-    archivePath,
   };
 }
 

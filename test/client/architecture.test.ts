@@ -25,6 +25,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
       "blobSink.ts",
       "blobSource.ts",
       "concurrency.ts",
+      "descriptorRules.ts",
       "digest.ts",
       "endpoint.ts",
       "errors.ts",

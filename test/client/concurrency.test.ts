@@ -6,7 +6,6 @@
 // half-way, and pages that make no progress under ever-new Links.
 
 import * as assert from "node:assert/strict";
-import type * as http from "node:http";
 import {
   ContainerRegistryClient,
   MediaTypes,
@@ -15,12 +14,12 @@ import {
   RegistryPagingError,
   RegistryPermissionError,
 } from "../../src/client";
-import { type HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
+import { type HostileServer, hostileServerPool, json } from "../fixtures/hostileRegistry";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, collect, sha256 } from "./helpers";
 
-/** Crafted responses served by this file's scripted servers, for the README's count. */
-export const concurrencyCounts = { responses: 0 };
+/** The scripted servers of this file; their responses are the README's count. */
+const { serve, closeAll, responses } = hostileServerPool();
 
 const EMPTY = { mediaType: MediaTypes.OCI_EMPTY, digest: MediaTypes.OCI_EMPTY_DIGEST, size: 2 };
 
@@ -40,17 +39,6 @@ function referrerOf(subject: { digest: string; size: number }, note: string): ob
   };
 }
 
-const servers: HostileServer[] = [];
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void): Promise<HostileServer> {
-  const server = await startHostileServer((req, res) => {
-    concurrencyCounts.responses++;
-    handler(req, res, new URL(req.url!, "http://x"));
-  });
-  servers.push(server);
-  return server;
-}
-
 function scriptedClient(server: HostileServer, log?: string[], registryKind: "oci" | "acr" = "oci"): ContainerRegistryClient {
   return new ContainerRegistryClient(server.url, undefined, {
     registryKind,
@@ -64,11 +52,11 @@ describe("concurrent work against the registry", function () {
   this.timeout(60_000);
 
   after(function () {
-    console.log(`      (hostile servers, concurrency: ${concurrencyCounts.responses} crafted responses)`);
+    console.log(`      (hostile servers, concurrency: ${responses()} crafted responses)`);
   });
 
   afterEach(async function () {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await closeAll();
   });
 
   describe("against CNCF distribution 2.8 (no tag DELETE, no referrers API)", function () {

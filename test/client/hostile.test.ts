@@ -16,11 +16,11 @@ import {
   RegistryNotFoundError,
   ResponseTooLargeError,
 } from "../../src/client";
-import { type HostileServer, json, readRequestBody, startHostileServer, streamEndlessly } from "../fixtures/hostileRegistry";
+import { type HostileServer, hostileServerPool, json, readRequestBody, streamEndlessly } from "../fixtures/hostileRegistry";
 import { randomBytes, readAll, sha256 } from "./helpers";
 
-/** Hostile responses served over the whole file, for the README's count. */
-export const hostileCounts = { responses: 0 };
+/** The scripted servers of this file; their responses are the README's count. */
+const { serve, closeAll, responses } = hostileServerPool();
 
 const MiB = 1024 * 1024;
 /** An endless body must be abandoned long before this many bytes were written to the socket. */
@@ -39,19 +39,6 @@ const MANIFEST = Buffer.from(
   }),
 );
 
-const servers: HostileServer[] = [];
-
-async function serve(
-  handler: (req: http.IncomingMessage, res: http.ServerResponse, server: HostileServer) => void,
-): Promise<HostileServer> {
-  const server = await startHostileServer((req, res, s) => {
-    hostileCounts.responses++;
-    handler(req, res, s);
-  });
-  servers.push(server);
-  return server;
-}
-
 function clientFor(
   server: HostileServer,
   options: ContainerRegistryClientOptions = {},
@@ -69,12 +56,12 @@ describe("hostile and broken registries", function () {
   this.timeout(20_000);
 
   afterEach(async function () {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await closeAll();
   });
 
   after(function () {
     // For the README's count: responses written by hand by the hostile servers.
-    console.log(`      (hostile servers: ${hostileCounts.responses} crafted responses)`);
+    console.log(`      (hostile servers: ${responses()} crafted responses)`);
   });
 
   describe("bodies that are too large, endless or not what they claim", function () {

@@ -5,18 +5,17 @@
 // error naming the field and that the request that must not be sent was not.
 
 import * as assert from "node:assert/strict";
-import type * as http from "node:http";
 import {
   ContainerRegistryClient,
   type ContainerRegistryClientOptions,
   InvalidRegistryResponseError,
   RegistryError,
 } from "../../src/client";
-import { type HostileServer, json, startHostileServer } from "../fixtures/hostileRegistry";
+import { type HostileServer, hostileServerPool, json } from "../fixtures/hostileRegistry";
 import { collect, sha256 } from "./helpers";
 
-/** Crafted responses served by this file, for the README's count. */
-export const registryValueCounts = { responses: 0 };
+/** The scripted servers of this file; their responses are the README's count. */
+const { serve, closeAll, responses } = hostileServerPool();
 
 const VICTIM = sha256(Buffer.from("the victim's manifest"));
 const EMPTY_CONFIG = {
@@ -29,17 +28,6 @@ const MANIFEST = Buffer.from(
 );
 /** `/v2/app/manifests/<this>` resolves (RFC 3986 dot segments) to `/v2/victim/manifests/<VICTIM>`. */
 const TRAVERSAL = `../../victim/manifests/${VICTIM}`;
-
-const servers: HostileServer[] = [];
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void): Promise<HostileServer> {
-  const server = await startHostileServer((req, res) => {
-    registryValueCounts.responses++;
-    handler(req, res, new URL(req.url!, "http://x"));
-  });
-  servers.push(server);
-  return server;
-}
 
 function clientFor(server: HostileServer, options: ContainerRegistryClientOptions = {}): ContainerRegistryClient {
   return new ContainerRegistryClient(server.url, undefined, { registryKind: "oci", retry: { maxRetries: 0 }, timeoutMs: 5000, ...options });
@@ -73,11 +61,11 @@ describe("values a hostile registry hands back", function () {
   this.timeout(20_000);
 
   afterEach(async function () {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await closeAll();
   });
 
   after(function () {
-    console.log(`      (hostile servers, registry values: ${registryValueCounts.responses} crafted responses)`);
+    console.log(`      (hostile servers, registry values: ${responses()} crafted responses)`);
   });
 
   describe("digests and tags that would go into a request path", function () {

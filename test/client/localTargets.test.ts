@@ -11,11 +11,11 @@ import * as http from "node:http";
 import type { LookupFunction } from "node:net";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { ContainerRegistryClient, RegistryAuthenticationError, RegistryError } from "../../src/client";
-import { type HostileServer, json, readRequestBody, startHostileServer } from "../fixtures/hostileRegistry";
+import { type HostileServer, hostileServerPool, json, readRequestBody } from "../fixtures/hostileRegistry";
 import { collect, sha256 } from "./helpers";
 
-/** Crafted responses served by this file, for the README's count. */
-export const localTargetCounts = { responses: 0 };
+/** The scripted servers of this file; their responses are the README's count. */
+const { serve, closeAll, responses } = hostileServerPool();
 
 const REMOTE_NAME = "registry.example.test";
 const BLOB = Buffer.from("private layer bytes");
@@ -45,17 +45,6 @@ function testDnsClient(): HttpClient {
       return inner.sendRequest(request);
     },
   };
-}
-
-const servers: HostileServer[] = [];
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void): Promise<HostileServer> {
-  const server = await startHostileServer((req, res) => {
-    localTargetCounts.responses++;
-    handler(req, res, new URL(req.url!, "http://x"));
-  });
-  servers.push(server);
-  return server;
 }
 
 /** The local service: records everything, answers like a registry's storage would. */
@@ -110,11 +99,11 @@ describe("URLs a remote registry hands out never reach this machine", function (
   this.timeout(20_000);
 
   afterEach(async function () {
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await closeAll();
   });
 
   after(function () {
-    console.log(`      (hostile servers, local targets: ${localTargetCounts.responses} crafted responses)`);
+    console.log(`      (hostile servers, local targets: ${responses()} crafted responses)`);
   });
 
   for (const local of [

@@ -18,7 +18,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { formatSize, packageExtension, repoRoot } from "../../scripts/package";
 import { seedAcr, seedDistribution } from "../../scripts/start/sampleContent";
 import { installVsix, serverEnv, startVsCodeServer, type VsCodeServer, writeUserSettings } from "../../scripts/start/vscodeServer";
@@ -26,6 +26,7 @@ import { type AcrStandIn, startAcrStandIn } from "../fixtures/acrStandIn";
 import { getFreePort } from "../fixtures/freePort";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { ensureCodeServer } from "../vscode/ensureCodeServer";
+import { launchChromium } from "../vscode/launchChromium";
 
 const ADMIN = { username: "acradmin", password: "e2e-admin-pass" };
 const PAGE_SIZE = 5;
@@ -719,18 +720,7 @@ async function main(): Promise<number> {
     });
     log(`VS Code server on 127.0.0.1:${port}`);
 
-    browser = await chromium.launch({
-      executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
-      headless: process.env.CRE_E2E_HEADED !== "1",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium(process.env.CRE_E2E_HEADED !== "1");
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
     page.setDefaultTimeout(TIMEOUT);
     const browserLog = fs.createWriteStream(path.join(artifactsDir, "browser-console.log"));

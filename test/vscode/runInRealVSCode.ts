@@ -16,9 +16,10 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { serverEnv, startVsCodeServer, type VsCodeServer } from "../../scripts/start/vscodeServer";
 import { ensureCodeServer } from "./ensureCodeServer";
+import { launchChromium } from "./launchChromium";
 import { HARNESS_ENV, OUTPUT_MARKER, RESULTS_FILE_ENV, printSummary } from "./results";
 import { createTestWorkspace, NEW_WINDOWS_FILE_ENV } from "./testWorkspace";
 
@@ -179,18 +180,7 @@ async function main(): Promise<number> {
       verbose,
     });
     log(`server listening on 127.0.0.1:${port}`);
-    browser = await chromium.launch({
-      executablePath: process.env.CRE_CHROMIUM ?? "/usr/bin/chromium",
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const timeout = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

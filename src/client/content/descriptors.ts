@@ -1,14 +1,14 @@
-// Descriptors as the copy routine meets them (image-spec descriptor.md):
-// every one it walks is checked before anything is fetched for it, since a
-// manifest comes from a registry or a file and is not to be trusted:
-// `digest` must be a valid digest, `size` a non-negative safe integer (a
-// blob body is then never read past it: the sinks refuse a byte more), and
-// `mediaType` a string.
+// Descriptors as the copy routine meets them: every one it walks is checked
+// (descriptorRules.ts, the library's one descriptor check) before anything
+// is fetched for it, since a manifest comes from a registry or a file and is
+// not to be trusted; a blob body is then never read past its size (the sinks
+// refuse a byte more). The error is InvalidDescriptorError, not the
+// registry's InvalidRegistryResponseError: the manifest may come from a file.
 
 import { ContainerRegistryClientError } from "../errors";
 import { isIndexMediaType } from "../mediaTypes";
 import type { OciDescriptor, OciManifestLike } from "../models";
-import { validateDigest } from "../reference";
+import { checkDescriptor } from "../descriptorRules";
 
 /** A descriptor in a manifest is malformed; `field` names it, e.g. `layers[2].size`. */
 export class InvalidDescriptorError extends ContainerRegistryClientError {
@@ -20,31 +20,13 @@ export class InvalidDescriptorError extends ContainerRegistryClientError {
     readonly manifest: string,
     reason: string,
   ) {
-    super(`Invalid descriptor ${field} in ${manifest}: ${reason}`);
+    super(`Invalid descriptor in ${manifest}: ${field} ${reason}`);
   }
 }
 
-/** Checks one descriptor; `where` names it in the error. */
+/** Checks one descriptor (descriptorRules.ts); `where` names it in the error. */
 export function validateDescriptor(descriptor: unknown, where: string, manifest: string): OciDescriptor {
-  if (typeof descriptor !== "object" || descriptor === null || Array.isArray(descriptor)) {
-    throw new InvalidDescriptorError(where, manifest, "it is not an object");
-  }
-  const d = descriptor as Partial<OciDescriptor>;
-  if (typeof d.digest !== "string") {
-    throw new InvalidDescriptorError(`${where}.digest`, manifest, "it is missing or not a string");
-  }
-  try {
-    validateDigest(d.digest);
-  } catch (error) {
-    throw new InvalidDescriptorError(`${where}.digest`, manifest, (error as Error).message);
-  }
-  if (typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) {
-    throw new InvalidDescriptorError(`${where}.size`, manifest, `${JSON.stringify(d.size)} is not a whole number of bytes, 0 or more`);
-  }
-  if (d.mediaType !== undefined && typeof d.mediaType !== "string") {
-    throw new InvalidDescriptorError(`${where}.mediaType`, manifest, "it is not a string");
-  }
-  return d as OciDescriptor;
+  return checkDescriptor(descriptor, where, (problem) => new InvalidDescriptorError(problem.field, manifest, problem.reason));
 }
 
 /** What a manifest points at: child manifests (an index) or a config and layers (an image or artifact manifest). */
@@ -57,13 +39,13 @@ export function childrenOf(manifest: OciManifestLike, mediaType: string, digest:
   if (isIndexMediaType(mediaType) || (manifest.manifests !== undefined && manifest.layers === undefined)) {
     const list = manifest.manifests ?? [];
     if (!Array.isArray(list)) {
-      throw new InvalidDescriptorError("manifests", digest, "it is not a list");
+      throw new InvalidDescriptorError("manifests", digest, "is not a list");
     }
     return { manifests: list.map((d, i) => validateDescriptor(d, `manifests[${i}]`, digest)), blobs: [] };
   }
   const layers = manifest.layers ?? [];
   if (!Array.isArray(layers)) {
-    throw new InvalidDescriptorError("layers", digest, "it is not a list");
+    throw new InvalidDescriptorError("layers", digest, "is not a list");
   }
   const blobs = [
     ...(manifest.config !== undefined ? [validateDescriptor(manifest.config, "config", digest)] : []),
@@ -78,10 +60,10 @@ export function parseManifest(content: Uint8Array, digest: string): OciManifestL
   try {
     parsed = JSON.parse(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("utf8"));
   } catch {
-    throw new InvalidDescriptorError("(manifest)", digest, "the manifest is not valid JSON");
+    throw new InvalidDescriptorError("(manifest)", digest, "is not valid JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new InvalidDescriptorError("(manifest)", digest, "the manifest is not a JSON object");
+    throw new InvalidDescriptorError("(manifest)", digest, "is not a JSON object");
   }
   return parsed as OciManifestLike;
 }

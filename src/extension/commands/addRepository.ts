@@ -7,15 +7,11 @@ import { validateRepositoryName } from "../../client/index";
 import { revealInTree } from "../revealInTree";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
+import { inputProblem } from "./shared/inputProblem";
 import { resolveRegistry } from "./shared/itemTargets";
 
 export function repositoryNameProblem(value: string): string | undefined {
-  try {
-    validateRepositoryName(value.trim());
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return inputProblem(validateRepositoryName, value.trim());
 }
 
 export async function addRepository(

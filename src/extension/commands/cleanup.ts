@@ -22,6 +22,7 @@ import { formatBytes, shortDigest } from "../format";
 import { RegistryNode } from "../tree/registryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
+import { inputProblem } from "./shared/inputProblem";
 import { resolveRegistry, resolveRepository } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
 
@@ -244,17 +245,7 @@ async function askRules(): Promise<CleanupRules | undefined> {
   const pattern = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t("Only manifests whose tags all match this regular expression (whole tag; e.g. dev-.*)"),
-    validateInput: (value) => {
-      if (value === "") {
-        return undefined;
-      }
-      try {
-        checkCleanupRules({ tagPattern: value });
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: (value) => (value === "" ? undefined : inputProblem((tagPattern) => checkCleanupRules({ tagPattern }), value)),
   });
   if (pattern === undefined) {
     return undefined;

@@ -9,16 +9,7 @@ import { RegistryNode } from "../tree/registryNode";
 import { RepositoryNode } from "../tree/repositoryNode";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
-
-/** The message an input box shows for a value the parser refuses, or undefined when it is fine. */
-function problem(parse: (value: string) => unknown, value: string): string | undefined {
-  try {
-    parse(value);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+import { inputProblem } from "./shared/inputProblem";
 
 export async function filter(services: Services, node: TreeNode | undefined, options: CommandOptions): Promise<void> {
   if (node instanceof RegistryNode) {
@@ -38,7 +29,7 @@ async function filterRegistry(services: Services, node: RegistryNode, options: C
       prompt: vscode.l10n.t("Show the repositories whose names start with this (empty: all)"),
       placeHolder: vscode.l10n.t("for example team/ or team/app"),
       value: node.prefix ?? "",
-      validateInput: (value) => problem(validateRepositoryPrefix, value),
+      validateInput: (value) => inputProblem(validateRepositoryPrefix, value),
     }));
   if (prefix === undefined) {
     return;
@@ -71,7 +62,7 @@ async function filterRepository(services: Services, node: RepositoryNode, option
         title: vscode.l10n.t("Filter manifests of {0} by tag", node.name),
         prompt: vscode.l10n.t("Show the manifests with a tag matching this pattern (* any characters, ? one)"),
         value: node.filter?.kind === "tags" ? node.filter.pattern : "",
-        validateInput: (value) => problem(tagGlob, value),
+        validateInput: (value) => inputProblem(tagGlob, value),
       });
       if (pattern === undefined) {
         return;

@@ -22,6 +22,7 @@ import { revealInTree } from "../revealInTree";
 import { readTrustedCertificates } from "../trustedCertificates";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
+import { inputProblem } from "./shared/inputProblem";
 import { askCredentialsAndVerify, probeAddress } from "./shared/signIn";
 
 export type ReferenceAction = "openManifest" | "pull" | "copyReference" | "inspect" | "browseFiles" | "none";
@@ -121,15 +122,6 @@ async function connectFor(services: Services, reference: ImageReference, interac
   return services.connections.add(request);
 }
 
-function referenceProblem(value: string): string | undefined {
-  try {
-    parseImageReference(value);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 /** A quick pick over recent references that also takes a typed one, checked as typed. */
 function askReference(services: Services): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -146,7 +138,7 @@ function askReference(services: Services): Promise<string | undefined> {
         pick.items = recent;
         return;
       }
-      const problem = referenceProblem(typed);
+      const problem = inputProblem(parseImageReference, typed);
       pick.items = [
         {
           label: typed,

@@ -13,6 +13,7 @@ import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { chooseArtifactType, expandArtifactPaths, pickArtifactPaths } from "./shared/artifactFiles";
+import { askTag } from "./shared/askTag";
 import { regularFileSize } from "./shared/pickFiles";
 import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
@@ -40,7 +41,7 @@ export async function push(services: Services, node: TreeNode | undefined, optio
   if (!where) {
     return undefined;
   }
-  const tag = options.tag ?? (await askTag(where.repository));
+  const tag = options.tag ?? (await askTag(vscode.l10n.t("Tag for {0}", where.repository), "latest"));
   if (tag === undefined) {
     return undefined;
   }
@@ -89,21 +90,4 @@ export async function push(services: Services, node: TreeNode | undefined, optio
     });
   }
   return result;
-}
-
-function askTag(repository: string): Thenable<string | undefined> {
-  return vscode.window.showInputBox({
-    title: vscode.l10n.t("Tag for {0}", repository),
-    prompt: vscode.l10n.t("The tag the artifact gets"),
-    value: "latest",
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        validateTag(value);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-  });
 }

@@ -12,6 +12,8 @@ import { formatReference, type OciManifestLike, readLayoutIndex, REF_NAME_ANNOTA
 import { withTransferProgress } from "../progress";
 import type { TreeNode } from "../tree/treeNode";
 import { type CommandOptions, type Services, toUri } from "./shared/commandServices";
+import { askTag } from "./shared/askTag";
+import { inputProblem } from "./shared/inputProblem";
 import { resolveRepository, validateGivenNames } from "./shared/itemTargets";
 import { findRepositoryNode } from "./shared/nodeTargets";
 
@@ -53,7 +55,7 @@ export async function pushLayout(
   if (!where) {
     return undefined;
   }
-  const tag = options.tag ?? (await askTag(where.repository, refName ?? names[0]));
+  const tag = options.tag ?? (await askTag(vscode.l10n.t("Tag for {0}", where.repository), suggestedTag(refName ?? names[0])));
   if (tag === undefined) {
     return undefined;
   }
@@ -119,25 +121,7 @@ async function pickRefName(names: (string | undefined)[], layoutDir: string): Pr
   });
 }
 
-function askTag(repository: string, suggestion: string | undefined): Thenable<string | undefined> {
-  let value = "latest";
-  try {
-    value = suggestion !== undefined ? validateTag(suggestion) : value;
-  } catch {
-    // A ref name that is not a valid tag (image-spec allows more) is not offered.
-  }
-  return vscode.window.showInputBox({
-    title: vscode.l10n.t("Tag for {0}", repository),
-    prompt: vscode.l10n.t("The tag the image gets"),
-    value,
-    ignoreFocusOut: true,
-    validateInput: (input) => {
-      try {
-        validateTag(input);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-  });
+/** The layout's ref name when it is a valid tag (image-spec allows more), else "latest". */
+function suggestedTag(refName: string | undefined): string {
+  return refName !== undefined && inputProblem(validateTag, refName) === undefined ? refName : "latest";
 }

@@ -5,6 +5,7 @@
 // caches mean they share every manifest and config they fetch.
 
 import * as vscode from "vscode";
+import type { ContainerRegistryClient } from "../../client/index";
 import type { Connections } from "../connections";
 import { abortSignalFor } from "../cancellation";
 import { renderCompareText } from "./compareText";
@@ -40,7 +41,18 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
   }
 
   /** What the inspector and the comparison show, for a command that needs it too (the layer summary). */
-  async details(name: ManifestDocumentName, token?: vscode.CancellationToken): Promise<ImageDetails> {
+  details(name: ManifestDocumentName, token?: vscode.CancellationToken): Promise<ImageDetails> {
+    return this.withClient(name, token, (client, abortSignal) =>
+      readImageDetails(client, name.repository, name.digest, name.tag, abortSignal),
+    );
+  }
+
+  /** `read` with the client of the document's registry, cancelled with `token`. */
+  private async withClient<T>(
+    name: ManifestDocumentName,
+    token: vscode.CancellationToken | undefined,
+    read: (client: ContainerRegistryClient, abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const registry = this.connections.get(name.registryId);
     if (!registry) {
       throw new Error(vscode.l10n.t("The registry {0} is not connected", name.registryId));
@@ -48,7 +60,7 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
     const client = await this.connections.getClient(registry);
     const abort = abortSignalFor(token);
     try {
-      return await readImageDetails(client, name.repository, name.digest, name.tag, abort.signal);
+      return await read(client, abort.signal);
     } finally {
       abort.dispose();
     }
@@ -56,21 +68,12 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
 
   private async render(kind: DocumentKind, name: ManifestDocumentName, token: vscode.CancellationToken): Promise<string> {
     if (kind === "manifest" || kind === "config") {
-      const registry = this.connections.get(name.registryId);
-      if (!registry) {
-        throw new Error(vscode.l10n.t("The registry {0} is not connected", name.registryId));
-      }
-      const client = await this.connections.getClient(registry);
-      const abort = abortSignalFor(token);
-      try {
-        const bytes =
-          kind === "manifest"
-            ? (await client.getManifest(name.repository, name.digest, { abortSignal: abort.signal })).content
-            : await readConfigBytes(client, name.repository, name.digest, abort.signal);
-        return Buffer.from(bytes).toString("utf8");
-      } finally {
-        abort.dispose();
-      }
+      const bytes = await this.withClient(name, token, async (client, abortSignal) =>
+        kind === "manifest"
+          ? (await client.getManifest(name.repository, name.digest, { abortSignal })).content
+          : readConfigBytes(client, name.repository, name.digest, abortSignal),
+      );
+      return Buffer.from(bytes).toString("utf8");
     }
     const details = await this.details(name, token);
     return kind === "inspect" ? renderInspectMarkdown(details, name) : renderCompareText(details);

@@ -27,7 +27,7 @@ import type { FakeEntra } from "../../fixtures/acr/entra";
 import { resolveCloud } from "../../../src/extension/azure/cloud";
 import type { AzureAccount, AzureSessionRequest, AzureSessionSource } from "../../../src/extension/azure/sessionSource";
 import type { TreeNode } from "../../../src/extension/tree/treeNode";
-import { child, children, command, getApi, item, label, labels } from "./extensionTestHelpers";
+import { child, children, command, getApi, item, label, labels, runAcceptingQuickPicks } from "./extensionTestHelpers";
 
 const T1 = "11111111-1111-4111-8111-111111111111";
 const T2 = "22222222-2222-4222-8222-222222222222";
@@ -244,15 +244,7 @@ describe("Azure group: subscriptions and their registries", function () {
     const api = await getApi();
     source.interactiveAllowed = false;
     // The dialog's first step, answered as a keyboard user would: Enter on the selected (only) choice.
-    let done = false;
-    const running = Promise.resolve(vscode.commands.executeCommand("containerRegistryExplorer.connect")).finally(() => (done = true));
-    while (!done) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      if (!done) {
-        await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-      }
-    }
-    assert.strictEqual(await running, undefined, "nothing was connected by address");
+    assert.strictEqual(await runAcceptingQuickPicks("containerRegistryExplorer.connect"), undefined, "nothing was connected by address");
     assert.deepStrictEqual(
       source.requests.map((r) => [r.mode, r.providerId, ...r.scopes]),
       [["interactive", "microsoft", `${ARM_AUDIENCE}/.default`]],

@@ -23,6 +23,31 @@ export function command<T = unknown>(id: string, ...args: unknown[]): Promise<T>
   return Promise.resolve(vscode.commands.executeCommand<T>(`containerRegistryExplorer.${id}`, ...args));
 }
 
+/**
+ * Runs a command that shows quick picks and accepts the selected item of
+ * each, as a keyboard user pressing Enter, until the command is done;
+ * `downs` moves the selection down that many items in the first pick first.
+ */
+export async function runAcceptingQuickPicks<T>(id: string, args: unknown[] = [], downs = 0): Promise<T> {
+  let done = false;
+  const running = Promise.resolve(vscode.commands.executeCommand<T>(id, ...args)).finally(() => (done = true));
+  let first = true;
+  while (!done) {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    if (done) {
+      break;
+    }
+    if (first) {
+      for (let i = 0; i < downs; i++) {
+        await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
+      }
+      first = false;
+    }
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+  }
+  return running;
+}
+
 /** Forgets every saved registry (through the disconnect command). */
 export async function disconnectAll(api: ContainerRegistryExplorerApi): Promise<void> {
   for (const registry of api.connections.list()) {

@@ -15,7 +15,17 @@ import { promisify } from "util";
 import * as vscode from "vscode";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { OCI_MANIFEST, pushImage, pushManifest, type PushedImage } from "../../fixtures/seed";
-import { child, command, connect, disconnectAll, getApi, manifestWithTag, randomBytes, registryNode } from "./extensionTestHelpers";
+import {
+  child,
+  command,
+  connect,
+  disconnectAll,
+  getApi,
+  manifestWithTag,
+  randomBytes,
+  registryNode,
+  runAcceptingQuickPicks,
+} from "./extensionTestHelpers";
 
 const run = promisify(execFile);
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -31,27 +41,6 @@ interface PullResult {
 async function skopeoInspect(transport: string, extra: string[] = []): Promise<{ Digest: string; Architecture: string; Layers: string[] }> {
   const { stdout } = await run("skopeo", [...extra, "inspect", transport]);
   return JSON.parse(stdout) as { Digest: string; Architecture: string; Layers: string[] };
-}
-
-/** Runs a command and accepts its quick picks, moving down `downs` items in the first one. */
-async function runPicking<T>(id: string, args: unknown[], downs = 0): Promise<T> {
-  let done = false;
-  const running = Promise.resolve(vscode.commands.executeCommand<T>(id, ...args)).finally(() => (done = true));
-  let first = true;
-  while (!done) {
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    if (done) {
-      break;
-    }
-    if (first) {
-      for (let i = 0; i < downs; i++) {
-        await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
-      }
-      first = false;
-    }
-    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-  }
-  return running;
 }
 
 describe("pull and push formats (OCI layout, docker-archive, folders, blob picker)", function () {
@@ -243,14 +232,18 @@ describe("pull and push formats (OCI layout, docker-archive, folders, blob picke
     const repo = await child(api, await registryNode(api, registry), "formats/app");
     const manifest = await manifestWithTag(api, repo, "v1");
     const configFile = path.join(work, "picked-config.json");
-    const config = await runPicking<{ digest: string; path: string }>("containerRegistryExplorer.downloadBlob", [
+    const config = await runAcceptingQuickPicks<{ digest: string; path: string }>("containerRegistryExplorer.downloadBlob", [
       manifest,
       { destination: configFile },
     ]);
     assert.strictEqual(config.digest, app.configDigest);
     const layerFile = path.join(work, "picked-layer.bin");
     // Config first, then the layers in order: two down is the second layer.
-    const layer = await runPicking<{ digest: string }>("containerRegistryExplorer.downloadBlob", [manifest, { destination: layerFile }], 2);
+    const layer = await runAcceptingQuickPicks<{ digest: string }>(
+      "containerRegistryExplorer.downloadBlob",
+      [manifest, { destination: layerFile }],
+      2,
+    );
     assert.strictEqual(layer.digest, app.layerDigests[1]);
     assert.ok(fs.readFileSync(layerFile).equals(appLayers[1]));
   });

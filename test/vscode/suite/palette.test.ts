@@ -9,7 +9,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
-import { connect, disconnectAll, getApi } from "./extensionTestHelpers";
+import { connect, disconnectAll, getApi, runAcceptingQuickPicks } from "./extensionTestHelpers";
 
 interface Contributions {
   commands: { command: string }[];
@@ -17,19 +17,6 @@ interface Contributions {
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../../package.json"), "utf8")) as { contributes: Contributions };
-
-/** Runs a command that shows quick picks, accepting the selected item of each until the command is done. */
-async function runAcceptingQuickPicks<T>(id: string): Promise<T> {
-  let done = false;
-  const running = Promise.resolve(vscode.commands.executeCommand<T>(id)).finally(() => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    if (!done) {
-      await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-    }
-  }
-  return running;
-}
 
 describe("palette", function () {
   this.timeout(120_000);

@@ -14,20 +14,7 @@ import { probeRegistry } from "../../../src/client";
 import { signInChoices } from "../../../src/extension/commands/signInChoices";
 import { type RunningRegistry, startRegistry } from "../../fixtures/registryServer";
 import { pushImage } from "../../fixtures/seed";
-import { children, command, connect, disconnectAll, getApi, item } from "./extensionTestHelpers";
-
-/** Runs a command that shows quick picks, accepting the active item of each until the command is done (as palette.test.ts). */
-async function runAcceptingQuickPicks<T>(id: string): Promise<T> {
-  let done = false;
-  const running = Promise.resolve(vscode.commands.executeCommand<T>(id)).finally(() => (done = true));
-  while (!done) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    if (!done) {
-      await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
-    }
-  }
-  return running;
-}
+import { children, command, connect, disconnectAll, getApi, item, runAcceptingQuickPicks } from "./extensionTestHelpers";
 
 interface Opened {
   registry: { id: string; endpoint: string; auth: string; loginServer: string };

@@ -1,10 +1,12 @@
-// The tag prompt of Add Tag and Copy Image To: checked against the tag
-// grammar as it is typed, so a bad tag is refused before anything is sent;
-// and the question before moving a tag that names another manifest.
+// The tag prompt of Add Tag, Copy Image To, Push Files and Push OCI Layout:
+// checked against the tag grammar as it is typed, so a bad tag is refused
+// before anything is sent; and the question before moving a tag that names
+// another manifest.
 
 import * as vscode from "vscode";
 import { type ContainerRegistryClient, RegistryNotFoundError, validateTag } from "../../../client/index";
 import type { CommandOptions } from "./commandServices";
+import { inputProblem } from "./inputProblem";
 
 /** An input box for a tag, checked against the tag grammar as it is typed. */
 export function askTag(title: string, value?: string, refuse?: (tag: string) => string | undefined): Thenable<string | undefined> {
@@ -12,14 +14,8 @@ export function askTag(title: string, value?: string, refuse?: (tag: string) => 
     title,
     prompt: vscode.l10n.t("The tag (letters, digits, '_', '.', '-'; at most 128 characters)"),
     value,
-    validateInput: (typed) => {
-      try {
-        validateTag(typed);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return refuse?.(typed);
-    },
+    ignoreFocusOut: true,
+    validateInput: (typed) => inputProblem(validateTag, typed) ?? refuse?.(typed),
   });
 }
 

@@ -15,6 +15,7 @@ import {
   validateDigest,
 } from "../../../client/index";
 import { formatBytes, shortDigest } from "../../format";
+import { inputProblem } from "./inputProblem";
 
 export interface PickedBlob {
   digest: string;
@@ -77,14 +78,7 @@ async function typeDigest(client: ContainerRegistryClient, repository: string): 
       prompt: vscode.l10n.t("Digest of the blob"),
       placeHolder: "sha256:…",
       ignoreFocusOut: true,
-      validateInput: (value) => {
-        try {
-          validateDigest(value.trim());
-          return undefined;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
+      validateInput: (value) => inputProblem(validateDigest, value.trim()),
     })
   )?.trim();
   if (!typed) {
