@@ -15,6 +15,7 @@ import { type RunningRegistry, startRegistry } from "../../fixtures/registryServ
 import {
   child,
   children,
+  childrenBelowImageRows,
   command,
   connect,
   disconnectAll,
@@ -82,7 +83,7 @@ describe("bad content from the registry in the tree and the inspector", function
     const api = await getApi();
     const repository = await child(api, await registryNode(api, registry), "forged");
     const subject = await manifestWithTag(api, repository, "v1");
-    const below = await children(api, subject);
+    const below = await childrenBelowImageRows(api, subject);
     assert.deepStrictEqual(
       below.map((r) => label(api, r)),
       ["v1", "SPDX SBOM", "1 listed referrers name another subject"],

@@ -17,6 +17,7 @@ import { type RunningRegistry, startRegistry } from "../../fixtures/registryServ
 import {
   child,
   children,
+  childrenBelowImageRows,
   command,
   connect,
   disconnectAll,
@@ -112,7 +113,7 @@ describe("referrer rows: pull and delete", function () {
     assert.deepStrictEqual(await fallbackListing(), [sbom.digest], "the fallback tag lists only the referrer left");
     // The subject's row read its referrers again: no Cosign group, no "signed" badge.
     const below = await waitFor(async () => {
-      const rows = await children(api, subject);
+      const rows = await childrenBelowImageRows(api, subject);
       return rows.some((r) => label(api, r) === "Cosign signature") ? undefined : rows;
     });
     assert.ok(below, "the Cosign signature group is still shown");
