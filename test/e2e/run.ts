@@ -60,12 +60,15 @@ const README_SHOTS = [
   "05-delete-tag-confirmation",
   "06-pull-progress",
   "07-pull-done",
+  "07b-pull-oci-layout",
+  "07c-pull-docker-archive",
   "08-load-more",
   "09-context-menu-lock",
   "10-locked",
   "11-palette",
   "12-manifest-editor",
   "13-open-reference",
+  "14-inspect-links",
 ];
 
 function log(message: string): void {
@@ -412,6 +415,60 @@ const steps: Step[] = [
       ) as { Layers: string[] };
       if (inspected.Layers.length !== 4) {
         throw new Error(`skopeo read ${inspected.Layers.length} layers from the layout; expected 4`);
+      }
+    },
+  },
+  {
+    name: "pulls a manifest as a docker-archive tarball whose manifest.json lists the config and layers",
+    shot: "07c-pull-docker-archive",
+    async run({ page, local, workspace }) {
+      await dismissNotifications(page);
+      const manifest = await visible(
+        manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
+      );
+      await rightClickAndChoose(page, manifest, "Pull to Folder…");
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
+      await (await visible(quickInputRow(page, "docker-archive tarball"))).click();
+      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
+      const archiveParent = path.join(workspace, "archives");
+      fs.mkdirSync(archiveParent, { recursive: true });
+      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), archiveParent + "/");
+      await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
+      await visible(
+        notification(
+          page,
+          new RegExp(
+            `Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*archives/hello-[0-9a-f]{12}\\.tar\\.`,
+          ),
+        ),
+        120_000,
+      );
+      await page.screenshot({ path: shotPath(this.shot) });
+      const archives = fs.readdirSync(archiveParent);
+      if (archives.length !== 1 || !archives[0].endsWith(".tar")) {
+        throw new Error(`expected one .tar file, found ${archives.join(", ")}`);
+      }
+      const archive = path.join(archiveParent, archives[0]);
+      // manifest.json as docker load reads it: one entry naming the config and the layers, each a member of the tarball.
+      const { execFileSync } = await import("node:child_process");
+      const members = execFileSync("tar", ["-tf", archive], { encoding: "utf8" }).split("\n").filter(Boolean);
+      const entries = JSON.parse(execFileSync("tar", ["-xOf", archive, "manifest.json"], { encoding: "utf8" })) as {
+        Config: string;
+        Layers: string[];
+      }[];
+      if (entries.length !== 1 || entries[0].Layers.length !== 4) {
+        throw new Error(`manifest.json: expected one image of 4 layers, read ${JSON.stringify(entries)}`);
+      }
+      for (const member of [entries[0].Config, ...entries[0].Layers]) {
+        if (!members.includes(member)) {
+          throw new Error(`manifest.json names ${member}, which the tarball does not hold (it holds ${members.join(", ")})`);
+        }
+      }
+      const inspected = JSON.parse(execFileSync("skopeo", ["inspect", `docker-archive:${archive}`], { encoding: "utf8" })) as {
+        Layers: string[];
+      };
+      if (inspected.Layers.length !== 4) {
+        throw new Error(`skopeo read ${inspected.Layers.length} layers from the archive; expected 4`);
       }
     },
   },
