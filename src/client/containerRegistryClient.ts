@@ -249,8 +249,10 @@ export class ContainerRegistryClient {
     const digest = await this.digestOf(repository, tagOrDigest, options);
     // Read before the delete (from the cache when the tree or the inspector read it): after it, the subject is unknowable.
     // A manifest that cannot be read is deleted all the same; the registry's answer to the DELETE is the one reported.
+    // The subject is the registry's JSON: only a well-formed digest names a fallback tag (any other string
+    // would name some other tag, which removeFromFallbackIndex would then rewrite).
     const subject = await this.images.manifest(repository, digest, options.abortSignal).then(
-      (found) => found.manifest.subject?.digest,
+      (found) => subjectDigestOf(found.manifest),
       () => undefined,
     );
     await deleteManifestByDigest(this.http, repository, digest, options.abortSignal);
@@ -587,5 +589,19 @@ export class ContainerRegistryClient {
 
   private async digestOf(repository: string, tagOrDigest: string, options: OperationOptions): Promise<string> {
     return resolveDigest(this.http, repository, tagOrDigest, options.abortSignal);
+  }
+}
+
+/** A manifest's `subject.digest` when it is a well-formed digest; undefined otherwise (absent, or not one). */
+function subjectDigestOf(manifest: { subject?: unknown }): string | undefined {
+  const subject = manifest.subject;
+  const digest = typeof subject === "object" && subject !== null ? (subject as { digest?: unknown }).digest : undefined;
+  if (typeof digest !== "string") {
+    return undefined;
+  }
+  try {
+    return validateDigest(digest);
+  } catch {
+    return undefined;
   }
 }

@@ -15,6 +15,7 @@ import { type ItemTarget, resolveTarget } from "./shared/itemTargets";
 import { confirmDeletionOf, list } from "./shared/deleteConfirmation";
 import { findLocks } from "./shared/locks";
 import { findNode, findRepositoryNode } from "./shared/nodeTargets";
+import { subjectRowOfReferrer } from "./shared/referrerSubject";
 
 export interface DeleteResult {
   deleted: string;
@@ -162,8 +163,6 @@ async function removeFromTree(services: Services, target: ItemTarget, node: Tree
   }
   const subject = node && subjectRowOfReferrer(node);
   if (subject) {
-    // A referrer row: the subject's referrers are read again, so that its badges, the group
-    // counts and a group left empty change with it, not only the row.
     services.tree.refresh(subject);
     return;
   }
@@ -178,19 +177,6 @@ async function removeFromTree(services: Services, target: ItemTarget, node: Tree
   } else if (repository) {
     services.tree.refresh(repository);
   }
-}
-
-/** For a referrer row, the manifest row that read its referrer tree (the subject, or the subject's subject…). */
-function subjectRowOfReferrer(node: TreeNode): ManifestNode | undefined {
-  if (!(node instanceof ManifestNode && node.isReferrerRow)) {
-    return undefined;
-  }
-  for (let ancestor: TreeNode | undefined = node.parent; ancestor; ancestor = ancestor.parent) {
-    if (ancestor instanceof ManifestNode && !ancestor.isReferrerRow) {
-      return ancestor;
-    }
-  }
-  return undefined;
 }
 
 /** The repository row's manifest and tag counts (ACR) read again, so they match what is left. */

@@ -14,6 +14,7 @@ import { confirmDeletionOf, list } from "./shared/deleteConfirmation";
 import { type ItemTarget, targetFromNode } from "./shared/itemTargets";
 import { findLocks, type ItemLock } from "./shared/locks";
 import { findRepositoryNode } from "./shared/nodeTargets";
+import { subjectRowOfReferrer } from "./shared/referrerSubject";
 
 export interface DeleteSelectionResult {
   deleted: string[];
@@ -69,6 +70,7 @@ export async function deleteSelection(
     return undefined;
   }
   const result: DeleteSelectionResult = { deleted: [], failed: [], unlocked };
+  const subjects = new Set<TreeNode>();
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Deleting {0} items", items.length) },
     async (progress) => {
@@ -85,6 +87,10 @@ export async function deleteSelection(
             await client.deleteManifest(target.repository, target.reference!);
           }
           result.deleted.push(name);
+          const subject = target.node && subjectRowOfReferrer(target.node);
+          if (subject) {
+            subjects.add(subject);
+          }
         } catch (error) {
           result.failed.push({ item: name, error: error instanceof Error ? error : new Error(String(error)) });
         }
@@ -100,6 +106,10 @@ export async function deleteSelection(
     if (node) {
       services.tree.refresh(node);
     }
+  }
+  // Deleted referrer rows: their subjects read their referrers again, as after a single delete.
+  for (const subject of subjects) {
+    services.tree.refresh(subject);
   }
   if (result.failed.length) {
     void vscode.window.showWarningMessage(vscode.l10n.t("{0} deleted, {1} failed", result.deleted.length, result.failed.length), {

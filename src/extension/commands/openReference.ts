@@ -215,6 +215,11 @@ async function runAction(
       return node?.id.endsWith(`/manifest:${digest}`)
         ? vscode.commands.executeCommand(`containerRegistryExplorer.${action}`, node)
         : vscode.commands.executeCommand(`containerRegistryExplorer.${action}`, { ...byName, reference: digest });
+    case "inspect":
+      // A tag typed stays the tag: the inspector's heading and its links name it (as Copy Reference does).
+      return reference.digest === undefined && reference.tag !== undefined
+        ? vscode.commands.executeCommand(OPTIONAL_ACTIONS.inspect!, { ...byName, reference: reference.tag })
+        : vscode.commands.executeCommand(OPTIONAL_ACTIONS.inspect!, node);
     default: {
       const command = OPTIONAL_ACTIONS[action];
       return command ? vscode.commands.executeCommand(command, node) : undefined;

@@ -18,13 +18,15 @@ export async function browseFiles(
   const mounts = imageMountsFor(services);
   let root: vscode.Uri | undefined;
   let added = false;
+  let shared = false;
   try {
     const opened = await openImageWithProgress(
       services,
       mounts,
       node,
       options,
-      async ({ image, mount }) => {
+      async ({ image, mount, shared: reused }) => {
+        shared = reused;
         root = await mounts.mountImage(image, mount);
         if (openIn === "workspace") {
           added = await addWorkspaceFolder(root, mount.label);
@@ -50,7 +52,10 @@ export async function browseFiles(
       if (added) {
         await removeWorkspaceFolder(root);
       }
-      await mounts.unmount(root);
+      // A reused image stays mounted: the tree or an earlier Browse Files shows it.
+      if (!shared) {
+        await mounts.unmount(root);
+      }
     }
     throw error;
   }

@@ -12,7 +12,7 @@ import type { TreeNode } from "../tree/treeNode";
 import { imageMountsFor } from "./imageFilesFeature";
 import { mountLabel } from "./imageMounts";
 import { layerSummary } from "./layerSummary";
-import { openImageWithProgress } from "./openImage";
+import { closeUnlessShared, openImageWithProgress } from "./openImage";
 import { addWorkspaceFolder, chooseOpenIn, openInNewWindow } from "./openImageFolder";
 
 export async function browseLayer(
@@ -27,9 +27,12 @@ export async function browseLayer(
     return undefined;
   }
   const { image, mount } = opened;
-  const layer = await pickLayer(image, options);
+  const layer = await pickLayer(image, options).catch(async (error: unknown) => {
+    await closeUnlessShared(opened);
+    throw error;
+  });
   if (layer === undefined) {
-    await image.close();
+    await closeUnlessShared(opened);
     return undefined;
   }
   // The merged view stays open too: the layer's hard links to lower layers read through it.

@@ -77,6 +77,11 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
     return this.images.has(root.authority);
   }
 
+  /** The image held for `root` now, without reopening it. */
+  heldAt(root: vscode.Uri): BrowsableImage | undefined {
+    return this.images.get(root.authority);
+  }
+
   /** The image of a root, reopened if needed; undefined when it cannot be. */
   async imageAt(uri: vscode.Uri): Promise<BrowsableImage | undefined> {
     return this.images.get(uri.authority) ?? (await this.reopened(uri.authority));

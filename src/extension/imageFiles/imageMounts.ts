@@ -6,7 +6,7 @@
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import type { ContainerRegistryClient, ImageFilesystem, ImageFilesystemProgress } from "../../client/index";
+import { type ContainerRegistryClient, ImageFilesystem, type ImageFilesystemProgress } from "../../client/index";
 import type { Services } from "../commands/shared/commandServices";
 import { formatBytes, shortDigest } from "../format";
 import { type BrowsableImage, IMAGE_FILES_SCHEME, ImageFileSystemProvider } from "./imageFileSystemProvider";
@@ -69,6 +69,17 @@ export class ImageMounts implements vscode.Disposable {
     return this.services.connections.getClient(registry);
   }
 
+  /**
+   * The merged view of an image already mounted in this window, if any.
+   * Commands reuse it rather than open the image again: mounting a second
+   * opening under the same root would close the first, and a layer mounted
+   * from the first reads its hard links through it.
+   */
+  mountedImage(mount: Pick<ImageMount, "registryId" | "repository" | "digest">): ImageFilesystem | undefined {
+    const image = this.provider.heldAt(this.rootOf(mount));
+    return image instanceof ImageFilesystem ? image : undefined;
+  }
+
   /** Opens the merged view of an image (not mounted); the caller closes it. */
   async openImage(
     mount: Pick<ImageMount, "registryId" | "repository" | "digest">,
@@ -95,8 +106,12 @@ export class ImageMounts implements vscode.Disposable {
 
   /** Mounts layer `layer` of an open image alone; returns its root. */
   async mountLayer(image: ImageFilesystem, mount: ImageMount & { layer: number }): Promise<vscode.Uri> {
-    const view = await image.layerView(mount.layer);
     const key = ImageMounts.keyOf(mount);
+    if (this.provider.holds(this.rootOf(mount))) {
+      // Already mounted (a tree row, or Browse Layer run before): keep that view, an editor may be reading it.
+      return this.rootOf(mount).with({ fragment: mount.label });
+    }
+    const view = await image.layerView(mount.layer);
     const root = this.provider.mount(view, mount.label, key);
     await this.save(key, mount);
     return root;

@@ -14,6 +14,15 @@ export interface OpenedImage {
   target: ItemTarget;
   image: ImageFilesystem;
   mount: ImageMount;
+  /** The image was already mounted in this window and is reused: its mount owns it, the caller must not close it. */
+  shared: boolean;
+}
+
+/** Closes an image a command opened for itself; leaves a reused (mounted) one open. */
+export async function closeUnlessShared(opened: OpenedImage): Promise<void> {
+  if (!opened.shared) {
+    await opened.image.close();
+  }
 }
 
 /** The target of a command on an image; undefined when the user dismissed a picker. */
@@ -70,26 +79,34 @@ export async function openImageWithProgress(
               onLayerMerged?.();
             }
           };
-          const image = await mounts.openImage(
-            { registryId: target.registry.id, repository: target.repository, digest },
-            { signal: context.signal, platform, onProgress },
-          );
-          total = image.layers.slice(0, image.upToLayer + 1).reduce((sum, layer) => sum + layer.size, 0);
+          const where = { registryId: target.registry.id, repository: target.repository };
+          let image = mounts.mountedImage({ ...where, digest });
+          let shared = image !== undefined;
+          if (!image) {
+            const fresh = await mounts.openImage({ ...where, digest }, { signal: context.signal, platform, onProgress });
+            // An index's platform is known only now: that image may be mounted already. Checked and
+            // mounted (whileLoading) with no await between, so two openings cannot both mount.
+            image = mounts.mountedImage({ ...where, digest: fresh.digest });
+            shared = image !== undefined;
+            if (image) {
+              await fresh.close();
+            } else {
+              image = fresh;
+            }
+          }
+          const chosen = image;
+          total = chosen.layers.slice(0, chosen.upToLayer + 1).reduce((sum, layer) => sum + layer.size, 0);
           const opened: OpenedImage = {
             target,
-            image,
-            mount: {
-              registryId: target.registry.id,
-              repository: target.repository,
-              digest: image.digest,
-              label: mountLabel(target.repository, image.digest),
-            },
+            image: chosen,
+            mount: { ...where, digest: chosen.digest, label: mountLabel(target.repository, chosen.digest) },
+            shared,
           };
           try {
             await whileLoading?.(opened, context.signal);
-            await image.ready;
+            await chosen.ready;
           } catch (error) {
-            await image.close();
+            await closeUnlessShared(opened);
             throw error;
           }
           return opened;

@@ -45,10 +45,12 @@ class TreeImageFilesFeature implements TreeImageFiles {
 
   openImage(row: ImageRow): Promise<vscode.Uri> {
     const root = this.mounts.rootOf(mountOf(row));
-    if (this.mounts.provider.holds(root)) {
-      return Promise.resolve(root);
-    }
     let pending = this.opening.get(root.authority);
+    if (!pending && this.mounts.provider.holds(root)) {
+      // Mounted by Browse Files or an earlier row; wait for its layers (open() reuses it).
+      const image = this.mounts.mountedImage(mountOf(row));
+      return image ? image.ready.then(() => root) : Promise.resolve(root);
+    }
     if (!pending) {
       pending = this.open(row).finally(() => this.opening.delete(root.authority));
       this.opening.set(root.authority, pending);
@@ -79,15 +81,37 @@ class TreeImageFilesFeature implements TreeImageFiles {
   }
 
   private async open(row: ImageRow): Promise<vscode.Uri> {
-    const opened = await openImageWithProgress(this.services, this.mounts, row, {
-      cancellationToken: this.options.cancellationToken,
-      onProgress: this.options.onProgress,
+    let root: vscode.Uri | undefined;
+    let shared = false;
+    const unmountOwn = async (): Promise<void> => {
+      if (root && !shared) {
+        await this.mounts.unmount(root);
+      }
+    };
+    // Mounted as soon as it is open (as Browse Files does), so a Browse Files run meanwhile reuses it.
+    const opened = await openImageWithProgress(
+      this.services,
+      this.mounts,
+      row,
+      { cancellationToken: this.options.cancellationToken, onProgress: this.options.onProgress },
+      async (image) => {
+        shared = image.shared;
+        root = await this.mounts.mountImage(image.image, image.mount);
+      },
+      () => {
+        if (root) {
+          this.mounts.provider.layerMerged(root);
+        }
+      },
+    ).catch(async (error: unknown) => {
+      await unmountOwn();
+      throw error;
     });
-    if (!opened) {
+    if (!opened || !root) {
+      await unmountOwn();
       // Only a picker dismissed ends here, and an image row asks nothing: treat it as a cancel.
       throw new vscode.CancellationError();
     }
-    const root = await this.mounts.mountImage(opened.image, opened.mount);
     this.services.log.info(`Image files in the tree: ${opened.mount.repository}@${opened.mount.digest} is open as ${root.toString()}`);
     return root;
   }

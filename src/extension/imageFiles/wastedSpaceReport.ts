@@ -9,7 +9,7 @@ import { formatBytes } from "../format";
 import type { TreeNode } from "../tree/treeNode";
 import { imageMountsFor } from "./imageFilesFeature";
 import { layerSummary } from "./layerSummary";
-import { openImageWithProgress } from "./openImage";
+import { closeUnlessShared, openImageWithProgress } from "./openImage";
 
 /** Files listed at most (the total counts them all). */
 const MAX_LISTED_FILES = 500;
@@ -29,7 +29,7 @@ export async function showWastedSpace(
     await vscode.window.showTextDocument(document, { preview: true });
     return { document, summary };
   } finally {
-    await opened.image.close();
+    await closeUnlessShared(opened);
   }
 }
 

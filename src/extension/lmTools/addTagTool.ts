@@ -12,7 +12,7 @@ import { NotConfirmedError } from "./notConfirmed";
 import { PreparedChanges } from "./preparedChanges";
 import type { ToolDefinition } from "./toolAdapter";
 import { requiredString } from "./toolInput";
-import { findConnectedRegistry } from "./toolRegistries";
+import { findConnectedRegistry, stillConnected } from "./toolRegistries";
 
 interface Input {
   registry: string;
@@ -82,7 +82,8 @@ export function addTagTool(services: Services): ToolDefinition<Input> {
       if (!change) {
         throw new NotConfirmedError();
       }
-      const { registry, digest, previous } = change;
+      const { registry: confirmedOn, digest, previous } = change;
+      const registry = stillConnected(services.connections, confirmedOn);
       const where = `${registry.loginServer}/${input.repository}:${input.tag}`;
       if (previous === digest) {
         return vscode.l10n.t("Nothing to do: {0} already points at {1}.", where, digest);

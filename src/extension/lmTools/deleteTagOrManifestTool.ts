@@ -13,7 +13,7 @@ import { NotConfirmedError } from "./notConfirmed";
 import { PreparedChanges } from "./preparedChanges";
 import type { ToolDefinition } from "./toolAdapter";
 import { exactlyOne, requiredString } from "./toolInput";
-import { findConnectedRegistry } from "./toolRegistries";
+import { findConnectedRegistry, stillConnected } from "./toolRegistries";
 
 interface Input {
   registry: string;
@@ -91,7 +91,8 @@ export function deleteTagOrManifestTool(services: Services): ToolDefinition<Inpu
       if (!change) {
         throw new NotConfirmedError();
       }
-      const { registry } = change;
+      const { registry: confirmedOn } = change;
+      const registry = stillConnected(services.connections, confirmedOn);
       const now = await readState(registry, input, signal);
       if (now.digest !== change.digest || now.tags.join("\n") !== change.tags.join("\n")) {
         throw new Error(

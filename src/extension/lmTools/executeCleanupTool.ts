@@ -13,7 +13,7 @@ import { type CleanupToolInput, describeCleanupRules, parseCleanupInput, require
 import { NotConfirmedError } from "./notConfirmed";
 import { PreparedChanges } from "./preparedChanges";
 import type { ToolDefinition } from "./toolAdapter";
-import { findConnectedRegistry } from "./toolRegistries";
+import { findConnectedRegistry, stillConnected } from "./toolRegistries";
 import { bytesText } from "./toolText";
 
 interface PreparedCleanup {
@@ -58,7 +58,8 @@ export function executeCleanupTool(services: Services): ToolDefinition<CleanupTo
       if (!change) {
         throw new NotConfirmedError();
       }
-      const { registry, plan } = change;
+      const { registry: confirmedOn, plan } = change;
+      const registry = stillConnected(services.connections, confirmedOn);
       if (plan.delete.length === 0) {
         return [vscode.l10n.t("Nothing to delete: the rules keep every manifest."), cleanupPlanText(registry, input.rules, plan)].join(
           "\n",

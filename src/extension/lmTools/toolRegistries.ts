@@ -29,6 +29,25 @@ export function findConnectedRegistry(connections: Connections, wanted: string):
   return found;
 }
 
+/**
+ * The registry a confirmed change was prepared on, if it is still connected as
+ * it was: the user may have disconnected it (or connected it again, with other
+ * credentials) between the confirmation and the invoke, and a tool never acts
+ * on a registry that is not connected.
+ */
+export function stillConnected(connections: Connections, confirmed: SavedRegistry): SavedRegistry {
+  const now = connections.get(confirmed.id);
+  if (!now || now.endpoint !== confirmed.endpoint) {
+    throw new UnknownRegistryError(
+      vscode.l10n.t(
+        "Nothing was changed: {0} was disconnected after the user confirmed. Connect it again and invoke the tool again.",
+        registryLabel(confirmed),
+      ),
+    );
+  }
+  return now;
+}
+
 /** The connected registry an image reference points at (every Docker Hub alias is one registry). */
 export function registryForReference(connections: Connections, reference: ImageReference): SavedRegistry {
   const found = connections

@@ -352,6 +352,38 @@ describe("image files in the tree: Files and Layers under an image", function ()
     assert.strictEqual(await api.imageFileDecoration(item(api, merged).resourceUri!), undefined);
   });
 
+  it("Browse Files and Browse Layer reuse the image the tree opened; the tree's layer view keeps reading", async () => {
+    const api = await getApi();
+    const layers = (await children(api, await imageRow("tree/app", "v1")))[1];
+    const second = (await children(api, layers))[1];
+    const added = item(api, await child(api, await child(api, second, "app"), "new.txt")).resourceUri!;
+    const files = (await children(api, await imageRow("tree/app", "v1")))[0];
+    const merged = item(api, await child(api, files, "app")).resourceUri!;
+    proxy.requests.splice(0);
+    // An opening reports each layer (read, or found in the cache); a reused image has nothing to report.
+    const reports: number[] = [];
+    const onProgress = (bytes: number): number => reports.push(bytes);
+    const byName = { registry: registryHost, repository: "tree/app", reference: "v1", openIn: "none", onProgress };
+    const browsed = await command<vscode.Uri>("browseFiles", byName);
+    const layer = await command<vscode.Uri>("browseLayer", { ...byName, layer: 1 });
+    assert.deepStrictEqual(reports, [], "neither command opened the image again");
+    assert.strictEqual(browsed.authority, merged.authority);
+    assert.strictEqual(layer.authority, added.authority, "Browse Layer gives the root the tree's layer row has");
+    assert.deepStrictEqual(blobGets(), [], "the commands fetched no blob");
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(added)).toString(), "added\n");
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(added.with({ authority: layer.authority }))).toString(), "added\n");
+    const wasted = await command<{ summary: unknown } | undefined>("showWastedSpace", {
+      registry: registryHost,
+      repository: "tree/app",
+      reference: "v1",
+    });
+    assert.ok(wasted?.summary, "the wasted-space report ran on the shared image");
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    // The report left the shared image open.
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(merged.with({ path: "/app/new.txt" }))).toString(), "added\n");
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(added)).toString(), "added\n");
+  });
+
   it("gives each platform of an index its own Files and Layers", async () => {
     const api = await getApi();
     const index = await imageRow("tree/multi", "latest");

@@ -402,6 +402,34 @@ describe("language model tools", function () {
     assert.strictEqual(await tagDigest(plain.url, "lm/tools-a", "1"), moved.manifestDigest);
   });
 
+  it("changes nothing on a registry disconnected between the confirmation and the invoke", async () => {
+    const api = await getApi();
+    const tools = await api.languageModelTools();
+    const other = await startRegistry({ auth: "anonymous" });
+    try {
+      const pushed = await pushImage(other, "gone/app", "1", { layers: [Buffer.from("disconnected meanwhile")] });
+      const id = await connect(other);
+      const deleteInput = { registry: other.host, repository: "gone/app", tag: "1" };
+      const tagInput = { registry: other.host, repository: "gone/app", source: "1", tag: "2" };
+      await tools.deleteTagOrManifest.prepareInvocation({ input: deleteInput }, newToken());
+      await tools.addTag.prepareInvocation({ input: tagInput }, newToken());
+      await api.connections.remove(id);
+      for (const [tool, input] of [
+        [tools.deleteTagOrManifest, deleteInput],
+        [tools.addTag, tagInput],
+      ] as const) {
+        await rejectsWith(
+          tool.invoke({ input, toolInvocationToken: undefined }, newToken()),
+          new RegExp(`^Nothing was changed: ${other.host.replace(/\./g, "\\.")} was disconnected after the user confirmed`),
+        );
+      }
+      assert.strictEqual(await tagDigest(other.url, "gone/app", "1"), pushed.manifestDigest, "the tag stays");
+      assert.strictEqual(await tagDigest(other.url, "gone/app", "2"), null, "no tag was added");
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("deletes a manifest by digest with its tags, naming them in the confirmation", async () => {
     const tools = await (await getApi()).languageModelTools();
     const input = { registry: standIn.host, repository: "clean/app", digest: acr.c };

@@ -63,6 +63,19 @@ describe("open reference and names", function () {
     assert.strictEqual(api.connections.list().length, 1);
   });
 
+  it("inspects host/repo:tag with the tag typed: the inspector's heading names the tag, not the digest", async () => {
+    await pushImage(plain, "ref/inspected", "1.0", { layers: [Buffer.from("inspect by tag layer")] });
+    const opened = await command<Opened & { result?: vscode.TextDocument }>("openReference", {
+      imageReference: `${plain.host}/ref/inspected:1.0`,
+      action: "inspect",
+    });
+    // The heading as read (Markdown escapes taken out).
+    const heading = opened.result?.getText().split("\n")[0].replace(/\\/g, "");
+    assert.match(heading ?? "", /^# Image .*ref\/inspected:1\.0$/, `heading: ${heading}`);
+    assert.ok(!heading?.includes("@sha256:"), `heading: ${heading}`);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
   it("shows repositories added by name where the catalog is refused, and says why the list is partial", async () => {
     const api = await getApi();
     await pushImage(token, "hub/app", "1", { layers: [Buffer.from("token registry layer")] });

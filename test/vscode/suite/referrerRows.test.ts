@@ -124,6 +124,46 @@ describe("referrer rows: pull and delete", function () {
     assert.ok(String(item(api, subject).description).endsWith(" · SBOM"), String(item(api, subject).description));
     assert.ok(!String(item(api, subject).description).includes("signed"), String(item(api, subject).description));
   });
+
+  it("deletes several selected referrer rows at once: the subject's referrers are read again, as for one", async () => {
+    const api = await getApi();
+    const client = clientFor(registry);
+    const subjectDescriptor = { digest: image.digest, mediaType: MediaTypes.OCI_MANIFEST, size: image.size };
+    const signatures = [
+      await pushReferrer(client, "signed", subjectDescriptor, COSIGN, "cosign a"),
+      await pushReferrer(client, "signed", subjectDescriptor, COSIGN, "cosign b"),
+    ];
+    const subject = await subjectRow();
+    api.tree.refresh(subject);
+    const shown = await waitFor(async () => {
+      const rows = await childrenBelowImageRows(api, subject);
+      return rows.some((r) => label(api, r) === "Cosign signature") ? rows : undefined;
+    });
+    assert.ok(shown, "the new signatures are shown");
+    const rows = [await referrerRow("Cosign signature", signatures[0].digest), await referrerRow("Cosign signature", signatures[1].digest)];
+    const asked: string[] = [];
+    const result = await command<{ deleted: string[]; failed: unknown[] }>("deleteManifest", rows[0], rows, {
+      confirm: (message: string) => (asked.push(message), true),
+    });
+    assert.deepStrictEqual(asked, ["Delete these 2 items?"]);
+    assert.deepStrictEqual(result.failed, []);
+    assert.strictEqual(result.deleted.length, 2);
+    for (const deleted of signatures) {
+      assert.strictEqual((await manifestBytes(deleted.digest)).status, 404, "the referrer is gone");
+    }
+    assert.deepStrictEqual(await fallbackListing(), [sbom.digest]);
+    // The subject's row read its referrers again: no Cosign group, no "signed" badge.
+    const below = await waitFor(async () => {
+      const now = await childrenBelowImageRows(api, subject);
+      return now.some((r) => label(api, r) === "Cosign signature") ? undefined : now;
+    });
+    assert.ok(below, "the Cosign signature group is still shown");
+    assert.deepStrictEqual(
+      below.map((r) => label(api, r)),
+      ["v1", "CycloneDX SBOM"],
+    );
+    assert.ok(!String(item(api, subject).description).includes("signed"), String(item(api, subject).description));
+  });
 });
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T | undefined> {
