@@ -1,4 +1,4 @@
-// The blob relay's chunk pool (src/client/registry/relayChunkPool.ts): a chunk
+// The blob relay's chunk pool (src/client/http/chunkPool.ts): a chunk
 // goes back to the pool only once the upload's request has written it
 // (src/client/http/releaseAfterWrite.ts), so reusing it can never change the
 // bytes of a blob in flight. Checked against real distribution registries over
@@ -8,14 +8,18 @@
 // does not go back.
 
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as http from "node:http";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import type { ContainerRegistryClient } from "../../src/client";
 import { releaseAfterWrite, releaseChunksWrittenTo } from "../../src/client/http/releaseAfterWrite";
 import type { RegistryHttp } from "../../src/client/http/registryHttp";
+import { openPooledFile } from "../../src/client/layout/pooledFileStream";
 import { openBlobRelay } from "../../src/client/registry/blobRelay";
-import { RelayChunkPool } from "../../src/client/registry/relayChunkPool";
+import { ChunkPool } from "../../src/client/http/chunkPool";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
 import { clientFor, randomBytes, readAll, sha256 } from "./helpers";
 
@@ -47,7 +51,7 @@ for (const tls of [true, false]) {
       it(`${chunkBytes}-byte chunks reused from the pool: the target stores the blob byte for byte`, async function () {
         const source = clientFor(from);
         const target = clientFor(to);
-        const pool = new RelayChunkPool(chunkBytes);
+        const pool = new ChunkPool(chunkBytes);
         const url = `/v2/${REPOSITORY}/blobs/${digest}`;
         const repository = `pool/dst-${chunkBytes}`;
         const result = await target.uploadBlob(repository, {
@@ -64,8 +68,26 @@ for (const tls of [true, false]) {
       });
     }
 
+    it("a layout file read into pooled chunks (pushImage's source): the target stores it byte for byte", async function () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pooled-file-"));
+      try {
+        const file = path.join(dir, "blob");
+        fs.writeFileSync(file, blob);
+        const repository = "pool/from-file";
+        // Small chunks: many reuses; the upload is resumable from any offset as before.
+        const result = await clientFor(to).uploadBlob(repository, { sizeInBytes: blob.length, digest, open: (offset) => openPooledFile(file, offset, 20_000) });
+        assert.equal(result.digest, digest);
+        const stored = await readAll((await clientFor(to).downloadBlob(repository, digest)).content);
+        assert.ok(stored.equals(blob), "byte-identical");
+        // Read by itself (nobody gives chunks back), from an offset, to the end of the file.
+        assert.ok((await readAll(openPooledFile(file, 1000, 20_000))).equals(blob.subarray(1000)));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("a relay read by something else than an upload request gives nothing back (its chunks stay the reader's)", async function () {
-      const pool = new RelayChunkPool(20_000);
+      const pool = new ChunkPool(20_000);
       const relay = openBlobRelay(httpOf(clientFor(from)), `/v2/${REPOSITORY}/blobs/${digest}`, digest, blob.length, 0, {
         chunkBytes: 20_000,
         pool,

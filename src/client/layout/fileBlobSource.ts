@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import type { ReopenableBlobSource } from "../blobSource";
 import { InvalidInputError } from "../errors";
+import { openPooledFile } from "./pooledFileStream";
 
 /** A file as a reopenable upload source (its size is read now; it must not change during the upload). */
 export async function fileBlobSource(filePath: string, digest?: string): Promise<ReopenableBlobSource> {
@@ -16,12 +17,21 @@ export async function fileBlobSource(filePath: string, digest?: string): Promise
 
 /**
  * A file of known size as a reopenable source, read `readBufferBytes` at a
- * time (the default value is 64 KiB, fs.createReadStream's own).
+ * time (the default value is 64 KiB, fs.createReadStream's own). With
+ * `pooled`, into chunks reused once the upload has written them
+ * (pooledFileStream.ts): for a source only an upload reads.
  */
-export function openFileSource(filePath: string, sizeInBytes: number, digest?: string, readBufferBytes?: number): ReopenableBlobSource {
+export function openFileSource(
+  filePath: string,
+  sizeInBytes: number,
+  digest?: string,
+  readBufferBytes?: number,
+  pooled = false,
+): ReopenableBlobSource {
+  const readBytes = readBufferBytes ?? 64 * 1024;
   return {
     sizeInBytes,
     digest,
-    open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBufferBytes ?? 64 * 1024 }),
+    open: (offset) => (pooled ? openPooledFile(filePath, offset, readBytes) : fs.createReadStream(filePath, { start: offset, highWaterMark: readBytes })),
   };
 }

@@ -29,7 +29,7 @@ import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
 import { releaseAfterWrite } from "../http/releaseAfterWrite";
 import type { RegistryHttp } from "../http/registryHttp";
-import { RelayChunkPool } from "./relayChunkPool";
+import { ChunkPool } from "../http/chunkPool";
 import { ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 
 /** Bytes per chunk the relay hands to the upload. */
@@ -40,7 +40,7 @@ export interface BlobRelayOptions {
   /** Bytes per chunk handed on. The default value is RELAY_CHUNK_BYTES. */
   chunkBytes?: number;
   /** Where the chunks come from and go back to (tests read its count of reuses). */
-  pool?: RelayChunkPool;
+  pool?: ChunkPool;
 }
 
 /**
@@ -61,7 +61,7 @@ export function openBlobRelay(
 
 class BlobRelay extends Readable implements DownloadSink {
   private readonly chunkBytes: number;
-  private readonly pool: RelayChunkPool;
+  private readonly pool: ChunkPool;
   private readonly releaser = new BufferReleaser();
   private reader?: ResumableBodyReader;
   private received: number;
@@ -84,7 +84,7 @@ class BlobRelay extends Readable implements DownloadSink {
     // Two chunks unread: the upload sends one while the next fills.
     super({ highWaterMark: 2 * chunkBytes });
     this.chunkBytes = chunkBytes;
-    this.pool = options.pool ?? new RelayChunkPool(chunkBytes);
+    this.pool = options.pool ?? new ChunkPool(chunkBytes);
     this.received = offset;
   }
 
