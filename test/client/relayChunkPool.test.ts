@@ -8,16 +8,12 @@
 // does not go back.
 
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import type { ContainerRegistryClient } from "../../src/client";
 import { releaseAfterWrite, releaseChunksWrittenTo } from "../../src/client/http/releaseAfterWrite";
 import type { RegistryHttp } from "../../src/client/http/registryHttp";
-import { openPooledFile } from "../../src/client/layout/pooledFileStream";
 import { openBlobRelay } from "../../src/client/registry/blobRelay";
 import { ChunkPool } from "../../src/client/http/chunkPool";
 import { type RunningRegistry, startRegistry } from "../fixtures/registryServer";
@@ -67,24 +63,6 @@ for (const tls of [true, false]) {
         assert.ok(stored.equals(blob), "byte-identical");
       });
     }
-
-    it("a layout file read into pooled chunks (pushImage's source): the target stores it byte for byte", async function () {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pooled-file-"));
-      try {
-        const file = path.join(dir, "blob");
-        fs.writeFileSync(file, blob);
-        const repository = "pool/from-file";
-        // Small chunks: many reuses; the upload is resumable from any offset as before.
-        const result = await clientFor(to).uploadBlob(repository, { sizeInBytes: blob.length, digest, open: (offset) => openPooledFile(file, offset, 20_000) });
-        assert.equal(result.digest, digest);
-        const stored = await readAll((await clientFor(to).downloadBlob(repository, digest)).content);
-        assert.ok(stored.equals(blob), "byte-identical");
-        // Read by itself (nobody gives chunks back), from an offset, to the end of the file.
-        assert.ok((await readAll(openPooledFile(file, 1000, 20_000))).equals(blob.subarray(1000)));
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
 
     it("a relay read by something else than an upload request gives nothing back (its chunks stay the reader's)", async function () {
       const pool = new ChunkPool(20_000);

@@ -1,9 +1,9 @@
-// The chunks of one upload's source (a blob relay, registry/blobRelay.ts; a
-// layout file, layout/pooledFileStream.ts), used again once the upload has
-// written them (releaseAfterWrite.ts), instead of a fresh 256 KiB buffer per
-// chunk left for the collector: V8 frees external memory only at a
-// collection, and the spent chunks of four uploads piled up to tens of MB of
-// peak RSS before one ran (bench/README.md, "Copy").
+// The chunks of one upload's source (a blob relay, registry/blobRelay.ts),
+// used again once the upload has written them (releaseAfterWrite.ts), instead
+// of a fresh 256 KiB buffer per chunk left for the collector: V8 frees
+// external memory only at a collection, and the spent chunks of four relays
+// piled up to tens of MB of the copy's peak RSS before one ran
+// (bench/README.md, "Copy").
 
 /** Free chunks kept at most: the source's buffer, the upload's window and the socket's queue hold a few each. */
 const KEPT = 8;

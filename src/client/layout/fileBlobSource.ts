@@ -4,7 +4,6 @@
 import * as fs from "node:fs";
 import type { ReopenableBlobSource } from "../blobSource";
 import { InvalidInputError } from "../errors";
-import { openPooledFile } from "./pooledFileStream";
 
 /** A file as a reopenable upload source (its size is read now; it must not change during the upload). */
 export async function fileBlobSource(filePath: string, digest?: string): Promise<ReopenableBlobSource> {
@@ -17,21 +16,12 @@ export async function fileBlobSource(filePath: string, digest?: string): Promise
 
 /**
  * A file of known size as a reopenable source, read `readBufferBytes` at a
- * time (the default value is 64 KiB, fs.createReadStream's own). With
- * `pooled`, into chunks reused once the upload has written them
- * (pooledFileStream.ts): for a source only an upload reads.
+ * time (the default value is 64 KiB, fs.createReadStream's own).
  */
-export function openFileSource(
-  filePath: string,
-  sizeInBytes: number,
-  digest?: string,
-  readBufferBytes?: number,
-  pooled = false,
-): ReopenableBlobSource {
-  const readBytes = readBufferBytes ?? 64 * 1024;
+export function openFileSource(filePath: string, sizeInBytes: number, digest?: string, readBufferBytes?: number): ReopenableBlobSource {
   return {
     sizeInBytes,
     digest,
-    open: (offset) => (pooled ? openPooledFile(filePath, offset, readBytes) : fs.createReadStream(filePath, { start: offset, highWaterMark: readBytes })),
+    open: (offset) => fs.createReadStream(filePath, { start: offset, highWaterMark: readBufferBytes ?? 64 * 1024 }),
   };
 }

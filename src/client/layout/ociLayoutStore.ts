@@ -68,8 +68,6 @@ export class OciLayoutStore implements ContentSource, ContentTarget {
       descriptor.size,
       descriptor.digest,
       this.options.readBufferBytes ?? 256 * 1024,
-      // What openBlob opens is read by an upload (copyContent), nobody else.
-      true,
     );
   }
 
