@@ -12,7 +12,9 @@
 // (src/crypto/crypto_tls.cc) has SSL_write encrypt the plaintext into its
 // own output BIO at once, or copies it into a new BackingStore to encrypt
 // later, so it never reads the caller's memory after the write call. After
-// a successful callback nothing of Node's holds the chunk.
+// a successful callback nothing of Node's holds the chunk. (A socket an agent
+// builds on a JavaScript Duplex relies on that Duplex calling back only once
+// it is done with the chunk, the Writable contract.)
 //
 // `pipe` writes without a callback, so the request's `write` is wrapped (on
 // that one request only) to add one for a chunk registered here. Only a
