@@ -55,7 +55,8 @@ export function releaseChunksWrittenTo(destination: NodeJS.WritableStream): void
     return;
   }
   wrapped.add(destination);
-  const write = destination.write as (this: OutgoingMessage, ...args: unknown[]) => boolean;
+  // The request's own write, called with the request as `this` below.
+  const write = Reflect.get(destination, "write") as (this: OutgoingMessage, ...args: unknown[]) => boolean;
   type Callback = (error?: Error | null) => void;
   destination.write = function (this: OutgoingMessage, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     const giveBack = chunk instanceof Uint8Array ? owners.get(chunk) : undefined;
