@@ -48,10 +48,23 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
         },
       });
       const callerProgress = request.onUploadProgress;
-      request.onUploadProgress = (progress) => {
-        watch.mark();
-        callerProgress?.(progress);
-      };
+      const streamedBody = callerProgress ? undefined : streamBody(request.body);
+      const markUpload = (): void => watch.mark();
+      if (streamedBody) {
+        // A body stream counts its chunks as the HTTP client takes them, the same
+        // activity as an upload progress callback, whose presence would make the
+        // HTTP client put a progress Transform between the body and the request: with
+        // none, it pipes the body into the request itself, so a relay's pooled chunk
+        // can go back after its socket write (releaseAfterWrite.ts). Paused first, so
+        // the listener does not start the stream before the client pipes it (pipe resumes).
+        streamedBody.pause();
+        streamedBody.on("data", markUpload);
+      } else {
+        request.onUploadProgress = (progress) => {
+          watch.mark();
+          callerProgress?.(progress);
+        };
+      }
       request.abortSignal = controller.signal;
       let response: PipelineResponse;
       try {
@@ -61,6 +74,7 @@ export function idleTimeoutPolicy(defaultTimeoutMs: number = DEFAULT_IDLE_TIMEOU
         throw timedOut && !outer?.aborted ? timedOut : error;
       } finally {
         watch.stop();
+        streamedBody?.removeListener("data", markUpload);
         // The request object is reused by the retry and redirect policies: leave it as it came.
         request.abortSignal = outer;
         request.onUploadProgress = callerProgress;
@@ -137,6 +151,14 @@ function watchBody(body: NodeJS.ReadableStream, timeoutMs: number, makeError: ()
     onDone();
   });
   return watched;
+}
+
+/** The request's body when it is a Node stream (not bytes, text or a stream factory). */
+function streamBody(body: PipelineRequest["body"]): Readable | undefined {
+  const candidate = body as Partial<Readable> | undefined;
+  return candidate && typeof candidate.pipe === "function" && typeof candidate.pause === "function" && typeof candidate.on === "function"
+    ? (body as Readable)
+    : undefined;
 }
 
 interface IdleWatchHooks {

@@ -16,14 +16,20 @@
 // TLS delivers the body one 16 KiB record at a time; the relay gathers the
 // records into chunks of RELAY_CHUNK_BYTES before it hands them on, so the
 // upload writes large chunks (one TLS write per 16 KiB record cost more than
-// the copy), and frees each record once copied (http/bufferRelease.ts).
+// the copy), and frees each record once copied (http/bufferRelease.ts). The
+// chunks come from a small pool and go back to it once the upload's request
+// has written them to its socket (http/releaseAfterWrite.ts says why that is
+// the moment nothing else holds them); a chunk the upload never writes (a
+// failed request, another HTTP client) is left to the collector.
 
 import { Readable } from "node:stream";
 import type { AbortSignalLike } from "@azure/abort-controller";
 import type { DownloadSink } from "../blobSink";
 import { DigestValidationError } from "../errors";
 import { BufferReleaser } from "../http/bufferRelease";
+import { releaseAfterWrite } from "../http/releaseAfterWrite";
 import type { RegistryHttp } from "../http/registryHttp";
+import { ChunkPool } from "../http/chunkPool";
 import { ResumableBodyReader, sendFirstGet } from "./resumableDownload";
 
 /** Bytes per chunk the relay hands to the upload. */
@@ -33,6 +39,8 @@ export interface BlobRelayOptions {
   abortSignal?: AbortSignalLike;
   /** Bytes per chunk handed on. The default value is RELAY_CHUNK_BYTES. */
   chunkBytes?: number;
+  /** Where the chunks come from and go back to (tests read its count of reuses). */
+  pool?: ChunkPool;
 }
 
 /**
@@ -53,6 +61,7 @@ export function openBlobRelay(
 
 class BlobRelay extends Readable implements DownloadSink {
   private readonly chunkBytes: number;
+  private readonly pool: ChunkPool;
   private readonly releaser = new BufferReleaser();
   private reader?: ResumableBodyReader;
   private received: number;
@@ -75,6 +84,7 @@ class BlobRelay extends Readable implements DownloadSink {
     // Two chunks unread: the upload sends one while the next fills.
     super({ highWaterMark: 2 * chunkBytes });
     this.chunkBytes = chunkBytes;
+    this.pool = options.pool ?? new ChunkPool(chunkBytes);
     this.received = offset;
   }
 
@@ -95,12 +105,12 @@ class BlobRelay extends Readable implements DownloadSink {
     }
     let at = 0;
     while (at < chunk.length) {
-      this.gathering ??= Buffer.allocUnsafeSlow(this.chunkBytes);
+      this.gathering ??= this.pool.take();
       const copied = chunk.copy(this.gathering, this.filled, at);
       at += copied;
       this.filled += copied;
       if (this.filled === this.chunkBytes) {
-        this.hand(this.gathering);
+        this.handPooled(this.gathering, this.gathering);
         this.gathering = undefined;
         this.filled = 0;
       }
@@ -128,6 +138,7 @@ class BlobRelay extends Readable implements DownloadSink {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.releaser.flush();
     this.gathering = undefined;
+    this.pool.drop();
     this.reader?.stop();
     this.wake();
     callback(error);
@@ -162,7 +173,7 @@ class BlobRelay extends Readable implements DownloadSink {
       return;
     }
     if (this.filled > 0) {
-      this.push(this.gathering!.subarray(0, this.filled));
+      this.handPooled(this.gathering!.subarray(0, this.filled), this.gathering!);
       this.gathering = undefined;
       this.filled = 0;
     }
@@ -173,6 +184,13 @@ class BlobRelay extends Readable implements DownloadSink {
     if (!this.push(chunk)) {
       this.full = true;
     }
+  }
+
+  /** Hands on `chunk` (all or the start of the pool's `whole`), which goes back to the pool once written. */
+  private handPooled(chunk: Buffer, whole: Buffer): void {
+    const pool = this.pool;
+    releaseAfterWrite(chunk, () => pool.giveBack(whole));
+    this.hand(chunk);
   }
 
   private wake(): void {

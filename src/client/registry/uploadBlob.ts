@@ -28,6 +28,7 @@ import { AbortError } from "@azure/abort-controller";
 import { DigestValidationError, InvalidInputError, RegistryError } from "../errors";
 import { HashingStream, sha256Digest } from "../digest";
 import type { RegistryHttp, RegistryResponse } from "../http/registryHttp";
+import { moveRelease, releaseChunksWrittenTo, releaseUnsent } from "../http/releaseAfterWrite";
 import { isTransientError } from "../http/retryPolicy";
 import type { UploadBlobOptions, UploadBlobResult } from "../models";
 import { blobExists, cancelUpload, resolveLocation, uploadsPath, withDigest } from "./blobPaths";
@@ -441,11 +442,21 @@ class SourceWindow extends Transform {
     this.hash?.update(chunk);
     const send = start >= this.skip ? chunk : chunk.subarray(Math.min(chunk.length, this.skip - start));
     if (send.length > 0) {
+      // A pooled relay chunk goes back once the request has written what is sent of it.
+      moveRelease(chunk, send);
       this.sent += send.length;
       this.onSent(this.sent);
       this.push(send);
+    } else {
+      releaseUnsent(chunk);
     }
     callback();
+  }
+
+  /** The HTTP client pipes the body into its request: pooled chunks go back after their writes. */
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    releaseChunksWrittenTo(destination);
+    return super.pipe(destination, options);
   }
 
   override _flush(callback: TransformCallback): void {
