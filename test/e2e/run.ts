@@ -624,7 +624,7 @@ const steps: Step[] = [
       await (await visible(quickInputRow(page, "Inspect"))).click();
       // The preview is a webview: its content is two iframes down.
       const preview = page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
-      await visible(preview.locator("h1", { hasText: `${local.host}/samples/hello@sha256:` }));
+      await visible(preview.locator("h1", { hasText: `${local.host}/samples/hello:1.0` }));
       await page.screenshot({ path: shotPath(this.shot) });
       const manifestDigest = (await (await visible(preview.locator("tr", { hasText: "Digest" }).locator("a code"))).textContent()) ?? "";
       const opened = async (suffix: string, content: RegExp) => {
