@@ -107,13 +107,30 @@ export function checkCleanupRules(rules: CleanupRules): RegExp | undefined {
   if (tagPattern === undefined || tagPattern instanceof RegExp) {
     return tagPattern;
   }
+  if (tagPattern.length > MAX_TAG_PATTERN_LENGTH) {
+    throw new InvalidInputError("tagPattern", tagPattern.slice(0, 40) + "…", `is longer than ${MAX_TAG_PATTERN_LENGTH} characters`);
+  }
+  let compiled: RegExp;
   try {
     // Anchored: "v1.*" means tags starting with v1, not tags containing it.
-    return new RegExp(`^(?:${tagPattern})$`);
+    compiled = new RegExp(`^(?:${tagPattern})$`);
   } catch (error) {
     throw new InvalidInputError("tagPattern", tagPattern, `is not a valid regular expression (${(error as Error).message})`);
   }
+  if (NESTED_QUANTIFIER.test(tagPattern)) {
+    // JavaScript's backtracking matcher takes exponential time on a repeated group that itself repeats, such
+    // as (a+)+, against a 128-character tag that almost matches: the clean-up would hang the extension host.
+    // Patterns can come from a chat agent (the clean-up tool), so they are refused rather than trusted.
+    throw new InvalidInputError("tagPattern", tagPattern, "repeats a group that itself repeats (like (a+)+); write it without the nesting");
+  }
+  return compiled;
 }
+
+/** Tags are at most 128 characters (OCI distribution spec, "Pulling manifests"); a rule for them needs no more. */
+const MAX_TAG_PATTERN_LENGTH = 256;
+
+/** A parenthesised group containing a quantifier, itself followed by a quantifier: (x+)+, (x*)*, (x{2,})+, (a|b+){3,}. */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[*+]|\{\d+,\d*\})(?:[^()\\]|\\.)*\)(?:[*+]|\{\d+,\d*\})/;
 
 /** Whether the rules, applied to a repository, would leave no candidate standing: keepLatest 0 and nothing else. */
 export function rulesDeleteEveryCandidate(rules: CleanupRules): boolean {
