@@ -13,6 +13,7 @@ import { imageEntryContext } from "./contextValues";
 import type { TreeImageFiles } from "./imageFilesSource";
 import { LoadedOnceNode } from "./loadedOnceNode";
 import { imageEntryNodeId } from "./nodeIds";
+import { NoteNode } from "./noteNode";
 import type { ManifestScope } from "./scope";
 import { accessibleRow, appendField } from "./tooltips";
 import type { TreeNode } from "./treeNode";
@@ -141,23 +142,45 @@ export class ImageEntryNode extends LoadedOnceNode {
   }
 }
 
+/**
+ * A folder's rows beyond this are summed up in one note: a hostile or simply huge image can put a
+ * million entries in one folder, and the tree keeps every row it is given. The Explorer (Browse
+ * Files) pages a folder of any size itself.
+ */
+export const MAX_FOLDER_ROWS = 2000;
+
 /** The rows of a folder of a mounted view: folders first, then by name (as the Explorer sorts). */
 export async function imageEntryRows(
-  parent: TreeNode,
+  parent: TreeNode & { scope: ManifestScope },
   scope: ManifestScope,
   files: TreeImageFiles,
   root: vscode.Uri,
   path: string,
-): Promise<ImageEntryNode[]> {
+): Promise<TreeNode[]> {
   const view = await files.view(root);
   const entries = await view.readDirectory(path);
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  // Cut before the symlinks' targets are read, so a huge folder costs no more than the rows shown.
+  const shown = [...entries]
+    .sort((a, b) => Number(b.type === "directory") - Number(a.type === "directory") || byName(a.name, b.name))
+    .slice(0, MAX_FOLDER_ROWS);
   const rows = await Promise.all(
-    entries.map(async (entry) => {
+    shown.map(async (entry) => {
       const target = entry.type === "symlink" ? await view.stat(entry.path).catch(() => undefined) : undefined;
       return new ImageEntryNode(parent, scope, files, root, entry, target);
     }),
   );
-  return rows.sort(
-    (a, b) => Number(b.isFolder) - Number(a.isFolder) || (a.stat.name < b.stat.name ? -1 : a.stat.name > b.stat.name ? 1 : 0),
+  rows.sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || byName(a.stat.name, b.stat.name));
+  if (entries.length <= shown.length) {
+    return rows;
+  }
+  const more = new NoteNode(
+    parent,
+    vscode.l10n.t(
+      "{0} more entries in this folder are not shown here; Browse Files shows the whole folder in the Explorer",
+      entries.length - shown.length,
+    ),
+    "more-entries",
   );
+  return [...rows, more];
 }

@@ -121,6 +121,16 @@ describe("image files in the tree: Files and Layers under an image", function ()
     await pushLayeredImage(client, "tree/big", "v1", [
       { tar: rawTar([file("big.bin", crypto.randomBytes(48 * 1024 * 1024))]), compression: "none" },
     ]);
+    // A folder wider than the tree shows: 2,000 rows, then one note with the count left.
+    await pushLayeredImage(client, "tree/wide", "v1", [
+      {
+        tar: rawTar([
+          dir("many"),
+          dir("many/sub"),
+          ...Array.from({ length: 2004 }, (_, i) => file(`many/f${String(i).padStart(4, "0")}`, String(i))),
+        ]),
+      },
+    ]);
     proxy = await startFaultProxy(registry.url);
     await command("connect", { endpoint: proxy.url, anonymous: true });
     registryHost = proxy.host;
@@ -246,6 +256,21 @@ describe("image files in the tree: Files and Layers under an image", function ()
     assert.strictEqual(editor!.document.getText(), script);
     assert.strictEqual(editor!.document.languageId, "python");
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  it("shows a folder of more than 2,000 entries as its first 2,000 rows, folders first, and a note of the rest", async () => {
+    const api = await getApi();
+    const files = (await children(api, await imageRow("tree/wide", "v1")))[0];
+    const rows = await children(api, await child(api, files, "many"));
+    assert.strictEqual(rows.length, 2001);
+    const names = rows.map((r) => label(api, r));
+    assert.deepStrictEqual(names.slice(0, 3), ["sub", "f0000", "f0001"]);
+    assert.strictEqual(names[1999], "f1998", "the last file row shown");
+    assert.strictEqual(
+      names[2000],
+      "5 more entries in this folder are not shown here; Browse Files shows the whole folder in the Explorer",
+    );
+    assert.strictEqual(item(api, rows[2000]).contextValue, "note");
   });
 
   it("shows a symlink's target, merged changes, and what whiteouts deleted is gone", async () => {
