@@ -25,6 +25,13 @@ import { bytesText } from "./toolText";
 /** A history step's command can be a whole shell script; the start says what it is. */
 const MAX_COMMAND_CHARS = 300;
 const MAX_HISTORY_STEPS = 100;
+/**
+ * A manifest and a config may each be 4 MiB: a hostile or odd image could fill a model's context
+ * with platforms, layers, referrers, Env or Labels. Each list and value is cut, and so is the whole.
+ */
+const MAX_LIST_ITEMS = 200;
+const MAX_SETTING_CHARS = 2000;
+const MAX_RESULT_CHARS = 64 * 1024;
 
 interface Input {
   /** Parsed `reference`, or undefined when registry + repository were given. */
@@ -118,11 +125,12 @@ function render(details: ImageDetails, index: ImageDetails | undefined): string 
   lines.push(vscode.l10n.t("compressed size: {0}", bytesText(details.size.sizeInBytes)));
   if (details.isIndex) {
     lines.push(vscode.l10n.t("platforms ({0}; pass platform to inspect one):", details.size.platforms.length));
-    for (const platform of details.size.platforms) {
+    for (const platform of details.size.platforms.slice(0, MAX_LIST_ITEMS)) {
       lines.push(
         `- ${platform.platform ? formatPlatform(platform.platform) : vscode.l10n.t("unknown platform")}: ${platform.digest}, ${bytesText(platform.sizeInBytes)}`,
       );
     }
+    lines.push(...moreNotShown(details.size.platforms.length));
   }
   if (details.notAnImage) {
     lines.push(vscode.l10n.t("not an image: {0}", details.notAnImage));
@@ -133,7 +141,15 @@ function render(details: ImageDetails, index: ImageDetails | undefined): string 
     lines.push(...layerLines(details, undefined));
   }
   lines.push(...referrerLines(details.referrers));
-  return lines.join("\n");
+  const text = lines.join("\n");
+  return text.length > MAX_RESULT_CHARS
+    ? `${text.slice(0, MAX_RESULT_CHARS)}\n${vscode.l10n.t("… cut at {0} characters", MAX_RESULT_CHARS)}`
+    : text;
+}
+
+/** The line that says how many items of a list were left out, if any were. */
+function moreNotShown(count: number): string[] {
+  return count > MAX_LIST_ITEMS ? [vscode.l10n.t("… {0} more not shown", count - MAX_LIST_ITEMS)] : [];
 }
 
 function imageLines(details: ImageDetails): string[] {
@@ -157,7 +173,8 @@ function imageLines(details: ImageDetails): string[] {
   ];
   for (const [name, value] of settings) {
     if (value !== undefined && value !== null && value !== "") {
-      lines.push(`${name}: ${JSON.stringify(value)}`);
+      const json = JSON.stringify(value);
+      lines.push(`${name}: ${json.length > MAX_SETTING_CHARS ? `${json.slice(0, MAX_SETTING_CHARS)}…` : json}`);
     }
   }
   lines.push(...layerLines(details, steps));
@@ -178,13 +195,13 @@ function layerLines(details: ImageDetails, steps: NonNullable<ImageDetails["imag
   const lines = [vscode.l10n.t("layers ({0}, base first):", layers.length)];
   // historySteps gives the layers to the non-empty steps in order: the nth such step made the nth layer.
   const layerSteps = steps?.filter((s) => s.layer !== undefined) ?? [];
-  layers.forEach((layer, i) => {
+  layers.slice(0, MAX_LIST_ITEMS).forEach((layer, i) => {
     const step = layerSteps[i];
     const title = layer.annotations?.["org.opencontainers.image.title"];
     const made = step?.entry.created_by ? ` — ${command(step.entry.created_by)}` : "";
     lines.push(`${i + 1}. ${layer.digest}, ${bytesText(layer.size)}, ${layer.mediaType}${title ? `, "${title}"` : ""}${made}`);
   });
-  return lines;
+  return [...lines, ...moreNotShown(layers.length)];
 }
 
 function command(text: string): string {
@@ -200,8 +217,16 @@ function referrerLines(referrers: ImageDetails["referrers"]): string[] {
     return [vscode.l10n.t("referrers: none")];
   }
   const lines = [vscode.l10n.t("referrers (signatures, SBOMs, attestations attached to it):")];
+  let listed = 0;
+  let left = 0;
   const walk = (nodes: ReferrerNode[], depth: number): void => {
     for (const node of nodes) {
+      if (listed >= MAX_LIST_ITEMS) {
+        left += 1;
+        walk(node.referrers, depth + 1);
+        continue;
+      }
+      listed += 1;
       lines.push(
         `${"  ".repeat(depth)}- ${node.descriptor.digest}; ${node.kind}; ${node.artifactType}; ${bytesText(node.descriptor.size)}`,
       );
@@ -209,6 +234,9 @@ function referrerLines(referrers: ImageDetails["referrers"]): string[] {
     }
   };
   walk(referrers.referrers, 0);
+  if (left > 0) {
+    lines.push(vscode.l10n.t("… {0} more not shown", left));
+  }
   if (referrers.mismatched.length) {
     lines.push(
       vscode.l10n.t(
