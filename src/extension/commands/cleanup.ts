@@ -21,6 +21,7 @@ import type { SavedRegistry } from "../connections";
 import { formatBytes, shortDigest } from "../format";
 import { RegistryNode } from "../tree/registryNode";
 import type { TreeNode } from "../tree/treeNode";
+import { describeCleanupRules } from "./shared/cleanupRulesText";
 import type { CommandOptions, Services } from "./shared/commandServices";
 import { inputProblem } from "./shared/inputProblem";
 import { resolveRegistry, resolveRepository } from "./shared/itemTargets";
@@ -345,22 +346,11 @@ function previewSummary(plans: CleanupPlan[]): string {
     : lines.join("\n");
 }
 
-function describeRules(rules: CleanupRules): string {
-  return [
-    rules.keepLatest !== undefined ? vscode.l10n.t("keep the {0} newest", rules.keepLatest) : "",
-    rules.olderThan ? vscode.l10n.t("older than {0}", rules.olderThan.toISOString()) : "",
-    rules.tagPattern !== undefined ? vscode.l10n.t("tags matching {0}", String(rules.tagPattern)) : "",
-    rules.untaggedOnly ? vscode.l10n.t("untagged only") : "",
-  ]
-    .filter(Boolean)
-    .join(", ");
-}
-
 function renderPreview(registry: SavedRegistry, rules: CleanupRules, plans: CleanupPlan[]): string {
   const lines = [
     `# ${vscode.l10n.t("Clean-up preview")}: ${registry.loginServer}`,
     "",
-    `${vscode.l10n.t("Rules")}: ${describeRules(rules)}`,
+    `${vscode.l10n.t("Rules")}: ${describeCleanupRules(rules)}`,
     "",
   ];
   for (const plan of plans) {

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { CleanupPlan, CleanupRules } from "../../client/index";
 import type { SavedRegistry } from "../connections";
-import { describeCleanupRules } from "./cleanupToolInput";
+import { describeCleanupRules } from "../commands/shared/cleanupRulesText";
 import { bytesText } from "./toolText";
 
 export function cleanupPlanText(registry: SavedRegistry, rules: CleanupRules, plan: CleanupPlan): string {

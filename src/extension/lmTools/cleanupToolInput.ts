@@ -73,15 +73,3 @@ function parseDate(text: string): Date | undefined {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
-
-/** The rules in words, for results and confirmations. */
-export function describeCleanupRules(rules: CleanupRules): string {
-  return [
-    rules.keepLatest !== undefined ? vscode.l10n.t("keep the {0} newest", rules.keepLatest) : "",
-    rules.olderThan ? vscode.l10n.t("only those older than {0}", rules.olderThan.toISOString()) : "",
-    rules.tagPattern !== undefined ? vscode.l10n.t("only those whose tags all match {0}", String(rules.tagPattern)) : "",
-    rules.untaggedOnly ? vscode.l10n.t("untagged only") : "",
-  ]
-    .filter(Boolean)
-    .join(", ");
-}
