@@ -198,6 +198,40 @@ async function rightClickAndChoose(page: Page, row: Locator, item: string): Prom
   });
 }
 
+/**
+ * Pull to Folder… on samples/hello:1.0 through the context menu, in the format whose row is
+ * `formatRow`, into the workspace's folder `subfolder`; waits for the notification naming the
+ * image's file or folder (`hello-<12 hex>`, then `nameSuffix`, a regular expression). Returns the
+ * folder pulled into.
+ */
+async function pullHelloThroughMenu(
+  page: Page,
+  local: RunningRegistry,
+  workspace: string,
+  formatRow: string,
+  subfolder: string,
+  nameSuffix: string,
+): Promise<string> {
+  await dismissNotifications(page);
+  const manifest = await visible(
+    manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
+  );
+  await rightClickAndChoose(page, manifest, "Pull to Folder…");
+  await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
+  await (await visible(quickInputRow(page, formatRow))).click();
+  await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
+  const parent = path.join(workspace, subfolder);
+  fs.mkdirSync(parent, { recursive: true });
+  await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), parent + "/");
+  await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
+  const host = local.host.replace(/[.]/g, "\\.");
+  await visible(
+    notification(page, new RegExp(`Pulled ${host}/samples/hello@sha256:[0-9a-f]+ into .*${subfolder}/hello-[0-9a-f]{12}${nameSuffix}\\.`)),
+    120_000,
+  );
+  return parent;
+}
+
 /** Drags the sash between the side bar and the editor, so tree rows show their descriptions. */
 async function widenSideBar(page: Page, width: number): Promise<void> {
   const box = await (await visible(page.locator(".part.sidebar"))).boundingBox();
@@ -385,25 +419,7 @@ const steps: Step[] = [
     name: "pulls a manifest as an OCI image layout that skopeo reads",
     shot: "07b-pull-oci-layout",
     async run({ page, local, workspace }) {
-      await dismissNotifications(page);
-      const manifest = await visible(
-        manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
-      );
-      await rightClickAndChoose(page, manifest, "Pull to Folder…");
-      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
-      await (await visible(quickInputRow(page, "OCI image layout"))).click();
-      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
-      const layoutParent = path.join(workspace, "layouts");
-      fs.mkdirSync(layoutParent, { recursive: true });
-      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), layoutParent + "/");
-      await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
-      await visible(
-        notification(
-          page,
-          new RegExp(`Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*layouts/hello-[0-9a-f]{12}\\.`),
-        ),
-        120_000,
-      );
+      const layoutParent = await pullHelloThroughMenu(page, local, workspace, "OCI image layout", "layouts", "");
       await page.screenshot({ path: shotPath(this.shot) });
       const layouts = fs.readdirSync(layoutParent);
       if (layouts.length !== 1) {
@@ -422,27 +438,7 @@ const steps: Step[] = [
     name: "pulls a manifest as a docker-archive tarball whose manifest.json lists the config and layers",
     shot: "07c-pull-docker-archive",
     async run({ page, local, workspace }) {
-      await dismissNotifications(page);
-      const manifest = await visible(
-        manifestRowWithTag(page, "1.0").filter({ hasNot: page.locator(".label-description", { hasText: "platforms" }) }),
-      );
-      await rightClickAndChoose(page, manifest, "Pull to Folder…");
-      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull as" }));
-      await (await visible(quickInputRow(page, "docker-archive tarball"))).click();
-      await visible(quickInput(page).locator(".quick-input-title", { hasText: "Pull into folder" }));
-      const archiveParent = path.join(workspace, "archives");
-      fs.mkdirSync(archiveParent, { recursive: true });
-      await fillSettled(page, await visible(quickInput(page).locator(".quick-input-box input")), archiveParent + "/");
-      await (await visible(quickInput(page).locator(".monaco-button", { hasText: "Pull Here" }))).click();
-      await visible(
-        notification(
-          page,
-          new RegExp(
-            `Pulled ${local.host.replace(/[.]/g, "\\.")}/samples/hello@sha256:[0-9a-f]+ into .*archives/hello-[0-9a-f]{12}\\.tar\\.`,
-          ),
-        ),
-        120_000,
-      );
+      const archiveParent = await pullHelloThroughMenu(page, local, workspace, "docker-archive tarball", "archives", "\\.tar");
       await page.screenshot({ path: shotPath(this.shot) });
       const archives = fs.readdirSync(archiveParent);
       if (archives.length !== 1 || !archives[0].endsWith(".tar")) {
