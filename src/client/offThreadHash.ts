@@ -177,13 +177,11 @@ function hashWorkerMain(): void {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const port = parentPort!;
   const hashes = new Map<number, import("node:crypto").Hash>();
-  const failed = new Set<number>();
   port.on("message", (m: { type: string; id: number; algorithm?: string; buffer?: ArrayBuffer; length?: number }) => {
     if (m.type === "open") {
       try {
         hashes.set(m.id, crypto.createHash(m.algorithm!));
       } catch (error) {
-        failed.add(m.id);
         port.postMessage({ type: "error", id: m.id, message: (error as Error).message });
       }
     } else if (m.type === "data") {
@@ -199,10 +197,8 @@ function hashWorkerMain(): void {
       if (hash) {
         port.postMessage({ type: "digest", id: m.id, hex: hash.digest("hex") });
       }
-      failed.delete(m.id);
     } else if (m.type === "drop") {
       hashes.delete(m.id);
-      failed.delete(m.id);
     }
   });
 }
