@@ -19,9 +19,15 @@ import type { ManifestScope } from "./scope";
 import { accessibleRow, appendField, inlineCode } from "./tooltips";
 import type { TreeNode } from "./treeNode";
 
-/** The Files and Layers rows of an image row, in the order they are shown. */
-export function imageFilesRows(row: ImageRow): [ImageFilesNode, ImageLayersNode] {
-  return [new ImageFilesNode(row), new ImageLayersNode(row)];
+/**
+ * The Files and Layers rows of an image row, in the order they are shown. The layers are counted
+ * (the manifest only, cached by digest) before the rows are shown: a count arriving afterwards
+ * would redraw the rows under the user's pointer, and a context menu opened on one loses its row.
+ */
+export async function imageFilesRows(row: ImageRow): Promise<[ImageFilesNode, ImageLayersNode]> {
+  const layers = new ImageLayersNode(row);
+  await layers.counted();
+  return [new ImageFilesNode(row), layers];
 }
 
 export class ImageFilesNode extends LoadedOnceNode {
@@ -60,8 +66,9 @@ export class ImageFilesNode extends LoadedOnceNode {
 
 export class ImageLayersNode extends LoadedOnceNode {
   readonly id: string;
-  /** How many layers the manifest lists, read once the row is first drawn (the manifest only). */
-  private count?: { state: "reading" } | { state: "read"; layers: number } | { state: "failed" };
+  /** How many layers the manifest lists, read once (the manifest only). */
+  private count?: { state: "reading"; done: Promise<void> } | { state: "read"; layers: number } | { state: "failed" };
+  private drawn = false;
 
   constructor(readonly parent: ImageRow) {
     super();
@@ -73,6 +80,7 @@ export class ImageLayersNode extends LoadedOnceNode {
   }
 
   getTreeItem(): vscode.TreeItem {
+    this.drawn = true;
     const count = this.layerCount();
     const label = count === undefined ? vscode.l10n.t("Layers") : vscode.l10n.t("Layers ({0})", count);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -110,28 +118,41 @@ export class ImageLayersNode extends LoadedOnceNode {
     return layers.map((layer) => new ImageLayerNode(this, layer));
   }
 
+  /** Settles once the layers are counted, or the count failed (the row then says "Layers"). */
+  async counted(): Promise<void> {
+    this.layerCount();
+    if (this.count?.state === "reading") {
+      await this.count.done;
+    }
+  }
+
   /** The number of layers once read; starts reading the manifest the first time it is asked for. */
   private layerCount(): number | undefined {
     if (!this.count) {
-      const reading = { state: "reading" } as const;
+      const reading: { state: "reading"; done: Promise<void> } = {
+        state: "reading",
+        done: this.readCount().then(
+          (layers) => {
+            if (this.count === reading) {
+              this.count = { state: "read", layers };
+              // Counted before the row was first drawn (imageFilesRows): nothing to redraw.
+              if (this.drawn) {
+                this.scope.tree.changed(this);
+              }
+            }
+          },
+          (error: unknown) => {
+            // The row then says "Layers"; expanding it shows what went wrong.
+            this.scope.tree.log.warn(
+              `Could not count the layers of ${this.parent.repository}@${this.parent.digest}: ${(error as Error).message}`,
+            );
+            if (this.count === reading) {
+              this.count = { state: "failed" };
+            }
+          },
+        ),
+      };
       this.count = reading;
-      void this.readCount().then(
-        (layers) => {
-          if (this.count === reading) {
-            this.count = { state: "read", layers };
-            this.scope.tree.changed(this);
-          }
-        },
-        (error: unknown) => {
-          // The row then says "Layers"; expanding it shows what went wrong.
-          this.scope.tree.log.warn(
-            `Could not count the layers of ${this.parent.repository}@${this.parent.digest}: ${(error as Error).message}`,
-          );
-          if (this.count === reading) {
-            this.count = { state: "failed" };
-          }
-        },
-      );
     }
     return this.count.state === "read" ? this.count.layers : undefined;
   }

@@ -221,7 +221,7 @@ export class ManifestNode extends TreeNode implements RetryableParent {
 
   override async getChildren(): Promise<TreeNode[]> {
     if (this.isImage) {
-      this.imageRows ??= imageFilesRows(this);
+      this.imageRows ??= await imageFilesRows(this);
     }
     const platforms = [...(this.imageRows ?? []), ...this.platforms.map((platform) => new PlatformNode(this, this.scope, platform))];
     if (this.pagedTags) {

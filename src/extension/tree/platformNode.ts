@@ -53,9 +53,9 @@ export class PlatformNode extends TreeNode {
     return item;
   }
 
-  override getChildren(): Promise<TreeNode[]> {
-    this.imageRows ??= imageFilesRows(this);
-    return Promise.resolve(this.imageRows);
+  override async getChildren(): Promise<TreeNode[]> {
+    this.imageRows ??= await imageFilesRows(this);
+    return this.imageRows;
   }
 
   override reset(): void {
