@@ -6,6 +6,7 @@
 // seed and azureSeed are issue 12's per-blob workloads, floor the client's
 // minimum; see seedReport.ts), BENCH_SKIP_LISTING=1 (the 10,000-repository listing),
 // BENCH_SKIP_PREFIX_SEARCH=1 (the prefix search among 100,000; BENCH_PREFIX_ROUNDS),
+// BENCH_SKIP_ACR=1 (the ACR stand-in's first expand),
 // BENCH_SKIP_TRANSFER=1,
 // BENCH_CONCURRENCY (our blobs in flight; default the library's),
 // BENCH_BASE_OUT=<dir holding a saved out/> with client "base" in BENCH_CLIENTS: an
@@ -27,6 +28,7 @@ import { cpuSecondsOf, type Measured, measure, TIME } from "./measure";
 import { seedStyleReport } from "./seedReport";
 import { copyBenchLines, runCopyBench } from "./copyBench";
 import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
+import { runAcrFirstExpandBench, type AcrFirstExpandResults } from "./acrFirstExpand";
 
 type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
 /** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
@@ -356,6 +358,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_PREFIX_SEARCH !== "1") {
     prefixSearch = await runPrefixSearchBench().catch((error: Error) => ({ error: error.message }));
   }
+  // Issue 12's first expand of an ACR registry (bench/acrFirstExpand.ts, the stand-in on loopback).
+  const acrFirstExpand: AcrFirstExpandResults | { error: string } | undefined =
+    process.env.BENCH_SKIP_ACR === "1" ? undefined : await runAcrFirstExpandBench(3).catch((error: Error) => ({ error: error.message }));
   // Issue 14's image files (bench/imageFiles.ts); BENCH_SKIP_IMAGE_FILES=1 skips it.
   const imageFiles: ImageFilesResults | { error: string } | undefined =
     process.env.BENCH_SKIP_IMAGE_FILES === "1" ? undefined : await runImageFilesBench().catch((error: Error) => ({ error: error.message }));
@@ -422,10 +427,20 @@ async function main(): Promise<void> {
           `| ${row.what} | ${row.items} | ${row.requests} | ${fmt(row.firstPageMs, 0)} | ${row.firstPageItems} | ${fmt(row.wholeListMs, 0)} | ${fmt(row.peakRssMB, 0)} | ${fmt(row.heapUsedMB, 1)} |`,
         );
       }
+      // Issue 12: the first page of listTagProperties on 10,000 tags, no page size given, within 1 s.
+      const tagsNoPageSize = listing.rows.find((row) => row.what === "tags (10,000), default page");
+      if (tagsNoPageSize) {
+        lines.push(
+          `first page of listTagProperties, 10,000 tags, no page size: ${fmt(tagsNoPageSize.firstPageMs, 0)} ms (target ≤ 1000 ms), ${tagsNoPageSize.requestsForFirstPage} requests`,
+        );
+      }
     }
   }
   if (prefixSearch) {
     lines.push("", ...prefixSearchLines(prefixSearch));
+  }
+  if (acrFirstExpand) {
+    lines.push("", ...("error" in acrFirstExpand ? [`ACR first expand: failed: ${acrFirstExpand.error}`] : acrFirstExpand.lines));
   }
   if (imageFiles) {
     lines.push("", ...("error" in imageFiles ? [`image files: failed: ${imageFiles.error}`] : imageFiles.lines));
@@ -460,6 +475,7 @@ async function main(): Promise<void> {
     copy,
     listing,
     prefixSearch,
+    acrFirstExpand,
     imageFiles,
     bundle,
     samples,
