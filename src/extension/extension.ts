@@ -41,6 +41,8 @@ export interface ContainerRegistryExplorerApi {
   readonly treeImageFilesOptions: TreeImageFilesOptions;
   /** What the registered layer-change FileDecorationProvider answers for a URI (A/M/D of a layer's entries). */
   imageFileDecoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined>;
+  /** Closes every open image as a window reload does (saved roots reopen when next read), for tests of the reopening. */
+  closeOpenImages(): Promise<void>;
   /**
    * The language model tools' implementations (loaded on first use), for tests
    * that call prepareInvocation and invoke directly, as VS Code does.
@@ -104,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): ContainerRegistryExp
     treeImageFilesOptions,
     imageFileDecoration: async (uri) =>
       (await import("./imageFiles/imageFilesFeature")).layerChangeDecorationsFor(services).provideFileDecoration(uri),
+    closeOpenImages: async () => (await import("./imageFiles/imageFilesFeature")).imageMountsFor(services).closeAll(),
     languageModelTools: tools.load,
   };
 }

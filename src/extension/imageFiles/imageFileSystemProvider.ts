@@ -72,6 +72,14 @@ export class ImageFileSystemProvider implements vscode.FileSystemProvider, vscod
     await image?.close?.();
   }
 
+  /** Closes every image it holds (a root reopens through `reopen` when next read). */
+  async unmountAll(): Promise<void> {
+    const images = [...this.images.values()];
+    this.images.clear();
+    this.listed.clear();
+    await Promise.all(images.map(async (image) => image.close?.()));
+  }
+
   /** Whether the provider holds the image of `root` now. */
   holds(root: vscode.Uri): boolean {
     return this.images.has(root.authority);

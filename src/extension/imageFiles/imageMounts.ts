@@ -126,26 +126,40 @@ export class ImageMounts implements vscode.Disposable {
     this.provider.dispose();
   }
 
-  /** A saved root with no image in this window: open it again, with a progress notification. */
+  /** Closes every open image, as a window reload does; their saved roots reopen when next read. */
+  async closeAll(): Promise<void> {
+    await this.provider.unmountAll();
+  }
+
+  /**
+   * A saved root with no image in this window: open it again, with a progress
+   * notification. A layer's root takes its view from the merged root, reopened
+   * through the provider (once for every root that asks), so both share one
+   * image that the provider holds and closes.
+   */
   private async reopen(authority: string): Promise<BrowsableImage | undefined> {
     const mount = this.saved()[authority];
     if (!mount) {
       return undefined;
     }
-    this.services.log.info(
-      `Image files: reopening ${mount.repository}@${mount.digest}${mount.layer === undefined ? "" : ` layer ${mount.layer}`}`,
-    );
-    const image = await vscode.window.withProgress(
+    if (mount.layer !== undefined) {
+      const merged = { registryId: mount.registryId, repository: mount.repository, digest: mount.digest };
+      const key = ImageMounts.keyOf(merged);
+      if (!this.saved()[key]) {
+        await this.save(key, { ...merged, label: mountLabel(mount.repository, mount.digest) });
+      }
+      const image = await this.provider.imageAt(this.rootOf(merged));
+      if (!(image instanceof ImageFilesystem)) {
+        return undefined;
+      }
+      await image.ready;
+      return image.layerView(mount.layer);
+    }
+    this.services.log.info(`Image files: reopening ${mount.repository}@${mount.digest}`);
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Reading the files of {0}", mount.label) },
-      async (progress) => {
-        const opened = await this.openImage(mount, { onProgress: (p) => progress.report({ message: describeProgress(p) }) });
-        if (mount.layer !== undefined) {
-          await opened.ready;
-        }
-        return opened;
-      },
+      (progress) => this.openImage(mount, { onProgress: (p) => progress.report({ message: describeProgress(p) }) }),
     );
-    return mount.layer === undefined ? image : image.layerView(mount.layer);
   }
 
   private saved(): Record<string, ImageMount> {
