@@ -25,6 +25,9 @@ import { openBlobFile } from "./layout/verifiedFile";
 import type { TransferOptions } from "./models";
 import { blobPath } from "./registry/blobPaths";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "./registry/resumableDownload";
+import { grantBlobGet } from "./registry/blobGetGrant";
+import { receiveBlobFile } from "./layout/receivedBlobFile";
+import { RECEIVING_THREADS } from "./layout/verifiedBlobWriter";
 
 export interface DownloadBlobToFileOptions extends TransferOptions {
   /** Write with O_DIRECT where the file system allows it (needs the writer thread). The default value is true. */
@@ -66,12 +69,33 @@ export async function downloadBlobToFile(
   }
   const temp = path.join(folder, `.${path.basename(destination)}.${randomBytes(4).toString("hex")}.partial`);
   const url = blobPath(repository, digest);
+  const threaded = (options.hashWorkers ?? 1) > 0;
+  // Received on the writer thread itself where the GET can be handed over (registry/blobGetGrant.ts).
+  const grant = threaded ? await grantBlobGet(http, url, { abortSignal: options.abortSignal, maxResumes: options.maxResumes }) : undefined;
+  if (grant) {
+    const taken = sharedWriters.acquire(options.directWrites ?? true);
+    let received = 0;
+    let failedOnThread = true;
+    try {
+      const sizeInBytes = await receiveBlobFile(taken.pool, grant, temp, destination, digest, {
+        abortSignal: options.abortSignal,
+        onBytes: (delta) => {
+          received += delta;
+          options.onProgress?.({ transferredBytes: received, totalBytes: grant.size });
+        },
+      });
+      failedOnThread = false;
+      return { digest, sizeInBytes, path: destination };
+    } finally {
+      await taken.release(failedOnThread);
+    }
+  }
   const release = options.releaseBuffers ?? true;
   const first = await sendFirstGet(http, url, options.abortSignal, release);
   const size = parseLength(first.headers.get("content-length"));
   // A thread is not worth it for a few bytes (a config); unknown sizes get one.
   const lease =
-    (options.hashWorkers ?? 1) > 0 && (size === undefined || size >= POOL_THRESHOLD_BYTES)
+    threaded && (size === undefined || size >= POOL_THRESHOLD_BYTES)
       ? sharedWriters.acquire(options.directWrites ?? true)
       : undefined;
   let received = 0;
@@ -126,7 +150,11 @@ class SharedWriters {
   acquire(direct: boolean): { pool: HashingWriterPool; release(failed: boolean): Promise<void> } {
     let writer = this.current;
     if (!writer || writer.direct !== direct || writer.users >= FILES_PER_WRITER) {
-      writer = { pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct }), direct, users: 0 };
+      writer = {
+        pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct, receivingThreads: RECEIVING_THREADS }),
+        direct,
+        users: 0,
+      };
       this.current = writer;
     }
     writer.users++;
