@@ -1,8 +1,11 @@
 // One blob straight to a file, on the whole-image pull's path: the body goes
 // into a verified temporary file beside the destination (layout/verifiedFile.ts),
 // hashed and written by the writer thread (O_DIRECT where the file system
-// allows, layout/hashingWriterPool.ts; one thread for up to four downloads in
-// flight) while the main thread only receives,
+// allows, layout/hashingWriterPool.ts; threads shared by up to four downloads
+// in flight). A blob of 1 MiB or more is received by that thread itself, on
+// its own connection (registry/blobGetGrant.ts, http/blobReceiverWorker.ts);
+// otherwise (a smaller blob, a proxy, a caller's HTTP client) the main thread
+// receives and hands the bytes over. Either way it is
 // resumed with Range when the connection breaks (registry/resumableDownload.ts),
 // and renamed onto the destination only once digest and size checked out.
 //

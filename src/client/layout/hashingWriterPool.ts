@@ -20,6 +20,9 @@ import { blobReceiverWorker } from "../http/blobReceiverWorker";
 import { blobWriterWorker, type BlobWriterWorkerConfig } from "./blobWriterWorker";
 import { type FromReceiver, WorkerReceive, type WorkerReceiveOptions, type WorkerReceiveResult } from "./workerBlobReceive";
 
+/** The young generation of each thread in MB: the peak RSS of a 1 GiB pull on two receiving threads (bench/README.md, "session 5"). */
+const YOUNG_GENERATION_MB = 2;
+
 /** Alignment of direct writes: the page size, a multiple of every common logical block size. */
 export const DIRECT_WRITE_ALIGNMENT = 4096;
 
@@ -86,7 +89,12 @@ export class HashingWriterPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.source, { eval: true });
+    const worker = new Worker(this.source, {
+      eval: true,
+      // A small young generation: the thread's short-lived objects (a few per TLS record it
+      // receives) are collected often instead of filling tens of MB of RSS first (offThreadHash.ts does the same).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 64 },
+    });
     worker.on("message", (m: { type: string; id: number; digest?: string; direct?: boolean; message?: string; code?: string }) => {
       if (m.type.startsWith("recv")) {
         const receive = this.receives.get(m.id);
