@@ -23,14 +23,13 @@ import { InvalidInputError } from "./errors";
 import { destroyBody } from "./http/readBody";
 import type { RegistryHttp } from "./http/registryHttp";
 import { HashingWriterPool } from "./layout/hashingWriterPool";
-import { POOL_THRESHOLD_BYTES } from "./layout/verifiedBlobWriter";
+import { POOL_THRESHOLD_BYTES, RECEIVING_THREADS } from "./layout/verifiedBlobWriter";
 import { openBlobFile } from "./layout/verifiedFile";
 import type { TransferOptions } from "./models";
 import { blobPath } from "./registry/blobPaths";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "./registry/resumableDownload";
 import { grantBlobGet } from "./registry/blobGetGrant";
 import { receiveBlobFile } from "./layout/receivedBlobFile";
-import { RECEIVING_THREADS } from "./layout/verifiedBlobWriter";
 
 export interface DownloadBlobToFileOptions extends TransferOptions {
   /** Write with O_DIRECT where the file system allows it (needs the writer thread). The default value is true. */

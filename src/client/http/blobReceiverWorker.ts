@@ -288,7 +288,7 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
       host.post({ type: "recvUnauthorized", id: job.m.id });
       return;
     }
-    let skip = 0;
+    let skip: number;
     const size = job.m.size;
     if (status === 200) {
       // From byte 0 (asked for, or the registry ignored Range): the first `offset` bytes were delivered already.
@@ -512,7 +512,7 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     if (!job.failure) {
       host.post({ type: "recvAborted", id: job.m.id });
     } else {
-      host.post({ type: "recvError", id: job.m.id, failure: { ...job.failure!, resumes: job.resumes } });
+      host.post({ type: "recvError", id: job.m.id, failure: { ...job.failure, resumes: job.resumes } });
     }
   }
 
