@@ -11,6 +11,11 @@
 // worker; past that the response is paused, so memory stays bounded by
 // blobs in flight × batchBytes × maxBatchesInFlight, plus each worker's slots.
 //
+// A worker can also receive a blob itself (`receive`: its own connection to
+// a URL the main thread authorised, http/blobReceiverWorker.ts), so that no
+// byte of it crosses to the main thread at all: receiving was what bound a
+// pull to one core. Such blobs are spread over up to `receivingThreads`.
+//
 // The worker runs blobWriterWorker's source text (eval), so that the library
 // still bundles into one file (esbuild) with no separate worker script to ship.
 
