@@ -23,7 +23,7 @@ import { Worker } from "node:worker_threads";
 import type { BlobGetGrant } from "../blobGet";
 import { blobReceiverWorker } from "../http/blobReceiverWorker";
 import { blobWriterWorker, type BlobWriterWorkerConfig } from "./blobWriterWorker";
-import { type FromReceiver, WorkerReceive, type WorkerReceiveOptions, type WorkerReceiveResult } from "./workerBlobReceive";
+import { type FromReceiver, WorkerReceive, type WorkerReceiveOptions, type WorkerReceiveResult } from "../http/workerBlobReceive";
 
 /** The young generation of each thread in MB: the peak RSS of a 1 GiB pull on two receiving threads (bench/README.md, "session 5"). */
 const YOUNG_GENERATION_MB = 2;

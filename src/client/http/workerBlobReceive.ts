@@ -1,4 +1,4 @@
-// The main thread's side of a blob received on a writer thread
+// The main thread's side of a blob received on another thread (a writer thread, or a stream's)
 // (http/blobReceiverWorker.ts): it answers the thread's questions with the
 // grant's rules (where a redirect may go, a fresh header after a 401), counts
 // progress, cancels, and turns the thread's report into the caller's error.
@@ -7,7 +7,7 @@
 import type { Worker } from "node:worker_threads";
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import type { BlobGetFailure, BlobGetGrant } from "../blobGet";
-import type { ToReceiver } from "../http/blobReceiverWorker";
+import type { ToReceiver } from "./blobReceiverWorker";
 import { redactUrl } from "../redact";
 
 /** A message from a receiving thread about one blob. */
