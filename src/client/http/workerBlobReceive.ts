@@ -139,11 +139,6 @@ export class WorkerReceive {
     this.settle(undefined, error);
   }
 
-  /** Stops the job (the consumer went away); `done` rejects with `reason`. */
-  cancel(reason: Error): void {
-    this.stop(reason);
-  }
-
   private stop(reason: Error): void {
     if (this.settled || this.stopReason) {
       return;
