@@ -1,8 +1,11 @@
 // One blob straight to a file, on the whole-image pull's path: the body goes
 // into a verified temporary file beside the destination (layout/verifiedFile.ts),
 // hashed and written by the writer thread (O_DIRECT where the file system
-// allows, layout/hashingWriterPool.ts; one thread for up to four downloads in
-// flight) while the main thread only receives,
+// allows, layout/hashingWriterPool.ts; threads shared by up to four downloads
+// in flight). A blob of 1 MiB or more is received by that thread itself, on
+// its own connection (registry/blobGetGrant.ts, http/blobReceiverWorker.ts);
+// otherwise (a smaller blob, a proxy, a caller's HTTP client) the main thread
+// receives and hands the bytes over. Either way it is
 // resumed with Range when the connection breaks (registry/resumableDownload.ts),
 // and renamed onto the destination only once digest and size checked out.
 //
@@ -20,11 +23,13 @@ import { InvalidInputError } from "./errors";
 import { destroyBody } from "./http/readBody";
 import type { RegistryHttp } from "./http/registryHttp";
 import { HashingWriterPool } from "./layout/hashingWriterPool";
-import { POOL_THRESHOLD_BYTES } from "./layout/verifiedBlobWriter";
+import { POOL_THRESHOLD_BYTES, RECEIVING_THREADS } from "./layout/verifiedBlobWriter";
 import { openBlobFile } from "./layout/verifiedFile";
 import type { TransferOptions } from "./models";
 import { blobPath } from "./registry/blobPaths";
 import { parseLength, ResumableBodyReader, sendFirstGet } from "./registry/resumableDownload";
+import { grantBlobGet } from "./registry/blobGetGrant";
+import { receiveBlobFile } from "./layout/receivedBlobFile";
 
 export interface DownloadBlobToFileOptions extends TransferOptions {
   /** Write with O_DIRECT where the file system allows it (needs the writer thread). The default value is true. */
@@ -66,12 +71,33 @@ export async function downloadBlobToFile(
   }
   const temp = path.join(folder, `.${path.basename(destination)}.${randomBytes(4).toString("hex")}.partial`);
   const url = blobPath(repository, digest);
+  const threaded = (options.hashWorkers ?? 1) > 0;
+  // Received on the writer thread itself where the GET can be handed over (registry/blobGetGrant.ts).
+  const grant = threaded ? await grantBlobGet(http, url, { abortSignal: options.abortSignal, maxResumes: options.maxResumes }) : undefined;
+  if (grant) {
+    const taken = sharedWriters.acquire(options.directWrites ?? true);
+    let received = 0;
+    let failedOnThread = true;
+    try {
+      const sizeInBytes = await receiveBlobFile(taken.pool, grant, temp, destination, digest, {
+        abortSignal: options.abortSignal,
+        onBytes: (delta) => {
+          received += delta;
+          options.onProgress?.({ transferredBytes: received, totalBytes: grant.size });
+        },
+      });
+      failedOnThread = false;
+      return { digest, sizeInBytes, path: destination };
+    } finally {
+      await taken.release(failedOnThread);
+    }
+  }
   const release = options.releaseBuffers ?? true;
   const first = await sendFirstGet(http, url, options.abortSignal, release);
   const size = parseLength(first.headers.get("content-length"));
   // A thread is not worth it for a few bytes (a config); unknown sizes get one.
   const lease =
-    (options.hashWorkers ?? 1) > 0 && (size === undefined || size >= POOL_THRESHOLD_BYTES)
+    threaded && (size === undefined || size >= POOL_THRESHOLD_BYTES)
       ? sharedWriters.acquire(options.directWrites ?? true)
       : undefined;
   let received = 0;
@@ -126,7 +152,11 @@ class SharedWriters {
   acquire(direct: boolean): { pool: HashingWriterPool; release(failed: boolean): Promise<void> } {
     let writer = this.current;
     if (!writer || writer.direct !== direct || writer.users >= FILES_PER_WRITER) {
-      writer = { pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct }), direct, users: 0 };
+      writer = {
+        pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct, receivingThreads: RECEIVING_THREADS }),
+        direct,
+        users: 0,
+      };
       this.current = writer;
     }
     writer.users++;

@@ -20,7 +20,8 @@ import {
   type ExecuteCleanupOptions,
   planCleanup,
 } from "./cleanup";
-import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions } from "./pipeline";
+import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions, userAgentOf } from "./pipeline";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "./http/idleTimeoutPolicy";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
 import { deleteManifestByDigest, resolveDigest } from "./registry/manifests";
@@ -124,6 +125,10 @@ export class ContainerRegistryClient {
       createRegistryPipeline(this.endpoint, authenticator, options),
       httpClient,
       options.logRequest,
+      // Blob GETs on receiving threads reproduce the default client only (registry/blobGetGrant.ts).
+      options.httpClient
+        ? undefined
+        : { ca: options.caCertificates, userAgent: userAgentOf(options), timeoutMs: options.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
     );
     this.images = new ImageReader(this.http);
   }

@@ -42,9 +42,14 @@ export interface TransportOptions {
 
 const USER_AGENT = "container-registry-explorer/0.1";
 
+/** The User-Agent value the pipeline's userAgentPolicy sends (core adds its own part after ours). */
+export function userAgentOf(options: TransportOptions): string {
+  return [options.userAgentPrefix, USER_AGENT].filter(Boolean).join(" ");
+}
+
 function basePipeline(options: TransportOptions, crossOriginRedirects: boolean): Pipeline {
   const pipeline = createEmptyPipeline();
-  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: [options.userAgentPrefix, USER_AGENT].filter(Boolean).join(" ") }));
+  pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: userAgentOf(options) }));
   if (options.caCertificates) {
     pipeline.addPolicy(tlsPolicy({ ca: options.caCertificates }));
   }

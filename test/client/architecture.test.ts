@@ -22,6 +22,7 @@ export const LIBRARY_LAYERS: { layer: string; members: string[] }[] = [
     layer: "base",
     members: [
       "abort.ts",
+      "blobGet.ts",
       "blobSink.ts",
       "blobSource.ts",
       "concurrency.ts",

@@ -15,6 +15,7 @@ import { destroyBody } from "../http/readBody";
 import { registryUrlProblem } from "../foreignOrigin";
 import { RegistryError } from "../errors";
 import { isReplayable } from "../http/replayableRequest";
+import { requestContext } from "../http/requestContext";
 
 export const challengeAuthPolicyName = "registryChallengeAuth";
 
@@ -45,6 +46,7 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
       if (known) {
         sentAuthorization = await authenticator.authorize(known, request.abortSignal);
         request.headers.set("Authorization", sentAuthorization);
+        capture(request, sentAuthorization);
       }
       const response = await next(request);
       if (response.status !== 401 || !isReplayable(request)) {
@@ -64,9 +66,20 @@ export function challengeAuthPolicy(registryOrigin: string, authenticator: Regis
       }
       challengesByKind.set(kind, challenge);
       request.headers.set("Authorization", authorization);
+      capture(request, authorization);
       return next(request);
     },
   };
+}
+
+/** Remembers the header for a caller that hands the request on to a receiving thread (requestContext.ts). */
+function capture(request: PipelineRequest, authorization: string): void {
+  const context = requestContext(request);
+  if (context.captureAuthorization) {
+    context.registryAuthorization = authorization;
+    // userAgentPolicy ran before this one: the thread sends the same value.
+    context.userAgent = request.headers.get("user-agent");
+  }
 }
 
 /**

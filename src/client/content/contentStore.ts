@@ -12,6 +12,7 @@
 //   such as the files of a "push files as artifact";
 // - a layer cache keyed by digest (issue 14) fits both interfaces as it is.
 
+import type { BlobGetGrant } from "../blobGet";
 import type { AbortSignalLike } from "@azure/abort-controller";
 import type { DownloadSink } from "../blobSink";
 import type { ReopenableBlobSource } from "../blobSource";
@@ -45,6 +46,12 @@ export interface ContentSource {
    * free them once written.
    */
   readonly handsOverChunks?: boolean;
+  /**
+   * Optional: the blob's GET, authorised, for a thread to receive on its own
+   * connection (blobGet.ts); undefined when that cannot be done faithfully,
+   * and the bytes come through fetchBlobInto instead.
+   */
+  grantBlobGet?(descriptor: OciDescriptor, options: StoreOperationOptions): Promise<BlobGetGrant | undefined>;
   /**
    * Optional: the manifests whose `subject` is this digest (signatures,
    * SBOMs), for copies with `referrers`; a source without it cannot copy

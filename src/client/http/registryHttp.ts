@@ -50,6 +50,8 @@ export interface RegistryRequest {
    * large bodies such as blobs. The default value is false.
    */
   releaseSocketReads?: boolean;
+  /** Keep the Authorization value sent to the registry's origin in the response (`authorization`). The default value is false. */
+  captureAuthorization?: boolean;
 }
 
 export interface RegistryResponse {
@@ -58,6 +60,23 @@ export interface RegistryResponse {
   /** The URL that answered, after redirects. */
   url: string;
   body?: NodeJS.ReadableStream;
+  /** With `captureAuthorization`: the Authorization value the registry's origin got, if any. Never put it in an error. */
+  authorization?: string;
+  /** With `captureAuthorization`: the User-Agent the registry's origin got. */
+  userAgent?: string;
+}
+
+/**
+ * What a thread needs to send a blob GET the way this client's pipeline
+ * would (registry/blobGetGrant.ts); absent when the client's requests cannot
+ * be reproduced outside the pipeline (a caller-supplied HTTP client).
+ */
+export interface DirectGetSettings {
+  /** The pipeline's extra trusted CA certificates (tlsPolicy). */
+  ca?: string;
+  userAgent: string;
+  /** The client's idle timeout in milliseconds; 0 for none. */
+  timeoutMs: number;
 }
 
 export class RegistryHttp {
@@ -68,6 +87,8 @@ export class RegistryHttp {
     private readonly httpClient: HttpClient,
     /** The client's request logger, for notes that are not one request (a tag skipped because it vanished). */
     readonly log?: (line: string) => void,
+    /** Set when blob GETs may be sent from a receiving thread. */
+    readonly directGet?: DirectGetSettings,
   ) {}
 
   resolveUrl(url: string, base: string = this.origin): string {
@@ -94,6 +115,7 @@ export class RegistryHttp {
     context.retry = request.retry;
     context.timeoutMs = request.timeoutMs;
     context.releaseSocketReads = request.releaseSocketReads;
+    context.captureAuthorization = request.captureAuthorization;
     let response;
     try {
       response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
@@ -108,6 +130,8 @@ export class RegistryHttp {
       headers: response.headers,
       url: response.request.url,
       body: response.readableStreamBody,
+      authorization: request.captureAuthorization ? context.registryAuthorization : undefined,
+      userAgent: request.captureAuthorization ? context.userAgent : undefined,
     };
     if (!request.expectedStatus.includes(response.status)) {
       const error = await registryErrorFromResponse({

@@ -21,6 +21,15 @@ export interface RequestContext {
   timeoutMs?: number;
   /** Free the socket's reads as soon as the HTTP parser has used them (bufferRelease.ts). */
   releaseSocketReads?: boolean;
+  /**
+   * The Authorization value the challenge policy last sent to the registry's
+   * own origin, kept only when the caller asked (RegistryRequest.captureAuthorization),
+   * so that a blob GET can be handed to a receiving thread (registry/blobGetGrant.ts).
+   */
+  registryAuthorization?: string;
+  captureAuthorization?: boolean;
+  /** With captureAuthorization: the User-Agent the registry's origin got. */
+  userAgent?: string;
   /** How many times the request was sent (set by the retry policy). */
   attempts?: number;
   /** The last answer was still a retryable failure when the retries ran out. */

@@ -26,9 +26,15 @@
 // that refuses O_DIRECT (EINVAL, at open or at a write) gets ordinary writes
 // for the rest of the file; nothing is lost or written twice.
 //
+// With a receiver (http/blobReceiverWorker.ts), the thread also receives
+// blobs itself: the receiver's files take the same path through the slots,
+// and their events go to the receiver instead of the main thread.
+//
 // This function runs in the worker from its source text (see
 // hashingWriterPool.ts), so it uses nothing from outside its own body but
 // Node's built-in modules.
+
+import type { ReceiverHost, ToReceiver, WriterEvent } from "../http/blobReceiverWorker";
 
 /** What the pool tells the worker once, at start. */
 export interface BlobWriterWorkerConfig {
@@ -44,7 +50,10 @@ export interface BlobWriterWorkerConfig {
   align: number;
 }
 
-export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
+export function blobWriterWorker(
+  config: BlobWriterWorkerConfig,
+  receiver?: (host: ReceiverHost) => (message: ToReceiver) => void,
+): void {
   // The worker runs from this function's source text (hashingWriterPool.ts), where
   // no module imports exist: it requires what it needs itself.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -90,6 +99,19 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
   const files = new Map<number, OpenFile>();
   // Messages wait here, in order, while no slot is free.
   const queue: Message[] = [];
+  // Files this thread receives itself: their events go to the receiver.
+  const local = new Map<number, (event: WriterEvent) => void>();
+  function report(m: WriterEvent & { id: number }): void {
+    const listener = local.get(m.id);
+    if (!listener) {
+      port.postMessage(m);
+      return;
+    }
+    if (m.type !== "ack") {
+      local.delete(m.id);
+    }
+    listener(m);
+  }
 
   function open(m: { id: number; path: string; algorithm: string }): void {
     const fd = fs.openSync(m.path, O_WRONLY | O_CREAT | O_EXCL, 0o666);
@@ -221,7 +243,7 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     }
     if (file.failure && !file.ending) {
       // Reported now; the file is removed below. The main thread sends nothing more for it.
-      port.postMessage({
+      report({
         type: "error",
         id: file.id,
         message: String(file.failure.message),
@@ -251,11 +273,11 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       }
     }
     if (file.ending === "abort") {
-      port.postMessage({ type: "aborted", id: file.id });
+      report({ type: "aborted", id: file.id });
     } else if (failure && file.ending) {
-      port.postMessage({ type: "error", id: file.id, message: String(failure.message), code: (failure as NodeJS.ErrnoException).code });
+      report({ type: "error", id: file.id, message: String(failure.message), code: (failure as NodeJS.ErrnoException).code });
     } else if (!failure) {
-      port.postMessage({ type: "done", id: file.id, digest: file.hash.digest("hex"), direct: file.direct });
+      report({ type: "done", id: file.id, digest: file.hash.digest("hex"), direct: file.direct });
     }
   }
 
@@ -265,7 +287,7 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
       try {
         open(m);
       } catch (error) {
-        port.postMessage({
+        report({
           type: "error",
           id: m.id,
           message: String((error as Error).message),
@@ -284,7 +306,7 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
           return false;
         }
         free(m.parts);
-        port.postMessage({ type: "ack", id: m.id });
+        report({ type: "ack", id: m.id });
       } else {
         file.ending = m.type;
         if (m.type === "end" && file.slot !== undefined && file.filled > 0 && !file.failure) {
@@ -305,8 +327,27 @@ export function blobWriterWorker(config: BlobWriterWorkerConfig): void {
     }
   }
 
-  port.on("message", (m: Message) => {
+  function submit(m: Message): void {
     queue.push(m);
     drain();
+  }
+
+  const toReceiver = receiver?.({
+    post: (m) => port.postMessage(m),
+    open: (id, path, algorithm, onEvent) => {
+      local.set(id, onEvent);
+      submit({ type: "open", id, path, algorithm });
+    },
+    write: (id, parts) => submit({ type: "data", id, parts }),
+    end: (id) => submit({ type: "end", id }),
+    abort: (id) => submit({ type: "abort", id }),
+  });
+
+  port.on("message", (m: Message | ToReceiver) => {
+    if (m.type.startsWith("recv")) {
+      toReceiver?.(m as ToReceiver);
+      return;
+    }
+    submit(m as Message);
   });
 }

@@ -11,11 +11,22 @@
 // worker; past that the response is paused, so memory stays bounded by
 // blobs in flight × batchBytes × maxBatchesInFlight, plus each worker's slots.
 //
+// A worker can also receive a blob itself (`receive`: its own connection to
+// a URL the main thread authorised, http/blobReceiverWorker.ts), so that no
+// byte of it crosses to the main thread at all: receiving was what bound a
+// pull to one core. Such blobs are spread over up to `receivingThreads`.
+//
 // The worker runs blobWriterWorker's source text (eval), so that the library
 // still bundles into one file (esbuild) with no separate worker script to ship.
 
 import { Worker } from "node:worker_threads";
+import type { BlobGetGrant } from "../blobGet";
+import { blobReceiverWorker } from "../http/blobReceiverWorker";
 import { blobWriterWorker, type BlobWriterWorkerConfig } from "./blobWriterWorker";
+import { type FromReceiver, WorkerReceive, type WorkerReceiveOptions, type WorkerReceiveResult } from "../http/workerBlobReceive";
+
+/** The young generation of each thread in MB: the peak RSS of a 1 GiB pull on two receiving threads (bench/README.md, "session 5"). */
+const YOUNG_GENERATION_MB = 2;
 
 /** Alignment of direct writes: the page size, a multiple of every common logical block size. */
 export const DIRECT_WRITE_ALIGNMENT = 4096;
@@ -29,6 +40,11 @@ export interface HashingWriterPoolOptions {
   writeBytes?: number;
   /** Disk writes in flight per worker. The default value is 4. */
   writesInFlight?: number;
+  /**
+   * Threads blobs received on a thread (`receive`) are spread over, started
+   * as blobs need them. The default value is the pool's size.
+   */
+  receivingThreads?: number;
 }
 
 /** How a file's bytes travel to its worker. */
@@ -56,6 +72,9 @@ export class HashingWriterPool {
   private readonly files = new Map<number, Pending>();
   private nextId = 1;
   private nextWorker = 0;
+  private readonly receives = new Map<number, { worker: Worker; job: WorkerReceive }>();
+  private readonly source: string;
+  private readonly receivingThreads: number;
 
   constructor(size: number, options: HashingWriterPoolOptions) {
     const config: BlobWriterWorkerConfig = {
@@ -66,31 +85,72 @@ export class HashingWriterPool {
       direct: options.direct ?? false,
       align: DIRECT_WRITE_ALIGNMENT,
     };
-    const source = `(${blobWriterWorker.toString()})(${JSON.stringify(config)})`;
+    // The receiver rides along in every thread (http/blobReceiverWorker.ts): any thread can receive.
+    this.source = `(${blobWriterWorker.toString()})(${JSON.stringify(config)}, ${blobReceiverWorker.toString()})`;
+    this.receivingThreads = Math.max(size, options.receivingThreads ?? size);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(source, { eval: true });
-      worker.on("message", (m: { type: string; id: number; digest?: string; direct?: boolean; message?: string; code?: string }) => {
-        const pending = this.files.get(m.id);
-        if (!pending) {
-          return;
-        }
-        if (m.type === "ack") {
-          pending.onAck();
-        } else if (m.type === "done") {
-          this.files.delete(m.id);
-          pending.onDone(m.digest!, m.direct === true);
-        } else if (m.type === "aborted") {
-          this.files.delete(m.id);
-          pending.onAborted();
-        } else if (m.type === "error") {
-          this.files.delete(m.id);
-          pending.onError(Object.assign(new Error(m.message), { code: m.code }));
-        }
-      });
-      worker.on("error", (error) => this.failWorker(worker, error));
-      worker.on("exit", (code) => this.failWorker(worker, new Error(`The pull's writer thread stopped (exit code ${code}).`)));
-      this.workers.push(worker);
+      this.spawn();
     }
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(this.source, {
+      eval: true,
+      // A small young generation: the thread's short-lived objects (a few per TLS record it
+      // receives) are collected often instead of filling tens of MB of RSS first (offThreadHash.ts does the same).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: 64 },
+    });
+    worker.on("message", (m: { type: string; id: number; digest?: string; direct?: boolean; message?: string; code?: string }) => {
+      if (m.type.startsWith("recv")) {
+        const receive = this.receives.get(m.id);
+        if (receive?.job.onMessage(m as FromReceiver)) {
+          this.receives.delete(m.id);
+        }
+        return;
+      }
+      const pending = this.files.get(m.id);
+      if (!pending) {
+        return;
+      }
+      if (m.type === "ack") {
+        pending.onAck();
+      } else if (m.type === "done") {
+        this.files.delete(m.id);
+        pending.onDone(m.digest!, m.direct === true);
+      } else if (m.type === "aborted") {
+        this.files.delete(m.id);
+        pending.onAborted();
+      } else if (m.type === "error") {
+        this.files.delete(m.id);
+        pending.onError(Object.assign(new Error(m.message), { code: m.code }));
+      }
+    });
+    worker.on("error", (error) => this.failWorker(worker, error));
+    worker.on("exit", (code) => this.failWorker(worker, new Error(`The pull's writer thread stopped (exit code ${code}).`)));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /**
+   * Receives a blob on one of the threads (its own connection, the grant's
+   * URL and rules) into `path` (which must not exist), hashed and written
+   * there; resolves to the hex digest of the bytes. On failure the thread
+   * has removed the file.
+   */
+  receive(path: string, algorithm: string, grant: BlobGetGrant, options: WorkerReceiveOptions): Promise<WorkerReceiveResult> {
+    if (this.closing) {
+      return Promise.reject(new Error("The pull's writer threads are closed."));
+    }
+    const live = this.workers.filter((worker) => !this.dead.has(worker));
+    const load = (worker: Worker): number => [...this.receives.values()].filter((r) => r.worker === worker).length;
+    let worker = live.sort((a, b) => load(a) - load(b))[0];
+    if (!worker || (load(worker) > 0 && this.workers.length < this.receivingThreads)) {
+      worker = this.spawn();
+    }
+    const id = this.nextId++;
+    const job = new WorkerReceive(worker, id, path, algorithm, grant, options);
+    this.receives.set(id, { worker, job });
+    return job.done;
   }
 
   /** Opens `path` (which must not exist) on one of the workers; throws when none is left. */
@@ -115,6 +175,12 @@ export class HashingWriterPool {
       return;
     }
     this.dead.set(worker, error);
+    for (const [id, receive] of this.receives) {
+      if (receive.worker === worker) {
+        this.receives.delete(id);
+        receive.job.workerDied(error);
+      }
+    }
     for (const [id, pending] of this.files) {
       if (pending.worker === worker) {
         this.files.delete(id);

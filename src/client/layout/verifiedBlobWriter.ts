@@ -14,6 +14,14 @@ import { fillSink } from "../content/pump";
 import type { OciDescriptor } from "../models";
 import { HashingWriterPool } from "./hashingWriterPool";
 import { openBlobFile } from "./verifiedFile";
+import { receiveBlobFile } from "./receivedBlobFile";
+
+/**
+ * Threads that receive blobs themselves (their own connections, see
+ * http/blobReceiverWorker.ts), for sources that grant their GETs: on two
+ * cores, receiving is what fills them (bench/README.md, "session 5").
+ */
+export const RECEIVING_THREADS = 2;
 
 /** Below this many bytes in all, blobs (a config, a manifest) are not worth a thread. */
 export const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
@@ -58,6 +66,7 @@ export class VerifiedBlobWriter {
       this.pool = new HashingWriterPool(Math.min(workers, blobs.length), {
         maxOpenFiles: concurrency,
         direct: this.options.directWrites ?? true,
+        receivingThreads: RECEIVING_THREADS,
       });
     }
   }
@@ -82,6 +91,11 @@ export class VerifiedBlobWriter {
     const folder = path.dirname(finalPath);
     await fs.promises.mkdir(folder, { recursive: true });
     const temp = path.join(folder, `.${path.basename(finalPath)}.${randomBytes(4).toString("hex")}.partial`);
+    const grant =
+      this.pool && source.grantBlobGet ? await source.grantBlobGet(descriptor, { abortSignal: options.abortSignal }) : undefined;
+    if (this.pool && grant) {
+      return receiveBlobFile(this.pool, grant, temp, finalPath, descriptor.digest, options);
+    }
     const release = this.options.releaseBuffers ?? true;
     const file = await openBlobFile(this.pool, temp, finalPath, descriptor.digest, descriptor.size, {
       writeBufferBytes: this.options.writeBufferBytes,

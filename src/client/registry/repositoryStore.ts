@@ -37,7 +37,9 @@ import type {
 import { DigestValidationError } from "../errors";
 import type { RegistryHttp } from "../http/registryHttp";
 import type { OciDescriptor } from "../models";
+import type { BlobGetGrant } from "../blobGet";
 import { blobExists, blobPath, resolveLocation, uploadsPath } from "./blobPaths";
+import { grantBlobGet } from "./blobGetGrant";
 import { getManifest } from "./manifests";
 import { listReferrers } from "./referrers";
 import { openBlobRelay } from "./blobRelay";
@@ -116,6 +118,11 @@ export class RepositoryStore implements ContentSource, ContentTarget {
       digest: descriptor.digest,
       open: (offset) => openBlobRelay(http, url, descriptor.digest, descriptor.size, offset),
     };
+  }
+
+  /** The blob's GET for a receiving thread (blobGetGrant.ts), undefined where the main-thread path must be kept. */
+  grantBlobGet(descriptor: OciDescriptor, options: StoreOperationOptions = {}): Promise<BlobGetGrant | undefined> {
+    return grantBlobGet(this.http, blobPath(this.repository, descriptor.digest), { abortSignal: options.abortSignal, size: descriptor.size });
   }
 
   async fetchBlobInto(descriptor: OciDescriptor, sink: DownloadSink, options: SinkFillOptions): Promise<void> {
