@@ -97,9 +97,7 @@ export async function downloadBlobToFile(
   const size = parseLength(first.headers.get("content-length"));
   // A thread is not worth it for a few bytes (a config); unknown sizes get one.
   const lease =
-    threaded && (size === undefined || size >= POOL_THRESHOLD_BYTES)
-      ? sharedWriters.acquire(options.directWrites ?? true)
-      : undefined;
+    threaded && (size === undefined || size >= POOL_THRESHOLD_BYTES) ? sharedWriters.acquire(options.directWrites ?? true) : undefined;
   let received = 0;
   let failed = true;
   try {

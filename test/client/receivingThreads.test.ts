@@ -112,10 +112,14 @@ describe("blobs received on writer threads", function () {
     afterEach(() => servers.closeAll());
 
     function client(url: string, options: ConstructorParameters<typeof ContainerRegistryClient>[2] = {}): ContainerRegistryClient {
-      return new ContainerRegistryClient(url, { username: "user", password: "secret-password" }, {
-        retry: { initialDelayMs: 10, maxDelayMs: 100 },
-        ...options,
-      });
+      return new ContainerRegistryClient(
+        url,
+        { username: "user", password: "secret-password" },
+        {
+          retry: { initialDelayMs: 10, maxDelayMs: 100 },
+          ...options,
+        },
+      );
     }
 
     /** Basic auth as htpasswd registries do: 401 with a challenge without it. */
@@ -186,7 +190,9 @@ describe("blobs received on writer threads", function () {
           return;
         }
         const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1]);
-        res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` }).end(blob.subarray(start));
+        res
+          .writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` })
+          .end(blob.subarray(start));
       });
       const target = path.join(dir, "blob");
       await client(server.url).downloadBlobToFile("app", digest, target);
@@ -212,9 +218,7 @@ describe("blobs received on writer threads", function () {
         }
         const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
         if (!token || revoked.has(token)) {
-          res
-            .writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` })
-            .end();
+          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` }).end();
           return;
         }
         if (req.method === "HEAD") return head(res, SIZE);
@@ -230,14 +234,18 @@ describe("blobs received on writer threads", function () {
           return;
         }
         const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1]);
-        res.writeHead(206, { "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}`, "Content-Length": SIZE - start }).end(blob.subarray(start));
+        res
+          .writeHead(206, { "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}`, "Content-Length": SIZE - start })
+          .end(blob.subarray(start));
       });
       const target = path.join(dir, "blob");
       await new ContainerRegistryClient(server.url, undefined, { retry: { initialDelayMs: 10 } }).downloadBlobToFile("app", digest, target);
       assert.ok(fs.readFileSync(target).equals(blob));
       const blobRequests = server.requests.filter((r) => r.path.startsWith("/v2/"));
       assert.deepEqual(
-        blobRequests.map((r) => `${r.method} ${r.headers.authorization ?? "-"}${r.headers.range ? ` ${r.headers.range}` : ""}`.replace(/=\d+-/, "=n-")),
+        blobRequests.map((r) =>
+          `${r.method} ${r.headers.authorization ?? "-"}${r.headers.range ? ` ${r.headers.range}` : ""}`.replace(/=\d+-/, "=n-"),
+        ),
         [
           "HEAD -", // challenge
           "HEAD Bearer token-1",
@@ -311,7 +319,9 @@ describe("blobs received on writer threads", function () {
           return; // stalls
         }
         const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1]);
-        res.writeHead(206, { "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}`, "Content-Length": SIZE - start }).end(blob.subarray(start));
+        res
+          .writeHead(206, { "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}`, "Content-Length": SIZE - start })
+          .end(blob.subarray(start));
       });
       const target = path.join(dir, "blob");
       await client(server.url, { timeoutMs: 300 }).downloadBlobToFile("app", digest, target);

@@ -134,7 +134,12 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
       }
     };
     const onData = (read: Buffer): void => {
-      if (typeof read !== "string" && read.byteOffset === 0 && read.byteLength === read.buffer.byteLength && read.buffer instanceof ArrayBuffer) {
+      if (
+        typeof read !== "string" &&
+        read.byteOffset === 0 &&
+        read.byteLength === read.buffer.byteLength &&
+        read.buffer instanceof ArrayBuffer
+      ) {
         pending.push(read.buffer);
         if (pending.length >= 16) {
           flush();
@@ -155,10 +160,7 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     const key = `${url.protocol}\n${ca ?? ""}`;
     let agent = agents.get(key);
     if (!agent) {
-      agent =
-        url.protocol === "https:"
-          ? new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) })
-          : new http.Agent({ keepAlive: true });
+      agent = url.protocol === "https:" ? new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }) : new http.Agent({ keepAlive: true });
       agents.set(key, agent);
     }
     return agent;
@@ -193,15 +195,18 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     host.open(m.id, m.path, m.algorithm, (event) => onWriterEvent(job, event));
     if (m.timeoutMs > 0) {
       // Checked at half the timeout, so an idle attempt is noticed within 1 to 1.5 times it (idleTimeoutPolicy.ts).
-      job.timer = setInterval(() => {
-        if (!job.settled && !job.waiting && !job.paused && job.req && Date.now() - job.lastActivity >= m.timeoutMs) {
-          attemptFailed(job, job.req, {
-            kind: "timeout",
-            message: `no bytes for ${m.timeoutMs} ms`,
-            url: job.url,
-          });
-        }
-      }, Math.max(1, Math.floor(m.timeoutMs / 2)));
+      job.timer = setInterval(
+        () => {
+          if (!job.settled && !job.waiting && !job.paused && job.req && Date.now() - job.lastActivity >= m.timeoutMs) {
+            attemptFailed(job, job.req, {
+              kind: "timeout",
+              message: `no bytes for ${m.timeoutMs} ms`,
+              url: job.url,
+            });
+          }
+        },
+        Math.max(1, Math.floor(m.timeoutMs / 2)),
+      );
     }
     send(job);
   }

@@ -50,10 +50,7 @@ export interface BlobWriterWorkerConfig {
   align: number;
 }
 
-export function blobWriterWorker(
-  config: BlobWriterWorkerConfig,
-  receiver?: (host: ReceiverHost) => (message: ToReceiver) => void,
-): void {
+export function blobWriterWorker(config: BlobWriterWorkerConfig, receiver?: (host: ReceiverHost) => (message: ToReceiver) => void): void {
   // The worker runs from this function's source text (hashingWriterPool.ts), where
   // no module imports exist: it requires what it needs itself.
   /* eslint-disable @typescript-eslint/no-require-imports */

@@ -116,7 +116,14 @@ async function authorizedHead(
   strict = false,
 ): Promise<{ size?: number; authorization?: string; userAgent?: string } | undefined> {
   try {
-    const response = await http.send({ method: "HEAD", url, operation: OPERATION, expectedStatus: [200], abortSignal, captureAuthorization: true });
+    const response = await http.send({
+      method: "HEAD",
+      url,
+      operation: OPERATION,
+      expectedStatus: [200],
+      abortSignal,
+      captureAuthorization: true,
+    });
     discardBody(response);
     return {
       size: parseLength(response.headers.get("content-length")),
@@ -159,7 +166,10 @@ async function failureError(http: RegistryHttp, report: BlobGetFailure, authoriz
       init,
     );
   } else if (report.kind === "network") {
-    error = new RegistryError(`${capitalize(OPERATION)} failed: could not reach ${http.loginServer} ${where}: ${report.message}${note}`, init);
+    error = new RegistryError(
+      `${capitalize(OPERATION)} failed: could not reach ${http.loginServer} ${where}: ${report.message}${note}`,
+      init,
+    );
   } else if (report.kind === "file") {
     error = Object.assign(new Error(report.message), { code: report.code });
   } else {

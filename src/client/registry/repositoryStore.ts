@@ -122,7 +122,10 @@ export class RepositoryStore implements ContentSource, ContentTarget {
 
   /** The blob's GET for a receiving thread (blobGetGrant.ts), undefined where the main-thread path must be kept. */
   grantBlobGet(descriptor: OciDescriptor, options: StoreOperationOptions = {}): Promise<BlobGetGrant | undefined> {
-    return grantBlobGet(this.http, blobPath(this.repository, descriptor.digest), { abortSignal: options.abortSignal, size: descriptor.size });
+    return grantBlobGet(this.http, blobPath(this.repository, descriptor.digest), {
+      abortSignal: options.abortSignal,
+      size: descriptor.size,
+    });
   }
 
   async fetchBlobInto(descriptor: OciDescriptor, sink: DownloadSink, options: SinkFillOptions): Promise<void> {
