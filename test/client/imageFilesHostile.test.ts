@@ -246,8 +246,8 @@ describe("image file system: hostile layers (real registry)", function () {
     assert.match(error.message, /diff_ids/);
   });
 
-  it("refuses a gzip layer of several MiB whose uncompressed bytes do not match the diff_id (hashed on the worker)", async function () {
-    // Past one write batch (1 MiB), the diff_id is hashed on the hashing worker (hashedTarWriter.ts), not here.
+  it("refuses a gzip layer of several MiB whose uncompressed bytes do not match the diff_id", async function () {
+    // Several of the inflater's 1 MiB chunks and write batches: the hash covers all of them, not only the first.
     const wrong = `sha256:${"cd".repeat(32)}`;
     const big = Buffer.alloc(5 * MiB + 123, "several MiB of one layer\n");
     const layers: TestLayer[] = [{ tar: rawTar([file("base.txt", "a good base layer\n")]) }, { tar: rawTar([file("big.txt", big)]), compression: "gzip" }];

@@ -2,19 +2,19 @@
 // the limit (a gzip bomb stops at the limit, not at the end), writes the
 // uncompressed tar to `tarPath` and parses it with tar-stream as it goes, so
 // each entry (and its data offset) is known as soon as its header arrives.
-// Nothing holds more than a few write batches (hashedTarWriter.ts) and tar-stream's header buffer.
+// Nothing holds more than a write batch and tar-stream's header buffer.
 //
 // tar-stream rather than a parser of our own: it is well kept, handles pax,
 // GNU long names and base-256 sizes, caps long headers at 4 MiB, and its
 // entry streams expose the header offset we need for the index.
 
+import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import type { Readable } from "node:stream";
 import * as tar from "tar-stream";
 import { DigestValidationError, RegistryError } from "../errors";
 import { entryComponents, printableName, whiteoutOf, MAX_PATH_BYTES } from "./entryPath";
 import { CorruptLayerError, ImageContentError, LayerTooLargeError, UnsafeLayerEntryError } from "./errors";
-import { HashedTarWriter } from "./hashedTarWriter";
 import { createDecompressor, type LayerCompression } from "./layerCompression";
 import type { ImageFileType, LayerEntry } from "./layerEntry";
 import { MAX_ZSTD_WINDOW_BYTES, ZstdWindowTooLargeError } from "./zstdStream";
@@ -49,6 +49,8 @@ export interface IndexLayerResult {
   entryCount: number;
 }
 
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResult> {
   const { digest, limits } = input;
   const content = input.content as Readable;
@@ -71,7 +73,8 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
       contentError ??= error;
     });
   }
-  const hashDiffId = input.compression !== "none";
+  // For an uncompressed layer the blob digest, already verified, is the diff_id.
+  const hash: Hash | undefined = input.compression === "none" ? undefined : createHash("sha256");
 
   const extract = tar.extract();
   let entryCount = 0;
@@ -107,11 +110,18 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
   });
 
   const file = await fs.promises.open(input.tarPath, "wx", 0o600);
-  const writer = new HashedTarWriter(file, hashDiffId);
   let total = 0;
-  let hashed: string | undefined;
   try {
     throwIfContentFailed();
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const flush = async (): Promise<void> => {
+      if (batchBytes > 0) {
+        await file.writev(batch);
+        batch = [];
+        batchBytes = 0;
+      }
+    };
     for await (const chunk of tarBytes) {
       total += chunk.length;
       if (total > limits.maxLayerBytes) {
@@ -119,9 +129,13 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
           layerDigest: digest,
         });
       }
+      hash?.update(chunk);
       input.onTarBytes?.(total);
-      // Copied into the writer's batch before the parser sees it: what is hashed and written is what was parsed.
-      await writer.write(chunk);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) {
+        await flush();
+      }
       if (!extract.write(chunk)) {
         await waitForDrain(extract, () => parseError);
       }
@@ -130,7 +144,7 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
       }
     }
     throwIfContentFailed();
-    hashed = await writer.finish();
+    await flush();
     await endExtract(extract, () => parseError);
     if (parseError !== undefined) {
       throw parseError;
@@ -139,13 +153,11 @@ export async function indexLayer(input: IndexLayerInput): Promise<IndexLayerResu
     content.destroy();
     decompressor?.destroy();
     extract.destroy();
-    await writer.close();
     throw classify(error, digest);
   } finally {
     await file.close();
   }
-  // For an uncompressed layer the blob digest, already verified, is the diff_id.
-  const diffId = hashed ?? digest;
+  const diffId = hash ? `sha256:${hash.digest("hex")}` : digest;
   if (input.expectedDiffId !== undefined && input.expectedDiffId !== diffId) {
     throw new DigestValidationError(input.expectedDiffId, diffId, `uncompressed layer ${digest} (rootfs.diff_ids)`);
   }
