@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   if (!base) {
     throw new Error("BENCH_AB_BASE must name a bundle of an earlier bench/imageFilesClient.ts");
   }
-  const ours = process.env.BENCH_AB_OURS ?? (await bundleClient(path.join(__dirname, "..", "..", "bench", "imageFilesClient.ts"), "imageFiles"));
+  const ours =
+    process.env.BENCH_AB_OURS ?? (await bundleClient(path.join(__dirname, "..", "..", "bench", "imageFilesClient.ts"), "imageFiles"));
   const nodeArgs = (process.env.BENCH_AB_NODE_ARGS ?? "").split(" ").filter((arg) => arg !== "");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-image-files-ab-"));
   const registry = await startRegistry();
@@ -81,7 +82,12 @@ async function main(): Promise<void> {
       };
       const runCli = async (): Promise<void> => {
         const layout = path.join(work, `layout-${round}`);
-        const copy = await measure("skopeo", ["copy", "--src-tls-verify=false", `docker://${registry.host}/bench/files:v1`, `oci:${layout}:v1`]);
+        const copy = await measure("skopeo", [
+          "copy",
+          "--src-tls-verify=false",
+          `docker://${registry.host}/bench/files:v1`,
+          `oci:${layout}:v1`,
+        ]);
         let tarSeconds = 0;
         let cpu = copy.cpuSeconds;
         for (const layer of image.layers) {

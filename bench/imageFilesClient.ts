@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const [url, repository, tag, cacheDir] = args;
     const started = process.hrtime.bigint();
     if (process.env.BENCH_TRACE) {
-      process.stderr.write(`process up ${(process.uptime()).toFixed(3)} s before open\n`);
+      process.stderr.write(`process up ${process.uptime().toFixed(3)} s before open\n`);
       process.on("exit", () => process.stderr.write(`${seconds(started).toFixed(3)} exit\n`));
     }
     const concurrency = process.env.BENCH_IMAGE_CONCURRENCY ? Number(process.env.BENCH_IMAGE_CONCURRENCY) : undefined;

@@ -250,7 +250,10 @@ describe("image file system: hostile layers (real registry)", function () {
     // Several of the inflater's 1 MiB chunks and write batches: the hash covers all of them, not only the first.
     const wrong = `sha256:${"cd".repeat(32)}`;
     const big = Buffer.alloc(5 * MiB + 123, "several MiB of one layer\n");
-    const layers: TestLayer[] = [{ tar: rawTar([file("base.txt", "a good base layer\n")]) }, { tar: rawTar([file("big.txt", big)]), compression: "gzip" }];
+    const layers: TestLayer[] = [
+      { tar: rawTar([file("base.txt", "a good base layer\n")]) },
+      { tar: rawTar([file("big.txt", big)]), compression: "gzip" },
+    ];
     const error = await failureOf(layers.slice(1), {}, { diffIds: [sha256(layers[0].tar), wrong] });
     assert.ok(error instanceof DigestValidationError, String(error));
     assert.equal(error.expectedDigest, wrong);
