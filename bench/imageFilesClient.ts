@@ -21,6 +21,22 @@ async function walk(filesystem: ImageFilesystem, dir: string): Promise<number> {
   return count;
 }
 
+/** CPU seconds of each thread of this process, most first (/proc/self/task/<tid>/stat: comm, utime, stime). */
+function threadCpu(): string {
+  const threads: { name: string; cpu: number }[] = [];
+  for (const tid of fs.readdirSync("/proc/self/task")) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const name = Number(tid) === process.pid ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    threads.push({ name, cpu: (Number(fields[11]) + Number(fields[12])) / 100 });
+  }
+  return threads
+    .filter((thread) => thread.cpu >= 0.01)
+    .sort((a, b) => b.cpu - a.cpu)
+    .map((thread) => `${thread.name} ${thread.cpu.toFixed(2)}`)
+    .join(", ");
+}
+
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
@@ -30,13 +46,40 @@ async function main(): Promise<void> {
   if (mode === "cold") {
     const [url, repository, tag, cacheDir] = args;
     const started = process.hrtime.bigint();
+    if (process.env.BENCH_TRACE) {
+      process.stderr.write(`process up ${process.uptime().toFixed(3)} s before open\n`);
+      process.on("exit", () => process.stderr.write(`${seconds(started).toFixed(3)} exit\n`));
+    }
     const concurrency = process.env.BENCH_IMAGE_CONCURRENCY ? Number(process.env.BENCH_IMAGE_CONCURRENCY) : undefined;
-    const filesystem = await openImageFilesystem(new ContainerRegistryClient(url), repository, tag, { cacheDir, concurrency });
+    // BENCH_TRACE=1: when each layer starts, ends its download and is indexed, and when the walk starts (stderr).
+    const trace = process.env.BENCH_TRACE
+      ? (what: string): void => void process.stderr.write(`${seconds(started).toFixed(3)} ${what}\n`)
+      : undefined;
+    const seen = new Set<string>();
+    const filesystem = await openImageFilesystem(new ContainerRegistryClient(url), repository, tag, {
+      cacheDir,
+      concurrency,
+      onProgress: trace
+        ? (progress) => {
+            const key = `${progress.layerIndex} ${progress.phase}`;
+            const done = progress.phase === "downloading" && progress.transferredBytes === progress.totalBytes;
+            if (!seen.has(key) || done) {
+              seen.add(key);
+              trace(`layer ${key}${done ? " (all bytes)" : ""}`);
+            }
+          }
+        : undefined,
+    });
     await filesystem.ready;
+    trace?.("ready");
     const entries = await walk(filesystem, "/");
+    trace?.("walked");
     const total = seconds(started);
+    // Before close: the hashing worker's thread is still there to count.
+    const threads = process.env.BENCH_THREAD_CPU ? threadCpu() : undefined;
     await filesystem.close();
-    console.log(JSON.stringify({ entries, seconds: total }));
+    trace?.("closed");
+    console.log(JSON.stringify({ entries, seconds: total, threads }));
   } else if (mode === "warm") {
     const [url, repository, tag, cacheDir, file] = args;
     const started = process.hrtime.bigint();

@@ -246,6 +246,21 @@ describe("image file system: hostile layers (real registry)", function () {
     assert.match(error.message, /diff_ids/);
   });
 
+  it("refuses a gzip layer of several MiB whose uncompressed bytes do not match the diff_id", async function () {
+    // Several of the inflater's 1 MiB chunks and write batches: the hash covers all of them, not only the first.
+    const wrong = `sha256:${"cd".repeat(32)}`;
+    const big = Buffer.alloc(5 * MiB + 123, "several MiB of one layer\n");
+    const layers: TestLayer[] = [
+      { tar: rawTar([file("base.txt", "a good base layer\n")]) },
+      { tar: rawTar([file("big.txt", big)]), compression: "gzip" },
+    ];
+    const error = await failureOf(layers.slice(1), {}, { diffIds: [sha256(layers[0].tar), wrong] });
+    assert.ok(error instanceof DigestValidationError, String(error));
+    assert.equal(error.expectedDigest, wrong);
+    assert.equal(error.actualDigest, sha256(layers[1].tar));
+    assert.match(error.message, /diff_ids/);
+  });
+
   it("refuses a layer whose names add up to more than the limit", async function () {
     const entries = Array.from({ length: 50 }, (_, i) => file(`${"n".repeat(3000)}/${i}`, ""));
     const error = await failureOf(one(entries), { maxNameBytesPerLayer: 64 * 1024 });

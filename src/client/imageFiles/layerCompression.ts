@@ -31,8 +31,13 @@ export function layerCompression(mediaType: string, layerDigest: string): LayerC
   return compression;
 }
 
-/** Output chunks of 128 KiB rather than zlib's 16 KiB: an eighth of the trips through the tar parser, hash and writer. */
-const GUNZIP_CHUNK_BYTES = 128 * 1024;
+/**
+ * Output chunks of 1 MiB rather than zlib's 16 KiB: each chunk is one job on
+ * libuv's thread pool and one wake-up of the main thread, then one trip
+ * through the tar parser and the cache writer. On two cores the wake-ups of
+ * 128 KiB chunks preempted the main thread (bench/README.md, issue 14, session 5).
+ */
+const GUNZIP_CHUNK_BYTES = 1024 * 1024;
 
 type ZlibWithZstd = typeof zlib & { createZstdDecompress?: () => Transform };
 
