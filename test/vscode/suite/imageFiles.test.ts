@@ -304,47 +304,6 @@ describe("image files: Browse Files and the commands on image files", function (
     assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, "app/new.txt"))).toString(), "added\n");
   });
 
-  it("reopens a layer's root after a reload through its merged image, opened once for both roots", async () => {
-    const api = await getApi();
-    const layerRoot = await command<vscode.Uri>("browseLayer", {
-      registry: registryId,
-      repository: "files/browse",
-      reference: "v1",
-      layer: 1,
-      openIn: "none",
-    });
-    const mergedRoot = await browse("v1");
-    await api.closeOpenImages();
-    const opened: string[] = [];
-    const info = api.log.info.bind(api.log);
-    api.log.info = (message: string) => {
-      if (message.startsWith("Image files: reopening")) {
-        opened.push(message);
-      }
-      info(message);
-    };
-    try {
-      // Both roots at once, as a reloaded window's Explorer asks for them.
-      const [layerApp, mergedApp] = await Promise.all([
-        vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(layerRoot, "app")),
-        vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(mergedRoot, "app")),
-      ]);
-      assert.deepStrictEqual(layerApp, [["new.txt", vscode.FileType.File]]);
-      assert.deepStrictEqual(mergedApp.map(([name]) => name).sort(), ["data.bin", "new.txt", "run.py"]);
-      assert.strictEqual(
-        Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(layerRoot, "app/new.txt"))).toString(),
-        "added\n",
-      );
-      assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(layerRoot, "etc")), [
-        ["gone", vscode.FileType.File],
-      ]);
-      assert.strictEqual(opened.length, 1, `one image opened for the layer's root and the merged root: ${opened.join("; ")}`);
-    } finally {
-      // The instance's own property goes; the class's method is back.
-      delete (api.log as { info?: unknown }).info;
-    }
-  });
-
   it("reports the wasted space with the layers and their build steps", async () => {
     const result = await command<{ document: vscode.TextDocument; summary: { totalBytes: number; files: { path: string }[] } }>(
       "showWastedSpace",
@@ -499,5 +458,47 @@ describe("image files: Browse Files and the commands on image files", function (
       (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()),
       folders,
     );
+  });
+
+  // Last: it closes every open image, as a reload does, which the tests above rely on staying open.
+  it("reopens a layer's root after a reload through its merged image, opened once for both roots", async () => {
+    const api = await getApi();
+    const layerRoot = await command<vscode.Uri>("browseLayer", {
+      registry: registryId,
+      repository: "files/browse",
+      reference: "v1",
+      layer: 1,
+      openIn: "none",
+    });
+    const mergedRoot = await browse("v1");
+    await api.closeOpenImages();
+    const opened: string[] = [];
+    const info = api.log.info.bind(api.log);
+    api.log.info = (message: string) => {
+      if (message.startsWith("Image files: reopening")) {
+        opened.push(message);
+      }
+      info(message);
+    };
+    try {
+      // Both roots at once, as a reloaded window's Explorer asks for them.
+      const [layerApp, mergedApp] = await Promise.all([
+        vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(layerRoot, "app")),
+        vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(mergedRoot, "app")),
+      ]);
+      assert.deepStrictEqual(layerApp, [["new.txt", vscode.FileType.File]]);
+      assert.deepStrictEqual(mergedApp.map(([name]) => name).sort(), ["data.bin", "new.txt", "run.py"]);
+      assert.strictEqual(
+        Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(layerRoot, "app/new.txt"))).toString(),
+        "added\n",
+      );
+      assert.deepStrictEqual(await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(layerRoot, "etc")), [
+        ["gone", vscode.FileType.File],
+      ]);
+      assert.strictEqual(opened.length, 1, `one image opened for the layer's root and the merged root: ${opened.join("; ")}`);
+    } finally {
+      // The instance's own property goes; the class's method is back.
+      delete (api.log as { info?: unknown }).info;
+    }
   });
 });
