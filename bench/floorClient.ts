@@ -10,6 +10,11 @@
 //   node floorClient.js pull <registry-url> <repo:tag> <out-dir>
 //     GET the manifest, then per blob in parallel one GET whose chunks are
 //     hashed and dropped (writing them is left out: the floor is a lower bound)
+//   node floorClient.js pull-to-files <registry-url> <repo:tag> <out-dir>
+//     the same GETs, each chunk hashed and the response piped into
+//     fs.createWriteStream(file) with default options: the seed-style caller's
+//     own write path (seedStyleClient.ts), so the least any client writing
+//     through the caller's stream can cost (bench/README.md, "Floors")
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -98,27 +103,46 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
   );
 }
 
-async function pull(base: URL, repository: string, tag: string, dir: string): Promise<void> {
+/** One GET whose response is hashed chunk by chunk and piped into `fs.createWriteStream(file)` (default options). */
+function getToFile(url: URL, file: string, hash: crypto.Hash): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: "GET", agent }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`GET blob: HTTP ${res.statusCode}`));
+        return;
+      }
+      res.on("data", (chunk: Buffer) => hashInto(hash, chunk));
+      res.on("error", reject);
+      res.pipe(fs.createWriteStream(file)).on("finish", resolve).on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function pull(base: URL, repository: string, tag: string, dir: string, toFiles: boolean): Promise<void> {
   const answer = expect(
     await request(new URL(`/v2/${repository}/manifests/${tag}`, base), "GET", { Accept: OCI_MANIFEST }),
     200,
     "GET manifest",
   );
   const manifest = JSON.parse(answer.body.toString("utf8")) as { config: { digest: string }; layers: { digest: string }[] };
+  fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
   await Promise.all(
     [manifest.config, ...manifest.layers].map(async ({ digest }) => {
       const hash = crypto.createHash("sha256");
-      expect(
-        await request(new URL(`/v2/${repository}/blobs/${digest}`, base), "GET", {}, undefined, (chunk) => hashInto(hash, chunk)),
-        200,
-        "GET blob",
-      );
+      const url = new URL(`/v2/${repository}/blobs/${digest}`, base);
+      if (toFiles) {
+        await getToFile(url, blobPath(dir, digest), hash);
+      } else {
+        expect(await request(url, "GET", {}, undefined, (chunk) => hashInto(hash, chunk)), 200, "GET blob");
+      }
       if (`sha256:${hash.digest("hex")}` !== digest) {
         throw new Error(`${digest}: the bytes do not match`);
       }
     }),
   );
-  fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
   process.stdout.write(
     JSON.stringify({ digest: answer.headers["docker-content-digest"], hashSeconds: Number(hashNanoseconds) / 1e9 }) + "\n",
   );
@@ -130,8 +154,8 @@ async function main(): Promise<void> {
   const base = new URL(url);
   if (command === "push") {
     await push(base, repository, tag, dir);
-  } else if (command === "pull") {
-    await pull(base, repository, tag, dir);
+  } else if (command === "pull" || command === "pull-to-files") {
+    await pull(base, repository, tag, dir, command === "pull-to-files");
   } else {
     throw new Error(`unknown command ${command}`);
   }
