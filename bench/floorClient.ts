@@ -11,10 +11,11 @@
 //     GET the manifest, then per blob in parallel one GET whose chunks are
 //     hashed and dropped (writing them is left out: the floor is a lower bound)
 //   node floorClient.js pull-to-files <registry-url> <repo:tag> <out-dir>
-//     the same GETs, each chunk hashed and the response piped into
-//     fs.createWriteStream(file) with default options: the seed-style caller's
-//     own write path (seedStyleClient.ts), so the least any client writing
-//     through the caller's stream can cost (bench/README.md, "Floors")
+//     the same GETs, each chunk hashed, gathered into 256 KiB chunks and
+//     written into fs.createWriteStream(file) with default options: the
+//     seed-style caller's own write path (seedStyleClient.ts), so the least
+//     any client writing through the caller's stream can cost
+//     (bench/README.md, "Floors")
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -103,7 +104,15 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
   );
 }
 
-/** One GET whose response is hashed chunk by chunk and piped into `fs.createWriteStream(file)` (default options). */
+/** Bytes per write into the caller's stream: what downloadBlob hands out (registry/verifiedBlobStream.ts). */
+const WRITE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * One GET whose response is hashed record by record, gathered into 256 KiB chunks and
+ * written into `fs.createWriteStream(file)` (default options), pausing the response while
+ * the stream is full. Piping the 16 KiB TLS records straight in (`res.pipe(file)`) costs a
+ * thread-pool write and a pause per record: more CPU than the library (bench/README.md).
+ */
 function getToFile(url: URL, file: string, hash: crypto.Hash): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: "GET", agent }, (res) => {
@@ -112,9 +121,27 @@ function getToFile(url: URL, file: string, hash: crypto.Hash): Promise<void> {
         reject(new Error(`GET blob: HTTP ${res.statusCode}`));
         return;
       }
-      res.on("data", (chunk: Buffer) => hashInto(hash, chunk));
+      const out = fs.createWriteStream(file).on("error", reject).on("finish", resolve);
+      out.on("drain", () => res.resume());
+      let gathering = Buffer.allocUnsafeSlow(WRITE_CHUNK_BYTES);
+      let filled = 0;
+      res.on("data", (chunk: Buffer) => {
+        hashInto(hash, chunk);
+        for (let at = 0; at < chunk.length; ) {
+          const copied = chunk.copy(gathering, filled, at);
+          at += copied;
+          filled += copied;
+          if (filled === WRITE_CHUNK_BYTES) {
+            if (!out.write(gathering)) {
+              res.pause();
+            }
+            gathering = Buffer.allocUnsafeSlow(WRITE_CHUNK_BYTES);
+            filled = 0;
+          }
+        }
+      });
+      res.on("end", () => out.end(gathering.subarray(0, filled)));
       res.on("error", reject);
-      res.pipe(fs.createWriteStream(file)).on("finish", resolve).on("error", reject);
     });
     req.on("error", reject);
     req.end();
