@@ -104,7 +104,7 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
   );
 }
 
-/** Bytes per write into the caller's stream: what downloadBlob hands out (registry/verifiedBlobStream.ts). */
+/** Bytes per write into the caller's stream: at least what downloadBlob hands out (fewer, larger writes cost less). */
 const WRITE_CHUNK_BYTES = 256 * 1024;
 
 /**

@@ -37,11 +37,12 @@ import { type HashJob, sharedHasher } from "../offThreadHash";
 import { splitDigest } from "../reference";
 
 /**
- * Bytes per chunk the stream hands out: the read size of a whole-image push.
- * Larger chunks saved no CPU on a 1 GiB seed-style pull and held more
- * memory (bench/README.md).
+ * Bytes per chunk the stream hands out. Larger chunks saved no CPU on a 1 GiB
+ * seed-style pull and held more memory; 256 KiB ones peaked at 100-102 MB
+ * where these stay at 92-93 MB, and 128 KiB ones cost CPU (bench/README.md,
+ * "Issue 12, session 5: the seed-style pull's floor").
  */
-export const BLOB_STREAM_CHUNK_BYTES = 256 * 1024;
+export const BLOB_STREAM_CHUNK_BYTES = 192 * 1024;
 /** Blobs at least this large (or of unknown size) are hashed on the worker thread by default. */
 export const OFF_THREAD_HASH_MIN_BYTES = 1024 * 1024;
 /**
