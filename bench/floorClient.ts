@@ -127,7 +127,7 @@ function getToFile(url: URL, file: string, hash: crypto.Hash): Promise<void> {
       let filled = 0;
       res.on("data", (chunk: Buffer) => {
         hashInto(hash, chunk);
-        for (let at = 0; at < chunk.length; ) {
+        for (let at = 0; at < chunk.length;) {
           const copied = chunk.copy(gathering, filled, at);
           at += copied;
           filled += copied;
