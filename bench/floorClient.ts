@@ -10,6 +10,12 @@
 //   node floorClient.js pull <registry-url> <repo:tag> <out-dir>
 //     GET the manifest, then per blob in parallel one GET whose chunks are
 //     hashed and dropped (writing them is left out: the floor is a lower bound)
+//   node floorClient.js pull-to-files <registry-url> <repo:tag> <out-dir>
+//     the same GETs, each chunk hashed, gathered into 256 KiB chunks and
+//     written into fs.createWriteStream(file) with default options: the
+//     seed-style caller's own write path (seedStyleClient.ts), so the least
+//     any client writing through the caller's stream can cost
+//     (bench/README.md, "Floors")
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -98,27 +104,72 @@ async function push(base: URL, repository: string, tag: string, dir: string): Pr
   );
 }
 
-async function pull(base: URL, repository: string, tag: string, dir: string): Promise<void> {
+/** Bytes per write into the caller's stream: at least what downloadBlob hands out (fewer, larger writes cost less). */
+const WRITE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * One GET whose response is hashed record by record, gathered into 256 KiB chunks and
+ * written into `fs.createWriteStream(file)` (default options), pausing the response while
+ * the stream is full. Piping the 16 KiB TLS records straight in (`res.pipe(file)`) costs a
+ * thread-pool write and a pause per record: more CPU than the library (bench/README.md).
+ */
+function getToFile(url: URL, file: string, hash: crypto.Hash): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: "GET", agent }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`GET blob: HTTP ${res.statusCode}`));
+        return;
+      }
+      const out = fs.createWriteStream(file).on("error", reject).on("finish", resolve);
+      out.on("drain", () => res.resume());
+      let gathering = Buffer.allocUnsafeSlow(WRITE_CHUNK_BYTES);
+      let filled = 0;
+      res.on("data", (chunk: Buffer) => {
+        hashInto(hash, chunk);
+        for (let at = 0; at < chunk.length;) {
+          const copied = chunk.copy(gathering, filled, at);
+          at += copied;
+          filled += copied;
+          if (filled === WRITE_CHUNK_BYTES) {
+            if (!out.write(gathering)) {
+              res.pause();
+            }
+            gathering = Buffer.allocUnsafeSlow(WRITE_CHUNK_BYTES);
+            filled = 0;
+          }
+        }
+      });
+      res.on("end", () => out.end(gathering.subarray(0, filled)));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function pull(base: URL, repository: string, tag: string, dir: string, toFiles: boolean): Promise<void> {
   const answer = expect(
     await request(new URL(`/v2/${repository}/manifests/${tag}`, base), "GET", { Accept: OCI_MANIFEST }),
     200,
     "GET manifest",
   );
   const manifest = JSON.parse(answer.body.toString("utf8")) as { config: { digest: string }; layers: { digest: string }[] };
+  fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
   await Promise.all(
     [manifest.config, ...manifest.layers].map(async ({ digest }) => {
       const hash = crypto.createHash("sha256");
-      expect(
-        await request(new URL(`/v2/${repository}/blobs/${digest}`, base), "GET", {}, undefined, (chunk) => hashInto(hash, chunk)),
-        200,
-        "GET blob",
-      );
+      const url = new URL(`/v2/${repository}/blobs/${digest}`, base);
+      if (toFiles) {
+        await getToFile(url, blobPath(dir, digest), hash);
+      } else {
+        expect(await request(url, "GET", {}, undefined, (chunk) => hashInto(hash, chunk)), 200, "GET blob");
+      }
       if (`sha256:${hash.digest("hex")}` !== digest) {
         throw new Error(`${digest}: the bytes do not match`);
       }
     }),
   );
-  fs.mkdirSync(path.join(dir, "blobs", "sha256"), { recursive: true });
   process.stdout.write(
     JSON.stringify({ digest: answer.headers["docker-content-digest"], hashSeconds: Number(hashNanoseconds) / 1e9 }) + "\n",
   );
@@ -130,8 +181,8 @@ async function main(): Promise<void> {
   const base = new URL(url);
   if (command === "push") {
     await push(base, repository, tag, dir);
-  } else if (command === "pull") {
-    await pull(base, repository, tag, dir);
+  } else if (command === "pull" || command === "pull-to-files") {
+    await pull(base, repository, tag, dir, command === "pull-to-files");
   } else {
     throw new Error(`unknown command ${command}`);
   }

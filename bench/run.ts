@@ -2,9 +2,9 @@
 // side by side in one run (see ../shared/docs/performance-baselines.md and
 // bench/README.md). Prints one table and writes the same as JSON to
 // bench-results/. Environment: BENCH_ROUNDS (default 3), BENCH_LAYERS (4),
-// BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor:
+// BENCH_LAYER_MIB (256), BENCH_CLIENTS (ours,seed,skopeo,azure,azureSeed,floor,floorSeed:
 // seed and azureSeed are issue 12's per-blob workloads, floor the client's
-// minimum; see seedReport.ts), BENCH_SKIP_LISTING=1 (the 10,000-repository listing),
+// minimum, floorSeed the seed-style pull's minimum; see seedReport.ts), BENCH_SKIP_LISTING=1 (the 10,000-repository listing),
 // BENCH_SKIP_PREFIX_SEARCH=1 (the prefix search among 100,000; BENCH_PREFIX_ROUNDS),
 // BENCH_SKIP_ACR=1 (the ACR stand-in's first expand),
 // BENCH_SKIP_TRANSFER=1,
@@ -30,12 +30,13 @@ import { copyBenchLines, runCopyBench } from "./copyBench";
 import { runImageFilesBench, type ImageFilesResults } from "./imageFiles";
 import { runAcrFirstExpandBench, type AcrFirstExpandResults } from "./acrFirstExpand";
 
-type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor";
+type ClientName = "ours" | "base" | "skopeo" | "azure" | "seed" | "azureSeed" | "floor" | "floorSeed";
 /** The Node clients run as a bundle of this file (bench/), e.g. seedStyleClient.ts. */
 const SCRIPT_OF: Partial<Record<ClientName, string>> = {
   seed: "seedStyleClient.ts",
   azureSeed: "seedStyleAzureClient.ts",
   floor: "floorClient.ts",
+  floorSeed: "floorClient.ts",
 };
 type Operation = "push" | "pull";
 
@@ -65,7 +66,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LAYERS = Number(process.env.BENCH_LAYERS ?? 4);
 const LAYER_MIB = Number(process.env.BENCH_LAYER_MIB ?? 256);
-const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor").split(",") as ClientName[];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? "ours,seed,skopeo,azure,azureSeed,floor,floorSeed").split(",") as ClientName[];
 const CONCURRENCY = process.env.BENCH_CONCURRENCY;
 
 function sync(): Promise<void> {
@@ -115,6 +116,13 @@ function clientCommand(
     case "azureSeed":
     case "floor":
       return [process.execPath, [ctx.scripts[client]!, operation, ctx.registry.url, reference, dir], nodeEnv];
+    case "floorSeed":
+      // The seed-style pull's write path with node:https alone (floorClient.ts pull-to-files).
+      return [
+        process.execPath,
+        [ctx.scripts.floorSeed!, operation === "pull" ? "pull-to-files" : "push", ctx.registry.url, reference, dir],
+        nodeEnv,
+      ];
     case "skopeo": {
       const remote = `docker://${ctx.registry.host}/${reference}`;
       const local = `oci:${dir}:bench`;
@@ -379,6 +387,7 @@ async function main(): Promise<void> {
     seed: "this library, per blob, seed style",
     azureSeed: `@azure/container-registry ${versions.azure}, per blob, seed style`,
     floor: "node:https alone (floorClient.ts)",
+    floorSeed: "node:https alone, pull written through fs.createWriteStream (floorClient.ts pull-to-files)",
   };
   for (const client of Object.keys(summary) as ClientName[]) {
     const s = summary[client];

@@ -8,6 +8,9 @@
 // Only the public API (src/client/index.ts). The registry's CA comes from
 // NODE_EXTRA_CA_CERTS, as a user of a self-signed registry would set it.
 // BENCH_TRACE=1: each request on stderr, stamped with the ms since the start.
+// BENCH_MEMTRACE=1: process.memoryUsage() sampled every 20 ms; the sample with
+// the highest RSS goes into the JSON line printed at the end (`memoryAtPeak`,
+// MB), to tell V8's heap from spent chunks (arrayBuffers) from the rest.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -43,8 +46,29 @@ async function pull(client: ContainerRegistryClient, repository: string, tag: st
     }),
   );
   fs.writeFileSync(blobPath(dir, got.digest), got.content);
-  process.stdout.write(JSON.stringify({ digest: got.digest }) + "\n");
+  process.stdout.write(JSON.stringify({ digest: got.digest, memoryAtPeak: memoryAtPeak() }) + "\n");
 }
+
+/** Samples memoryUsage every 20 ms (BENCH_MEMTRACE=1); returns the sample of highest RSS so far, in MB. */
+function traceMemory(): () => Record<string, number> | undefined {
+  if (process.env.BENCH_MEMTRACE !== "1") {
+    return () => undefined;
+  }
+  let peak: NodeJS.MemoryUsage | undefined;
+  const sample = (): void => {
+    const now = process.memoryUsage();
+    if (!peak || now.rss > peak.rss) {
+      peak = now;
+    }
+  };
+  setInterval(sample, 20).unref();
+  return () => {
+    sample();
+    return Object.fromEntries(Object.entries(peak!).map(([key, bytes]) => [key, Math.round(bytes / 1e5) / 10]));
+  };
+}
+
+const memoryAtPeak = traceMemory();
 
 async function main(): Promise<void> {
   const [command, url, reference, dir] = process.argv.slice(2);

@@ -298,7 +298,7 @@ export class ContainerRegistryClient {
   }
 
   /**
-   * Streams a blob in 256 KiB chunks; `content` errors with
+   * Streams a blob in 192 KiB chunks; `content` errors with
    * DigestValidationError before `end` if the bytes do not match. To save a
    * blob to a file, `downloadBlobToFile` is faster (written off the main
    * thread, no copy through the page cache where the disk allows).

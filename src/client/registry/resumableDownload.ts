@@ -42,7 +42,7 @@ const OPERATION = "download blob";
 export interface ResumableDownloadOptions extends DownloadBlobOptions {
   /** Upper bound on resumes. The default value is 5. */
   maxResumes?: number;
-  /** Bytes per chunk of the stream (verifiedBlobStream.ts). The default value is 256 KiB. */
+  /** Bytes per chunk of the stream (verifiedBlobStream.ts). The default value is 192 KiB. */
   chunkBytes?: number;
 }
 

@@ -10,15 +10,18 @@
 // copy, into a buffer of that size; a chunk that is that large already goes
 // through as it is), and the record is freed once copied when it is the
 // connection's own copy (http/bufferRelease.ts), as the whole-image pull does.
-// The reader is asked to wait only when two whole chunks wait unread.
+// The reader is asked to wait once a whole chunk waits unread: the caller
+// writes one while the next fills (two unread, with four at the hasher,
+// peaked 6-8 MB higher in a seed-style pull and were no faster:
+// bench/README.md, "Issue 12, session 5: the seed-style pull's floor").
 //
 // Large blobs are hashed on a worker thread (offThreadHash.ts): each full
 // chunk goes there (transferred, not copied) and is handed out once it comes
 // back hashed, so the thread that receives does not also hash, and the caller
-// only ever sees bytes that were hashed already. A few chunks may be with the
-// hasher at once; past that the reader waits, as for unread chunks. Small
-// blobs are hashed here, where a round trip to the worker would cost more
-// than the hash.
+// only ever sees bytes that were hashed already. Two chunks may be with the
+// hasher at once (one hashed while the next crosses); past that the reader
+// waits, as for unread chunks. Small blobs are hashed here, where a round
+// trip to the worker would cost more than the hash.
 //
 // The contract of the old verifying stream stays: every byte is hashed as it
 // arrives, and the stream errors with DigestValidationError before `end` if
@@ -34,15 +37,19 @@ import { type HashJob, sharedHasher } from "../offThreadHash";
 import { splitDigest } from "../reference";
 
 /**
- * Bytes per chunk the stream hands out: the read size of a whole-image push.
- * Larger chunks saved no CPU on a 1 GiB seed-style pull and held more
- * memory (bench/README.md).
+ * Bytes per chunk the stream hands out. Larger chunks saved no CPU on a 1 GiB
+ * seed-style pull and held more memory; 256 KiB ones peaked at 100-102 MB
+ * where these stay at 92-93 MB, and 128 KiB ones cost CPU (bench/README.md,
+ * "Issue 12, session 5: the seed-style pull's floor").
  */
-export const BLOB_STREAM_CHUNK_BYTES = 256 * 1024;
+export const BLOB_STREAM_CHUNK_BYTES = 192 * 1024;
 /** Blobs at least this large (or of unknown size) are hashed on the worker thread by default. */
 export const OFF_THREAD_HASH_MIN_BYTES = 1024 * 1024;
-/** Chunks with the hasher at once, per stream, before the reader is asked to wait. */
-const MAX_CHUNKS_HASHING = 4;
+/**
+ * Chunks with the hasher at once, per stream, before the reader is asked to wait.
+ * Four held more memory and were no faster (bench/README.md, "Issue 12, session 5: the seed-style pull's floor").
+ */
+const MAX_CHUNKS_HASHING = 2;
 
 export interface VerifiedBlobStreamOptions {
   /** Bytes per chunk handed out. The default value is BLOB_STREAM_CHUNK_BYTES. */
@@ -84,8 +91,8 @@ export class VerifiedBlobStream extends Readable implements DownloadSink {
     private readonly options: VerifiedBlobStreamOptions = {},
   ) {
     const chunkBytes = options.chunkBytes ?? BLOB_STREAM_CHUNK_BYTES;
-    // Two chunks unread: the caller writes one while the next fills; push() says "full" past that.
-    super({ highWaterMark: 2 * chunkBytes });
+    // One chunk unread: the caller writes it while the next fills; push() says "full" past that.
+    super({ highWaterMark: chunkBytes });
     this.chunkBytes = chunkBytes;
     this.algorithm = splitDigest(expectedDigest)[0];
     this.releaser = options.releaseChunks ? new BufferReleaser() : undefined;

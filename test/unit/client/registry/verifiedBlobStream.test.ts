@@ -71,11 +71,11 @@ describe("VerifiedBlobStream", function () {
     assert.ok(Buffer.concat(chunks).equals(bytes));
   });
 
-  it("holds the reader back while two chunks are unread, and lets it on once one is read", async function () {
+  it("holds the reader back while a whole chunk is unread, and lets it on once it is read", async function () {
     const bytes = randomBytes(64 * KIB);
     const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 16 * KIB });
-    assert.equal(stream.write(bytes.subarray(0, 16 * KIB)), true, "one chunk unread: go on");
-    assert.equal(stream.write(bytes.subarray(16 * KIB, 32 * KIB)), false, "two whole chunks wait unread");
+    assert.equal(stream.write(bytes.subarray(0, 8 * KIB)), true, "half a chunk gathered: go on");
+    assert.equal(stream.write(bytes.subarray(8 * KIB, 16 * KIB)), false, "a whole chunk waits unread");
     let ready = false;
     const waiting = stream.ready().then(() => (ready = true));
     await new Promise((resolve) => setImmediate(resolve));
@@ -184,14 +184,22 @@ describe("VerifiedBlobStream, hashing on the worker thread", function () {
     assert.ok(Buffer.concat(await chunksPromise).equals(bytes));
   });
 
-  it("holds the reader back while four chunks are with the hasher or two wait unread", async function () {
+  it("holds the reader back while two chunks are with the hasher or one waits unread", async function () {
     const bytes = randomBytes(6 * 16 * KIB);
     const stream = new VerifiedBlobStream(digestOf(bytes), bytes.length, { chunkBytes: 16 * KIB, hashOffThread: true });
-    const answers = [0, 1, 2, 3].map((i) => stream.write(bytes.subarray(i * 16 * KIB, (i + 1) * 16 * KIB)));
-    assert.deepEqual(answers, [true, true, true, false], "the fourth chunk sent fills the hasher's share");
-    // Nobody reads: once two chunks are back and unread, the reader still waits.
-    await stream.ready();
-    assert.equal(stream.readableLength >= 16 * KIB, true);
+    const answers = [0, 1].map((i) => stream.write(bytes.subarray(i * 16 * KIB, (i + 1) * 16 * KIB)));
+    assert.deepEqual(answers, [true, false], "the second chunk sent fills the hasher's share");
+    // Nobody reads: once both chunks are back from the hasher, they wait unread and so does the reader.
+    while (stream.readableLength < 2 * 16 * KIB) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    let ready = false;
+    const waiting = stream.ready().then(() => (ready = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(ready, false, "chunks wait unread: the reader waits");
+    assert.equal((stream.read(2 * 16 * KIB) as Buffer | null)?.length, 2 * 16 * KIB);
+    await waiting;
+    assert.equal(ready, true);
     stream.destroy();
   });
 
