@@ -13,7 +13,6 @@
 //   blobs must do, Node's zlib having no way to resume mid-stream).
 // BENCH_ROUNDS (default 3).
 
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,20 +20,16 @@ import { ContainerRegistryClient } from "../src/client";
 import { pushLayeredImage } from "../test/fixtures/layerBuilder";
 import { bundleClient } from "./clientBundles";
 import { measure } from "./measure";
+import { benchImageLayers } from "./imageFilesImage";
 import { startRegistry } from "../test/fixtures/registryServer";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SHARE = "/usr/share";
 const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
 let CHILD = path.join(__dirname, "imageFilesClient.js");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-function tarOf(paths: string[]): Buffer {
-  return execFileSync("tar", ["--format=pax", "--sort=name", "-C", SHARE, "-cf", "-", ...paths], { maxBuffer: 1024 * 1024 * 1024 });
 }
 
 export interface ImageFilesResults {
@@ -58,13 +53,7 @@ export async function runImageFilesBench(): Promise<ImageFilesResults> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-image-files-"));
   const registry = await startRegistry();
   try {
-    const locales = fs.readdirSync(path.join(SHARE, "locale")).sort();
-    const layers = [
-      ["doc"],
-      locales.filter((name) => name < "l").map((name) => `locale/${name}`),
-      locales.filter((name) => name >= "l").map((name) => `locale/${name}`),
-      ["icons"],
-    ].map((paths) => ({ tar: tarOf(paths), compression: "gzip" as const }));
+    const layers = benchImageLayers();
     const uncompressed = layers.reduce((sum, layer) => sum + layer.tar.length, 0);
     const client = new ContainerRegistryClient(registry.url);
     const image = await pushLayeredImage(client, "bench/files", "v1", layers);

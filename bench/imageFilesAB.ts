@@ -8,7 +8,6 @@
 // --cpu-prof-dir=…" for ours. Prints medians and each child's CPU per thread
 // (BENCH_THREAD_CPU, read from /proc/self/task).
 
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,18 +16,14 @@ import { pushLayeredImage } from "../test/fixtures/layerBuilder";
 import { startRegistry } from "../test/fixtures/registryServer";
 import { bundleClient } from "./clientBundles";
 import { measure } from "./measure";
+import { benchImageLayers } from "./imageFilesImage";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SHARE = "/usr/share";
 const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-function tarOf(paths: string[]): Buffer {
-  return execFileSync("tar", ["--format=pax", "--sort=name", "-C", SHARE, "-cf", "-", ...paths], { maxBuffer: 1024 * 1024 * 1024 });
 }
 
 async function main(): Promise<void> {
@@ -42,13 +37,7 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-image-files-ab-"));
   const registry = await startRegistry();
   try {
-    const locales = fs.readdirSync(path.join(SHARE, "locale")).sort();
-    const layers = [
-      ["doc"],
-      locales.filter((name) => name < "l").map((name) => `locale/${name}`),
-      locales.filter((name) => name >= "l").map((name) => `locale/${name}`),
-      ["icons"],
-    ].map((paths) => ({ tar: tarOf(paths), compression: "gzip" as const }));
+    const layers = benchImageLayers();
     const image = await pushLayeredImage(new ContainerRegistryClient(registry.url), "bench/files", "v1", layers);
     const rows: Record<string, number[]> = {};
     const add = (key: string, value: number): void => void (rows[key] ??= []).push(value);
