@@ -258,6 +258,74 @@ describe("blobs received on writer threads", function () {
       );
     });
 
+    it("refreshes the token again after each later 401 (a token that expires twice during one blob)", async function () {
+      const third = Math.ceil(SIZE / 3);
+      let issued = 0;
+      const revoked = new Set<string>();
+      const server = await servers.serve((req, res, url) => {
+        if (url.pathname === "/token") {
+          issued++;
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token: `token-${issued}` }));
+          return;
+        }
+        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        if (!token || revoked.has(token)) {
+          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` }).end();
+          return;
+        }
+        if (req.method === "HEAD") return head(res, SIZE);
+        // A third of the blob per connection, then the token expires and the connection drops.
+        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
+        const end = Math.min(SIZE, start + third);
+        if (start > 0) {
+          res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` });
+        } else {
+          res.writeHead(200, { "Content-Length": SIZE });
+        }
+        res.write(blob.subarray(start, end), () => {
+          if (end === SIZE) {
+            res.end();
+            return;
+          }
+          setTimeout(() => {
+            revoked.add(token);
+            res.socket?.destroy();
+          }, 20);
+        });
+      });
+      const target = path.join(dir, "blob");
+      await new ContainerRegistryClient(server.url, undefined, { retry: { initialDelayMs: 10 } }).downloadBlobToFile("app", digest, target);
+      assert.ok(fs.readFileSync(target).equals(blob));
+      const gets = server.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v2/"));
+      // Each expired token is refused once, then a new one carries on.
+      assert.deepEqual([...new Set(gets.map((r) => r.headers.authorization))], ["Bearer token-1", "Bearer token-2", "Bearer token-3"]);
+    });
+
+    it("counts redirect hops per attempt: a registry that redirects every resume to storage", async function () {
+      // Six attempts are needed, each redirected (Docker Hub, GHCR and ACR send blob GETs to storage).
+      const part = Math.ceil(SIZE / 6);
+      const storage = await servers.serve((req, res) => {
+        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
+        const end = Math.min(SIZE, start + part);
+        if (start > 0) {
+          res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` });
+        } else {
+          res.writeHead(200, { "Content-Length": SIZE });
+        }
+        res.write(blob.subarray(start, end), () => (end < SIZE ? setTimeout(() => res.socket?.destroy(), 20) : res.end()));
+      });
+      const server = await servers.serve((req, res) => {
+        if (!authorised(req, res)) return;
+        if (req.method === "HEAD") return head(res, SIZE);
+        res.writeHead(307, { Location: `${storage.url}/data?sig=s` }).end();
+      });
+      const target = path.join(dir, "blob");
+      await client(server.url).downloadBlobToFile("app", digest, target);
+      assert.ok(fs.readFileSync(target).equals(blob));
+      assert.equal(storage.requests.length, 6);
+      assert.equal(server.requests.filter((r) => r.method === "GET").length, 6);
+    });
+
     it("follows a redirect to another origin without the Authorization header", async function () {
       const storage = await servers.serve((_req, res) => {
         res.writeHead(200, { "Content-Length": SIZE }).end(blob);

@@ -83,7 +83,9 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     /** The offset this attempt started at (no progress: back off before the next). */
     attemptStart: number;
     resumes: number;
+    /** Redirects followed in this attempt. */
     hops: number;
+    /** A 401 was answered with a fresh header and no attempt has been accepted since: the next 401 fails. */
     reauthorized: boolean;
     req?: import("node:http").ClientRequest;
     res?: import("node:http").IncomingMessage;
@@ -295,6 +297,10 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     }
     let skip: number;
     const size = job.m.size;
+    if (status === 200 || status === 206) {
+      // Accepted: a later 401 (a token that expired meanwhile: Docker Hub's last 300 s) may be refreshed again.
+      job.reauthorized = false;
+    }
     if (status === 200) {
       // From byte 0 (asked for, or the registry ignored Range): the first `offset` bytes were delivered already.
       const length = header(res, "content-length");
@@ -470,7 +476,10 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     job.resumes++;
     job.waiting = true;
     const again = (): void => {
+      // Each attempt starts at the registry URL, and its redirect hops are counted afresh
+      // (a 307 to storage on every attempt is how most registries serve blobs).
       job.url = job.m.url;
+      job.hops = 0;
       job.authorization = job.registryAuthorization;
       send(job);
     };
@@ -566,6 +575,7 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     } else if (m.type === "recvAuth") {
       job.registryAuthorization = m.authorization;
       job.url = job.m.url;
+      job.hops = 0;
       job.authorization = m.authorization;
       send(job);
     }
