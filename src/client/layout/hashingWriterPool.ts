@@ -167,6 +167,12 @@ export class HashingWriterPool {
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+    // Nothing closes the pool with a blob under way today; should it, the blob fails rather than waits forever.
+    const closed = new Error("The pull's writer threads were closed while a blob was being received.");
+    for (const { job } of this.receives.values()) {
+      job.workerDied(closed);
+    }
+    this.receives.clear();
   }
 
   /** A worker died: the files it had fail with the reason (the others carry on), and it gets no new ones. */
