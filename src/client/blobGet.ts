@@ -23,6 +23,8 @@ export interface BlobGetFailure {
   contentType?: string;
   /** Range requests sent before giving up. */
   resumes: number;
+  /** Why a 5xx or 429 was not retried although retries were left (a `Retry-After` too long). */
+  gaveUp?: string;
 }
 
 export interface BlobGetGrant {
@@ -39,6 +41,8 @@ export interface BlobGetGrant {
   timeoutMs: number;
   maxResumes: number;
   maxRedirects: number;
+  /** The client's retries of 5xx and 429 answers (http/retryPolicy.ts), `Retry-After` waited up to `maxDelayMs`. */
+  retry: { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
   /** The next hop for a redirect's Location and the Authorization it may carry; throws when the rule refuses it. */
   redirect(location: string, from: string): { url: string; authorization?: string };
   /** After a 401 from the registry: the header to try once more with. */

@@ -21,6 +21,7 @@ import {
   planCleanup,
 } from "./cleanup";
 import { createHttpClient, createRegistryPipeline, createTokenPipeline, type TransportOptions, userAgentOf } from "./pipeline";
+import { retrySettings } from "./http/retryPolicy";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./http/idleTimeoutPolicy";
 import { RegistryHttp } from "./http/registryHttp";
 import { raceAbort } from "./abort";
@@ -128,7 +129,12 @@ export class ContainerRegistryClient {
       // Blob GETs on receiving threads reproduce the default client only (registry/blobGetGrant.ts).
       options.httpClient
         ? undefined
-        : { ca: options.caCertificates, userAgent: userAgentOf(options), timeoutMs: options.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS },
+        : {
+            ca: options.caCertificates,
+            userAgent: userAgentOf(options),
+            timeoutMs: options.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+            retry: retrySettings(options.retry),
+          },
     );
     this.images = new ImageReader(this.http);
   }

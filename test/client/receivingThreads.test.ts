@@ -326,6 +326,51 @@ describe("blobs received on writer threads", function () {
       assert.equal(server.requests.filter((r) => r.method === "GET").length, 6);
     });
 
+    it("retries a 503 as the client's retry options say: Retry-After waited for, no more retries than allowed", async function () {
+      const busyThenServe = (busy: number) => {
+        let gets = 0;
+        return (req: http.IncomingMessage, res: http.ServerResponse) => {
+          if (!authorised(req, res)) return;
+          if (req.method === "HEAD") return head(res, SIZE);
+          if (++gets <= busy) {
+            res.writeHead(503, { "Retry-After": "1" }).end("busy");
+            return;
+          }
+          res.writeHead(200, { "Content-Length": SIZE }).end(blob);
+        };
+      };
+      // Two busy answers, three retries allowed: the thread waits the second each asks for, then succeeds.
+      const patient = await servers.serve(busyThenServe(2));
+      const started = Date.now();
+      await client(patient.url, { retry: { maxRetries: 3, initialDelayMs: 10, maxDelayMs: 5000 } }).downloadBlobToFile(
+        "app",
+        digest,
+        path.join(dir, "patient"),
+      );
+      assert.ok(fs.readFileSync(path.join(dir, "patient")).equals(blob));
+      assert.equal(patient.requests.filter((r) => r.method === "GET").length, 3);
+      assert.ok(Date.now() - started >= 1900, `Retry-After honoured: ${Date.now() - started} ms`);
+      // No retries allowed: the first 503 is the answer, as on the main-thread path.
+      const strict = await servers.serve(busyThenServe(2));
+      await assert.rejects(
+        client(strict.url, { retry: { maxRetries: 0 } }).downloadBlobToFile("app", digest, path.join(dir, "strict")),
+        (error: Error) => error instanceof RegistryError && /503/.test(error.message),
+      );
+      assert.equal(strict.requests.filter((r) => r.method === "GET").length, 1);
+      // A Retry-After longer than the client waits goes back at once, saying so.
+      const away = await servers.serve((req, res) => {
+        if (!authorised(req, res)) return;
+        if (req.method === "HEAD") return head(res, SIZE);
+        res.writeHead(429, { "Retry-After": "60" }).end("slow down");
+      });
+      await assert.rejects(
+        client(away.url, { retry: { maxRetries: 3, maxDelayMs: 1000 } }).downloadBlobToFile("app", digest, path.join(dir, "away")),
+        (error: Error) => /429/.test(error.message) && /not retried: the registry asked to retry after 60 s/.test(error.message),
+      );
+      assert.equal(away.requests.filter((r) => r.method === "GET").length, 1);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ["patient"]);
+    });
+
     it("follows a redirect to another origin without the Authorization header", async function () {
       const storage = await servers.serve((_req, res) => {
         res.writeHead(200, { "Content-Length": SIZE }).end(blob);

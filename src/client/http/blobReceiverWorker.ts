@@ -38,6 +38,7 @@ export type ToReceiver =
       timeoutMs: number;
       maxResumes: number;
       maxRedirects: number;
+      retry: { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
     }
   | { type: "recvFollow"; id: number; url: string; authorization?: string }
   | { type: "recvAuth"; id: number; authorization?: string }
@@ -70,7 +71,16 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
   const { MessageChannel } = require("node:worker_threads") as typeof import("node:worker_threads");
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  type Failure = { kind: string; message: string; url: string; status?: number; code?: string; body?: string; contentType?: string };
+  type Failure = {
+    kind: string;
+    message: string;
+    url: string;
+    status?: number;
+    code?: string;
+    body?: string;
+    contentType?: string;
+    gaveUp?: string;
+  };
   interface Job {
     m: Extract<ToReceiver, { type: "recv" }>;
     /** The Authorization value for the registry's origin (renewed after a 401). */
@@ -87,6 +97,8 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     hops: number;
     /** A 401 was answered with a fresh header and no attempt has been accepted since: the next 401 fails. */
     reauthorized: boolean;
+    /** 5xx and 429 answers retried since an attempt was last accepted (the client's `retry.maxRetries`). */
+    statusRetries: number;
     req?: import("node:http").ClientRequest;
     res?: import("node:http").IncomingMessage;
     parts: ArrayBuffer[];
@@ -183,6 +195,7 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
       resumes: 0,
       hops: 0,
       reauthorized: false,
+      statusRetries: 0,
       parts: [],
       partsBytes: 0,
       inFlight: 0,
@@ -298,8 +311,10 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
     let skip: number;
     const size = job.m.size;
     if (status === 200 || status === 206) {
-      // Accepted: a later 401 (a token that expired meanwhile: Docker Hub's last 300 s) may be refreshed again.
+      // Accepted: a later 401 (a token that expired meanwhile: Docker Hub's last 300 s) may be refreshed
+      // again, and a later 5xx or 429 has the client's retries again, as each request does in the pipeline.
       job.reauthorized = false;
+      job.statusRetries = 0;
     }
     if (status === 200) {
       // From byte 0 (asked for, or the registry ignored Range): the first `offset` bytes were delivered already.
@@ -358,7 +373,21 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
         contentType: header(res, "content-type"),
       };
       if (status >= 500 || status === 429) {
-        attemptFailed(job, req, failure);
+        // As http/retryPolicy.ts: the client's number of retries, `Retry-After` (RFC 9110 section
+        // 10.2.3) waited for, and an answer that asks for longer than the client waits goes back at once.
+        const { maxRetries, initialDelayMs, maxDelayMs } = job.m.retry;
+        const retryAfter = retryAfterMs(header(res, "retry-after"));
+        if (retryAfter !== undefined && retryAfter > maxDelayMs) {
+          failure.gaveUp = `the registry asked to retry after ${Math.ceil(retryAfter / 1000)} s, longer than the ${Math.round(maxDelayMs / 1000)} s this client waits`;
+        }
+        if (failure.gaveUp || job.statusRetries >= maxRetries) {
+          job.req = undefined;
+          fail(job, failure);
+          return;
+        }
+        const delay = retryAfter ?? Math.min(maxDelayMs, initialDelayMs * 2 ** job.statusRetries * (0.8 + Math.random() * 0.4));
+        job.statusRetries++;
+        attemptFailed(job, req, failure, delay);
       } else {
         job.req = undefined;
         fail(job, failure);
@@ -457,7 +486,21 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
   }
 
   /** The attempt broke: resume from the offset, unless the resumes are used up. */
-  function attemptFailed(job: Job, req: import("node:http").ClientRequest, failure: Failure): void {
+  /** `Retry-After` as delay-seconds or an HTTP date, in milliseconds (http/retryPolicy.ts retryAfterMs). */
+  function retryAfterMs(value: string | undefined): number | undefined {
+    const trimmed = value?.trim();
+    if (!trimmed) {
+      return undefined;
+    }
+    if (/^\d+$/.test(trimmed)) {
+      return Number(trimmed) * 1000;
+    }
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  }
+
+  /** `delayMs`: the wait before the next attempt (a 5xx or 429's); else the resume backoff. */
+  function attemptFailed(job: Job, req: import("node:http").ClientRequest, failure: Failure, delayMs?: number): void {
     if (job.req !== req || job.settled) {
       return;
     }
@@ -484,7 +527,9 @@ export function blobReceiverWorker(host: ReceiverHost): (message: ToReceiver) =>
       send(job);
     };
     // Backoff only after an attempt that delivered nothing (resumableDownload.ts).
-    if (job.offset === job.attemptStart) {
+    if (delayMs !== undefined) {
+      setTimeout(again, delayMs);
+    } else if (job.offset === job.attemptStart) {
       setTimeout(again, Math.min(MAX_RESUME_BACKOFF_MS, RESUME_BACKOFF_MS * 2 ** (job.resumes - 1)));
     } else {
       setImmediate(again);

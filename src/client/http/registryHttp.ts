@@ -20,6 +20,7 @@ import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { RegistryError, RegistryTimeoutError, RegistryTlsError, ResponseTooLargeError } from "../errors";
 import { redactUrl, scrubError, secretsOfAuthorization } from "../redact";
 import { explainTlsError } from "./tlsErrors";
+import type { RetryOptions } from "./retryPolicy";
 import { registryErrorFromResponse } from "./errorResponse";
 import { destroyBody, readBodyCapped } from "./readBody";
 import { requestContext } from "./requestContext";
@@ -77,6 +78,8 @@ export interface DirectGetSettings {
   userAgent: string;
   /** The client's idle timeout in milliseconds; 0 for none. */
   timeoutMs: number;
+  /** The client's retry options for 5xx and 429 answers, defaults filled in (retryPolicy.ts). */
+  retry: Required<RetryOptions>;
 }
 
 export class RegistryHttp {

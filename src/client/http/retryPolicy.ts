@@ -41,10 +41,13 @@ const RETRIED_ERROR_CODES = new Set([
 
 export const retryPolicyName = "registryRetry";
 
+/** The options with their defaults filled in (also what a receiving thread follows: registry/blobGetGrant.ts). */
+export function retrySettings(options: RetryOptions = {}): Required<RetryOptions> {
+  return { maxRetries: options.maxRetries ?? 3, initialDelayMs: options.initialDelayMs ?? 500, maxDelayMs: options.maxDelayMs ?? 30_000 };
+}
+
 export function retryPolicy(options: RetryOptions = {}): PipelinePolicy {
-  const maxRetries = options.maxRetries ?? 3;
-  const initialDelayMs = options.initialDelayMs ?? 500;
-  const maxDelayMs = options.maxDelayMs ?? 30_000;
+  const { maxRetries, initialDelayMs, maxDelayMs } = retrySettings(options);
   return {
     name: retryPolicyName,
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {

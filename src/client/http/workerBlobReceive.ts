@@ -67,6 +67,7 @@ export class WorkerReceive {
       userAgent: grant.userAgent,
       timeoutMs: grant.timeoutMs,
       maxResumes: grant.maxResumes,
+      retry: grant.retry,
       maxRedirects: grant.maxRedirects,
     };
     worker.postMessage(start);

@@ -75,6 +75,7 @@ export async function grantBlobGet(http: RegistryHttp, url: string, options: Blo
     ca: settings.ca,
     userAgent: head.userAgent ?? settings.userAgent,
     timeoutMs: settings.timeoutMs,
+    retry: settings.retry,
     maxResumes: options.maxResumes ?? MAX_RESUMES,
     maxRedirects: MAX_REDIRECTS,
     redirect(location, from) {
@@ -153,7 +154,7 @@ async function failureError(http: RegistryHttp, report: BlobGetFailure, authoriz
       registry: http.loginServer,
       body: Readable.from([Buffer.from(report.body ?? "", "utf8")]),
     });
-    error.message += note;
+    error.message += report.gaveUp ? `${note} (not retried: ${report.gaveUp})` : note;
   } else if (report.kind === "timeout") {
     error = new RegistryTimeoutError(
       `${capitalize(OPERATION)} failed on ${http.loginServer}: ${report.message} ${where}${note}`,
