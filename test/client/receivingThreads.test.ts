@@ -139,6 +139,56 @@ describe("blobs received on writer threads", function () {
       return fs.readdirSync(dir);
     }
 
+    /**
+     * The blob from the Range's start (200, or 206 when resumed), at most `partBytes` of it on this
+     * connection; short of the end, `beforeDrop` runs and the connection drops.
+     */
+    function servePart(req: http.IncomingMessage, res: http.ServerResponse, partBytes: number, beforeDrop?: () => void): void {
+      const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
+      const end = Math.min(SIZE, start + partBytes);
+      if (start > 0) {
+        res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` });
+      } else {
+        res.writeHead(200, { "Content-Length": SIZE });
+      }
+      res.write(blob.subarray(start, end), () => {
+        if (end === SIZE) {
+          res.end();
+          return;
+        }
+        setTimeout(() => {
+          beforeDrop?.();
+          res.socket?.destroy();
+        }, 20);
+      });
+    }
+
+    /**
+     * A registry with token auth whose tokens are token-1, token-2, …; `serveBlob` answers the
+     * blob's GETs and may revoke the token it was sent (then it gets 401 like any unknown token).
+     */
+    async function tokenRegistry(
+      serveBlob: (req: http.IncomingMessage, res: http.ServerResponse, revoke: () => void) => void,
+    ): Promise<Awaited<ReturnType<typeof servers.serve>>> {
+      let issued = 0;
+      const revoked = new Set<string>();
+      const server = await servers.serve((req, res, url) => {
+        if (url.pathname === "/token") {
+          issued++;
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token: `token-${issued}` }));
+          return;
+        }
+        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        if (!token || revoked.has(token)) {
+          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` }).end();
+          return;
+        }
+        if (req.method === "HEAD") return head(res, SIZE);
+        serveBlob(req, res, () => revoked.add(token));
+      });
+      return server;
+    }
+
     it("fails with DigestValidationError on wrong bytes of the right size, and leaves no file", async function () {
       const wrong = randomBytes(SIZE);
       const server = await servers.serve((req, res) => {
@@ -183,16 +233,7 @@ describe("blobs received on writer threads", function () {
       const server = await servers.serve((req, res) => {
         if (!authorised(req, res)) return;
         if (req.method === "HEAD") return head(res, SIZE);
-        gets++;
-        if (gets === 1) {
-          res.writeHead(200, { "Content-Length": SIZE });
-          res.write(blob.subarray(0, half), () => setTimeout(() => res.socket?.destroy(), 50));
-          return;
-        }
-        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1]);
-        res
-          .writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` })
-          .end(blob.subarray(start));
+        servePart(req, res, ++gets === 1 ? half : SIZE);
       });
       const target = path.join(dir, "blob");
       await client(server.url).downloadBlobToFile("app", digest, target);
@@ -206,38 +247,9 @@ describe("blobs received on writer threads", function () {
     });
 
     it("after a 401 mid-way (the token revoked), refreshes the token through the pipeline and carries on", async function () {
-      const half = Math.floor(SIZE / 3);
-      let issued = 0;
-      const revoked = new Set<string>();
       let gets = 0;
-      const server = await servers.serve((req, res, url) => {
-        if (url.pathname === "/token") {
-          issued++;
-          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token: `token-${issued}` }));
-          return;
-        }
-        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-        if (!token || revoked.has(token)) {
-          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` }).end();
-          return;
-        }
-        if (req.method === "HEAD") return head(res, SIZE);
-        gets++;
-        if (gets === 1) {
-          res.writeHead(200, { "Content-Length": SIZE });
-          res.write(blob.subarray(0, half), () =>
-            setTimeout(() => {
-              revoked.add(token);
-              res.socket?.destroy();
-            }, 50),
-          );
-          return;
-        }
-        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1]);
-        res
-          .writeHead(206, { "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}`, "Content-Length": SIZE - start })
-          .end(blob.subarray(start));
-      });
+      // A third of the blob, then the token is revoked and the connection drops; the rest in one go.
+      const server = await tokenRegistry((req, res, revoke) => servePart(req, res, ++gets === 1 ? Math.floor(SIZE / 3) : SIZE, revoke));
       const target = path.join(dir, "blob");
       await new ContainerRegistryClient(server.url, undefined, { retry: { initialDelayMs: 10 } }).downloadBlobToFile("app", digest, target);
       assert.ok(fs.readFileSync(target).equals(blob));
@@ -259,40 +271,8 @@ describe("blobs received on writer threads", function () {
     });
 
     it("refreshes the token again after each later 401 (a token that expires twice during one blob)", async function () {
-      const third = Math.ceil(SIZE / 3);
-      let issued = 0;
-      const revoked = new Set<string>();
-      const server = await servers.serve((req, res, url) => {
-        if (url.pathname === "/token") {
-          issued++;
-          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token: `token-${issued}` }));
-          return;
-        }
-        const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-        if (!token || revoked.has(token)) {
-          res.writeHead(401, { "WWW-Authenticate": `Bearer realm="${server.url}/token",service="test",scope="repository:app:pull"` }).end();
-          return;
-        }
-        if (req.method === "HEAD") return head(res, SIZE);
-        // A third of the blob per connection, then the token expires and the connection drops.
-        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
-        const end = Math.min(SIZE, start + third);
-        if (start > 0) {
-          res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` });
-        } else {
-          res.writeHead(200, { "Content-Length": SIZE });
-        }
-        res.write(blob.subarray(start, end), () => {
-          if (end === SIZE) {
-            res.end();
-            return;
-          }
-          setTimeout(() => {
-            revoked.add(token);
-            res.socket?.destroy();
-          }, 20);
-        });
-      });
+      // A third of the blob per connection, then the token expires and the connection drops.
+      const server = await tokenRegistry((req, res, revoke) => servePart(req, res, Math.ceil(SIZE / 3), revoke));
       const target = path.join(dir, "blob");
       await new ContainerRegistryClient(server.url, undefined, { retry: { initialDelayMs: 10 } }).downloadBlobToFile("app", digest, target);
       assert.ok(fs.readFileSync(target).equals(blob));
@@ -303,17 +283,7 @@ describe("blobs received on writer threads", function () {
 
     it("counts redirect hops per attempt: a registry that redirects every resume to storage", async function () {
       // Six attempts are needed, each redirected (Docker Hub, GHCR and ACR send blob GETs to storage).
-      const part = Math.ceil(SIZE / 6);
-      const storage = await servers.serve((req, res) => {
-        const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? "")?.[1] ?? 0);
-        const end = Math.min(SIZE, start + part);
-        if (start > 0) {
-          res.writeHead(206, { "Content-Length": SIZE - start, "Content-Range": `bytes ${start}-${SIZE - 1}/${SIZE}` });
-        } else {
-          res.writeHead(200, { "Content-Length": SIZE });
-        }
-        res.write(blob.subarray(start, end), () => (end < SIZE ? setTimeout(() => res.socket?.destroy(), 20) : res.end()));
-      });
+      const storage = await servers.serve((req, res) => servePart(req, res, Math.ceil(SIZE / 6)));
       const server = await servers.serve((req, res) => {
         if (!authorised(req, res)) return;
         if (req.method === "HEAD") return head(res, SIZE);
