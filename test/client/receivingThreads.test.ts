@@ -341,6 +341,25 @@ describe("blobs received on writer threads", function () {
       assert.deepEqual(fs.readdirSync(dir).sort(), ["patient"]);
     });
 
+    it("fails at the HEAD when the registry never answers, without repeating the retries with a GET", async function () {
+      const server = await servers.serve((req) => {
+        req.socket.destroy();
+      });
+      await assert.rejects(
+        client(server.url, { retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 50 } }).downloadBlobToFile(
+          "app",
+          digest,
+          path.join(dir, "blob"),
+        ),
+        (error: Error) => error instanceof RegistryError && /could not reach|socket hang up|ECONNRESET/i.test(error.message),
+      );
+      assert.deepEqual(
+        server.requests.map((r) => r.method),
+        ["HEAD", "HEAD", "HEAD"],
+      );
+      assert.deepEqual(leftovers(), []);
+    });
+
     it("follows a redirect to another origin without the Authorization header", async function () {
       const storage = await servers.serve((_req, res) => {
         res.writeHead(200, { "Content-Length": SIZE }).end(blob);

@@ -18,8 +18,9 @@
 // - a proxy in the environment (HTTPS_PROXY and the like): the thread's
 //   plain node:https connection would bypass it;
 // - blobs under MIN_THREAD_BLOB_BYTES: a thread is not worth a small blob;
-// - a HEAD the registry does not answer with 200: the GET then reports the
-//   registry's own error, as before.
+// - a HEAD the registry answers with another status than 200: the GET then
+//   reports the registry's own error, as before (a HEAD with no answer at all
+//   fails the download: the GET would only repeat its retries).
 
 import { Readable } from "node:stream";
 import type { AbortSignalLike } from "@azure/abort-controller";
@@ -132,7 +133,10 @@ async function authorizedHead(
       userAgent: response.userAgent,
     };
   } catch (error) {
-    if (strict || (error as { name?: string }).name === "AbortError" || abortSignal?.aborted) {
+    // An answer other than 200 falls back: the GET then reports the registry's own error. No answer at
+    // all (unreachable, TLS, timeout, after the pipeline's retries) would only be retried again by the GET.
+    const answered = (error as { statusCode?: number }).statusCode !== undefined;
+    if (strict || !answered || (error as { name?: string }).name === "AbortError" || abortSignal?.aborted) {
       throw error;
     }
     return undefined;
