@@ -23,7 +23,7 @@ import { InvalidInputError } from "./errors";
 import { destroyBody } from "./http/readBody";
 import type { RegistryHttp } from "./http/registryHttp";
 import { HashingWriterPool } from "./layout/hashingWriterPool";
-import { POOL_THRESHOLD_BYTES, RECEIVING_THREADS } from "./layout/verifiedBlobWriter";
+import { POOL_THRESHOLD_BYTES } from "./layout/verifiedBlobWriter";
 import { openBlobFile } from "./layout/verifiedFile";
 import type { TransferOptions } from "./models";
 import { blobPath } from "./registry/blobPaths";
@@ -150,11 +150,7 @@ class SharedWriters {
   acquire(direct: boolean): { pool: HashingWriterPool; release(failed: boolean): Promise<void> } {
     let writer = this.current;
     if (!writer || writer.direct !== direct || writer.users >= FILES_PER_WRITER) {
-      writer = {
-        pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct, receivingThreads: RECEIVING_THREADS }),
-        direct,
-        users: 0,
-      };
+      writer = { pool: new HashingWriterPool(1, { maxOpenFiles: FILES_PER_WRITER, direct }), direct, users: 0 };
       this.current = writer;
     }
     writer.users++;

@@ -28,6 +28,12 @@ import { type FromReceiver, WorkerReceive, type WorkerReceiveOptions, type Worke
 /** The young generation of each thread in MB: the peak RSS of a 1 GiB pull on two receiving threads (bench/README.md, "session 5"). */
 const YOUNG_GENERATION_MB = 2;
 
+/**
+ * Threads that receive blobs themselves by default: on two cores, receiving
+ * is what fills them (bench/README.md, "Issue 12, session 5").
+ */
+const RECEIVING_THREADS = 2;
+
 /** Alignment of direct writes: the page size, a multiple of every common logical block size. */
 export const DIRECT_WRITE_ALIGNMENT = 4096;
 
@@ -42,7 +48,8 @@ export interface HashingWriterPoolOptions {
   writesInFlight?: number;
   /**
    * Threads blobs received on a thread (`receive`) are spread over, started
-   * as blobs need them. The default value is the pool's size.
+   * as blobs need them (at least the pool's size). The default value is
+   * RECEIVING_THREADS.
    */
   receivingThreads?: number;
 }
@@ -87,7 +94,7 @@ export class HashingWriterPool {
     };
     // The receiver rides along in every thread (http/blobReceiverWorker.ts): any thread can receive.
     this.source = `(${blobWriterWorker.toString()})(${JSON.stringify(config)}, ${blobReceiverWorker.toString()})`;
-    this.receivingThreads = Math.max(size, options.receivingThreads ?? size);
+    this.receivingThreads = Math.max(size, options.receivingThreads ?? RECEIVING_THREADS);
     for (let i = 0; i < size; i++) {
       this.spawn();
     }

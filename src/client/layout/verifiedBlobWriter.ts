@@ -16,13 +16,6 @@ import { HashingWriterPool } from "./hashingWriterPool";
 import { openBlobFile } from "./verifiedFile";
 import { receiveBlobFile } from "./receivedBlobFile";
 
-/**
- * Threads that receive blobs themselves (their own connections, see
- * http/blobReceiverWorker.ts), for sources that grant their GETs: on two
- * cores, receiving is what fills them (bench/README.md, "session 5").
- */
-export const RECEIVING_THREADS = 2;
-
 /** Below this many bytes in all, blobs (a config, a manifest) are not worth a thread. */
 export const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
 
@@ -66,7 +59,6 @@ export class VerifiedBlobWriter {
       this.pool = new HashingWriterPool(Math.min(workers, blobs.length), {
         maxOpenFiles: concurrency,
         direct: this.options.directWrites ?? true,
-        receivingThreads: RECEIVING_THREADS,
       });
     }
   }

@@ -11,9 +11,9 @@
 // through as it is), and the record is freed once copied when it is the
 // connection's own copy (http/bufferRelease.ts), as the whole-image pull does.
 // The reader is asked to wait once a whole chunk waits unread: the caller
-// writes one while the next fills (two unread, with four at the hasher,
-// peaked 6-8 MB higher in a seed-style pull and were no faster:
-// bench/README.md, "Issue 12, session 5: the seed-style pull's floor").
+// writes one while the next fills (more unread, and more at the hasher, held
+// more memory in a seed-style pull and were no faster: bench/README.md,
+// "Issue 12, session 5: the seed-style pull's floor").
 //
 // Large blobs are hashed on a worker thread (offThreadHash.ts): each full
 // chunk goes there (transferred, not copied) and is handed out once it comes
@@ -37,10 +37,9 @@ import { type HashJob, sharedHasher } from "../offThreadHash";
 import { splitDigest } from "../reference";
 
 /**
- * Bytes per chunk the stream hands out. Larger chunks saved no CPU on a 1 GiB
- * seed-style pull and held more memory; 256 KiB ones peaked at 100-102 MB
- * where these stay at 92-93 MB, and 128 KiB ones cost CPU (bench/README.md,
- * "Issue 12, session 5: the seed-style pull's floor").
+ * Bytes per chunk the stream hands out. Larger chunks saved no CPU on a
+ * seed-style pull and raised its peak RSS past the target; smaller ones cost
+ * CPU (bench/README.md, "Issue 12, session 5: the seed-style pull's floor").
  */
 export const BLOB_STREAM_CHUNK_BYTES = 192 * 1024;
 /** Blobs at least this large (or of unknown size) are hashed on the worker thread by default. */
