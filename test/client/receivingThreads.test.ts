@@ -384,27 +384,43 @@ describe("blobs received on writer threads", function () {
         if (req.method === "HEAD") return head(res, SIZE);
         res.writeHead(307, { Location: "http://storage.example.invalid/blob" }).end();
       });
-      await assert.rejects(client(server.url).downloadBlobToFile("app", digest, path.join(dir, "blob")), (error: Error) => {
-        assert.ok(error instanceof RegistryError, String(error));
-        assert.match(error.message, /will not use: http:\/\/storage\.example\.invalid is another host over plain http/);
-        return true;
-      });
+      const log: string[] = [];
+      await assert.rejects(
+        client(server.url, { logRequest: (line) => log.push(line) }).downloadBlobToFile("app", digest, path.join(dir, "blob")),
+        (error: Error) => {
+          assert.ok(error instanceof RegistryError, String(error));
+          assert.match(error.message, /will not use: http:\/\/storage\.example\.invalid is another host over plain http/);
+          return true;
+        },
+      );
+      // The thread logs every request it sends, a failed one too: none went to the refused host.
+      assert.ok(
+        log.some((line) => line.startsWith("GET ") && line.includes(server.url.replace(/^https?:\/\//, ""))),
+        log.join("\n"),
+      );
+      assert.ok(!log.some((line) => line.includes("example.invalid")), log.join("\n"));
       assert.deepEqual(leftovers(), []);
     });
 
     it("stops on abort: AbortError, the connection closed, no file left", async function () {
       const controller = new AbortController();
+      let closed!: Promise<void>;
       const server = await servers.serve((req, res) => {
         if (!authorised(req, res)) return;
         if (req.method === "HEAD") return head(res, SIZE);
+        closed = new Promise((resolve) => res.on("close", () => resolve()));
         res.writeHead(200, { "Content-Length": SIZE });
         res.write(blob.subarray(0, 1024 * 1024), () => controller.abort());
-        // The rest never comes.
+        // The rest never comes: only the client closing the connection ends this response.
       });
       await assert.rejects(
         client(server.url).downloadBlobToFile("app", digest, path.join(dir, "blob"), { abortSignal: controller.signal }),
         AbortError,
       );
+      await Promise.race([
+        closed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("the thread kept the connection open after the abort")), 5000)),
+      ]);
       assert.deepEqual(leftovers(), []);
       assert.equal(server.requests.filter((r) => r.method === "GET").length, 1, "no resume after an abort");
     });
