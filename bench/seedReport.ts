@@ -57,8 +57,6 @@ interface Row {
  * `givenDigests`: the push knows every digest beforehand (an OCI layout's manifest) and the
  * registry verifies them, so hashing is not part of its minimum; a client given a stream
  * must hash it, and every pull must verify what it receives.
- */
-/**
  * `writesThroughCaller`: the pull writes through the caller's own `fs.WriteStream` (page
  * cache), which no library can avoid, so its minimum is floorSeed's (when it ran).
  */
