@@ -16,7 +16,7 @@ import { pushLayeredImage } from "../test/fixtures/layerBuilder";
 import { startRegistry } from "../test/fixtures/registryServer";
 import { bundleClient } from "./clientBundles";
 import { measure } from "./measure";
-import { benchImageLayers } from "./imageFilesImage";
+import { benchImageLayers, listWithCommandLine } from "./imageFilesImage";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FILE = "/doc/nodejs/changelogs/CHANGELOG_V12.md";
@@ -71,21 +71,9 @@ async function main(): Promise<void> {
       };
       const runCli = async (): Promise<void> => {
         const layout = path.join(work, `layout-${round}`);
-        const copy = await measure("skopeo", [
-          "copy",
-          "--src-tls-verify=false",
-          `docker://${registry.host}/bench/files:v1`,
-          `oci:${layout}:v1`,
-        ]);
-        let tarSeconds = 0;
-        let cpu = copy.cpuSeconds;
-        for (const layer of image.layers) {
-          const listed = await measure("tar", ["-tzf", path.join(layout, "blobs", "sha256", layer.digest.slice(7))]);
-          tarSeconds += listed.seconds;
-          cpu += listed.cpuSeconds;
-        }
-        add("cli wall", copy.seconds + tarSeconds);
-        add("cli CPU-s", cpu);
+        const cli = await listWithCommandLine(registry.host, layout, image.layers);
+        add("cli wall", cli.skopeoSeconds + cli.tarSeconds);
+        add("cli CPU-s", cli.cpuSeconds);
         fs.rmSync(layout, { recursive: true, force: true });
       };
       const order: (() => Promise<void>)[] = [...Object.keys(bundles).map((name) => () => runClient(name)), runCli];
